@@ -1,0 +1,63 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-portable-platform',
+  description:
+    'Describe a backend platform once (gateway, services, cache, sharded MongoDB, observability) and synthesize it to AWS CloudFormation or to plain Kubernetes manifests.',
+  author: 'cdk-portable-platform maintainers',
+  authorAddress: 'maintainers@cdk-portable-platform.dev',
+  repositoryUrl: 'https://github.com/cdk-portable-platform/cdk-portable-platform.git',
+  keywords: ['aws-cdk', 'cdk8s', 'kubernetes', 'ecs', 'fargate', 'platform', 'portable'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  peerDeps: ['cdk8s@^2.68.12', 'cdk8s-plus-27@^2.9.5'],
+  typescriptVersion: '~5.9.0',
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    'aws-cdk@2.1148.1',
+    'esbuild',
+    'yaml@^2.8.0',
+  ],
+
+  // No hosted CI or release pipeline here: `.ci/run` is the CI entry point.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    // `npm test` must never rewrite snapshots: a changed default has to show up as a failure.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestVersion: '^29',
+    passWithNoTests: false,
+    jestConfig: {
+      testTimeout: 120_000,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      maxWorkers: 2,
+    },
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples'],
+  },
+  gitignore: ['synth-output/', 'cdk.out/', '.conformance/'],
+});
+
+// Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
+project.addTask('examples', {
+  description: 'Synthesize every example to synth-output/<example>/aws and synth-output/<example>/kubernetes',
+  exec: 'ts-node --project tsconfig.dev.json examples/synth.ts',
+  receiveArgs: true,
+});
+
+project.synth();
