@@ -43,7 +43,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['examples/**/*.ts'],
+    include: ['../examples/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -56,7 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
 project.addTask('examples', {
   description: 'Synthesize every example to synth-output/<example>/aws and synth-output/<example>/kubernetes',
-  exec: 'ts-node --project tsconfig.dev.json examples/synth.ts',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth.ts',
   receiveArgs: true,
 });
 

@@ -1,0 +1,152 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { PlatformValidationError } from './errors';
+import { validateDnsLabel } from './names';
+
+/**
+ * Shared Kubernetes settings for every platform construct in one Chart.
+ */
+export interface KubernetesPlatformProps {
+  /**
+   * Value of `app.kubernetes.io/part-of` on every object.
+   *
+   * @default 'platform'
+   */
+  readonly platformName?: string;
+  /**
+   * Namespace of every object.
+   *
+   * @default the Chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Emit the Namespace object, labelled to enforce Pod Security Standards "restricted".
+   *
+   * @default true unless the namespace is 'default'
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * StorageClass of the PersistentVolumeClaims that stateful constructs create.
+   *
+   * @default the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Extra labels on every object.
+   *
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+const REGISTRY = Symbol.for('cdk-portable-platform.KubernetesPlatform');
+const MANAGED_BY = 'cdk-portable-platform';
+
+/**
+ * Per-Chart shared Kubernetes context: the namespace (restricted Pod Security), the
+ * `app.kubernetes.io/*` labels, a default-deny NetworkPolicy with DNS egress, and the storage class.
+ * Created on first use by any platform construct; create it yourself, first, to override.
+ */
+export class KubernetesPlatform extends Construct {
+  /** The platform of the Chart that contains `scope`, created with defaults on first use. */
+  public static of(scope: IConstruct): KubernetesPlatform {
+    const chart = Chart.of(scope);
+    return (chart as any)[REGISTRY] ?? new KubernetesPlatform(chart, 'PortablePlatform');
+  }
+
+  /** Namespace of every object. */
+  public readonly namespace: string;
+  /** Value of `app.kubernetes.io/part-of`. */
+  public readonly platformName: string;
+  /** StorageClass for claims; undefined means the cluster default. */
+  public readonly storageClassName?: string;
+  /** The Namespace object, when created. */
+  public readonly namespaceObject?: k8s.KubeNamespace;
+  /** Denies all ingress and egress to every pod in the namespace unless another policy allows it. */
+  public readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
+  /** Lets every pod in the namespace resolve DNS. */
+  public readonly dnsEgressPolicy: k8s.KubeNetworkPolicy;
+  private readonly extraLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: KubernetesPlatformProps = {}) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    if ((chart as any)[REGISTRY]) {
+      throw new PlatformValidationError(
+        `${this.node.path}: a KubernetesPlatform already exists in chart ${chart.node.path}: ` +
+        'create at most one per Chart, before any platform construct',
+      );
+    }
+    Object.defineProperty(chart, REGISTRY, { value: this, enumerable: false });
+
+    this.platformName = props.platformName ?? 'platform';
+    this.namespace = props.namespace ?? chart.namespace ?? 'default';
+    this.storageClassName = props.storageClassName;
+    this.extraLabels = props.labels ?? {};
+    validateDnsLabel(this, 'namespace', this.namespace);
+    validateDnsLabel(this, 'platformName', this.platformName);
+
+    if (props.createNamespace ?? this.namespace !== 'default') {
+      this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: this.namespace,
+          labels: {
+            ...this.commonLabels(),
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'v1.27',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+        },
+      });
+    }
+    this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: this.metadata('default-deny-all'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    this.dnsEgressPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: this.metadata('allow-dns-egress'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        }],
+      },
+    });
+  }
+
+  /** Labels on every object of the platform. */
+  public commonLabels(): Record<string, string> {
+    return { ...this.extraLabels, 'app.kubernetes.io/part-of': this.platformName, 'app.kubernetes.io/managed-by': MANAGED_BY };
+  }
+
+  /** Labels that select the pods of the component `name`. */
+  public selectorLabels(name: string): Record<string, string> {
+    return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': this.platformName };
+  }
+
+  /** All labels of an object belonging to component `name`. */
+  public labelsFor(name: string, component: string): Record<string, string> {
+    return { ...this.commonLabels(), ...this.selectorLabels(name), 'app.kubernetes.io/component': component };
+  }
+
+  /** Object metadata in the platform namespace. */
+  public metadata(name: string, component?: string): k8s.ObjectMeta {
+    return {
+      name,
+      namespace: this.namespace,
+      labels: component ? this.labelsFor(name, component) : this.commonLabels(),
+    };
+  }
+
+  /** Cluster DNS name of the Service `name`. */
+  public serviceHost(name: string): string {
+    return `${name}.${this.namespace}.svc.cluster.local`;
+  }
+}

@@ -1,0 +1,74 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { PlatformValidationError } from './errors';
+import { PlatformTarget } from './target';
+
+/**
+ * A reference to a credential that lives outside the template or manifest.
+ *
+ * Never a value: on AWS it resolves to a Secrets Manager secret, on Kubernetes to a key of a
+ * Secret object that the user, External Secrets or a Job creates in the cluster.
+ */
+export class PlatformSecret {
+  /**
+   * A portable reference: the Secrets Manager secret `name` (JSON field `key`) on AWS, and the
+   * key `key` of the Kubernetes Secret `name`.
+   *
+   * @param name secret name, valid on both targets (lowercase DNS subdomain)
+   * @param key field in the secret
+   */
+  public static named(name: string, key: string): PlatformSecret {
+    return new PlatformSecret(name, key, undefined);
+  }
+
+  /**
+   * An existing Secrets Manager secret (AWS only).
+   *
+   * @param secret the secret
+   * @param jsonField a JSON field of the secret value; the whole value when omitted
+   */
+  public static fromSecretsManager(secret: secretsmanager.ISecret, jsonField?: string): PlatformSecret {
+    return new PlatformSecret(undefined, jsonField, secret);
+  }
+
+  private constructor(
+    /** Portable secret name, when created with `named`. */
+    public readonly secretName: string | undefined,
+    /** Field (AWS JSON field, Kubernetes Secret key). */
+    public readonly key: string | undefined,
+    /** The Secrets Manager secret, when created with `fromSecretsManager`. */
+    public readonly secretsManagerSecret: secretsmanager.ISecret | undefined,
+  ) {}
+
+  /**
+   * The Secrets Manager secret this reference points at on AWS.
+   *
+   * @internal
+   */
+  public _toSecretsManager(scope: Construct, id: string): secretsmanager.ISecret {
+    if (this.secretsManagerSecret) return this.secretsManagerSecret;
+    const existing = scope.node.tryFindChild(id) as secretsmanager.ISecret | undefined;
+    return existing ?? secretsmanager.Secret.fromSecretNameV2(scope, id, this.secretName!);
+  }
+
+  /** @internal */
+  public _toEcsSecret(scope: Construct, id: string): ecs.Secret {
+    return ecs.Secret.fromSecretsManager(this._toSecretsManager(scope, id), this.key);
+  }
+
+  /**
+   * The Kubernetes `secretKeyRef` this reference points at.
+   *
+   * @internal
+   */
+  public _toSecretKeyRef(scope: IConstruct, prop: string): { name: string; key: string } {
+    if (this.secretsManagerSecret || !this.secretName) {
+      throw new PlatformValidationError(
+        `${scope.node.path}: ${prop} is a Secrets Manager secret, which is not supported on ${PlatformTarget.KUBERNETES.name}: ` +
+        'use PlatformSecret.named(name, key) to reference a Kubernetes Secret by name',
+      );
+    }
+    return { name: this.secretName, key: this.key! };
+  }
+}

@@ -1,0 +1,176 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Endpoint } from '../platform/endpoint';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+import { ServiceClusterKubernetesOptions } from './props';
+import { ServiceClusterSpec } from './spec';
+import { ServiceClusterKubernetesResources, WorkloadHandle } from './resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
+
+const SERVICE_PORT = 80;
+const PRE_STOP_SECONDS = 5;
+
+/**
+ * Renders a service as a Deployment, ClusterIP Service, HorizontalPodAutoscaler (autoscaling/v2),
+ * PodDisruptionBudget, ServiceAccount and NetworkPolicy.
+ */
+export function renderServiceClusterOnKubernetes(
+  scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions = {},
+): WorkloadHandle<ServiceClusterKubernetesResources> {
+  const platform = KubernetesPlatform.of(scope);
+  // Namespace and default policies come first in the manifest, so `kubectl apply -f` succeeds in one pass.
+  scope.node.addDependency(platform);
+  const selector = platform.selectorLabels(spec.name);
+  const labels = platform.labelsFor(spec.name, 'service');
+  const metadata = platform.metadata(spec.name, 'service');
+  // Mutable after construction: addEnvironment/addSecret/allowFrom append here; objects render at synth.
+  const env: k8s.EnvVar[] = [
+    ...Object.entries(spec.environment).map(([name, value]) => ({ name, value })),
+    ...Object.entries(spec.secrets).map(([name, secret]) => secretEnv(scope, name, secret)),
+  ];
+  const ingress: k8s.NetworkPolicyIngressRule[] = [];
+  const egress: k8s.NetworkPolicyEgressRule[] = [];
+
+  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: { ...metadata, annotations: options.serviceAccountAnnotations },
+    automountServiceAccountToken: options.mountServiceAccountToken ?? false,
+  });
+
+  const httpGet = { path: spec.health.path, port: k8s.IntOrString.fromString('http') };
+  const h = spec.health;
+  const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }];
+  if (spec.metrics.port !== spec.port) ports.push({ name: 'metrics', containerPort: spec.metrics.port, protocol: 'TCP' });
+  const autoscaled = spec.maxReplicas > spec.minReplicas;
+
+  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+    metadata,
+    spec: {
+      // Under an HPA the replica count is the autoscaler's: re-applying the manifest must not reset it.
+      replicas: autoscaled ? undefined : spec.minReplicas,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: spec.name,
+          automountServiceAccountToken: options.mountServiceAccountToken ?? false,
+          terminationGracePeriodSeconds: spec.shutdownGraceSeconds + PRE_STOP_SECONDS,
+          securityContext: restrictedPodSecurityContext(spec.runAsUser),
+          topologySpreadConstraints: spreadConstraints(selector),
+          containers: [{
+            name: 'app',
+            image: spec.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: spec.command,
+            args: spec.args,
+            ports,
+            env,
+            resources: {
+              requests: { cpu: k8s.Quantity.fromString(`${Math.round(spec.cpu * 1000)}m`), memory: k8s.Quantity.fromString(`${spec.memoryMiB}Mi`) },
+              limits: { memory: k8s.Quantity.fromString(`${spec.memoryMiB}Mi`) },
+            },
+            securityContext: restrictedContainerSecurityContext(),
+            startupProbe: {
+              httpGet, periodSeconds: 5, timeoutSeconds: h.timeoutSeconds,
+              failureThreshold: Math.max(1, Math.ceil(h.startupGraceSeconds / 5)),
+            },
+            readinessProbe: {
+              httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds,
+              successThreshold: h.healthyThreshold, failureThreshold: h.unhealthyThreshold,
+            },
+            livenessProbe: {
+              httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, failureThreshold: h.unhealthyThreshold,
+            },
+            lifecycle: { preStop: { exec: { command: options.preStopCommand ?? ['/bin/sh', '-c', `sleep ${PRE_STOP_SECONDS}`] } } },
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          }],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${options.tmpVolumeSize?.toMebibytes() ?? 256}Mi`) } }],
+        },
+      },
+    },
+  });
+
+  const servicePorts: k8s.ServicePort[] = [{ name: 'http', port: SERVICE_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }];
+  if (spec.metrics.port !== spec.port) {
+    servicePorts.push({ name: 'metrics', port: spec.metrics.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' });
+  }
+  const service = new k8s.KubeService(scope, 'Service', {
+    metadata,
+    spec: { type: 'ClusterIP', selector, ports: servicePorts },
+  });
+
+  const disruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    metadata,
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+  });
+
+  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+    metadata,
+    spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+  });
+
+  const autoscaler = autoscaled ? renderAutoscaler(scope, metadata, spec, options) : undefined;
+
+  const containerPorts = [...new Set([spec.port, spec.metrics.port])];
+  return {
+    resources: { deployment, service, serviceAccount, disruptionBudget, networkPolicy, autoscaler },
+    endpoint: new Endpoint(platform.serviceHost(spec.name), SERVICE_PORT),
+    networkIdentity: NetworkPeer._workload({
+      podLabels: selector,
+      namespace: platform.namespace,
+      allowEgress: grant => egress.push({
+        to: [{
+          podSelector: { matchLabels: grant.podLabels },
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } },
+        }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(grant.port) }],
+      }),
+    }),
+    addEnvironment: (name, value) => env.push({ name, value }),
+    addSecret: (name, secret) => env.push(secretEnv(scope, name, secret)),
+    allowFrom: peer => {
+      ingress.push({
+        from: [peer._kubernetesPeer(scope, platform.namespace)],
+        ports: containerPorts.map(port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+      });
+      for (const port of containerPorts) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
+    },
+  };
+}
+
+function renderAutoscaler(scope: Construct, metadata: k8s.ObjectMeta, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions) {
+  const metrics: k8s.MetricSpecV2[] = [
+    { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } },
+    { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: spec.targetMemoryUtilization } } },
+  ];
+  if (spec.targetRequestsPerSecond !== undefined) {
+    metrics.push({
+      type: 'Pods',
+      pods: {
+        metric: { name: options.requestRateMetric ?? 'http_requests_per_second' },
+        target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(`${spec.targetRequestsPerSecond}`) },
+      },
+    });
+  }
+  return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      metrics,
+      behavior: {
+        // Same pacing as the ECS cooldowns: scale out within a minute, scale in after five.
+        scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
+        scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+      },
+    },
+  });
+}
+
+function secretEnv(scope: Construct, name: string, secret: PlatformSecret): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: secret._toSecretKeyRef(scope, `secrets.${name}`) } };
+}

@@ -1,0 +1,63 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { k8s } from 'cdk8s-plus-27';
+import { Endpoint } from '../platform/endpoint';
+import { NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+
+/**
+ * The AWS resources of a ServiceCluster, for escape hatches.
+ */
+export interface ServiceClusterAwsResources {
+  /** The ECS Fargate service. */
+  readonly service: ecs.FargateService;
+  /** The task definition. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The application container. */
+  readonly container: ecs.ContainerDefinition;
+  /** The container's log group. */
+  readonly logGroup: logs.ILogGroup;
+  /** Security group of the tasks. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** Target group with the load balancer health check. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The service's dedicated listener on the internal load balancer. */
+  readonly listener: elbv2.ApplicationListener;
+  /** The shared internal load balancer. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** Cloud Map service resolving the service name to the load balancer. */
+  readonly discoveryService: servicediscovery.Service;
+  /** Autoscaling of the task count; undefined when minReplicas equals maxReplicas. */
+  readonly scaling?: ecs.ScalableTaskCount;
+}
+
+/**
+ * The Kubernetes objects of a ServiceCluster, for escape hatches.
+ */
+export interface ServiceClusterKubernetesResources {
+  /** The Deployment. */
+  readonly deployment: k8s.KubeDeployment;
+  /** The ClusterIP Service. */
+  readonly service: k8s.KubeService;
+  /** The ServiceAccount of the pods. */
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The PodDisruptionBudget. */
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy admitting only declared peers. */
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The HorizontalPodAutoscaler; undefined when minReplicas equals maxReplicas. */
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+}
+
+/** What a renderer hands back to the construct: resources plus target-specific mutators. */
+export interface WorkloadHandle<R> {
+  readonly resources: R;
+  readonly endpoint: Endpoint;
+  readonly networkIdentity: NetworkPeer;
+  addEnvironment(name: string, value: string): void;
+  addSecret(name: string, secret: PlatformSecret): void;
+  allowFrom(peer: NetworkPeer): void;
+}

@@ -1,0 +1,118 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { Endpoint } from '../platform/endpoint';
+import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
+import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+import { PlatformTarget } from '../platform/target';
+import { renderServiceClusterOnAws } from './aws';
+import { renderServiceClusterOnKubernetes } from './kubernetes';
+import { ServiceClusterProps } from './props';
+import { ServiceClusterAwsResources, ServiceClusterKubernetesResources, WorkloadHandle } from './resources';
+import { resolveServiceClusterSpec } from './spec';
+import { environmentVariableProblems, validateServiceCluster } from './validation';
+
+/**
+ * A fleet of identical, stateless HTTP service replicas with autoscaling, health checks, graceful
+ * shutdown and safe rollouts.
+ *
+ * Under an aws-cdk-lib `Stack` it renders an ECS Fargate service behind an internal load balancer
+ * with a Cloud Map name; under a cdk8s `Chart` it renders a Deployment, Service,
+ * HorizontalPodAutoscaler, PodDisruptionBudget, ServiceAccount and NetworkPolicy.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class ServiceCluster extends Construct implements INetworkPeer, iam.IGrantable {
+  /** Name in DNS, logs and metrics. */
+  public readonly serviceName: string;
+  /** Which target this service rendered to. */
+  public readonly target: PlatformTarget;
+  /** Where clients reach the service. */
+  public readonly endpoint: Endpoint;
+  /** Where the service's Prometheus metrics are, for the observability stack. */
+  public readonly metricsSource: MetricsSource;
+  /** Network identity of the service's replicas, for other constructs' `allowFrom`. */
+  public readonly networkIdentity: NetworkPeer;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: ServiceClusterAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: ServiceClusterKubernetesResources;
+  private readonly handle: WorkloadHandle<unknown>;
+
+  constructor(scope: Construct, id: string, props: ServiceClusterProps) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    const spec = resolveServiceClusterSpec(effective.serviceName ?? dnsLabelFromId(id), effective);
+    throwIfInvalid(validateServiceCluster(this, spec, this.target));
+    this.serviceName = spec.name;
+
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderServiceClusterOnAws(this, spec, effective.aws);
+      this.aws = handle.resources;
+      this.handle = handle;
+      this.configureAws(handle.resources);
+    } else {
+      const handle = renderServiceClusterOnKubernetes(this, spec, effective.kubernetes);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+      this.configureKubernetes(handle.resources);
+    }
+    this.endpoint = this.handle.endpoint;
+    this.networkIdentity = this.handle.networkIdentity;
+    this.metricsSource = {
+      job: spec.name,
+      kind: 'service',
+      port: spec.metrics.port,
+      path: spec.metrics.path,
+      host: this.endpoint.host,
+      selector: this.networkIdentity.podLabels ?? {},
+      namespace: this.networkIdentity.namespace ?? '',
+    };
+  }
+
+  /**
+   * The task role on AWS, for `grant*` methods of AWS resources. Kubernetes has no IAM: use
+   * `kubernetes.serviceAccountAnnotations` (e.g. IAM roles for service accounts) there.
+   */
+  public get grantPrincipal(): iam.IPrincipal {
+    if (!this.aws) {
+      throw new PlatformValidationError(`${this.node.path}: grantPrincipal is not supported on kubernetes: ` +
+        'IAM grants exist on aws only; on kubernetes bind an identity with kubernetes.serviceAccountAnnotations');
+    }
+    return this.aws.taskDefinition.taskRole;
+  }
+
+  /** Admits `peer` to the service's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
+  public allowFrom(peer: INetworkPeer): void {
+    this.handle.allowFrom(peer.networkIdentity);
+  }
+
+  /** Adds a plain environment variable. Credentials belong in `addSecret`. */
+  public addEnvironment(name: string, value: string): void {
+    throwIfInvalid(environmentVariableProblems(this, name, value, []));
+    this.handle.addEnvironment(name, value);
+  }
+
+  /** Adds an environment variable read from a secret at start-up. */
+  public addSecret(name: string, secret: PlatformSecret): void {
+    this.handle.addSecret(name, secret);
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: ServiceClusterProps): ServiceClusterProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, sidecars, extra policies…). */
+  protected configureAws(_resources: ServiceClusterAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, sidecars…). */
+  protected configureKubernetes(_resources: ServiceClusterKubernetesResources): void {}
+}

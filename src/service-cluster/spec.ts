@@ -1,0 +1,85 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { PlatformSecret } from '../platform/secret';
+import { ServiceClusterProps } from './props';
+
+/** ServiceClusterProps with every default applied: what both renderers read. */
+export interface ServiceClusterSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, PlatformSecret>;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+  readonly targetMemoryUtilization: number;
+  readonly targetRequestsPerSecond?: number;
+  readonly health: {
+    readonly path: string;
+    readonly intervalSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+    readonly startupGraceSeconds: number;
+  };
+  readonly shutdownGraceSeconds: number;
+  readonly metrics: { readonly path: string; readonly port: number };
+  readonly runAsUser: number;
+}
+
+export const SERVICE_DEFAULTS = {
+  port: 8080,
+  cpu: 0.5,
+  memory: Size.mebibytes(1024),
+  minReplicas: 2,
+  maxReplicas: 10,
+  targetCpuUtilization: 70,
+  targetMemoryUtilization: 80,
+  healthPath: '/healthz',
+  interval: Duration.seconds(10),
+  timeout: Duration.seconds(5),
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  startupGracePeriod: Duration.seconds(60),
+  shutdownGracePeriod: Duration.seconds(30),
+  metricsPath: '/metrics',
+  runAsUser: 65532,
+};
+
+/** Applies defaults. Pure: the same props always give the same spec. */
+export function resolveServiceClusterSpec(name: string, props: ServiceClusterProps): ServiceClusterSpec {
+  const d = SERVICE_DEFAULTS;
+  const port = props.port ?? d.port;
+  const health = props.healthCheck;
+  return {
+    name,
+    image: props.image,
+    port,
+    cpu: props.cpu ?? d.cpu,
+    memoryMiB: (props.memory ?? d.memory).toMebibytes(),
+    environment: { ...props.environment },
+    secrets: { ...props.secrets },
+    command: props.command,
+    args: props.args,
+    minReplicas: props.minReplicas ?? d.minReplicas,
+    maxReplicas: props.maxReplicas ?? Math.max(d.maxReplicas, props.minReplicas ?? 0),
+    targetCpuUtilization: props.targetCpuUtilization ?? d.targetCpuUtilization,
+    targetMemoryUtilization: props.targetMemoryUtilization ?? d.targetMemoryUtilization,
+    targetRequestsPerSecond: props.targetRequestsPerSecond,
+    health: {
+      path: health?.path ?? d.healthPath,
+      intervalSeconds: (health?.interval ?? d.interval).toSeconds(),
+      timeoutSeconds: (health?.timeout ?? d.timeout).toSeconds(),
+      healthyThreshold: health?.healthyThreshold ?? d.healthyThreshold,
+      unhealthyThreshold: health?.unhealthyThreshold ?? d.unhealthyThreshold,
+      startupGraceSeconds: (health?.startupGracePeriod ?? d.startupGracePeriod).toSeconds(),
+    },
+    shutdownGraceSeconds: (props.shutdownGracePeriod ?? d.shutdownGracePeriod).toSeconds(),
+    metrics: { path: props.metrics?.path ?? d.metricsPath, port: props.metrics?.port ?? port },
+    runAsUser: props.runAsUser ?? d.runAsUser,
+  };
+}

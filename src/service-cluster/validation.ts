@@ -1,0 +1,118 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { invalidPropMessage } from '../platform/errors';
+import { isDnsLabel } from '../platform/names';
+import { PlatformTarget } from '../platform/target';
+import { integerInRange, isPinnedImage, looksLikeCredential, numberAbove, Rule, runRules } from '../platform/validation';
+import { describeFargateSizes, isFargateSize } from './fargate-sizes';
+import { ServiceClusterSpec } from './spec';
+
+/** Fargate's longest stopTimeout. */
+const FARGATE_MAX_STOP_SECONDS = 120;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const serviceName: Rule<ServiceClusterSpec> = (scope, s) => isDnsLabel(s.name) ? [] : [invalidPropMessage(scope, 'serviceName',
+  'is not a DNS label', s.name, 'use 1-63 lowercase letters, digits and "-", starting with a letter')];
+
+const pinnedImage: Rule<ServiceClusterSpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? [] : [
+  invalidPropMessage(scope, 'image', 'is not pinned', s.image,
+    'use an explicit tag other than "latest" (repo:1.2.3) or a digest (repo@sha256:…) so every replica runs the same code'),
+];
+
+const ports: Rule<ServiceClusterSpec> = (scope, s) => [
+  ...integerInRange(scope, 'port', s.port, 1024, 65535),
+  ...integerInRange(scope, 'metrics.port', s.metrics.port, 1024, 65535),
+].map(m => m.replace('out of range', 'out of range for a non-root container'));
+
+const replicas: Rule<ServiceClusterSpec> = (scope, s) => {
+  const problems = [
+    ...integerInRange(scope, 'minReplicas', s.minReplicas, 1, 1000),
+    ...integerInRange(scope, 'maxReplicas', s.maxReplicas, 1, 1000),
+  ];
+  if (problems.length === 0 && s.minReplicas > s.maxReplicas) {
+    problems.push(invalidPropMessage(scope, 'minReplicas', 'must not exceed maxReplicas', s.minReplicas,
+      `set maxReplicas ≥ ${s.minReplicas} or lower minReplicas to ≤ ${s.maxReplicas}`));
+  }
+  return problems;
+};
+
+const scalingTargets: Rule<ServiceClusterSpec> = (scope, s) => [
+  ...numberAbove(scope, 'targetCpuUtilization', s.targetCpuUtilization, 0, 100),
+  ...numberAbove(scope, 'targetMemoryUtilization', s.targetMemoryUtilization, 0, 100),
+  ...numberAbove(scope, 'targetRequestsPerSecond', s.targetRequestsPerSecond, 0, 1_000_000),
+];
+
+const resources: Rule<ServiceClusterSpec> = (scope, s) => [
+  ...numberAbove(scope, 'cpu', s.cpu, 0, 64),
+  ...numberAbove(scope, 'memory', s.memoryMiB, 0, 512 * 1024),
+];
+
+const health: Rule<ServiceClusterSpec> = (scope, s) => {
+  const h = s.health;
+  const problems: string[] = [];
+  if (!h.path.startsWith('/')) {
+    problems.push(invalidPropMessage(scope, 'healthCheck.path', 'must start with "/"', h.path, 'use an absolute HTTP path such as "/healthz"'));
+  }
+  problems.push(
+    ...integerInRange(scope, 'healthCheck.interval', h.intervalSeconds, 5, 300),
+    ...integerInRange(scope, 'healthCheck.timeout', h.timeoutSeconds, 2, 120),
+    ...integerInRange(scope, 'healthCheck.healthyThreshold', h.healthyThreshold, 2, 10),
+    ...integerInRange(scope, 'healthCheck.unhealthyThreshold', h.unhealthyThreshold, 2, 10),
+    ...integerInRange(scope, 'healthCheck.startupGracePeriod', h.startupGraceSeconds, 0, 300),
+  );
+  if (problems.length === 0 && h.timeoutSeconds >= h.intervalSeconds) {
+    problems.push(invalidPropMessage(scope, 'healthCheck.timeout', 'must be shorter than healthCheck.interval',
+      `${h.timeoutSeconds}s`, `use a timeout below ${h.intervalSeconds}s`));
+  }
+  if (!s.metrics.path.startsWith('/')) {
+    problems.push(invalidPropMessage(scope, 'metrics.path', 'must start with "/"', s.metrics.path, 'use an absolute HTTP path such as "/metrics"'));
+  }
+  return problems;
+};
+
+const shutdown: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, 'shutdownGracePeriod', s.shutdownGraceSeconds, 0, 3600);
+
+/** Problems with one plain environment variable. */
+export function environmentVariableProblems(scope: IConstruct, name: string, value: string, secretNames: readonly string[]): string[] {
+  if (!ENV_NAME.test(name)) {
+    return [invalidPropMessage(scope, `environment.${name}`, 'is not a valid variable name', name, 'use letters, digits and "_", not starting with a digit')];
+  }
+  if (!Token.isUnresolved(value) && looksLikeCredential(name, value)) {
+    return [invalidPropMessage(scope, `environment.${name}`, 'looks like a credential passed as plain text', '<redacted>',
+      `move it to secrets: { ${name}: PlatformSecret.named('<secret>', '<key>') } so it never lands in a template or manifest`)];
+  }
+  if (secretNames.includes(name)) {
+    return [invalidPropMessage(scope, `environment.${name}`, 'is also set in secrets', name, 'set each variable once')];
+  }
+  return [];
+}
+
+const environment: Rule<ServiceClusterSpec> = (scope, s) => [
+  ...Object.entries(s.environment).flatMap(([name, value]) => environmentVariableProblems(scope, name, value, Object.keys(s.secrets))),
+  ...Object.keys(s.secrets).filter(name => !ENV_NAME.test(name)).map(name =>
+    invalidPropMessage(scope, `secrets.${name}`, 'is not a valid variable name', name, 'use letters, digits and "_", not starting with a digit')),
+];
+
+const user: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, 'runAsUser', s.runAsUser, 1, 2147483647)
+  .map(m => m.replace('out of range', 'must be a non-root user id'));
+
+/** What Fargate cannot honour fails on AWS only. */
+const fargate: Rule<ServiceClusterSpec> = (scope, s) => {
+  const problems: string[] = [];
+  if (!isFargateSize(s.cpu, s.memoryMiB)) {
+    problems.push(invalidPropMessage(scope, 'cpu/memory', 'is not a Fargate size', `${s.cpu} vCPU / ${s.memoryMiB} MiB`, describeFargateSizes(s.cpu)));
+  }
+  if (s.shutdownGraceSeconds > FARGATE_MAX_STOP_SECONDS) {
+    problems.push(invalidPropMessage(scope, 'shutdownGracePeriod', 'exceeds what Fargate allows on aws', `${s.shutdownGraceSeconds}s`,
+      `use at most ${FARGATE_MAX_STOP_SECONDS}s (ECS stopTimeout limit)`));
+  }
+  return problems;
+};
+
+const COMMON_RULES = [serviceName, pinnedImage, ports, replicas, scalingTargets, resources, health, shutdown, environment, user];
+
+/** Every problem with `spec` on `target`. */
+export function validateServiceCluster(scope: IConstruct, spec: ServiceClusterSpec, target: PlatformTarget): string[] {
+  const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate] : COMMON_RULES;
+  return runRules(scope, spec, rules);
+}
