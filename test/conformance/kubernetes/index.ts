@@ -1,0 +1,51 @@
+/**
+ * Kubernetes half of the conformance harness: strict schema, Pod Security "restricted" and
+ * reliability rules over synthesized manifests (e.g. `Testing.synth(chart)`).
+ */
+import { checkPodSecurity } from './pod-security';
+import { checkReliability } from './reliability';
+import { validateAgainstSchema } from './schema';
+import { Finding } from './types';
+
+export * from './types';
+export * from './schema';
+export * from './pod-security';
+export * from './reliability';
+export * from './workloads';
+
+export interface KubernetesConformanceReport {
+  readonly objects: number;
+  readonly findings: Finding[];
+  readonly byValidator: Record<'schema' | 'podSecurity' | 'reliability', number>;
+}
+
+export interface KubernetesConformanceOptions {
+  /** Rule ids to ignore, e.g. ["Reliability-NetworkPolicy"]. */
+  readonly skipRules?: string[];
+}
+
+export function checkKubernetesManifests(manifests: any[], options: KubernetesConformanceOptions = {}): KubernetesConformanceReport {
+  const skip = new Set(options.skipRules ?? []);
+  const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
+  const schema = keep(manifests.flatMap(validateAgainstSchema));
+  const podSecurity = keep(manifests.flatMap(checkPodSecurity));
+  const reliability = keep(checkReliability(manifests));
+  return {
+    objects: manifests.length,
+    findings: [...schema, ...podSecurity, ...reliability],
+    byValidator: { schema: schema.length, podSecurity: podSecurity.length, reliability: reliability.length },
+  };
+}
+
+/** Like checkKubernetesManifests, but throws one Error listing every finding (one per line). */
+export function expectKubernetesConformance(manifests: any[], options: KubernetesConformanceOptions = {}): KubernetesConformanceReport {
+  const report = checkKubernetesManifests(manifests, options);
+  if (report.findings.length > 0) {
+    throw new Error(`${report.findings.length} Kubernetes conformance finding(s) in ${report.objects} object(s):\n${formatFindings(report.findings)}`);
+  }
+  return report;
+}
+
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `[${f.rule}] ${f.object}: ${f.message}`).join('\n');
+}
