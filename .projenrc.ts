@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-portable-platform',
@@ -42,10 +42,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
     },
   },
-  tsconfigDev: {
-    include: ['../examples/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples'],
@@ -56,8 +52,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
 project.addTask('examples', {
   description: 'Synthesize every example to synth-output/<example>/aws and synth-output/<example>/kubernetes',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/synth.ts',
+  exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/synth.ts',
   receiveArgs: true,
 });
+
+// Examples are type-checked and linted like tests, against the library sources.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true },
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
+  },
+});
+
+// projen appends its own patterns, which would treat src/**/spec.ts as tests: keep only ours.
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+project.package.file.addOverride('jest.coverageReporters', ['lcov', 'text-summary']);
 
 project.synth();

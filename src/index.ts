@@ -1,12 +1,8 @@
-export { PlatformTarget } from './platform/target';
-export { Endpoint } from './platform/endpoint';
-export { PlatformSecret } from './platform/secret';
-export { INetworkPeer, NetworkPeer } from './platform/network';
-export { MetricsSource } from './platform/metrics';
-export { AwsPlatform, AwsPlatformProps } from './platform/aws-platform';
-export { KubernetesPlatform, KubernetesPlatformProps } from './platform/kubernetes-platform';
-export {
-  ServiceCluster, ServiceClusterProps, HealthCheck, MetricsEndpointOptions,
-  ServiceClusterAwsOptions, ServiceClusterKubernetesOptions,
-  ServiceClusterAwsResources, ServiceClusterKubernetesResources,
-} from './service-cluster';
+export * from './platform/target';
+export * from './platform/endpoint';
+export * from './platform/secret';
+export * from './platform/network';
+export * from './platform/metrics';
+export * from './platform/aws-platform';
+export * from './platform/kubernetes-platform';
+export * from './service-cluster';

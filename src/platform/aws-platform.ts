@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeNagFinding } from './nag';
 import { PlatformValidationError } from './errors';
+import { acknowledgeNagFinding } from './nag';
 import { ServiceLoadBalancerPool, ServiceListenerSlot } from './service-load-balancers';
 
 /**

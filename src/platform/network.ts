@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
+import { EgressGrant, WorkloadPeerProps } from './workload-peer';
 
 /**
  * Anything that can be let in with `allowFrom`: a platform construct or a `NetworkPeer`.
@@ -9,17 +10,6 @@ import { PlatformValidationError } from './errors';
 export interface INetworkPeer {
   /** How this peer is identified on each target. */
   readonly networkIdentity: NetworkPeer;
-}
-
-/**
- * A destination a peer was allowed to reach, so the peer can open its own egress towards it.
- *
- * @internal
- */
-export interface EgressGrant {
-  readonly podLabels: Record<string, string>;
-  readonly namespace: string;
-  readonly port: number;
 }
 
 /**
@@ -104,13 +94,4 @@ export class NetworkPeer implements INetworkPeer {
   public _grantEgress(grant: EgressGrant): void {
     this.allowEgress?.(grant);
   }
-}
-
-/** @internal */
-export interface WorkloadPeerProps {
-  readonly cidr?: string;
-  readonly connectable?: ec2.IConnectable;
-  readonly podLabels?: Record<string, string>;
-  readonly namespace?: string;
-  readonly allowEgress?: (grant: EgressGrant) => void;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -81,12 +82,7 @@ export class ServiceLoadBalancerPool extends Construct {
   }
 }
 
-/** FNV-1a: small, fast and stable across Node versions. */
+/** A number derived only from `text`: stable across runs, machines and Node versions. */
 export function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
+  return parseInt(createHash('sha256').update(text).digest('hex').slice(0, 8), 16);
 }

@@ -38,10 +38,3 @@ export class PlatformTarget {
     return this.name;
   }
 }
-
-/**
- * Fails synthesis for an option the target cannot honour: never drop it silently.
- */
-export function unsupportedOnTarget(scope: IConstruct, prop: string, target: PlatformTarget, why: string): PlatformValidationError {
-  return new PlatformValidationError(`${scope.node.path}: ${prop} is not supported on ${target.name}: ${why}`);
-}

@@ -5,14 +5,15 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { ServiceClusterAwsOptions } from './props';
+import { ServiceClusterAwsResources } from './resources';
+import { ServiceClusterSpec } from './spec';
+import { WorkloadHandle } from './workload-handle';
 import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
-import { ServiceClusterAwsOptions } from './props';
-import { ServiceClusterSpec } from './spec';
-import { ServiceClusterAwsResources, WorkloadHandle } from './resources';
 
 const CONTAINER_NAME = 'app';
 
@@ -20,7 +21,9 @@ const CONTAINER_NAME = 'app';
  * Renders a service on ECS Fargate behind a dedicated listener of a shared internal ALB, found
  * through a Cloud Map alias.
  */
-export function renderServiceClusterOnAws(scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterAwsOptions = {}): WorkloadHandle<ServiceClusterAwsResources> {
+export function renderServiceClusterOnAws(
+  scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterAwsOptions = {},
+): WorkloadHandle<ServiceClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
   const logGroup = options.logRetention
     ? new logs.LogGroup(scope, 'Logs', { encryptionKey: platform.encryptionKey, retention: options.logRetention, removalPolicy: RemovalPolicy.RETAIN })
@@ -144,11 +147,13 @@ export function renderServiceClusterOnAws(scope: Construct, spec: ServiceCluster
       acknowledgePlainEnvironment();
     },
     addSecret: (name, secret) => container.addSecret(name, secret._toEcsSecret(scope, `Secret${name}`)),
-    allowFrom: peer => listener.connections.allowDefaultPortFrom(peer._awsPeer(scope), `from ${peer.connectable ? 'peer' : peer.cidr}`),
+    allowFrom: peer => listener.connections.allowDefaultPortFrom(peer._awsPeer(scope), `allowFrom ${peer.cidr ?? 'peer'}`),
   };
 }
 
-function configureAutoscaling(service: ecs.FargateService, targetGroup: elbv2.ApplicationTargetGroup, spec: ServiceClusterSpec): ecs.ScalableTaskCount {
+function configureAutoscaling(
+  service: ecs.FargateService, targetGroup: elbv2.ApplicationTargetGroup, spec: ServiceClusterSpec,
+): ecs.ScalableTaskCount {
   const scaling = service.autoScaleTaskCount({ minCapacity: spec.minReplicas, maxCapacity: spec.maxReplicas });
   const cooldowns = { scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) };
   scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: spec.targetCpuUtilization, ...cooldowns });

@@ -1,13 +1,14 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ServiceClusterKubernetesOptions } from './props';
+import { ServiceClusterKubernetesResources } from './resources';
+import { ServiceClusterSpec } from './spec';
+import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
-import { ServiceClusterKubernetesOptions } from './props';
-import { ServiceClusterSpec } from './spec';
-import { ServiceClusterKubernetesResources, WorkloadHandle } from './resources';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 
 const SERVICE_PORT = 80;
 const PRE_STOP_SECONDS = 5;
@@ -74,12 +75,17 @@ export function renderServiceClusterOnKubernetes(
             },
             securityContext: restrictedContainerSecurityContext(),
             startupProbe: {
-              httpGet, periodSeconds: 5, timeoutSeconds: h.timeoutSeconds,
+              httpGet,
+              periodSeconds: 5,
+              timeoutSeconds: h.timeoutSeconds,
               failureThreshold: Math.max(1, Math.ceil(h.startupGraceSeconds / 5)),
             },
             readinessProbe: {
-              httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds,
-              successThreshold: h.healthyThreshold, failureThreshold: h.unhealthyThreshold,
+              httpGet,
+              periodSeconds: h.intervalSeconds,
+              timeoutSeconds: h.timeoutSeconds,
+              successThreshold: h.healthyThreshold,
+              failureThreshold: h.unhealthyThreshold,
             },
             livenessProbe: {
               httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, failureThreshold: h.unhealthyThreshold,

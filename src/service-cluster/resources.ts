@@ -4,9 +4,6 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { k8s } from 'cdk8s-plus-27';
-import { Endpoint } from '../platform/endpoint';
-import { NetworkPeer } from '../platform/network';
-import { PlatformSecret } from '../platform/secret';
 
 /**
  * The AWS resources of a ServiceCluster, for escape hatches.
@@ -50,14 +47,4 @@ export interface ServiceClusterKubernetesResources {
   readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** The HorizontalPodAutoscaler; undefined when minReplicas equals maxReplicas. */
   readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
-}
-
-/** What a renderer hands back to the construct: resources plus target-specific mutators. */
-export interface WorkloadHandle<R> {
-  readonly resources: R;
-  readonly endpoint: Endpoint;
-  readonly networkIdentity: NetworkPeer;
-  addEnvironment(name: string, value: string): void;
-  addSecret(name: string, secret: PlatformSecret): void;
-  allowFrom(peer: NetworkPeer): void;
 }

@@ -1,5 +1,12 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { renderServiceClusterOnAws } from './aws';
+import { renderServiceClusterOnKubernetes } from './kubernetes';
+import { ServiceClusterProps } from './props';
+import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
+import { resolveServiceClusterSpec } from './spec';
+import { environmentVariableProblems, validateServiceCluster } from './validation';
+import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
 import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
@@ -7,12 +14,6 @@ import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
-import { renderServiceClusterOnAws } from './aws';
-import { renderServiceClusterOnKubernetes } from './kubernetes';
-import { ServiceClusterProps } from './props';
-import { ServiceClusterAwsResources, ServiceClusterKubernetesResources, WorkloadHandle } from './resources';
-import { resolveServiceClusterSpec } from './spec';
-import { environmentVariableProblems, validateServiceCluster } from './validation';
 
 /**
  * A fleet of identical, stateless HTTP service replicas with autoscaling, health checks, graceful

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { PlatformSecret } from '../platform/secret';
 import { ServiceClusterProps } from './props';
+import { PlatformSecret } from '../platform/secret';
 
 /** ServiceClusterProps with every default applied: what both renderers read. */
 export interface ServiceClusterSpec {

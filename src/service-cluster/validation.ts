@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { describeFargateSizes, isFargateSize } from './fargate-sizes';
+import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, isPinnedImage, looksLikeCredential, numberAbove, Rule, runRules } from '../platform/validation';
-import { describeFargateSizes, isFargateSize } from './fargate-sizes';
-import { ServiceClusterSpec } from './spec';
 
 /** Fargate's longest stopTimeout. */
 const FARGATE_MAX_STOP_SECONDS = 120;
@@ -21,7 +21,8 @@ const pinnedImage: Rule<ServiceClusterSpec> = (scope, s) => Token.isUnresolved(s
 
 const ports: Rule<ServiceClusterSpec> = (scope, s) => [
   ...integerInRange(scope, 'port', s.port, 1024, 65535),
-  ...integerInRange(scope, 'metrics.port', s.metrics.port, 1024, 65535),
+  // The metrics port defaults to the service port: report a bad port once.
+  ...(s.metrics.port === s.port ? [] : integerInRange(scope, 'metrics.port', s.metrics.port, 1024, 65535)),
 ].map(m => m.replace('out of range', 'out of range for a non-root container'));
 
 const replicas: Rule<ServiceClusterSpec> = (scope, s) => {
@@ -94,7 +95,7 @@ const environment: Rule<ServiceClusterSpec> = (scope, s) => [
 ];
 
 const user: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, 'runAsUser', s.runAsUser, 1, 2147483647)
-  .map(m => m.replace('out of range', 'must be a non-root user id'));
+  .map(m => m.replace('is out of range', 'must be a non-root user id'));
 
 /** What Fargate cannot honour fails on AWS only. */
 const fargate: Rule<ServiceClusterSpec> = (scope, s) => {

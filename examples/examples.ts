@@ -1,0 +1,14 @@
+import { Construct } from 'constructs';
+import { defineServiceCluster } from './service-cluster';
+
+/** An example: written once against a scope, synthesized to both targets. */
+export interface Example {
+  /** Folder name under examples/ and synth-output/. */
+  readonly name: string;
+  /** Builds the example under a Stack or a Chart. */
+  readonly define: (scope: Construct) => void;
+}
+
+export const EXAMPLES: readonly Example[] = [
+  { name: 'service-cluster', define: defineServiceCluster },
+];

@@ -1,0 +1,60 @@
+/**
+ * Synthesizes examples to synth-output/<example>/aws/*.template.json and
+ * synth-output/<example>/kubernetes/*.k8s.yaml.
+ *
+ *   ts-node examples/synth.ts [example…] [--target aws|kubernetes]
+ *
+ * Under the cdk CLI (`cdk synth|deploy --app "…examples/synth.ts <example> --target aws"`) the AWS
+ * assembly goes where the CLI asks (CDK_OUTDIR).
+ */
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import { Example, EXAMPLES } from './examples';
+
+const PLACEHOLDER_ACCOUNT = '123456789012';
+
+/** Synthesizes one example to AWS; returns the assembly directory. */
+export function synthAws(example: Example, outdir: string): string {
+  const account = process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
+  const app = new cdk.App({
+    outdir: process.env.CDK_OUTDIR ?? outdir,
+    // Without credentials there is nothing to look zones up in: assume the region's first three.
+    context: account === PLACEHOLDER_ACCOUNT
+      ? { [`availability-zones:account=${account}:region=${region}`]: ['a', 'b', 'c'].map(z => `${region}${z}`) }
+      : {},
+  });
+  const stack = new cdk.Stack(app, stackName(example.name), { env: { account, region } });
+  example.define(stack);
+  return app.synth().directory;
+}
+
+/** Synthesizes one example to Kubernetes; returns the output directory. */
+export function synthKubernetes(example: Example, outdir: string): string {
+  const app = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
+  example.define(new cdk8s.Chart(app, example.name, { namespace: example.name }));
+  app.synth();
+  return outdir;
+}
+
+function stackName(example: string): string {
+  return example.split('-').map(w => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+function main(argv: string[]): void {
+  const targetIndex = argv.indexOf('--target');
+  const target = targetIndex >= 0 ? argv[targetIndex + 1] : undefined;
+  const names = argv.filter((a, i) => !a.startsWith('--') && i !== targetIndex + 1);
+  const unknown = names.filter(n => !EXAMPLES.some(e => e.name === n));
+  if (unknown.length > 0 || (target && !['aws', 'kubernetes'].includes(target))) {
+    throw new Error(`usage: synth.ts [${EXAMPLES.map(e => e.name).join('|')}…] [--target aws|kubernetes] (got ${argv.join(' ')})`);
+  }
+  const root = path.join(__dirname, '..', 'synth-output');
+  for (const example of EXAMPLES.filter(e => names.length === 0 || names.includes(e.name))) {
+    if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws')))}`);
+    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes')))}`);
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));

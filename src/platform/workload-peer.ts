@@ -1,0 +1,19 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
+/**
+ * A destination a peer was allowed to reach, so the peer can open its own egress towards it.
+ */
+export interface EgressGrant {
+  readonly podLabels: Record<string, string>;
+  readonly namespace: string;
+  readonly port: number;
+}
+
+/** How a platform workload describes itself as a network peer. */
+export interface WorkloadPeerProps {
+  readonly cidr?: string;
+  readonly connectable?: ec2.IConnectable;
+  readonly podLabels?: Record<string, string>;
+  readonly namespace?: string;
+  readonly allowEgress?: (grant: EgressGrant) => void;
+}

@@ -1,0 +1,13 @@
+import { Endpoint } from '../platform/endpoint';
+import { NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+
+/** What a renderer hands back to the construct: resources plus target-specific mutators. */
+export interface WorkloadHandle<R> {
+  readonly resources: R;
+  readonly endpoint: Endpoint;
+  readonly networkIdentity: NetworkPeer;
+  addEnvironment(name: string, value: string): void;
+  addSecret(name: string, secret: PlatformSecret): void;
+  allowFrom(peer: NetworkPeer): void;
+}

@@ -1,0 +1,39 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Chart, Testing } from 'cdk8s';
+
+/** Tests skip the ~1.5 s CloudFormation schema validation of each synth unless they test it. */
+process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
+
+export const TEST_ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** A Stack with a concrete environment, as a deployable platform has. */
+export function awsStack(id = 'Platform'): Stack {
+  const app = new App({
+    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] },
+  });
+  return new Stack(app, id, { env: TEST_ENV });
+}
+
+/** A Chart in namespace `shop`. */
+export function kubernetesChart(id = 'platform', namespace = 'shop'): Chart {
+  return new Chart(Testing.app(), id, { namespace });
+}
+
+/** Synthesized manifests of a chart. */
+export function manifestsOf(chart: Chart): any[] {
+  return Testing.synth(chart);
+}
+
+/** The object of `kind` named `name`: tests never look objects up by position. */
+export function findObject(manifests: any[], kind: string, name: string): any {
+  const matches = manifests.filter(o => o.kind === kind && o.metadata?.name === name);
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${kind}/${name}, found ${matches.length} among ${manifests.map(o => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  }
+  return matches[0];
+}
+
+/** Objects of `kind`. */
+export function objectsOfKind(manifests: any[], kind: string): any[] {
+  return manifests.filter(o => o.kind === kind);
+}
