@@ -6,3 +6,4 @@ export * from './platform/metrics';
 export * from './platform/aws-platform';
 export * from './platform/kubernetes-platform';
 export * from './service-cluster';
+export * from './platform/redis-connection';
