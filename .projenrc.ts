@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-portable-platform',
@@ -48,6 +48,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['synth-output/', 'cdk.out/', '.conformance/'],
 });
+
+// v4 pulls in unrs-resolver, whose other-platform binaries the package mirror lacks: `npm ci` then
+// rejects the lock file. v3 resolves TypeScript imports for eslint just as well.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.deps.addDependency('eslint-import-resolver-typescript@3.6.3', DependencyType.BUILD);
 
 // Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
 project.addTask('examples', {
