@@ -46,7 +46,7 @@ const tools = requireTool('cfn-lint', 'pip install cfn-lint') &&
   beforeAll(() => {
     const before = new Set(fs.readdirSync(os.tmpdir()));
     report = checkAwsConformance([compliantStack(), brokenStack()]); // one cfn-lint, one moto
-    leftovers = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('aws-conformance-') && !before.has(f));
+    leftovers = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`aws-conformance-${process.pid}-`) && !before.has(f));
   });
 
   test('counts stacks, resources and acknowledged suppressions', () => {

@@ -71,7 +71,8 @@ export function checkAwsConformance(stacks: Stack[], options: AwsConformanceOpti
   const runMoto = (options.moto ?? true) &&
     requireTool('python3 -c "import moto, boto3"', 'pip install "moto[cloudformation]" boto3');
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-conformance-'));
+  // The pid keeps parallel jest workers' directories apart (and lets a test find only its own).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aws-conformance-${process.pid}-`));
   try {
     const files = templates.map(({ stack, template }, i) => {
       const file = path.join(dir, `${stack.artifactId.replace(/[^A-Za-z0-9-]/g, '-')}-${i}.json`);
