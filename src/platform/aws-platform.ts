@@ -67,9 +67,12 @@ const REGISTRY = Symbol.for('cdk-portable-platform.AwsPlatform');
  * create it yourself, before the constructs, to override any piece.
  */
 export class AwsPlatform extends Construct {
-  /** The platform of the Stack that contains `scope`, created with defaults on first use. */
+  /**
+   * The platform of the Stack that contains `scope` (the root stack, for a construct inside a
+   * NestedStack), created with defaults on first use.
+   */
   public static of(scope: IConstruct): AwsPlatform {
-    const stack = Stack.of(scope);
+    const stack = rootStackOf(scope);
     return (stack as any)[REGISTRY] ?? new AwsPlatform(stack, 'PortablePlatform');
   }
 
@@ -89,7 +92,7 @@ export class AwsPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsPlatformProps = {}) {
     super(scope, id);
-    const stack = Stack.of(this);
+    const stack = rootStackOf(this);
     if ((stack as any)[REGISTRY]) {
       throw new PlatformValidationError(
         `${this.node.path}: an AwsPlatform already exists in stack ${stack.node.path} ` +
@@ -206,4 +209,11 @@ export class AwsPlatform extends Construct {
     });
     return vpc;
   }
+}
+
+/** The top-level Stack containing `scope`: nested stacks share their root's platform. */
+function rootStackOf(scope: IConstruct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -51,6 +51,13 @@ describe('AwsPlatform', () => {
     template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'shop.internal' });
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
     expect(() => new AwsPlatform(stack, 'Again')).toThrow(/Platform\/Again: an AwsPlatform already exists in stack Platform \(Platform\/Shared\)/);
+  });
+
+  test('constructs in nested stacks share the root stack platform', () => {
+    const stack = awsStack();
+    const nested = new NestedStack(stack, 'Nested');
+    expect(AwsPlatform.of(nested)).toBe(AwsPlatform.of(stack));
+    expect(AwsPlatform.of(stack).node.scope).toBe(stack);
   });
 
   test('separate stacks get separate platforms', () => {
