@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'examples'],
   },
-  gitignore: ['synth-output/', 'cdk.out/', '.conformance/'],
+  gitignore: ['synth-output/', 'cdk.out/', '/.scratch/'],
 });
 
 // v4 pulls in unrs-resolver, whose other-platform binaries the package mirror lacks: `npm ci` then
