@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,6 +23,9 @@ describe.each(EXAMPLES.map(e => [e.name, e] as const))('example %s', (name, exam
       const objects = parseAllDocuments(fs.readFileSync(path.join(kube, yamlFiles[0]), 'utf8')).map(d => d.toJSON());
       expect(objects.length).toBeGreaterThan(0);
       expect(objects.every(o => o.metadata.namespace === name || o.kind === 'Namespace')).toBe(true);
+      // The pinned cdk CLI (2.x) reads the assembly: `cdk deploy` would see the same stacks.
+      const listed = execFileSync(require.resolve('aws-cdk/bin/cdk'), ['ls', '--app', aws], { encoding: 'utf8', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' } });
+      expect(listed.trim().split('\n')).toEqual(templates.map(t => t.replace('.template.json', '')));
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
