@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { defineGateway } from './gateway';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -11,4 +12,5 @@ export interface Example {
 
 export const EXAMPLES: readonly Example[] = [
   { name: 'service-cluster', define: defineServiceCluster },
+  { name: 'gateway', define: defineGateway },
 ];

@@ -7,3 +7,4 @@ export * from './platform/aws-platform';
 export * from './platform/kubernetes-platform';
 export * from './service-cluster';
 export * from './platform/redis-connection';
+export * from './gateway';

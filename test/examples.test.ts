@@ -7,8 +7,11 @@ import { parseAllDocuments } from 'yaml';
 import { EXAMPLES } from '../examples/examples';
 import { synthAws, synthKubernetes } from '../examples/synth';
 import { expectAwsConformance } from './conformance/aws';
-import { expectKubernetesConformance } from './conformance/kubernetes';
+import { checkKubernetesManifests, formatFindings } from './conformance/kubernetes';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from './util';
+
+/** Custom resource kinds the library emits (apiVersion/kind as in a finding's object name). */
+const CUSTOM_RESOURCES = ['cert-manager.io/v1/Certificate '];
 
 describe.each(EXAMPLES.map(e => [e.name, e] as const))('example %s', (name, example) => {
   test('synthesizes to synth-output/<example>/aws/*.template.json and kubernetes/*.k8s.yaml', () => {
@@ -43,7 +46,10 @@ describe.each(EXAMPLES.map(e => [e.name, e] as const))('example %s', (name, exam
   test('Kubernetes conformance: strict schema, Pod Security restricted, reliability', () => {
     const chart = kubernetesChart(name, name);
     example.define(chart);
-    const report = expectKubernetesConformance(manifestsOf(chart));
+    const report = checkKubernetesManifests(manifestsOf(chart));
+    // Custom resources are outside the core 1.27 schema; each construct's own tests validate their shape.
+    const problems = report.findings.filter(f => !(f.rule === 'Schema-UnknownKind' && CUSTOM_RESOURCES.some(kind => f.object.startsWith(kind))));
+    expect(formatFindings(problems)).toBe('');
     console.info(`${name} on Kubernetes: ${report.objects} objects; findings: schema ${report.byValidator.schema}, ` +
       `pod security ${report.byValidator.podSecurity}, reliability ${report.byValidator.reliability}`);
   });

@@ -154,7 +154,34 @@ def deploy(cfn, s3, path: str, index: int, log: Collect, used_names: set[str]) -
     return result
 
 
+ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
+
+
+def accept_given_certificates(paths: list[str]) -> None:
+    """Certificates a template names by literal ARN were issued outside the stack: the account has
+    them, as it has the bootstrap parameter. moto's ACM is empty, so tell its ELBv2 they exist.
+    Certificates the stack itself creates are not affected."""
+    given = {arn for path in paths for arn in ACM_ARN.findall(open(path).read())}
+    if not given:
+        return
+    from moto.elbv2 import models as elbv2_models
+
+    real_register = elbv2_models.register_certificate
+    real_exists = elbv2_models.ELBv2Backend._certificate_exists
+
+    def register(account_id, region, arn_certificate, arn_user):
+        if arn_certificate not in given:
+            real_register(account_id, region, arn_certificate, arn_user)
+
+    def exists(self, arn):
+        return arn in given or real_exists(self, arn)
+
+    elbv2_models.register_certificate = register
+    elbv2_models.ELBv2Backend._certificate_exists = exists
+
+
 def main(paths: list[str]) -> None:
+    accept_given_certificates(paths)
     log = Collect()
     moto_logger = logging.getLogger("moto")
     moto_logger.addHandler(log)

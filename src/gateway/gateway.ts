@@ -1,0 +1,154 @@
+import { Construct } from 'constructs';
+import { MAX_ALB_RULES } from './alb-jwt-rules';
+import { renderGatewayOnAws } from './aws';
+import { GatewayHandle } from './gateway-handle';
+import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
+import { renderGatewayOnKubernetes } from './kubernetes';
+import { GatewayProps } from './props';
+import { GatewayAwsResources, GatewayKubernetesResources } from './resources';
+import { GatewayRoute } from './route';
+import { resolveRouteSpec, RouteSpec } from './route-spec';
+import { validateRoute } from './route-validation';
+import { GatewaySpec, resolveGatewaySpec } from './spec';
+import { renderTraefikDynamicConfig } from './traefik-config';
+import { TRAEFIK_PORTS } from './traefik-static-config';
+import { validateGateway } from './validation';
+import { Endpoint } from '../platform/endpoint';
+import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
+import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformTarget } from '../platform/target';
+
+/**
+ * The platform's public HTTPS entry point: a Traefik v3 API gateway routing by host, path, header
+ * and method to ServiceClusters or external URLs, with JWT authentication, CORS, rate limits
+ * (optionally shared through Redis), circuit breakers, retries, body limits, IP allow lists,
+ * security headers and compression.
+ *
+ * Under an aws-cdk-lib `Stack` it renders an internet-facing ALB (ACM certificate, HTTP→HTTPS,
+ * WAFv2 web ACL, access logs) in front of Traefik on Fargate; under a cdk8s `Chart` a Traefik
+ * Deployment behind a LoadBalancer Service with PDB, HPA and NetworkPolicy. Both load the same
+ * Traefik dynamic configuration, rendered at synth time so `addRoute` works after construction.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class Gateway extends Construct implements INetworkPeer {
+  /** Name in DNS, logs and metrics. */
+  public readonly gatewayName: string;
+  /** Which target this gateway rendered to. */
+  public readonly target: PlatformTarget;
+  /** Where clients reach the gateway (`https://<domainName>`). */
+  public readonly endpoint: Endpoint;
+  /** Where Traefik's Prometheus metrics are, for the observability stack. */
+  public readonly metricsSource: MetricsSource;
+  /** Network identity of the Traefik replicas, for upstreams' and stores' `allowFrom`. */
+  public readonly networkIdentity: NetworkPeer;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: GatewayAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: GatewayKubernetesResources;
+  private readonly spec: GatewaySpec;
+  private readonly routeSpecs: RouteSpec[] = [];
+  private readonly handle: GatewayHandle<unknown>;
+
+  constructor(scope: Construct, id: string, props: GatewayProps) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    this.spec = resolveGatewaySpec(effective.gatewayName ?? dnsLabelFromId(id), effective);
+    throwIfInvalid(validateGateway(this, this.spec, this.target, effective.aws, effective.kubernetes));
+    this.gatewayName = this.spec.name;
+    // Check every initial route before rendering anything.
+    const initial = (effective.routes ?? []).map(route => this.checkedRoute(route, []));
+    throwIfInvalid(initial.flatMap((r, i) => validateRoute(this, r, this.routeContext(initial.slice(0, i)))));
+
+    const context = { routes: () => this.routeSpecs };
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderGatewayOnAws(this, this.spec, effective.aws ?? {}, context);
+      this.aws = handle.resources;
+      this.handle = handle;
+    } else {
+      const handle = renderGatewayOnKubernetes(this, this.spec, effective.kubernetes ?? {}, context);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+    }
+    this.endpoint = this.handle.endpoint;
+    this.networkIdentity = this.handle.networkIdentity;
+    this.metricsSource = {
+      job: this.spec.name,
+      kind: 'gateway',
+      port: TRAEFIK_PORTS.metrics,
+      path: '/metrics',
+      host: this.handle.metricsHost,
+      selector: this.networkIdentity.podLabels ?? {},
+      namespace: this.networkIdentity.namespace ?? '',
+    };
+    this.spec.rateLimit?.store?.allowFrom(this);
+    initial.forEach(route => this.register(route));
+    if (this.aws) this.configureAws(this.aws);
+    if (this.kubernetes) this.configureKubernetes(this.kubernetes);
+  }
+
+  /** Names of the routes, in the order they were added. */
+  public get routeNames(): string[] {
+    return this.routeSpecs.map(r => r.name);
+  }
+
+  /**
+   * Adds a route. Works after construction: the Traefik configuration is rendered at synth time.
+   * The route's services admit the gateway (`allowFrom`).
+   */
+  public addRoute(route: GatewayRoute): void {
+    const spec = this.checkedRoute(route, this.routeSpecs);
+    throwIfInvalid(validateRoute(this, spec, this.routeContext(this.routeSpecs)));
+    this.register(spec);
+  }
+
+  /** The Traefik dynamic configuration as it is now (what the file provider loads), for inspection and tests. */
+  public traefikDynamicConfig(): any {
+    return renderTraefikDynamicConfig(this.spec, this.routeSpecs, {
+      trustedProxyHops: this.target === PlatformTarget.AWS ? 1 : 0,
+      jwtVerifierAddress: this.spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : this.spec.jwt?.verifier.address,
+      defaultCertificate: this.target === PlatformTarget.KUBERNETES ? { certFile: '/etc/traefik/tls/tls.crt', keyFile: '/etc/traefik/tls/tls.key' } : undefined,
+    });
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: GatewayProps): GatewayProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, web ACL rules, listener attributes…). */
+  protected configureAws(_resources: GatewayAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, Service settings…). */
+  protected configureKubernetes(_resources: GatewayKubernetesResources): void {}
+
+  private checkedRoute(route: GatewayRoute, existing: readonly RouteSpec[]): RouteSpec {
+    const spec = resolveRouteSpec(route, this.spec);
+    if (this.loadBalancerJwt && existing.length >= MAX_ALB_RULES) {
+      throwIfInvalid([invalidPropMessage(this, 'routes', 'are too many for load balancer JWT verification', existing.length + 1,
+        `with JwtVerifier.loadBalancer() every route is a listener rule: use at most ${MAX_ALB_RULES} routes, or JwtVerifier.sidecar()`)]);
+    }
+    return spec;
+  }
+
+  private routeContext(existing: readonly RouteSpec[]) {
+    return { target: this.target, existing, loadBalancerJwt: this.loadBalancerJwt };
+  }
+
+  private get loadBalancerJwt(): boolean {
+    return this.target === PlatformTarget.AWS && this.spec.jwt?.verifier.kind === 'load-balancer';
+  }
+
+  private register(route: RouteSpec): void {
+    this.routeSpecs.push(route);
+    for (const upstream of route.upstreams) upstream.service?.allowFrom(this);
+    this.handle.onRouteAdded(route);
+  }
+}

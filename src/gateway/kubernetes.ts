@@ -1,0 +1,198 @@
+import { createHash } from 'crypto';
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { GatewayHandle, GatewayRenderContext } from './gateway-handle';
+import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
+import { gatewayPodTemplate, TLS_DIR } from './kubernetes-pod';
+import { GatewayKubernetesOptions } from './props';
+import { GatewayKubernetesResources } from './resources';
+import { RouteSpec } from './route-spec';
+import { GatewaySpec } from './spec';
+import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config';
+import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
+import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { Endpoint } from '../platform/endpoint';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { NetworkPeer } from '../platform/network';
+
+/** Internet addresses: egress to external upstreams and the JWKS, never to the cluster's private ranges. */
+const INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] };
+
+/**
+ * Renders the gateway as a Traefik Deployment (static config and the synth-time dynamic config from
+ * ConfigMaps), a LoadBalancer Service (80/443 → 8000/8443), a metrics Service, PDB, HPA,
+ * NetworkPolicy, ServiceAccount without token, and a cert-manager Certificate when asked.
+ */
+export function renderGatewayOnKubernetes(
+  scope: Construct, spec: GatewaySpec, options: GatewayKubernetesOptions, context: GatewayRenderContext,
+): GatewayHandle<GatewayKubernetesResources> {
+  const platform = KubernetesPlatform.of(scope);
+  scope.node.addDependency(platform);
+  const selector = platform.selectorLabels(spec.name);
+  const metadata = (name: string) => platform.metadata(name, 'gateway');
+  const tls = options.tls!;
+  const tlsSecretName = tls.secretName ?? `${spec.name}-tls`;
+  const targetOptions: TraefikTargetOptions = {
+    trustedProxyHops: 0,
+    jwtVerifierAddress: spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : spec.jwt?.verifier.address,
+    defaultCertificate: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
+  };
+  const env: k8s.EnvVar[] = [];
+  const egress: k8s.NetworkPolicyEgressRule[] = [];
+
+  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: metadata(spec.name),
+    // The file provider reads mounted files: Traefik never calls the Kubernetes API.
+    automountServiceAccountToken: false,
+  });
+  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, { trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR }));
+  const staticConfig = new k8s.KubeConfigMap(scope, 'StaticConfig', {
+    metadata: metadata(`${spec.name}-static`),
+    data: { 'traefik.yaml': staticYaml },
+  });
+  const dynamicConfig = new k8s.KubeConfigMap(scope, 'DynamicConfig', {
+    metadata: metadata(`${spec.name}-dynamic`),
+    // Rendered at synth, so routes added after construction are included.
+    data: {
+      [DYNAMIC_CONFIG_FILE]: Lazy.any({ produce: () => traefikConfigYaml(renderTraefikDynamicConfig(spec, context.routes(), targetOptions)) }),
+    },
+  });
+  const certificate = tls.certManagerOptions ? new ApiObject(scope, 'Certificate', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: metadata(spec.name),
+    spec: {
+      secretName: tlsSecretName,
+      dnsNames: [spec.domainName!],
+      issuerRef: { name: tls.certManagerOptions.issuerName, kind: tls.certManagerOptions.issuerKind ?? 'ClusterIssuer', group: 'cert-manager.io' },
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      usages: ['digital signature', 'key encipherment', 'server auth'],
+    },
+  }) : undefined;
+
+  const autoscaled = spec.maxReplicas > spec.minReplicas;
+  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+    metadata: metadata(spec.name),
+    spec: {
+      replicas: autoscaled ? undefined : spec.minReplicas,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+      template: gatewayPodTemplate({
+        spec,
+        selector,
+        labels: platform.labelsFor(spec.name, 'gateway'),
+        env,
+        tlsSecretName,
+        staticConfigName: `${spec.name}-static`,
+        dynamicConfigName: `${spec.name}-dynamic`,
+        dynamicConfigDir: DYNAMIC_CONFIG_DIR,
+        staticConfigChecksum: createHash('sha256').update(staticYaml).digest('hex').slice(0, 16),
+      }),
+    },
+  });
+  const port = (name: string, servicePort: number) => ({ name, port: servicePort, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
+  const service = new k8s.KubeService(scope, 'Service', {
+    metadata: { ...metadata(spec.name), annotations: options.serviceAnnotations },
+    spec: {
+      type: 'LoadBalancer',
+      selector,
+      ports: [port('web', 80), port('websecure', 443)],
+      // Keeps the client's address (rate limits and allow lists count by it).
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: options.loadBalancerSourceRanges,
+    },
+  });
+  const metricsService = new k8s.KubeService(scope, 'MetricsService', {
+    metadata: metadata(`${spec.name}-metrics`),
+    spec: { type: 'ClusterIP', selector, ports: [port('metrics', TRAEFIK_PORTS.metrics)] },
+  });
+  const disruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    metadata: metadata(spec.name),
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+  });
+  const autoscaler = autoscaled ? new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+    metadata: metadata(spec.name),
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } }],
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }] },
+        scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+      },
+    },
+  }) : undefined;
+
+  const allowRouteEgress = externalEgress(spec, egress);
+  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+    metadata: metadata(spec.name),
+    spec: {
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{
+        // The public entry point: any client may reach the web and websecure ports.
+        ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure].map(p => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })),
+      }],
+      egress,
+    },
+  });
+
+  const stores = () => rateLimitStoreBindings([spec.rateLimit, ...context.routes().map(r => r.rateLimit?.spec)]);
+  const addStoreSecrets = () => {
+    for (const binding of stores()) {
+      if (!binding.passwordVariable || env.some(e => e.name === binding.passwordVariable)) continue;
+      env.push({ name: binding.passwordVariable, valueFrom: { secretKeyRef: binding.store.redisPassword!._toSecretKeyRef(scope, 'rateLimit.store') } });
+    }
+  };
+  addStoreSecrets();
+
+  return {
+    resources: {
+      deployment, service, metricsService, staticConfig, dynamicConfig, serviceAccount, disruptionBudget, autoscaler, networkPolicy, certificate,
+    },
+    endpoint: new Endpoint(spec.domainName ?? platform.serviceHost(spec.name), 443, 'https'),
+    networkIdentity: NetworkPeer._workload({
+      podLabels: selector,
+      namespace: platform.namespace,
+      allowEgress: grant => egress.push({
+        to: [{ podSelector: { matchLabels: grant.podLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } } }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(grant.port) }],
+      }),
+    }),
+    metricsHost: platform.serviceHost(`${spec.name}-metrics`),
+    onRouteAdded: route => {
+      allowRouteEgress(route);
+      addStoreSecrets();
+    },
+  };
+}
+
+/** Egress rules for what lies outside the platform: the internet (external URLs, JWKS) and in-cluster endpoints given by URL. */
+function externalEgress(spec: GatewaySpec, egress: k8s.NetworkPolicyEgressRule[]) {
+  const portOf = (url: string) => {
+    const parsed = new URL(url);
+    return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+  };
+  // Mutated as routes are added; rendered at synth. An empty port list would mean every port: the rule is added with its first port.
+  const internetPorts = new Set<number>();
+  const internetRule: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: INTERNET }], ports: [] };
+  const allowInternet = (url: string) => {
+    const port = portOf(url);
+    if (internetPorts.has(port)) return;
+    if (internetPorts.size === 0) egress.push(internetRule);
+    internetPorts.add(port);
+    internetRule.ports!.push({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+  };
+  if (spec.jwt?.verifier.kind === 'sidecar') allowInternet(spec.jwt.jwksUrl);
+  // The collector and a forwardAuth verifier run in the cluster, namespace unknown: any pod, on their port only.
+  const clusterPorts = [...new Set([spec.tracing?.otlpEndpoint, spec.jwt?.verifier.address].filter((u): u is string => u !== undefined).map(portOf))];
+  if (clusterPorts.length > 0) {
+    egress.push({ to: [{ namespaceSelector: {} }], ports: clusterPorts.map(p => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })) });
+  }
+  return (route: RouteSpec) => {
+    if (route.targetKind === 'url') allowInternet(route.upstreams[0].url);
+  };
+}

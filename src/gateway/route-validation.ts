@@ -1,0 +1,117 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { albConditionValueCount, MAX_ALB_CONDITION_VALUES } from './alb-jwt-rules';
+import { cidrProblems, circuitBreakerProblems, isHeaderName, isHttpUrl, rateLimitProblems, retryProblems } from './policy-validation';
+import { RouteSpec } from './route-spec';
+import { traefikRule } from './traefik-rules';
+import { isHostName } from './validation';
+import { invalidPropMessage } from '../platform/errors';
+import { PlatformTarget } from '../platform/target';
+import { integerInRange } from '../platform/validation';
+
+const ROUTE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Path characters that mean the same to Traefik and to the load balancer (no wildcards, no backquotes). */
+const PATH = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$/;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+export interface RouteContext {
+  readonly target: PlatformTarget;
+  /** Routes already on the gateway. */
+  readonly existing: readonly RouteSpec[];
+  /** Whether the AWS load balancer verifies JWTs (routes then become listener rules). */
+  readonly loadBalancerJwt: boolean;
+}
+
+/** Every problem with one route; messages name the route as `routes[<name>]`. */
+export function validateRoute(scope: IConstruct, route: RouteSpec, context: RouteContext): string[] {
+  const p = `routes[${route.name}]`;
+  const problems: string[] = [];
+  const add = (prop: string, problem: string, received: unknown, valid: string) =>
+    problems.push(invalidPropMessage(scope, `${p}.${prop}`, problem, received, valid));
+
+  if (!ROUTE_NAME.test(route.name)) add('name', 'is not a valid route name', route.name, 'use lowercase letters, digits and "-"');
+  if (route.path !== undefined && route.pathPrefix !== undefined) {
+    add('path', 'is set together with pathPrefix', route.path, 'set either an exact path or a prefix');
+  }
+  for (const [prop, value] of [['path', route.path], ['pathPrefix', route.pathPrefix]] as const) {
+    if (value !== undefined && !PATH.test(value)) {
+      add(prop, 'is not a valid path', value, 'start with "/" and use URL path characters only (no spaces, "*", "?" or backquotes)');
+    }
+  }
+  if (route.stripPrefix && !route.pathPrefix) add('stripPrefix', 'needs a pathPrefix', true, 'set pathPrefix or remove stripPrefix');
+  for (const host of route.hosts) {
+    if (!Token.isUnresolved(host) && !isHostName(host)) add('hosts', 'has an invalid host name', host, 'use lowercase DNS names such as "api.example.com"');
+  }
+  for (const [name, value] of Object.entries(route.headers)) {
+    if (!isHeaderName(name)) add('headers', 'has an invalid header name', name, 'use HTTP header names such as "X-API-Version"');
+    if (/[`*?\r\n]/.test(value)) add(`headers.${name}`, 'has an invalid value', value, 'use a literal value without "`", "*", "?" or line breaks');
+  }
+  for (const method of route.methods) {
+    if (!METHODS.includes(method)) add('methods', 'has an unknown HTTP method', method, `use ${METHODS.join(', ')}`);
+  }
+  problems.push(...targetProblems(scope, p, route, context.target));
+  if (route.rateLimit && !route.rateLimit.shared) problems.push(...rateLimitProblems(scope, `${p}.rateLimit`, route.rateLimit.spec));
+  if (route.circuitBreaker && !route.circuitBreaker.shared) problems.push(...circuitBreakerProblems(scope, `${p}.circuitBreaker`, route.circuitBreaker.spec));
+  if (route.retry && !route.retry.shared) problems.push(...retryProblems(scope, `${p}.retry`, route.retry.spec));
+  problems.push(...integerInRange(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes, 1, 4 * 1024 ** 3));
+  problems.push(...integerInRange(scope, `${p}.timeout`, route.timeoutSeconds, 1, 3600));
+  problems.push(...cidrProblems(scope, `${p}.ipAllowList`, route.ipAllowList));
+  if (route.healthCheck && !route.healthCheck.path.startsWith('/')) {
+    add('healthCheck.path', 'must start with "/"', route.healthCheck.path, 'use an absolute HTTP path such as "/healthz"');
+  }
+
+  const rule = traefikRule(route);
+  for (const other of context.existing) {
+    if (other.name === route.name) add('name', 'is a duplicate route', route.name, 'give every route a unique name');
+    else if (traefikRule(other) === rule) add('match', 'duplicates route ' + other.name, rule, 'two routes with the same match cannot both receive requests');
+  }
+  if (context.loadBalancerJwt && albConditionValueCount(route) > MAX_ALB_CONDITION_VALUES) {
+    add('match', 'has too many conditions for a load balancer rule', rule,
+      `with JwtVerifier.loadBalancer() a route is a listener rule of at most ${MAX_ALB_CONDITION_VALUES} condition values; use fewer hosts/methods or JwtVerifier.sidecar()`);
+  }
+  return problems;
+}
+
+function targetProblems(scope: IConstruct, p: string, route: RouteSpec, target: PlatformTarget): string[] {
+  const problems: string[] = [];
+  if (route.targetKind === 'url') {
+    const url = route.upstreams[0].url;
+    if (!Token.isUnresolved(url) && !isHttpUrl(url)) {
+      problems.push(invalidPropMessage(scope, `${p}.target`, 'is not an http(s) URL', url, 'use RouteTarget.url("https://host/...")'));
+    }
+    return problems;
+  }
+  if (route.targetKind === 'weighted' && route.upstreams.length < 2) {
+    problems.push(invalidPropMessage(scope, `${p}.target`, 'splits traffic over fewer than two services', route.upstreams.length,
+      'RouteTarget.weighted needs two or more services; use RouteTarget.service for one'));
+  }
+  const seen = new Set<string>();
+  for (const upstream of route.upstreams) {
+    const service = upstream.service!;
+    if (seen.has(upstream.name)) {
+      problems.push(invalidPropMessage(scope, `${p}.target`, 'lists a service twice', upstream.name, 'list each service once'));
+    }
+    seen.add(upstream.name);
+    if (!Number.isInteger(upstream.weight) || upstream.weight < 0 || upstream.weight > 1000) {
+      problems.push(invalidPropMessage(scope, `${p}.target`, `has an invalid weight for ${upstream.name}`, upstream.weight, 'use an integer from 0 to 1000'));
+    }
+    if (!sameRoot(scope, service, target)) {
+      problems.push(invalidPropMessage(scope, `${p}.target`, 'is an unknown service', service.node.path,
+        `route to a ServiceCluster in the same ${target === PlatformTarget.AWS ? 'Stack' : 'Chart'} as the gateway`));
+    }
+  }
+  if (route.targetKind === 'weighted' && route.upstreams.every(u => u.weight === 0)) {
+    problems.push(invalidPropMessage(scope, `${p}.target`, 'has only zero weights', 0, 'give at least one service a positive weight'));
+  }
+  return problems;
+}
+
+/** Whether both constructs render into the same Stack (AWS) or Chart (Kubernetes). */
+function sameRoot(a: IConstruct, b: IConstruct, target: PlatformTarget): boolean {
+  try {
+    return target === PlatformTarget.AWS ? Stack.of(a) === Stack.of(b) : Chart.of(a) === Chart.of(b);
+  } catch {
+    return false;
+  }
+}

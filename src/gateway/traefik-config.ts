@@ -1,0 +1,142 @@
+import { Yaml } from 'cdk8s';
+import { RouteSpec, UpstreamSpec } from './route-spec';
+import { GatewaySpec } from './spec';
+import {
+  circuitBreakerMiddleware, corsMiddleware, ipAllowListMiddleware, jwtMiddleware, rateLimitMiddleware, rateLimitStoreBindings,
+  retryMiddleware, securityHeadersMiddleware, TraefikTargetOptions,
+} from './traefik-middlewares';
+import { IDEMPOTENT_METHODS, traefikRule } from './traefik-rules';
+
+/** The entry point every route listens on (TLS). */
+export const ROUTE_ENTRY_POINT = 'websecure';
+
+/** Ciphers of TLS 1.2 with forward secrecy and AEAD; TLS 1.3 suites are not configurable. */
+const TLS12_CIPHERS = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+];
+
+type Obj = Record<string, any>;
+
+/**
+ * The Traefik v3 dynamic configuration (file provider) of a gateway: routers, services,
+ * middlewares, servers transports and TLS options. Pure: the same spec and routes always give the
+ * same configuration, and both targets load exactly this document.
+ */
+export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly RouteSpec[], options: TraefikTargetOptions): Obj {
+  const routers: Obj = {};
+  const services: Obj = {};
+  const middlewares: Obj = {};
+  const transports: Obj = {};
+  const stores = rateLimitStoreBindings([spec.rateLimit, ...routes.map(r => r.rateLimit?.spec)]);
+  const use = (name: string, definition: () => Obj) => {
+    middlewares[name] ??= definition();
+    return name;
+  };
+
+  for (const route of routes) {
+    const chain: string[] = [];
+    if (route.ipAllowList.length > 0) {
+      const shared = sameList(route.ipAllowList, spec.ipAllowList);
+      chain.push(use(shared ? 'ip-allow-list' : `${route.name}-ip-allow-list`, () => ipAllowListMiddleware(route.ipAllowList, options)));
+    }
+    chain.push(use('security-headers', () => securityHeadersMiddleware(spec)));
+    // CORS answers preflight requests itself, so it comes before authentication.
+    if (route.cors && spec.cors) chain.push(use('cors', () => corsMiddleware(spec.cors!)));
+    if (route.rateLimit) {
+      const { spec: limit, shared } = route.rateLimit;
+      chain.push(use(shared ? 'rate-limit' : `${route.name}-rate-limit`, () => rateLimitMiddleware(limit, options, stores)));
+    }
+    if (route.jwt && options.jwtVerifierAddress) chain.push(use('jwt', () => jwtMiddleware(options.jwtVerifierAddress!)));
+    if (route.maxRequestBodyBytes !== undefined) {
+      const bytes = route.maxRequestBodyBytes;
+      const shared = bytes === spec.maxRequestBodyBytes;
+      chain.push(use(shared ? 'body-limit' : `${route.name}-body-limit`, () => ({ buffering: { maxRequestBodyBytes: bytes } })));
+    }
+    if (route.compression) chain.push(use('compress', () => ({ compress: { minResponseBodyBytes: 1024 } })));
+    if (route.stripPrefix && route.pathPrefix) {
+      chain.push(use(`${route.name}-strip-prefix`, () => ({ stripPrefix: { prefixes: [route.pathPrefix!.replace(/\/+$/, '') || '/'] } })));
+    }
+    // Innermost: retries wrap the circuit breaker, so an open circuit (503) ends the attempts at once.
+    const breaker = route.circuitBreaker
+      ? [use(route.circuitBreaker.shared ? 'circuit-breaker' : `${route.name}-circuit-breaker`, () => circuitBreakerMiddleware(route.circuitBreaker!.spec))]
+      : [];
+
+    const transport = `timeout-${route.timeoutSeconds}s`;
+    transports[transport] ??= {
+      forwardingTimeouts: { dialTimeout: '5s', responseHeaderTimeout: `${route.timeoutSeconds}s`, idleConnTimeout: '90s' },
+    };
+    Object.assign(services, routeServices(route, transport));
+
+    const router = (rule: string, extra: string[]) => ({
+      entryPoints: [ROUTE_ENTRY_POINT],
+      rule,
+      service: route.name,
+      middlewares: [...chain, ...extra, ...breaker],
+      tls: {},
+    });
+    const retry = route.retry;
+    const replayable = retry && !retry.spec.retryNonIdempotent
+      ? (route.methods.length > 0 ? route.methods : IDEMPOTENT_METHODS).filter(m => IDEMPOTENT_METHODS.includes(m))
+      : undefined;
+    if (!retry || (replayable && replayable.length === 0)) {
+      routers[route.name] = router(traefikRule(route), []);
+    } else {
+      const retryName = use(retry.shared ? 'retry' : `${route.name}-retry`, () => retryMiddleware(retry.spec));
+      // Retries only where a replay is safe: idempotent methods get their own, more specific router.
+      const retryAll = !replayable || (route.methods.length > 0 && replayable.length === route.methods.length);
+      if (retryAll) {
+        routers[route.name] = router(traefikRule(route), [retryName]);
+      } else {
+        routers[`${route.name}-idempotent`] = router(traefikRule(route, replayable), [retryName]);
+        routers[route.name] = router(traefikRule(route), []);
+      }
+    }
+  }
+
+  const tls: Obj = {
+    options: { default: { minVersion: 'VersionTLS12', cipherSuites: TLS12_CIPHERS, sniStrict: false } },
+  };
+  if (options.defaultCertificate) tls.stores = { default: { defaultCertificate: { ...options.defaultCertificate } } };
+  return { http: { routers, services, middlewares, serversTransports: transports }, tls };
+}
+
+function routeServices(route: RouteSpec, transport: string): Obj {
+  const loadBalancer = (upstream: UpstreamSpec) => ({
+    loadBalancer: {
+      servers: [{ url: upstream.url }],
+      passHostHeader: upstream.passHostHeader,
+      serversTransport: transport,
+      ...(route.healthCheck ? {
+        healthCheck: { path: route.healthCheck.path, interval: `${route.healthCheck.intervalSeconds}s`, timeout: `${route.healthCheck.timeoutSeconds}s` },
+      } : {}),
+      ...(route.stickySessions && route.targetKind !== 'weighted' ? { sticky: stickyCookie(route.name) } : {}),
+    },
+  });
+  if (route.targetKind !== 'weighted') return { [route.name]: loadBalancer(route.upstreams[0]) };
+  const children = Object.fromEntries(route.upstreams.map(u => [`${route.name}-${u.name}`, loadBalancer(u)]));
+  return {
+    ...children,
+    [route.name]: {
+      weighted: {
+        services: route.upstreams.map(u => ({ name: `${route.name}-${u.name}`, weight: u.weight })),
+        // Sticky at the split keeps a client on one side of the canary.
+        ...(route.stickySessions ? { sticky: stickyCookie(route.name) } : {}),
+      },
+    },
+  };
+}
+
+function stickyCookie(routeName: string) {
+  return { cookie: { name: `${routeName}-affinity`, secure: true, httpOnly: true, sameSite: 'lax' } };
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every(x => b.includes(x));
+}
+
+/** The configuration as the YAML file Traefik's file provider reads. */
+export function traefikConfigYaml(config: Obj): string {
+  return Yaml.stringify(config);
+}

@@ -1,0 +1,116 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import {
+  circuitBreakerProblems, cidrProblems, corsProblems, isHttpUrl, rateLimitProblems, retryProblems,
+} from './policy-validation';
+import { GatewayAwsOptions, GatewayKubernetesOptions } from './props';
+import { GatewaySpec } from './spec';
+import { invalidPropMessage } from '../platform/errors';
+import { isDnsLabel } from '../platform/names';
+import { PlatformTarget } from '../platform/target';
+import { integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
+import { describeFargateSizes, isFargateSize } from '../service-cluster/fargate-sizes';
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Whether `value` is a lowercase DNS host name (a leading `*.` wildcard allowed). */
+export function isHostName(value: string): boolean {
+  return HOST_NAME.test(value.startsWith('*.') ? value.slice(2) : value);
+}
+
+const name: Rule<GatewaySpec> = (scope, s) => isDnsLabel(s.name) ? [] : [invalidPropMessage(scope, 'gatewayName',
+  'is not a DNS label', s.name, 'use 1-63 lowercase letters, digits and "-", starting with a letter')];
+
+const domain: Rule<GatewaySpec> = (scope, s) => s.domainName === undefined || Token.isUnresolved(s.domainName) || isHostName(s.domainName) ? []
+  : [invalidPropMessage(scope, 'domainName', 'is not a host name', s.domainName, 'use a lowercase DNS name such as "api.example.com"')];
+
+const image: Rule<GatewaySpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? [] : [
+  invalidPropMessage(scope, 'image', 'is not pinned', s.image, 'use an explicit Traefik v3 tag (traefik:v3.5.3) or a digest'),
+];
+
+const capacity: Rule<GatewaySpec> = (scope, s) => {
+  const problems = [
+    ...integerInRange(scope, 'minReplicas', s.minReplicas, 1, 1000),
+    ...integerInRange(scope, 'maxReplicas', s.maxReplicas, 1, 1000),
+    ...numberAbove(scope, 'targetCpuUtilization', s.targetCpuUtilization, 0, 100),
+    ...numberAbove(scope, 'cpu', s.cpu, 0, 64),
+    ...numberAbove(scope, 'memory', s.memoryMiB, 0, 512 * 1024),
+  ];
+  if (problems.length === 0 && s.minReplicas > s.maxReplicas) {
+    problems.push(invalidPropMessage(scope, 'minReplicas', 'must not exceed maxReplicas', s.minReplicas, `set maxReplicas ≥ ${s.minReplicas}`));
+  }
+  return problems;
+};
+
+const jwt: Rule<GatewaySpec> = (scope, s) => {
+  if (!s.jwt) return [];
+  const problems: string[] = [];
+  if (!s.jwt.issuer) {
+    problems.push(invalidPropMessage(scope, 'jwt.issuer', 'is empty', s.jwt.issuer, 'set the expected "iss" claim, e.g. "https://auth.example.com/"'));
+  }
+  if (!s.jwt.jwksUrl || (!Token.isUnresolved(s.jwt.jwksUrl) && !isHttpUrl(s.jwt.jwksUrl, true))) {
+    problems.push(invalidPropMessage(scope, 'jwt.jwksUrl', 'is not an https URL', s.jwt.jwksUrl,
+      'set the issuer\'s JSON Web Key Set URL, e.g. "https://auth.example.com/.well-known/jwks.json"'));
+  } else if (Token.isUnresolved(s.jwt.jwksUrl) && s.jwt.verifier.kind === 'sidecar') {
+    problems.push(invalidPropMessage(scope, 'jwt.jwksUrl', 'is unresolved', '<token>', 'the JWT verifier sidecar needs a literal URL'));
+  }
+  const address = s.jwt.verifier.address;
+  if (address !== undefined && !Token.isUnresolved(address) && !isHttpUrl(address)) {
+    problems.push(invalidPropMessage(scope, 'jwt.verifier', 'has an invalid forwardAuth address', address, 'use an http(s) URL of the verifier'));
+  }
+  return problems;
+};
+
+const policies: Rule<GatewaySpec> = (scope, s) => [
+  ...(s.cors ? corsProblems(scope, s.cors) : []),
+  ...(s.rateLimit ? rateLimitProblems(scope, 'rateLimit', s.rateLimit) : []),
+  ...(s.circuitBreaker ? circuitBreakerProblems(scope, 'circuitBreaker', s.circuitBreaker) : []),
+  ...(s.retry ? retryProblems(scope, 'retry', s.retry) : []),
+  ...integerInRange(scope, 'maxRequestBodySize', s.maxRequestBodyBytes, 1, 4 * 1024 ** 3),
+  ...cidrProblems(scope, 'ipAllowList', s.ipAllowList),
+  ...integerInRange(scope, 'requestTimeout', s.requestTimeoutSeconds, 1, 3600),
+  ...integerInRange(scope, 'securityHeaders.hstsMaxAge', s.securityHeaders.hstsSeconds, 0, 2 * 365 * 86_400),
+  ...(s.tracing && !Token.isUnresolved(s.tracing.otlpEndpoint) && !isHttpUrl(s.tracing.otlpEndpoint)
+    ? [invalidPropMessage(scope, 'tracing.otlpEndpoint', 'is not an http(s) URL', s.tracing.otlpEndpoint, 'e.g. "http://otel-collector:4318/v1/traces"')] : []),
+  ...(s.tracing && !(s.tracing.sampleRate >= 0 && s.tracing.sampleRate <= 1)
+    ? [invalidPropMessage(scope, 'tracing.sampleRate', 'is out of range', s.tracing.sampleRate, 'use a number from 0 to 1')] : []),
+];
+
+/** Every target-neutral problem with `spec`, plus the target's own. */
+export function validateGateway(
+  scope: IConstruct, spec: GatewaySpec, target: PlatformTarget, aws: GatewayAwsOptions = {}, kubernetes: GatewayKubernetesOptions = {},
+): string[] {
+  const common = runRules(scope, spec, [name, domain, image, capacity, jwt, policies]);
+  return [...common, ...(target === PlatformTarget.AWS ? awsProblems(scope, spec, aws) : kubernetesProblems(scope, spec, kubernetes))];
+}
+
+function awsProblems(scope: IConstruct, spec: GatewaySpec, aws: GatewayAwsOptions): string[] {
+  const problems: string[] = [];
+  if (!isFargateSize(spec.cpu, spec.memoryMiB)) {
+    problems.push(invalidPropMessage(scope, 'cpu/memory', 'is not a Fargate size', `${spec.cpu} vCPU / ${spec.memoryMiB} MiB`, describeFargateSizes(spec.cpu)));
+  }
+  if (!aws.certificate && !aws.hostedZone) {
+    problems.push(invalidPropMessage(scope, 'aws.certificate', 'is missing', undefined,
+      'HTTPS is mandatory: pass aws.certificate (an ACM certificate), or aws.hostedZone with domainName to create one validated by DNS'));
+  } else if (!aws.certificate && !spec.domainName) {
+    problems.push(invalidPropMessage(scope, 'domainName', 'is missing', undefined, 'a certificate created through aws.hostedZone needs the domain name it is for'));
+  }
+  problems.push(...integerInRange(scope, 'aws.wafRequestsPerFiveMinutes', aws.wafRequestsPerFiveMinutes, 10, 2_000_000_000));
+  return problems;
+}
+
+function kubernetesProblems(scope: IConstruct, spec: GatewaySpec, kubernetes: GatewayKubernetesOptions): string[] {
+  const problems: string[] = [];
+  if (spec.jwt?.verifier.kind === 'load-balancer') {
+    problems.push(invalidPropMessage(scope, 'jwt.verifier', 'is not supported on kubernetes', 'JwtVerifier.loadBalancer()',
+      'the load balancer verifies tokens on aws only: use JwtVerifier.sidecar() or JwtVerifier.forwardAuth(url)'));
+  }
+  if (!kubernetes.tls) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.tls', 'is missing', undefined,
+      "HTTPS is mandatory: pass TlsSource.secret('<tls secret>') or TlsSource.certManager({ issuerName })"));
+  } else if (kubernetes.tls.certManagerOptions && !spec.domainName) {
+    problems.push(invalidPropMessage(scope, 'domainName', 'is missing', undefined, 'a cert-manager Certificate needs the domain name it is for'));
+  }
+  problems.push(...cidrProblems(scope, 'kubernetes.loadBalancerSourceRanges', kubernetes.loadBalancerSourceRanges ?? []));
+  return problems;
+}
