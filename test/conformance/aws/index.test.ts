@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
-import { Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Fn, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { testStack } from './fixtures';
 import { AwsConformanceReport, awsConformanceProblems, checkAwsConformance, expectAwsConformance } from './index';
 import { requireTool } from '../tools';
@@ -92,5 +93,20 @@ describe('expectAwsConformance', () => {
 
   test('returns the report when there is nothing to complain about', () => {
     expect(expectAwsConformance([compliantStack()], nagOnly)).toMatchObject({ stacks: 1, nagFindings: [], moto: [] });
+  });
+});
+
+describe('checkAwsConformance with nested stacks', () => {
+  test('publishes nested templates for moto, lints them, and counts their resources', () => {
+    const stack = testStack('Parent');
+    const nested = new NestedStack(stack, 'Child');
+    const queue = new sqs.Queue(nested, 'Queue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'A fixture queue: no dead-letter queue needed' });
+    // A parent resource reading a nested output: moto must create the child first and resolve it.
+    new ssm.StringParameter(stack, 'QueueUrl', { parameterName: '/fixture/queue-url', stringValue: queue.queueUrl });
+    const report = expectAwsConformance([stack]);
+    expect(report.nestedStacks).toBe(1);
+    expect(report.moto.map(m => m.status)).toEqual(['CREATE_COMPLETE']);
+    expect(report.resources).toBeGreaterThanOrEqual(4);
   });
 });

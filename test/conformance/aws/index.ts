@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import { cfnLint, CfnLintMatch } from './cfn-lint';
-import { deployToMoto, MotoResult } from './moto';
+import { deployToMoto, MotoResult, PublishedAsset } from './moto';
 import { NagFinding, nagFindings, nagSuppressions, synthWithSuppressions } from './nag';
 import { requireTool } from '../tools';
 
@@ -38,7 +38,9 @@ export interface AwsConformanceOptions {
 
 export interface AwsConformanceReport {
   readonly stacks: number;
-  /** Resources across all synthesized templates. */
+  /** Nested stack templates, linted and published for moto with their parents. */
+  readonly nestedStacks: number;
+  /** Resources across all synthesized templates, nested ones included. */
   readonly resources: number;
   readonly nagFindings: NagFinding[];
   /** `cdk_nag` suppressions in the templates, counted once per resource they apply to. */
@@ -61,6 +63,7 @@ export function checkAwsConformance(stacks: Stack[], options: AwsConformanceOpti
     else synthWithSuppressions(stack);
     return { stack, template: cachedTemplate(stack) };
   });
+  const nested = stacks.flatMap(nestedTemplates);
   // An acknowledgment above several stacks (e.g. on the App) is reported by each of them.
   const uniqueFindings = [...new Map(findings.map((f) => [JSON.stringify(f), f])).values()];
 
@@ -79,19 +82,43 @@ export function checkAwsConformance(stacks: Stack[], options: AwsConformanceOpti
       fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
       return file;
     });
-    const lint = runLint ? cfnLint(files) : { errors: [], warnings: [] };
+    const lint = runLint ? cfnLint([...files, ...nested.map(n => n.file)]) : { errors: [], warnings: [] };
+    const nestedResources = nested.reduce((n, { file }) => n + Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {}).length, 0);
     return {
       stacks: stacks.length,
-      resources: templates.reduce((n, { template }) => n + Object.keys(template.Resources ?? {}).length, 0),
+      nestedStacks: nested.length,
+      resources: nestedResources + templates.reduce((n, { template }) => n + Object.keys(template.Resources ?? {}).length, 0),
       nagFindings: uniqueFindings,
       nagSuppressed: suppressed,
       cfnLintErrors: lint.errors,
       cfnLintWarnings: lint.warnings,
-      moto: runMoto ? deployToMoto(files) : [],
+      moto: runMoto ? deployToMoto(files, nested) : [],
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Nested stack templates of `stack`, with the S3 location its parent's TemplateURL points at
+ * (from the stack's asset manifest), as `cdk deploy` would publish them.
+ */
+function nestedTemplates(stack: Stack): PublishedAsset[] {
+  const assembly = (Stage.of(stack) as Stage).synth();
+  const manifestFile = path.join(assembly.directory, `${stack.artifactId}.assets.json`);
+  if (!fs.existsSync(manifestFile)) return [];
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  const placeholders = (text: string) => text
+    .replace(/\$\{AWS::AccountId\}/g, CONFORMANCE_ENV.account)
+    .replace(/\$\{AWS::Region\}/g, CONFORMANCE_ENV.region)
+    .replace(/\$\{AWS::Partition\}/g, 'aws');
+  return Object.values<any>(manifest.files ?? {})
+    .filter(asset => String(asset.source?.path).endsWith('.nested.template.json'))
+    .flatMap(asset => Object.values<any>(asset.destinations).map(destination => ({
+      bucket: placeholders(destination.bucketName),
+      key: placeholders(destination.objectKey),
+      file: path.join(assembly.directory, asset.source.path),
+    })));
 }
 
 /** The template from the stage's latest synthesis (no re-synthesis). */

@@ -19,14 +19,22 @@ export interface MotoResult {
 
 export const MOTO_SCRIPT = path.join(__dirname, 'moto_deploy.py');
 
+/** A file asset (e.g. a nested stack template) that `cdk deploy` would have published to S3 first. */
+export interface PublishedAsset {
+  readonly bucket: string;
+  readonly key: string;
+  readonly file: string;
+}
+
 /**
  * Creates one stack per template in moto's in-process mock (us-east-1,
  * account 123456789012), all in ONE python3 process: importing moto costs
  * about a second, a stack a few milliseconds.
  */
-export function deployToMoto(templatePaths: string[]): MotoResult[] {
+export function deployToMoto(templatePaths: string[], assets: readonly PublishedAsset[] = []): MotoResult[] {
   if (templatePaths.length === 0) return [];
   const run = spawnSync('python3', [MOTO_SCRIPT, ...templatePaths], {
+    env: { ...process.env, MOTO_PUBLISHED_ASSETS: JSON.stringify(assets) },
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: 300_000,

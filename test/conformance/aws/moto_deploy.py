@@ -180,8 +180,36 @@ def accept_given_certificates(paths: list[str]) -> None:
     elbv2_models.ELBv2Backend._certificate_exists = exists
 
 
+def resolve_nested_stack_outputs() -> None:
+    """CloudFormation resolves `Fn::GetAtt [NestedStack, Outputs.Name]` to the child's output;
+    moto advertises the attribute but has no method for it. Supply exactly that."""
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+    from moto.cloudformation.models import Stack
+
+    def get_cfn_attribute(self, attribute_name: str):
+        if attribute_name.startswith("Outputs."):
+            output = self.output_map.get(attribute_name[len("Outputs."):])
+            if output is not None:
+                return output.value
+        raise UnformattedGetAttTemplateException()
+
+    Stack.get_cfn_attribute = get_cfn_attribute
+
+
+def publish_assets(s3, assets: list[dict]) -> None:
+    """Upload what `cdk deploy` publishes before creating stacks: nested stack templates above all."""
+    buckets = set()
+    for asset in assets:
+        if asset["bucket"] not in buckets:
+            s3.create_bucket(Bucket=asset["bucket"])
+            buckets.add(asset["bucket"])
+        with open(asset["file"], "rb") as f:
+            s3.put_object(Bucket=asset["bucket"], Key=asset["key"], Body=f.read())
+
+
 def main(paths: list[str]) -> None:
     accept_given_certificates(paths)
+    resolve_nested_stack_outputs()
     log = Collect()
     moto_logger = logging.getLogger("moto")
     moto_logger.addHandler(log)
@@ -192,6 +220,7 @@ def main(paths: list[str]) -> None:
         ssm.put_parameter(Name=BOOTSTRAP_PARAMETER[0], Value=BOOTSTRAP_PARAMETER[1], Type="String")
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=TEMPLATE_BUCKET)
+        publish_assets(s3, json.loads(os.environ.get("MOTO_PUBLISHED_ASSETS") or "[]"))
         cfn = boto3.client("cloudformation", region_name=REGION)
         used_names: set[str] = set()
         results = [deploy(cfn, s3, path, i, log, used_names) for i, path in enumerate(paths)]
