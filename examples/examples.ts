@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { defineGateway } from './gateway';
+import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -13,4 +14,5 @@ export interface Example {
 export const EXAMPLES: readonly Example[] = [
   { name: 'service-cluster', define: defineServiceCluster },
   { name: 'gateway', define: defineGateway },
+  { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
 ];

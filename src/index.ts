@@ -8,3 +8,4 @@ export * from './platform/kubernetes-platform';
 export * from './service-cluster';
 export * from './platform/redis-connection';
 export * from './gateway';
+export * from './mongo-sharded-cluster';

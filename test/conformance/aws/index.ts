@@ -143,6 +143,7 @@ export function awsConformanceProblems(report: AwsConformanceReport): string[] {
     ...report.cfnLintErrors.map((e) => `cfn-lint ${e.ruleId} in ${path.basename(e.file)} at ${e.path}: ${e.message}`),
     ...report.moto.filter((m) => m.status !== 'CREATE_COMPLETE').map((m) =>
       `moto: ${m.stackName} is ${m.status}: ${m.statusReason ?? 'no reason given'}` +
-      (m.unsupportedTypes.length ? ` (moto skips ${m.unsupportedTypes.join(', ')})` : '')),
+      (m.unsupportedTypes.length ? ` (moto skips ${m.unsupportedTypes.join(', ')})` : '') +
+      (m.emulatedTypes.length ? ` (stand-ins for ${m.emulatedTypes.join(', ')})` : '')),
   ];
 }

@@ -13,6 +13,8 @@ export interface MotoResult {
   readonly resourcesInTemplate: number;
   /** Types moto's CloudFormation parser skips: nothing is created, Ref gives null, Fn::GetAtt fails. */
   readonly unsupportedTypes: string[];
+  /** Types moto lacks that a stand-in answered for (moto_stand_ins.py): only required properties checked. */
+  readonly emulatedTypes: string[];
   /** moto's own warnings while deploying, e.g. an Fn::GetAtt attribute it does not implement. */
   readonly warnings: string[];
 }

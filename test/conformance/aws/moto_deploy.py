@@ -34,6 +34,7 @@ import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.cloudformation import parsing  # noqa: E402
 from moto.cloudformation.models import cloudformation_backends  # noqa: E402
+from moto_stand_ins import STAND_IN_TYPES  # noqa: E402  (registers the stand-ins)
 
 
 class Collect(logging.Handler):
@@ -77,6 +78,11 @@ def unsupported_types(template: dict) -> list[str]:
     )
 
 
+def emulated_types(template: dict) -> list[str]:
+    """The types a stand-in answered for: moto checked their required properties only."""
+    return sorted({r.get("Type", "") for r in template.get("Resources", {}).values()} & STAND_IN_TYPES)
+
+
 def stack_name_for(path: str, index: int, used: set[str]) -> str:
     """A valid stack name from the file name: letters, digits and '-', starting with a letter."""
     name = re.sub(r"[^A-Za-z0-9-]", "-", os.path.basename(path).removesuffix(".json"))
@@ -118,6 +124,7 @@ def deploy(cfn, s3, path: str, index: int, log: Collect, used_names: set[str]) -
         "resourcesCreated": 0,
         "resourcesInTemplate": len(template.get("Resources", {})),
         "unsupportedTypes": unsupported_types(template),
+        "emulatedTypes": emulated_types(template),
         "warnings": [],
     }
     try:

@@ -1,0 +1,133 @@
+/**
+ * The long-running workloads: one StatefulSet per replica set, and the mongos Deployment.
+ */
+import { k8s } from 'cdk8s-plus-27';
+import {
+  exporterContainer, memberResources, MongoKubernetesContext, podSecurityContext, prepareSecretsContainer, quantity,
+  routerResources, secretVolumes, serverContainer, tmpVolume, wiredTigerCacheGiB,
+} from './kubernetes-pods';
+import { MongoReplicaSetObjects } from './resources';
+import { MONGO_DEFAULTS } from './spec';
+import { ReplicaSetTopology } from './topology';
+import { spreadConstraints } from '../platform/kubernetes-pod';
+
+/** Components, as in `app.kubernetes.io/component`. */
+export const COMPONENTS = { configServer: 'config-server', shard: 'shard', router: 'router', init: 'init', backup: 'backup' } as const;
+
+/** Labels of the cluster's long-running pods (members and routers), which carry an exporter. */
+export function instanceLabels(ctx: MongoKubernetesContext): Record<string, string> {
+  return { 'app.kubernetes.io/instance': ctx.spec.name, 'app.kubernetes.io/part-of': ctx.platform.platformName };
+}
+
+function workloadLabels(ctx: MongoKubernetesContext, name: string, component: string): Record<string, string> {
+  return { ...ctx.platform.labelsFor(name, component), ...instanceLabels(ctx) };
+}
+
+function podSpec(ctx: MongoKubernetesContext, selector: Record<string, string>, containers: k8s.Container[]): k8s.PodSpec {
+  return {
+    serviceAccountName: ctx.serviceAccountName,
+    automountServiceAccountToken: false,
+    securityContext: podSecurityContext(),
+    topologySpreadConstraints: spreadConstraints(selector),
+    // mongod flushes and steps down cleanly on SIGTERM given the time.
+    terminationGracePeriodSeconds: 60,
+    initContainers: [prepareSecretsContainer(ctx)],
+    containers,
+    volumes: [tmpVolume(), ...secretVolumes(ctx)],
+  };
+}
+
+function disruptionBudget(ctx: MongoKubernetesContext, id: string, name: string, component: string, selector: Record<string, string>) {
+  return new k8s.KubePodDisruptionBudget(ctx.scope, id, {
+    metadata: { ...ctx.platform.metadata(name, component), labels: workloadLabels(ctx, name, component) },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+  });
+}
+
+/** One replica set: a StatefulSet of `mongod --configsvr|--shardsvr --replSet`, its headless Service and PDB. */
+export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replicaSet: ReplicaSetTopology): MongoReplicaSetObjects {
+  const { name } = replicaSet;
+  const component = replicaSet.role === 'configsvr' ? COMPONENTS.configServer : COMPONENTS.shard;
+  const labels = workloadLabels(ctx, name, component);
+  const selector = ctx.platform.selectorLabels(name);
+  const metadata = { ...ctx.platform.metadata(name, component), labels };
+  const resources = memberResources(ctx.spec);
+  const mongod = serverContainer(ctx, 'mongod', [
+    `--${replicaSet.role}`, '--replSet', name, '--dbpath', '/data/db',
+    '--wiredTigerCacheSizeGB', String(wiredTigerCacheGiB(resources)),
+  ], resources, [{ name: 'data', mountPath: '/data/db' }]);
+
+  const headlessService = new k8s.KubeService(ctx.scope, `${id}Members`, {
+    metadata,
+    spec: {
+      clusterIp: 'None',
+      // Members must resolve each other before they are ready, to form the replica set.
+      publishNotReadyAddresses: true,
+      selector,
+      ports: [{ name: 'mongodb', port: MONGO_DEFAULTS.port, targetPort: k8s.IntOrString.fromString('mongodb'), protocol: 'TCP' }],
+    },
+  });
+  const statefulSet = new k8s.KubeStatefulSet(ctx.scope, id, {
+    metadata,
+    spec: {
+      serviceName: name,
+      replicas: replicaSet.members.length,
+      // The init Job forms the replica set, so members may start together.
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate' },
+      selector: { matchLabels: selector },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      template: { metadata: { labels }, spec: podSpec(ctx, selector, [mongod, exporterContainer(ctx)]) },
+      volumeClaimTemplates: [{
+        metadata: { name: 'data', labels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: ctx.spec.storageClass ?? ctx.platform.storageClassName,
+          resources: { requests: { storage: quantity(`${ctx.spec.storageGiB}Gi`) } },
+        },
+      }],
+    },
+  });
+  return { replicaSetName: name, statefulSet, headlessService, disruptionBudget: disruptionBudget(ctx, `${id}DisruptionBudget`, name, component, selector) };
+}
+
+/** The mongos Deployment, its Service (the cluster's endpoint) and PDB. */
+export function renderRouters(ctx: MongoKubernetesContext) {
+  const name = ctx.topology.routerDeployment;
+  const labels = workloadLabels(ctx, name, COMPONENTS.router);
+  const selector = ctx.platform.selectorLabels(name);
+  const config = ctx.topology.configServers;
+  const mongos = serverContainer(ctx, 'mongos', ['--configdb', `${config.name}/${config.members.join(',')}`], routerResources(ctx.spec), []);
+  const routers = new k8s.KubeDeployment(ctx.scope, 'Routers', {
+    metadata: { ...ctx.platform.metadata(name, COMPONENTS.router), labels },
+    spec: {
+      replicas: ctx.spec.routers,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+      template: { metadata: { labels }, spec: podSpec(ctx, selector, [mongos, exporterContainer(ctx)]) },
+    },
+  });
+  const routerService = new k8s.KubeService(ctx.scope, 'RouterService', {
+    metadata: { ...ctx.platform.metadata(ctx.spec.name, COMPONENTS.router), labels: workloadLabels(ctx, ctx.spec.name, COMPONENTS.router) },
+    spec: {
+      selector,
+      ports: [{ name: 'mongodb', port: MONGO_DEFAULTS.port, targetPort: k8s.IntOrString.fromString('mongodb'), protocol: 'TCP' }],
+    },
+  });
+  const routerDisruptionBudget = disruptionBudget(ctx, 'RouterDisruptionBudget', name, COMPONENTS.router, selector);
+  return { routers, routerService, routerDisruptionBudget, selector };
+}
+
+/** Headless Service over every exporter (members and routers), for Prometheus discovery. */
+export function renderMetricsService(ctx: MongoKubernetesContext): k8s.KubeService {
+  const name = `${ctx.spec.name}-metrics`;
+  return new k8s.KubeService(ctx.scope, 'MetricsService', {
+    metadata: { ...ctx.platform.metadata(name, 'metrics'), labels: { ...ctx.platform.labelsFor(name, 'metrics'), ...instanceLabels(ctx) } },
+    spec: {
+      clusterIp: 'None',
+      selector: instanceLabels(ctx),
+      ports: [{ name: 'metrics', port: MONGO_DEFAULTS.metricsPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+    },
+  });
+}

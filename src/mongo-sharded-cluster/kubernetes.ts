@@ -1,0 +1,123 @@
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { MongoClusterHandle, CLIENT_ENV } from './cluster-handle';
+import { renderBackup, renderInitJob, scriptFiles } from './kubernetes-jobs';
+import { podSelectors, renderNetworkPolicies } from './kubernetes-network';
+import { MongoKubernetesContext } from './kubernetes-pods';
+import { instanceLabels, renderMetricsService, renderReplicaSet, renderRouters } from './kubernetes-workloads';
+import { MongoShardedClusterKubernetesResources } from './resources';
+import { backupTargetOf, MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
+import { mongoTopology, tlsDnsNames } from './topology';
+import { Endpoint } from '../platform/endpoint';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { PlatformSecret } from '../platform/secret';
+import { ServiceCluster } from '../service-cluster/service-cluster';
+
+/**
+ * Renders the cluster as plain manifests: a config-server StatefulSet, one StatefulSet per shard,
+ * a mongos Deployment and Service, exporters, PDBs, NetworkPolicies, an idempotent init Job and a
+ * backup CronJob. Credentials are Secrets referenced by name, never values.
+ */
+export function renderMongoShardedClusterOnKubernetes(
+  scope: Construct, spec: MongoShardedClusterSpec,
+): MongoClusterHandle<MongoShardedClusterKubernetesResources> {
+  const platform = KubernetesPlatform.of(scope);
+  // Namespace and default policies come first in the manifest, so `kubectl apply -f` succeeds in one pass.
+  scope.node.addDependency(platform);
+  const n = spec.name;
+  const adminSecret = spec.adminPassword ?? PlatformSecret.named(`${n}-admin`, 'password');
+  const ref = (secret: PlatformSecret, prop: string) => secret._toSecretKeyRef(scope, prop);
+  const topology = mongoTopology(n, platform.namespace, spec.shards, spec.membersPerShard, spec.configServers, spec.tls);
+  const ctx: MongoKubernetesContext = {
+    scope,
+    platform,
+    spec,
+    topology,
+    image: `mongo:${spec.version}`,
+    serviceAccountName: n,
+    keyFile: ref(spec.kubernetes.keyFile ?? PlatformSecret.named(`${n}-keyfile`, 'keyfile'), 'kubernetes.keyFile'),
+    tlsSecretName: spec.kubernetes.tlsSecretName ?? `${n}-tls`,
+    adminPassword: ref(adminSecret, 'adminPassword'),
+    monitorPassword: ref(spec.kubernetes.monitorPassword ?? PlatformSecret.named(`${n}-admin`, 'monitor-password'), 'kubernetes.monitorPassword'),
+    backupPassword: ref(spec.kubernetes.backupPassword ?? PlatformSecret.named(`${n}-admin`, 'backup-password'), 'kubernetes.backupPassword'),
+  };
+
+  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: platform.metadata(n, 'database'),
+    automountServiceAccountToken: false,
+  });
+  const files = scriptFiles(ctx);
+  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database'), data: files });
+  const configServers = renderReplicaSet(ctx, 'ConfigServers', topology.configServers);
+  const shards = topology.shards.map((shard, i) => renderReplicaSet(ctx, `Shard${i}`, shard));
+  const { routers, routerService, routerDisruptionBudget, selector: routerLabels } = renderRouters(ctx);
+  const metricsService = renderMetricsService(ctx);
+
+  const s3 = backupTargetOf(spec).s3Options;
+  const bucketEgress: k8s.NetworkPolicyEgressRule[] = s3 ? [{
+    to: [{ ipBlock: { cidr: s3.egressCidr ?? '0.0.0.0/0' } }],
+    ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpointPort(s3.endpoint)) }],
+  }] : [];
+  const policies = renderNetworkPolicies(ctx, podSelectors(ctx, routerLabels), bucketEgress);
+  const initJob = renderInitJob(ctx, files);
+  const backup = renderBackup(ctx);
+
+  const resources: MongoShardedClusterKubernetesResources = {
+    serviceAccount,
+    scripts,
+    configServers,
+    shards,
+    routers,
+    routerService,
+    routerDisruptionBudget,
+    metricsService,
+    memberNetworkPolicy: policies.memberNetworkPolicy,
+    routerNetworkPolicy: policies.routerNetworkPolicy,
+    jobNetworkPolicy: policies.jobNetworkPolicy,
+    initJob,
+    backupCronJob: backup.cronJob,
+    backupVolume: backup.volume,
+    tlsDnsNames: tlsDnsNames(topology),
+  };
+  const caDir = `/etc/mongodb/${n}`;
+  const prepared = new WeakSet<ServiceCluster>();
+  return {
+    resources,
+    endpoint: new Endpoint(platform.serviceHost(n), MONGO_DEFAULTS.port, 'mongodb'),
+    adminSecret,
+    metricsSource: {
+      job: n,
+      kind: 'mongo',
+      port: MONGO_DEFAULTS.metricsPort,
+      path: '/metrics',
+      host: platform.serviceHost(`${n}-metrics`),
+      selector: instanceLabels(ctx),
+      namespace: platform.namespace,
+    },
+    connectionOptions: spec.tls ? '&tls=true' : '',
+    allowFrom: peer => policies.allowClient(peer),
+    allowMetricsFrom: peer => policies.allowMetrics(peer),
+    prepareService: (service): Record<string, string> => {
+      if (!spec.tls) return {};
+      const deployment = service.kubernetes?.deployment;
+      if (deployment && !prepared.has(service)) {
+        prepared.add(service);
+        // The service verifies the members' certificate against the cluster CA, mounted from the TLS Secret.
+        deployment.addJsonPatch(
+          JsonPatch.add('/spec/template/spec/volumes/-', { name: `mongodb-ca-${n}`.slice(0, 63), secret: { secretName: ctx.tlsSecretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }),
+          JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: `mongodb-ca-${n}`.slice(0, 63), mountPath: caDir, readOnly: true }),
+        );
+      }
+      return { [CLIENT_ENV.caFile]: `${caDir}/ca.crt` };
+    },
+  };
+}
+
+/** Port of an S3 endpoint URL (443 for Amazon S3). */
+function endpointPort(endpoint: string | undefined): number {
+  if (!endpoint) return 443;
+  const match = /^(https?):\/\/[^/:]+(?::(\d+))?/.exec(endpoint);
+  if (match?.[2]) return Number(match[2]);
+  return match?.[1] === 'http' ? 80 : 443;
+}

@@ -1,0 +1,200 @@
+/**
+ * Pure functions producing the Kubernetes init Job's scripts: a POSIX shell driver and three mongosh
+ * scripts. Together they initiate every replica set, create the users, add every shard and shard
+ * the listed collections. Each step checks the current state first, so a second run changes nothing.
+ *
+ * No user exists when the Job first runs, and the localhost exception is out of reach from another
+ * pod, so the replica-set steps authenticate as the cluster's internal identity (`__system`, whose
+ * password is the keyfile); cluster users are created through mongos, as MongoDB recommends.
+ */
+import { scriptPrelude, shardingStatements } from './mongo-sharding';
+import { ShardedCollectionSpec } from './spec';
+import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
+
+/** The user the exporters log in with. */
+export const MONITOR_USER = 'metrics';
+/** The user the backup job logs in with. */
+export const BACKUP_USER = 'backup';
+const MONITOR_ROLES = [{ role: 'clusterMonitor', db: 'admin' }, { role: 'read', db: 'local' }];
+// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock.
+const BACKUP_ROLES = [{ role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' }];
+const ROOT_ROLES = [{ role: 'root', db: 'admin' }];
+
+/** Names of the files in the scripts ConfigMap. */
+export const INIT_FILES = {
+  driver: 'init.sh',
+  initiate: 'replica-set-initiate.js',
+  configure: 'replica-set-configure.js',
+  cluster: 'cluster.js',
+} as const;
+
+function clusterPrelude(topology: MongoTopology, banner: string): string {
+  return `${scriptPrelude(banner)}
+const TOPOLOGY = ${JSON.stringify({ configServers: topology.configServers, shards: topology.shards }, undefined, 2)};
+const TLS_QUERY = ${JSON.stringify(tlsQuery(topology.tls))};
+
+function replicaSetNamed(name) {
+  const found = [TOPOLOGY.configServers, ...TOPOLOGY.shards].find(replicaSet => replicaSet.name === name);
+  if (!found) throw new Error(\`unknown replica set \${name}\`);
+  return found;
+}
+
+function authenticateAsCluster() {
+  // mongod strips whitespace from the keyfile; what remains is the __system user's password.
+  const key = fs.readFileSync(requireEnv('MONGO_KEYFILE'), 'utf8').replace(/\\s+/g, '');
+  db.getSiblingDB('local').auth('__system', key);
+}
+
+function ensureUser(user, password, roles) {
+  const admin = db.getSiblingDB('admin');
+  if (admin.getUser(user) !== null) {
+    print(\`user \${user} already exists\`);
+    return;
+  }
+  admin.createUser({ user: user, pwd: password, roles: roles });
+  print(\`created user \${user}\`);
+}
+`;
+}
+
+/** Step 1, on any one member: initiate the replica set named by REPLICA_SET unless it already is. */
+export function replicaSetInitiateScript(topology: MongoTopology): string {
+  return `${clusterPrelude(topology, `Initiates one replica set of the sharded cluster "${topology.clusterName}".`)}
+function answersPing(host) {
+  const connection = new Mongo(\`mongodb://\${host}/?directConnection=true&serverSelectionTimeoutMS=5000\${TLS_QUERY}\`);
+  try {
+    return connection.getDB('admin').runCommand({ ping: 1 }).ok === 1;
+  } finally {
+    connection.close();
+  }
+}
+
+function isInitiated() {
+  try {
+    rs.status();
+    return true;
+  } catch (error) {
+    if (error.code === 94 || error.codeName === 'NotYetInitialized') return false;
+    throw error;
+  }
+}
+
+function hasPrimary() {
+  return rs.status().members.some(member => member.stateStr === 'PRIMARY');
+}
+
+const replicaSet = replicaSetNamed(requireEnv('REPLICA_SET'));
+authenticateAsCluster();
+for (const host of replicaSet.members) {
+  waitUntil(\`member \${host}\`, () => answersPing(host));
+}
+if (isInitiated()) {
+  print(\`replica set \${replicaSet.name} is already initiated\`);
+} else {
+  const members = replicaSet.members.map((host, index) => ({ _id: index, host: host }));
+  rs.initiate(replicaSet.role === 'configsvr'
+    ? { _id: replicaSet.name, configsvr: true, members: members }
+    : { _id: replicaSet.name, members: members });
+  print(\`initiated replica set \${replicaSet.name}\`);
+}
+waitUntil(\`a primary in \${replicaSet.name}\`, () => hasPrimary());
+`;
+}
+
+/** Step 2, on the primary: add members the topology gained, and the shard-local users. */
+export function replicaSetConfigureScript(topology: MongoTopology): string {
+  return `${clusterPrelude(topology, `Configures one replica set of the sharded cluster "${topology.clusterName}".`)}
+const replicaSet = replicaSetNamed(requireEnv('REPLICA_SET'));
+authenticateAsCluster();
+const configured = rs.conf().members.map(member => member.host);
+for (const host of replicaSet.members) {
+  if (configured.includes(host)) continue;
+  rs.add({ host: host });
+  print(\`added member \${host} to \${replicaSet.name}\`);
+}
+for (const host of configured) {
+  if (replicaSet.members.includes(host)) continue;
+  // Removing a member is never automatic: its data may still be needed.
+  print(\`WARNING: \${host} is a member of \${replicaSet.name} but not of the topology; remove it with rs.remove('\${host}')\`);
+}
+if (replicaSet.role === 'shardsvr') {
+  // Direct connections to a shard (its exporters, maintenance) authenticate against shard-local users.
+  ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
+  ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD'), ${JSON.stringify(MONITOR_ROLES)});
+}
+`;
+}
+
+/** Step 3, through mongos: cluster users, every shard, and the sharded collections. */
+export function clusterScript(topology: MongoTopology, collections: readonly ShardedCollectionSpec[]): string {
+  return `${clusterPrelude(topology, `Adds the shards of the sharded cluster "${topology.clusterName}" and shards its collections.`)}
+authenticateAsCluster();
+ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
+ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD'), ${JSON.stringify(MONITOR_ROLES)});
+ensureUser(${JSON.stringify(BACKUP_USER)}, requireEnv('MONGO_BACKUP_PASSWORD'), ${JSON.stringify(BACKUP_ROLES)});
+
+const shardIds = db.adminCommand({ listShards: 1 }).shards.map(shard => shard._id);
+for (const shard of TOPOLOGY.shards) {
+  if (shardIds.includes(shard.name)) {
+    print(\`shard \${shard.name} is already part of the cluster\`);
+    continue;
+  }
+  sh.addShard(\`\${shard.name}/\${shard.members.join(',')}\`);
+  print(\`added shard \${shard.name}\`);
+}
+${shardingStatements(collections, { enableSharding: true })}`;
+}
+
+/** Quotes `value` for a POSIX shell. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
+}
+
+/** The Job's entry point: runs each step until it succeeds, replica sets first, then mongos. */
+export function initDriverScript(topology: MongoTopology, scriptsDir: string): string {
+  const steps = replicaSetsOf(topology).flatMap(rs => [
+    `retry initiate ${shellQuote(rs.name)} ${rs.members.map(host => shellQuote(directUri(host, topology.tls))).join(' ')}`,
+    `retry configure ${shellQuote(rs.name)} ${shellQuote(replicaSetUri(rs, topology.tls))}`,
+  ]);
+  return `#!/bin/sh
+# Bootstraps the sharded cluster "${topology.clusterName}". Generated by cdk-portable-platform.
+# Every step is idempotent, so the Job may run again (e.g. after the topology grows).
+set -eu
+export HOME=/tmp
+scripts=${shellQuote(scriptsDir)}
+
+# Members and routers may still be starting: run a step until it succeeds.
+retry() {
+  attempt=1
+  until "$@"; do
+    if [ "$attempt" -ge 60 ]; then
+      echo "giving up after $attempt attempts: $*" >&2
+      return 1
+    fi
+    attempt=$((attempt + 1))
+    sleep 5
+  done
+}
+
+# Initiates replica set $1 through the first of its members (URIs $2...) that answers.
+initiate() {
+  replica_set=$1
+  shift
+  for uri in "$@"; do
+    if REPLICA_SET=$replica_set mongosh --quiet "$uri" --file "$scripts/${INIT_FILES.initiate}"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Adds missing members and shard-local users through the primary of replica set $1 (URI $2).
+configure() {
+  REPLICA_SET=$1 mongosh --quiet "$2" --file "$scripts/${INIT_FILES.configure}"
+}
+
+${steps.join('\n')}
+retry mongosh --quiet ${shellQuote(routerUri(topology))} --file "$scripts/${INIT_FILES.cluster}"
+echo "sharded cluster ${topology.clusterName} is ready"
+`;
+}

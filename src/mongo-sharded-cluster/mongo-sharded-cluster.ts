@@ -1,0 +1,159 @@
+import { Fn } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { renderMongoShardedClusterOnAws } from './aws';
+import { CLIENT_ENV, MongoClusterHandle } from './cluster-handle';
+import { renderMongoShardedClusterOnKubernetes } from './kubernetes';
+import { MongoShardedClusterProps } from './props';
+import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
+import { resolveMongoShardedClusterSpec } from './spec';
+import { validateMongoShardedCluster } from './validation';
+import { Endpoint } from '../platform/endpoint';
+import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
+import { INetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+import { PlatformTarget } from '../platform/target';
+import { ServiceCluster } from '../service-cluster/service-cluster';
+
+/**
+ * A sharded MongoDB-compatible database: shards of replicated members, config servers and query
+ * routers, with authentication, TLS, backups and metrics.
+ *
+ * Under an aws-cdk-lib `Stack` it renders an Amazon DocumentDB Elastic Cluster; under a cdk8s
+ * `Chart` it renders config-server and shard StatefulSets, a mongos Deployment and Service,
+ * exporters, PDBs, NetworkPolicies, an idempotent init Job and a backup CronJob.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class MongoShardedCluster extends Construct {
+  /** Name of the cluster in DNS, object names and metrics. */
+  public readonly clusterName: string;
+  /** Which target this cluster rendered to. */
+  public readonly target: PlatformTarget;
+  /** Where clients connect: the mongos Service on Kubernetes, the cluster endpoint on AWS (port 27017). */
+  public readonly endpoint: Endpoint;
+  /** Name of the administrator. */
+  public readonly adminUsername: string;
+  /** The administrator's password. */
+  public readonly adminSecret: PlatformSecret;
+  /**
+   * Where the exporters' Prometheus metrics are (Kubernetes). Undefined on AWS, where DocumentDB
+   * publishes CloudWatch metrics instead: see `metric()`.
+   */
+  public readonly metricsSource?: MetricsSource;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: MongoShardedClusterAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: MongoShardedClusterKubernetesResources;
+  private readonly handle: MongoClusterHandle<unknown>;
+
+  constructor(scope: Construct, id: string, props: MongoShardedClusterProps = {}) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    const spec = resolveMongoShardedClusterSpec(effective.clusterName ?? dnsLabelFromId(id).slice(0, 40).replace(/-+$/, ''), effective);
+    throwIfInvalid(validateMongoShardedCluster(this, spec, this.target));
+    this.clusterName = spec.name;
+    this.adminUsername = spec.adminUsername;
+
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderMongoShardedClusterOnAws(this, spec);
+      this.aws = handle.resources;
+      this.handle = handle;
+      this.configureAws(handle.resources);
+    } else {
+      const handle = renderMongoShardedClusterOnKubernetes(this, spec);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+      this.configureKubernetes(handle.resources);
+    }
+    this.endpoint = this.handle.endpoint;
+    this.adminSecret = this.handle.adminSecret;
+    this.metricsSource = this.handle.metricsSource;
+  }
+
+  /**
+   * Connection string of `database`, without credentials: `authSource=admin`, `w=majority`, and
+   * `tls=true` when TLS is on (plus `retryWrites=false` on DocumentDB). Pass the user name and
+   * password to the driver separately (see `connectService`).
+   */
+  public connectionString(database: string): string {
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(database) || ['admin', 'config', 'local'].includes(database)) {
+      throw new PlatformValidationError(invalidPropMessage(this, 'connectionString(database)', 'is not an application database', database,
+        'use 1-63 letters, digits, "_" or "-", other than admin, config and local'));
+    }
+    return `mongodb://${this.endpoint.address}/${database}?authSource=admin&w=majority${this.handle.connectionOptions}`;
+  }
+
+  /**
+   * Wires `service` to `database`: admits it (`allowFrom`) and gives it `MONGODB_URI` (the
+   * connection string), `MONGODB_DATABASE`, `MONGODB_USERNAME` and `MONGODB_PASSWORD` (from the
+   * admin secret, never a plain value). On Kubernetes with TLS it also mounts the cluster CA and sets
+   * `MONGODB_TLS_CA_FILE`. The credentials are the administrator's: give each service its own user
+   * in production.
+   */
+  public connectService(service: ServiceCluster, database: string): void {
+    const uri = this.connectionString(database);
+    this.allowFrom(service);
+    service.addEnvironment(CLIENT_ENV.uri, uri);
+    service.addEnvironment(CLIENT_ENV.database, database);
+    service.addEnvironment(CLIENT_ENV.username, this.adminUsername);
+    service.addSecret(CLIENT_ENV.password, this.adminSecret);
+    for (const [name, value] of Object.entries(this.handle.prepareService(service))) service.addEnvironment(name, value);
+  }
+
+  /** Admits `peer` to the cluster's endpoint (security-group rule on AWS, NetworkPolicy on Kubernetes). */
+  public allowFrom(peer: INetworkPeer): void {
+    this.handle.allowFrom(peer.networkIdentity);
+  }
+
+  /** Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only; AWS metrics are in CloudWatch). */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
+  /**
+   * A CloudWatch metric of the DocumentDB Elastic cluster (AWS only), e.g.
+   * `PrimaryInstanceCPUUtilization`, `DatabaseConnections`, `VolumeBytesUsed`.
+   */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    if (!this.aws) {
+      throw new PlatformValidationError(`${this.node.path}: metric() is not supported on kubernetes: ` +
+        'the exporters publish Prometheus metrics; scrape metricsSource instead');
+    }
+    return new cloudwatch.Metric({
+      namespace: 'AWS/DocDB-Elastic',
+      metricName,
+      // The cluster id is the last segment of the ARN (arn:…:cluster/<id>).
+      dimensionsMap: { ClusterId: Fn.select(1, Fn.split('/', this.aws.cluster.attrClusterArn)), ClusterName: this.clusterName },
+      ...props,
+    });
+  }
+
+  /** CPU of the shards' primary instances, percent (AWS only). */
+  public metricPrimaryCpuUtilization(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('PrimaryInstanceCPUUtilization', { statistic: 'Average', ...props });
+  }
+
+  /** Open client connections (AWS only). */
+  public metricDatabaseConnections(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('DatabaseConnections', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: MongoShardedClusterProps): MongoShardedClusterProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, extra rules…). */
+  protected configureAws(_resources: MongoShardedClusterAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, node selectors…). */
+  protected configureKubernetes(_resources: MongoShardedClusterKubernetesResources): void {}
+}

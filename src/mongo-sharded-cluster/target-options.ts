@@ -1,0 +1,111 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { MongoBackupTarget } from './backup-target';
+import { PlatformSecret } from '../platform/secret';
+
+/**
+ * AWS-only tuning of a MongoShardedCluster; ignored when rendering to Kubernetes.
+ */
+export interface MongoShardedClusterAwsOptions {
+  /**
+   * vCPUs of each shard instance: 2, 4, 8, 16, 32 or 64.
+   *
+   * @default 2
+   */
+  readonly shardCapacity?: number;
+  /**
+   * Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes, outside
+   * the backup window.
+   *
+   * @default 'sun:05:00-sun:05:30'
+   */
+  readonly preferredMaintenanceWindow?: string;
+  /**
+   * What happens to the cluster when it leaves the stack: RETAIN or DESTROY. CloudFormation
+   * cannot snapshot an Elastic cluster on deletion, so SNAPSHOT is refused.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Key encrypting the cluster's storage and the generated admin secret.
+   *
+   * @default the platform's encryption key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How often the sharding task re-applies `shardedCollections` (it is idempotent; the first run
+   * follows the deployment by at most this long).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly shardingInterval?: Duration;
+}
+
+/**
+ * CPU and memory of one container.
+ */
+export interface MongoContainerResources {
+  /** vCPUs requested. */
+  readonly cpu: number;
+  /** Memory requested and limited. */
+  readonly memory: Size;
+}
+
+/**
+ * Kubernetes-only tuning of a MongoShardedCluster; ignored when rendering to AWS.
+ */
+export interface MongoShardedClusterKubernetesOptions {
+  /**
+   * Resources of every mongod (config servers and shard members).
+   *
+   * @default { cpu: 1, memory: Size.gibibytes(2) }
+   */
+  readonly memberResources?: MongoContainerResources;
+  /**
+   * Resources of every mongos.
+   *
+   * @default { cpu: 0.5, memory: Size.gibibytes(1) }
+   */
+  readonly routerResources?: MongoContainerResources;
+  /**
+   * The internal-authentication key shared by every member (6-1024 base64 characters, e.g.
+   * `openssl rand -base64 756`), mounted as a file.
+   *
+   * @default key `keyfile` of the Secret `<clusterName>-keyfile`
+   */
+  readonly keyFile?: PlatformSecret;
+  /**
+   * Secret (type kubernetes.io/tls, with `ca.crt`) holding the members' certificate; its names
+   * must cover `tlsDnsNames` of the rendered objects. Used when `tls` is true.
+   *
+   * @default '<clusterName>-tls'
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Password of the `metrics` user the exporters log in with (clusterMonitor role).
+   *
+   * @default key `monitor-password` of the admin Secret
+   */
+  readonly monitorPassword?: PlatformSecret;
+  /**
+   * Password of the `backup` user the backup job logs in with.
+   *
+   * @default key `backup-password` of the admin Secret
+   */
+  readonly backupPassword?: PlatformSecret;
+  /**
+   * Where dumps go.
+   *
+   * @default MongoBackupTarget.volume()
+   */
+  readonly backupTarget?: MongoBackupTarget;
+  /**
+   * Block writes (fsyncLock through mongos) while dumping, as MongoDB documents for a consistent
+   * sharded dump. When false the dump runs with only the balancer stopped: writes continue and
+   * the dump is not a point in time.
+   *
+   * @default true
+   */
+  readonly backupBlocksWrites?: boolean;
+}

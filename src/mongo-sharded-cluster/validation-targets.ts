@@ -1,0 +1,155 @@
+import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { MongoShardedClusterSpec } from './spec';
+import { dailyStartMinute, MIN_WINDOW_MINUTES, overlapsDaily, parseWeeklyWindow } from './windows';
+import { invalidPropMessage } from '../platform/errors';
+import { integerInRange, numberAbove, Rule } from '../platform/validation';
+
+type MongoRule = Rule<MongoShardedClusterSpec>;
+
+/** Vote-bearing members MongoDB allows in one replica set. */
+const MAX_VOTING_MEMBERS = 7;
+const SHARD_CAPACITIES = [2, 4, 8, 16, 32, 64];
+const DEFAULT_MAINTENANCE_WINDOW = 'sun:05:00-sun:05:30';
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function maintenanceWindowOf(spec: MongoShardedClusterSpec): string {
+  return spec.aws.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
+}
+
+const ELASTIC_MANAGED: Record<string, string> = {
+  configServers: 'DocumentDB Elastic manages its own cluster metadata; leave configServers unset (3)',
+  routers: 'DocumentDB Elastic routes queries itself; leave routers unset (2)',
+  storageSize: 'DocumentDB Elastic storage grows automatically; leave storageSize unset',
+  storageClass: 'DocumentDB Elastic has no storage classes; leave storageClass unset',
+  version: 'DocumentDB Elastic chooses its engine (MongoDB API compatibility) itself; leave version unset',
+};
+const DEFAULTS: Record<string, (s: MongoShardedClusterSpec) => boolean> = {
+  configServers: s => s.configServers === 3,
+  routers: s => s.routers === 2,
+};
+
+const elasticManaged: MongoRule = (scope, s) => Object.entries(ELASTIC_MANAGED)
+  .filter(([prop]) => s.explicitlySet.has(prop) && !(DEFAULTS[prop]?.(s) ?? false))
+  .map(([prop, valid]) => invalidPropMessage(scope, prop, 'cannot be honoured by DocumentDB Elastic on aws',
+    prop === 'storageSize' ? `${s.storageGiB} GiB` : (s as any)[prop], valid));
+
+const elasticTopology: MongoRule = (scope, s) => [
+  ...integerInRange(scope, 'membersPerShard', s.membersPerShard, 1, 15)
+    .map(m => m.replace('is out of range', 'exceeds DocumentDB Elastic\'s shard instance count on aws')),
+  ...(s.tls ? [] : [invalidPropMessage(scope, 'tls', 'cannot be turned off on aws', false,
+    'DocumentDB Elastic always encrypts connections; leave tls unset (true)')]),
+  ...(SHARD_CAPACITIES.includes(s.aws.shardCapacity ?? 2) ? [] : [invalidPropMessage(scope, 'aws.shardCapacity',
+    'is not a DocumentDB Elastic shard capacity', s.aws.shardCapacity, `use ${SHARD_CAPACITIES.join(', ')} vCPUs`)]),
+  ...(s.aws.removalPolicy === RemovalPolicy.SNAPSHOT ? [invalidPropMessage(scope, 'aws.removalPolicy',
+    'cannot be SNAPSHOT for DocumentDB Elastic', 'SNAPSHOT',
+    'CloudFormation cannot snapshot AWS::DocDBElastic::Cluster on deletion: use RETAIN (default) and take a manual snapshot before DESTROY')] : []),
+];
+
+const elasticBackups: MongoRule = (scope, s) => {
+  const problems: string[] = [];
+  const start = dailyStartMinute(s.backup.schedule);
+  if (start === undefined) {
+    problems.push(invalidPropMessage(scope, 'backup.schedule', 'is not daily, which DocumentDB Elastic requires on aws', s.backup.schedule,
+      'DocumentDB takes one automated snapshot a day: use "M H * * *" (UTC), which becomes the 30-minute backup window'));
+  }
+  if (s.backup.retentionDays > 35) {
+    problems.push(invalidPropMessage(scope, 'backup.retention', 'exceeds what DocumentDB Elastic keeps on aws', `${s.backup.retentionDays} days`,
+      'use 7 to 35 days; copy snapshots elsewhere for longer retention'));
+  }
+  const window = maintenanceWindowOf(s);
+  const weekly = parseWeeklyWindow(window);
+  if (!weekly || weekly.length < MIN_WINDOW_MINUTES) {
+    problems.push(invalidPropMessage(scope, 'aws.preferredMaintenanceWindow', 'is not a weekly window of at least 30 minutes', window,
+      'use "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "sun:05:00-sun:05:30"'));
+  } else if (start !== undefined && overlapsDaily(weekly, start)) {
+    problems.push(invalidPropMessage(scope, 'aws.preferredMaintenanceWindow', 'overlaps the daily backup window', window,
+      `move it outside the 30 minutes after ${s.backup.schedule} (backup.schedule)`));
+  }
+  return problems;
+};
+
+const elasticShardKeys: MongoRule = (scope, s) => s.collections
+  .filter(c => !c.key.isHashed || c.key.fields.length !== 1 || c.key.unique)
+  .map(c => invalidPropMessage(scope, `shardKeys.${c.namespace}`, 'is not a single hashed field, which DocumentDB Elastic requires on aws',
+    c.key.fields, 'use MongoShardKey.hashed(field)'));
+
+const elasticAdminPassword: MongoRule = (scope, s) => {
+  const secret = s.adminPassword;
+  if (!secret || (secret.secretsManagerSecret && secret.key === undefined)) return [];
+  return [invalidPropMessage(scope, 'adminPassword', 'is not a whole Secrets Manager secret', secret.secretName ?? secret.key,
+    'DocumentDB Elastic reads the whole secret value as the password (auth type SECRET_ARN): pass PlatformSecret.fromSecretsManager(secret) without a JSON field, or omit adminPassword to generate one')];
+};
+
+const elasticName: MongoRule = (scope, s) => s.name.includes('--') ? [invalidPropMessage(scope, 'clusterName',
+  'contains "--", which DocumentDB Elastic refuses on aws', s.name, 'use single hyphens')] : [];
+
+const elasticInterval: MongoRule = (scope, s) => {
+  const interval = s.aws.shardingInterval;
+  if (!interval || Token.isUnresolved(interval.toMinutes({ integral: false }))) return [];
+  return integerInRange(scope, 'aws.shardingInterval', interval.toMinutes({ integral: false }), 5, 7 * 24 * 60)
+    .map(m => m.replace('use an integer from 5 to 10080', 'use whole minutes from 5 minutes to 7 days'));
+};
+
+export const AWS_RULES: MongoRule[] = [
+  elasticManaged, elasticTopology, elasticBackups, elasticShardKeys, elasticAdminPassword, elasticName, elasticInterval,
+];
+
+const votingMembers: MongoRule = (scope, s) => [
+  ...(s.membersPerShard > MAX_VOTING_MEMBERS ? [invalidPropMessage(scope, 'membersPerShard', 'exceeds MongoDB\'s voting members',
+    s.membersPerShard, `use at most ${MAX_VOTING_MEMBERS} (a replica set has at most 7 voting members)`)] : []),
+  ...(s.configServers > MAX_VOTING_MEMBERS ? [invalidPropMessage(scope, 'configServers', 'exceeds MongoDB\'s voting members',
+    s.configServers, `use at most ${MAX_VOTING_MEMBERS} (a replica set has at most 7 voting members)`)] : []),
+];
+
+/** MongoDB releases whose mongos can fsyncLock the whole cluster (the backup depends on it). */
+export function isSupportedMongoVersion(version: string): boolean {
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!match) return false;
+  const [major, minor, patch] = match.slice(1).map(Number);
+  if (major === 6 && minor === 0) return patch >= 11;
+  if (major === 7 && minor === 0) return patch >= 2;
+  return (major === 7 && minor > 0) || major === 8;
+}
+
+const version: MongoRule = (scope, s) => isSupportedMongoVersion(s.version) ? [] : [invalidPropMessage(scope, 'version',
+  'is not a pinned, supported MongoDB version', s.version, 'use major.minor.patch of 6.0.11+, 7.0.2+ or 8.x (backups lock writes through mongos)')];
+
+const kubernetesStorage: MongoRule = (scope, s) => {
+  const classes: Array<[string, string | undefined]> = [['storageClass', s.storageClass], ['kubernetes.backupTarget.storageClass', s.kubernetes.backupTarget?.volumeOptions?.storageClass]];
+  return classes.filter(([, c]) => c !== undefined && !DNS_SUBDOMAIN.test(c))
+    .map(([prop, c]) => invalidPropMessage(scope, prop, 'is not a StorageClass name', c, 'use a lowercase DNS subdomain, e.g. "gp3"'));
+};
+
+const kubernetesResources: MongoRule = (scope, s) => ([['memberResources', s.kubernetes.memberResources], ['routerResources', s.kubernetes.routerResources]] as const)
+  .flatMap(([prop, r]) => r ? [
+    ...numberAbove(scope, `kubernetes.${prop}.cpu`, r.cpu, 0, 64),
+    ...(Number.isInteger(mebibytes(r.memory)) && mebibytes(r.memory) >= 256 ? [] : [invalidPropMessage(scope, `kubernetes.${prop}.memory`, 'is too small',
+      `${mebibytes(r.memory)} MiB`, 'give mongod and mongos at least 256 whole MiB')]),
+  ] : []);
+
+const mebibytes = (size: Size) => size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+
+/** Backup volume and scratch sizes: whole GiB. */
+const backupSizes: MongoRule = (scope, s) => {
+  const target = s.kubernetes.backupTarget;
+  const sizes: Array<[string, Size | undefined]> = [['kubernetes.backupTarget.size', target?.volumeOptions?.size], ['kubernetes.backupTarget.scratchSize', target?.s3Options?.scratchSize]];
+  return sizes.filter(([, size]) => size !== undefined)
+    .map(([prop, size]) => [prop, size!.toGibibytes({ rounding: SizeRoundingBehavior.NONE })] as const)
+    .filter(([, gib]) => !Number.isInteger(gib) || gib < 1)
+    .map(([prop, gib]) => invalidPropMessage(scope, prop, 'is not a valid volume size', `${gib} GiB`, 'use whole gibibytes, at least 1'));
+};
+
+const s3Target: MongoRule = (scope, s) => {
+  const s3 = s.kubernetes.backupTarget?.s3Options;
+  if (!s3) return [];
+  return [
+    ...(BUCKET.test(s3.bucket) ? [] : [invalidPropMessage(scope, 'kubernetes.backupTarget.bucket', 'is not a bucket name', s3.bucket, 'use 3-63 lowercase letters, digits, "." and "-"')]),
+    ...(s3.endpoint === undefined || /^https?:\/\/[^\s/]+\/?$/.test(s3.endpoint) ? [] : [invalidPropMessage(scope, 'kubernetes.backupTarget.endpoint',
+      'is not an endpoint URL', s3.endpoint, 'use scheme://host[:port], e.g. "https://minio.storage.svc:9000"')]),
+    ...(s3.prefix === undefined || /^([A-Za-z0-9!_.*'()-]+\/)*$/.test(s3.prefix) ? [] : [invalidPropMessage(scope, 'kubernetes.backupTarget.prefix',
+      'is not a key prefix', s3.prefix, 'use path segments each ending with "/", e.g. "mongo/orders/"')]),
+  ];
+};
+
+export const KUBERNETES_RULES: MongoRule[] = [votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target];

@@ -1,0 +1,201 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bootstrap, ENV, fakeClusterFor, parseJavaScript, scriptsOf, shellSyntax, topologyOf } from './support/scripts';
+import { MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { INIT_FILES, initDriverScript } from '../../src/mongo-sharded-cluster/mongo-init';
+import { replicaSetsOf } from '../../src/mongo-sharded-cluster/topology';
+
+describe('init scripts: structure', () => {
+  const { topology, collections } = topologyOf(4, 5, { 'shop.orders': MongoShardKey.hashed('customerId'), 'shop.carts': MongoShardKey.ranged(['region', 'cartId'], true) });
+  const scripts = scriptsOf(topology, collections);
+  const driver = initDriverScript(topology, '/scripts');
+
+  test.each(Object.entries(scripts))('%s.js is JavaScript that parses (vm.Script and new Function)', (_name, script) => {
+    expect(() => parseJavaScript(script)).not.toThrow();
+    expect(() => new Function(script)).not.toThrow();
+  });
+
+  test('no shell call sits in a callback of a built-in (mongosh does not await those)', () => {
+    for (const script of Object.values(scripts)) {
+      expect(script).not.toMatch(/\.forEach\(/);
+      // Callbacks of map/some/find only read plain data.
+      for (const callback of script.match(/\.(map|some|find)\(([^)]*=>[^;]*)\)/g) ?? []) {
+        expect(callback).not.toMatch(/\b(db|rs|sh)\.|new Mongo/);
+      }
+    }
+  });
+
+  test('the driver is valid POSIX sh and bash', () => {
+    for (const result of shellSyntax(driver)) expect(result).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
+  });
+
+  test('every replica set and every member appears: driver URIs and the scripts\' topology', () => {
+    for (const rs of replicaSetsOf(topology)) {
+      expect(driver).toContain(`retry initiate '${rs.name}'`);
+      expect(driver).toContain(`retry configure '${rs.name}' 'mongodb://${rs.members.join(',')}/?replicaSet=${rs.name}`);
+      for (const host of rs.members) {
+        expect(driver).toContain(`'mongodb://${host}/?directConnection=true`);
+        expect(scripts.cluster).toContain(`"${host}"`);
+      }
+    }
+    expect(replicaSetsOf(topology)).toHaveLength(5);
+    expect(topology.shards.every(s => s.members.length === 5)).toBe(true);
+    // Config servers first, then shards, then mongos.
+    const order = [...replicaSetsOf(topology).map(rs => driver.indexOf(`retry initiate '${rs.name}'`)), driver.indexOf(INIT_FILES.cluster, driver.indexOf('retry mongosh'))];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test('the documented commands, each behind a guard that reads the current state', () => {
+    expect(scripts.initiate).toMatch(/if \(isInitiated\(\)\) \{\s*print\(`replica set \$\{replicaSet\.name\} is already initiated`\);\s*\} else \{[\s\S]*rs\.initiate\(/);
+    expect(scripts.initiate).toMatch(/rs\.status\(\);\s*return true;[\s\S]*error\.code === 94 \|\| error\.codeName === 'NotYetInitialized'/);
+    expect(scripts.initiate).toContain('configsvr: true');
+    expect(scripts.configure).toMatch(/if \(configured\.includes\(host\)\) continue;\s*rs\.add\(\{ host: host \}\)/);
+    expect(scripts.configure).not.toMatch(/rs\.remove\(\s*host/);
+    for (const script of [scripts.configure, scripts.cluster]) {
+      expect(script).toMatch(/if \(admin\.getUser\(user\) !== null\) \{[\s\S]*?return;\s*\}\s*admin\.createUser\(/);
+    }
+    expect(scripts.cluster).toMatch(/db\.adminCommand\(\{ listShards: 1 \}\)[\s\S]*if \(shardIds\.includes\(shard\.name\)\) \{[\s\S]*sh\.addShard\(/);
+    expect(scripts.cluster).toMatch(/if \(databaseIsSharded\(database\)\) \{[\s\S]*sh\.enableSharding\(database\)/);
+    expect(scripts.cluster).toMatch(/if \(collectionIsSharded\(target\.namespace\)\) \{[\s\S]*sh\.shardCollection\(target\.namespace, target\.key, target\.unique\)/);
+    expect(scripts.cluster).toContain('"key": {\n      "region": 1,\n      "cartId": 1\n    },\n    "unique": true');
+    expect(scripts.cluster).toContain('"customerId": "hashed"');
+  });
+
+  test('credentials come from the environment and the keyfile, never from the script', () => {
+    for (const script of Object.values(scripts)) {
+      expect(script).not.toMatch(/admin-pw|monitor-pw|backup-pw/);
+      expect(script).toContain("fs.readFileSync(requireEnv('MONGO_KEYFILE')");
+    }
+    expect(scripts.cluster).toContain("requireEnv('MONGO_ADMIN_PASSWORD')");
+    expect(driver).not.toMatch(/-p |--password/);
+  });
+});
+
+describe('init scripts: run by a fake mongosh', () => {
+  test('the first run builds the cluster; the second changes nothing', () => {
+    const { topology, collections } = topologyOf();
+    const scripts = scriptsOf(topology, collections);
+    const cluster = fakeClusterFor(topology);
+    expect(bootstrap(cluster, topology, scripts)).toEqual([
+      'rs.initiate orders-db-configsvr (configsvr) 3 members',
+      ...[0, 1, 2].flatMap(i => [
+        `rs.initiate orders-db-shard-${i} 3 members`,
+        `createUser clusteradmin@orders-db-shard-${i}`,
+        `createUser metrics@orders-db-shard-${i}`,
+      ]),
+      'createUser clusteradmin@cluster',
+      'createUser metrics@cluster',
+      'createUser backup@cluster',
+      'sh.addShard orders-db-shard-0',
+      'sh.addShard orders-db-shard-1',
+      'sh.addShard orders-db-shard-2',
+      'sh.enableSharding shop',
+      'sh.shardCollection shop.orders {"customerId":"hashed"}',
+    ]);
+    expect(bootstrap(cluster, topology, scripts)).toEqual([]);
+    expect(cluster.output).toEqual(expect.arrayContaining([
+      'replica set orders-db-shard-2 is already initiated',
+      'user metrics already exists',
+      'shard orders-db-shard-1 is already part of the cluster',
+      'collection shop.orders is already sharded',
+    ]));
+  });
+
+  test('a grown topology adds only what is new: members, a shard, a collection', () => {
+    const before = topologyOf(3, 3);
+    const after = topologyOf(4, 5, { 'shop.orders': MongoShardKey.hashed('customerId'), 'shop.carts': undefined });
+    // One cluster that knows every host of the larger topology, bootstrapped small first.
+    const grown = fakeClusterFor(after.topology);
+    bootstrap(grown, before.topology, scriptsOf(before.topology, before.collections));
+
+    const changes = bootstrap(grown, after.topology, scriptsOf(after.topology, after.collections));
+    const newMembers = [0, 1, 2].flatMap(i => [3, 4].map(m => `rs.add orders-db-shard-${i}-${m}.orders-db-shard-${i}.shop.svc.cluster.local:27017`));
+    expect(changes).toEqual([
+      ...newMembers.slice(0, 2), ...newMembers.slice(2, 4), ...newMembers.slice(4, 6),
+      'rs.initiate orders-db-shard-3 5 members',
+      'createUser clusteradmin@orders-db-shard-3',
+      'createUser metrics@orders-db-shard-3',
+      'sh.addShard orders-db-shard-3',
+      'sh.shardCollection shop.carts {"_id":"hashed"}',
+    ]);
+    expect(bootstrap(grown, after.topology, scriptsOf(after.topology, after.collections))).toEqual([]);
+  });
+
+  test('initiation waits for every member, and fails rather than initiate without one', () => {
+    const { topology, collections } = topologyOf(1, 3);
+    const scripts = scriptsOf(topology, collections);
+    const cluster = fakeClusterFor(topology);
+    const missing = topology.shards[0].members[2];
+    cluster.down.add(missing);
+    expect(() => bootstrap(cluster, topology, scripts)).toThrow(`timed out waiting for member ${missing}`);
+    expect(cluster.mutations).toEqual(['rs.initiate orders-db-configsvr (configsvr) 3 members']);
+  });
+
+  test('replica-set steps log in as the cluster with the keyfile (whitespace stripped) before touching anything', () => {
+    const { topology, collections } = topologyOf(1, 3);
+    const scripts = scriptsOf(topology, collections);
+    const names = replicaSetsOf(topology).map(rs => rs.name);
+    const member = { kind: 'member' as const, host: topology.configServers.members[0] };
+    const env = { ...ENV, REPLICA_SET: topology.configServers.name };
+
+    const wrongKey = fakeClusterFor(topology);
+    wrongKey.mountedKeyfile = 'not-the-members-key';
+    expect(() => wrongKey.run(scripts.initiate, member, env, names)).toThrow('Authentication failed.');
+
+    const noLogin = fakeClusterFor(topology);
+    expect(() => noLogin.run(scripts.initiate.replace(/^authenticateAsCluster\(\);$/m, ''), member, env, names)).toThrow(/requires authentication/);
+    expect(wrongKey.mutations).toEqual([]);
+    expect(noLogin.mutations).toEqual([]);
+  });
+});
+
+describe('init driver: run by sh with a fake mongosh on PATH', () => {
+  function runDriver(fakeMongosh: string, extraEnv: Record<string, string> = {}) {
+    const { topology } = topologyOf(2, 3);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongo-init-driver-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'mongosh'), `#!/bin/sh\necho "$REPLICA_SET|$*" >> "${dir}/calls"\n${fakeMongosh}\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, 'init.sh'), initDriverScript(topology, '/scripts'));
+      const run = spawnSync('sh', [path.join(dir, 'init.sh')], {
+        encoding: 'utf-8', env: { PATH: `${bin}:/usr/bin:/bin`, STATE: dir, ...extraEnv }, timeout: 60_000,
+      });
+      const calls = fs.existsSync(path.join(dir, 'calls')) ? fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n') : [];
+      return { run, calls, topology };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('runs initiate, configure per replica set, then the cluster step through mongos', () => {
+    const { run, calls, topology } = runDriver('exit 0');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('sharded cluster orders-db is ready');
+    expect(calls.map(c => `${c.split('|')[0]}|${c.split('--file ')[1]}`)).toEqual([
+      ...replicaSetsOf(topology).flatMap(rs => [`${rs.name}|/scripts/${INIT_FILES.initiate}`, `${rs.name}|/scripts/${INIT_FILES.configure}`]),
+      `|/scripts/${INIT_FILES.cluster}`,
+    ]);
+    expect(calls[calls.length - 1]).toContain('mongodb://orders-db.shop.svc.cluster.local:27017/?authSource=admin');
+  });
+
+  test('initiates through the next member when the first does not answer', () => {
+    const { run, calls, topology } = runDriver('case "$2" in *orders-db-shard-1-0.*directConnection*) exit 1 ;; esac; exit 0');
+    expect(run.status).toBe(0);
+    const shard1 = calls.filter(c => c.startsWith('orders-db-shard-1|') && c.includes(INIT_FILES.initiate));
+    expect(shard1.map(c => /mongodb:\/\/([^/]+)\//.exec(c)![1])).toEqual(topology.shards[1].members.slice(0, 2));
+  });
+
+  test('retries a failing step (routers still starting), and gives up after 60 attempts', () => {
+    const flaky = runDriver('case "$*" in *cluster.js*) n=$(cat "$STATE/n" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE/n"; [ "$n" -ge 2 ] || exit 1 ;; esac; exit 0');
+    expect(flaky.run.status).toBe(0);
+    expect(flaky.calls.filter(c => c.includes(INIT_FILES.cluster))).toHaveLength(3);
+    const broken = runDriver('case "$*" in *cluster.js*) exit 1 ;; esac; exit 0');
+    expect(broken.run.status).not.toBe(0);
+    expect(broken.run.stderr).toContain('giving up after 60 attempts');
+    expect(broken.calls.filter(c => c.includes(INIT_FILES.cluster))).toHaveLength(60);
+  });
+});
