@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceClusterKubernetesOptions } from './props';
 import { ServiceClusterKubernetesResources } from './resources';
@@ -12,6 +12,12 @@ import { PlatformSecret } from '../platform/secret';
 
 const SERVICE_PORT = 80;
 const PRE_STOP_SECONDS = 5;
+
+/*
+ * Plain ApiObjects rather than cdk8s-plus's typed classes: the typed classes convert every object
+ * field by field at synth, a sixth of a 1,000-service chart's synthesis, for the same output. The
+ * strict schema validation in the tests guards the field names instead.
+ */
 
 /**
  * Renders a service as a Deployment, ClusterIP Service, HorizontalPodAutoscaler (autoscaling/v2),
@@ -27,32 +33,36 @@ export function renderServiceClusterOnKubernetes(
   const labels = platform.labelsFor(spec.name, 'service');
   const metadata = platform.metadata(spec.name, 'service');
   // Mutable after construction: addEnvironment/addSecret/allowFrom append here; objects render at synth.
-  const env: k8s.EnvVar[] = [
+  const env: object[] = [
     ...Object.entries(spec.environment).map(([name, value]) => ({ name, value })),
     ...Object.entries(spec.secrets).map(([name, secret]) => secretEnv(scope, name, secret)),
   ];
-  const ingress: k8s.NetworkPolicyIngressRule[] = [];
-  const egress: k8s.NetworkPolicyEgressRule[] = [];
+  const ingress: object[] = [];
+  const egress: object[] = [];
 
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
     metadata: { ...metadata, annotations: options.serviceAccountAnnotations },
     automountServiceAccountToken: options.mountServiceAccountToken ?? false,
   });
 
-  const httpGet = { path: spec.health.path, port: k8s.IntOrString.fromString('http') };
+  const httpGet = { path: spec.health.path, port: 'http' };
   const h = spec.health;
-  const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }];
+  const ports: object[] = [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }];
   if (spec.metrics.port !== spec.port) ports.push({ name: 'metrics', containerPort: spec.metrics.port, protocol: 'TCP' });
   const autoscaled = spec.maxReplicas > spec.minReplicas;
 
-  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+  const deployment = new ApiObject(scope, 'Deployment', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata,
     spec: {
       // Under an HPA the replica count is the autoscaler's: re-applying the manifest must not reset it.
       replicas: autoscaled ? undefined : spec.minReplicas,
       revisionHistoryLimit: 10,
       selector: { matchLabels: selector },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
       template: {
         metadata: { labels },
         spec: {
@@ -70,8 +80,8 @@ export function renderServiceClusterOnKubernetes(
             ports,
             env,
             resources: {
-              requests: { cpu: k8s.Quantity.fromString(`${Math.round(spec.cpu * 1000)}m`), memory: k8s.Quantity.fromString(`${spec.memoryMiB}Mi`) },
-              limits: { memory: k8s.Quantity.fromString(`${spec.memoryMiB}Mi`) },
+              requests: { cpu: `${Math.round(spec.cpu * 1000)}m`, memory: `${spec.memoryMiB}Mi` },
+              limits: { memory: `${spec.memoryMiB}Mi` },
             },
             securityContext: restrictedContainerSecurityContext(),
             startupProbe: {
@@ -93,27 +103,33 @@ export function renderServiceClusterOnKubernetes(
             lifecycle: { preStop: { exec: { command: options.preStopCommand ?? ['/bin/sh', '-c', `sleep ${PRE_STOP_SECONDS}`] } } },
             volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
           }],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${options.tmpVolumeSize?.toMebibytes() ?? 256}Mi`) } }],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: `${options.tmpVolumeSize?.toMebibytes() ?? 256}Mi` } }],
         },
       },
     },
   });
 
-  const servicePorts: k8s.ServicePort[] = [{ name: 'http', port: SERVICE_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }];
+  const servicePorts: object[] = [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP' }];
   if (spec.metrics.port !== spec.port) {
-    servicePorts.push({ name: 'metrics', port: spec.metrics.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' });
+    servicePorts.push({ name: 'metrics', port: spec.metrics.port, targetPort: 'metrics', protocol: 'TCP' });
   }
-  const service = new k8s.KubeService(scope, 'Service', {
+  const service = new ApiObject(scope, 'Service', {
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata,
     spec: { type: 'ClusterIP', selector, ports: servicePorts },
   });
 
-  const disruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
     metadata,
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
 
-  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  const networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
     metadata,
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
@@ -132,7 +148,7 @@ export function renderServiceClusterOnKubernetes(
           podSelector: { matchLabels: grant.podLabels },
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } },
         }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(grant.port) }],
+        ports: [{ protocol: 'TCP', port: grant.port }],
       }),
     }),
     addEnvironment: (name, value) => env.push({ name, value }),
@@ -140,15 +156,15 @@ export function renderServiceClusterOnKubernetes(
     allowFrom: peer => {
       ingress.push({
         from: [peer._kubernetesPeer(scope, platform.namespace)],
-        ports: containerPorts.map(port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+        ports: containerPorts.map(port => ({ protocol: 'TCP', port: port })),
       });
       for (const port of containerPorts) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
     },
   };
 }
 
-function renderAutoscaler(scope: Construct, metadata: k8s.ObjectMeta, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions) {
-  const metrics: k8s.MetricSpecV2[] = [
+function renderAutoscaler(scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions): ApiObject {
+  const metrics: object[] = [
     { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } },
     { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: spec.targetMemoryUtilization } } },
   ];
@@ -157,11 +173,13 @@ function renderAutoscaler(scope: Construct, metadata: k8s.ObjectMeta, spec: Serv
       type: 'Pods',
       pods: {
         metric: { name: options.requestRateMetric ?? 'http_requests_per_second' },
-        target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString(`${spec.targetRequestsPerSecond}`) },
+        target: { type: 'AverageValue', averageValue: `${spec.targetRequestsPerSecond}` },
       },
     });
   }
-  return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+  return new ApiObject(scope, 'Autoscaler', {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
     metadata,
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
@@ -177,6 +195,6 @@ function renderAutoscaler(scope: Construct, metadata: k8s.ObjectMeta, spec: Serv
   });
 }
 
-function secretEnv(scope: Construct, name: string, secret: PlatformSecret): k8s.EnvVar {
+function secretEnv(scope: Construct, name: string, secret: PlatformSecret): object {
   return { name, valueFrom: { secretKeyRef: secret._toSecretKeyRef(scope, `secrets.${name}`) } };
 }

@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { k8s } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 
 /**
  * The AWS resources of a ServiceCluster, for escape hatches.
@@ -36,15 +36,15 @@ export interface ServiceClusterAwsResources {
  */
 export interface ServiceClusterKubernetesResources {
   /** The Deployment. */
-  readonly deployment: k8s.KubeDeployment;
+  readonly deployment: ApiObject;
   /** The ClusterIP Service. */
-  readonly service: k8s.KubeService;
+  readonly service: ApiObject;
   /** The ServiceAccount of the pods. */
-  readonly serviceAccount: k8s.KubeServiceAccount;
+  readonly serviceAccount: ApiObject;
   /** The PodDisruptionBudget. */
-  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
+  readonly disruptionBudget: ApiObject;
   /** The NetworkPolicy admitting only declared peers. */
-  readonly networkPolicy: k8s.KubeNetworkPolicy;
+  readonly networkPolicy: ApiObject;
   /** The HorizontalPodAutoscaler; undefined when minReplicas equals maxReplicas. */
-  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly autoscaler?: ApiObject;
 }
