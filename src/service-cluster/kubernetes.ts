@@ -163,7 +163,9 @@ export function renderServiceClusterOnKubernetes(
   };
 }
 
-function renderAutoscaler(scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions): ApiObject {
+function renderAutoscaler(
+  scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions,
+): ApiObject {
   const metrics: object[] = [
     { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } },
     { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: spec.targetMemoryUtilization } } },
