@@ -44,7 +44,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'bench'],
   },
   gitignore: ['synth-output/', 'cdk.out/', '/.scratch/'],
 });
@@ -54,6 +54,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.deps.addDependency('eslint-import-resolver-typescript@3.6.3', DependencyType.BUILD);
 
+// The synthesis benchmark against the hand-written peers (see bench/run.ts).
+project.addTask('bench', {
+  description: 'Benchmark synthesis time and memory against aws-ecs-patterns and cdk8s-plus-27; writes bench/results.{json,md}',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
+});
+
 // Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
 project.addTask('examples', {
   description: 'Synthesize every example to synth-output/<example>/aws and synth-output/<example>/kubernetes',
@@ -61,15 +68,17 @@ project.addTask('examples', {
   receiveArgs: true,
 });
 
-// Examples are type-checked and linted like tests, against the library sources.
-new JsonFile(project, 'examples/tsconfig.json', {
-  obj: {
-    extends: '../tsconfig.json',
-    compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true },
-    include: ['**/*.ts'],
-    exclude: ['node_modules'],
-  },
-});
+// Examples and the benchmark are type-checked and linted like tests, against the library sources.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', stripInternal: true },
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    },
+  });
+}
 
 // projen appends its own patterns, which would treat src/**/spec.ts as tests: keep only ours.
 project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
