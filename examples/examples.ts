@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { defineGateway } from './gateway';
 import { defineMongoShardedCluster } from './mongo-sharded-cluster';
+import { defineObservability } from './observability';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -15,4 +16,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'service-cluster', define: defineServiceCluster },
   { name: 'gateway', define: defineGateway },
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
+  { name: 'observability', define: defineObservability },
 ];

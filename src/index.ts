@@ -9,3 +9,4 @@ export * from './service-cluster';
 export * from './platform/redis-connection';
 export * from './gateway';
 export * from './mongo-sharded-cluster';
+export * from './observability';

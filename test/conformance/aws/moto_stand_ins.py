@@ -69,7 +69,23 @@ class SecretStub(Stub, CloudFormationModel):
 
 
 
-STAND_IN_TYPES = {model.TYPE for model in (DocDBElasticClusterStub, SecretStub)}
+class ApsWorkspaceStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.aps"
+    TYPE = "AWS::APS::Workspace"
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        workspace = f"ws-{mock_random.uuid4()}"
+        arn = f"arn:aws:aps:{region}:{account_id}:workspace/{workspace}"
+        return {
+            "Ref": arn,
+            "Arn": arn,
+            "WorkspaceId": workspace,
+            "PrometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}/",
+        }
+
+
+STAND_IN_TYPES = {model.TYPE for model in (DocDBElasticClusterStub, SecretStub, ApsWorkspaceStub)}
 
 # moto caches its model registry: forget it so the stand-ins are found.
 for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):

@@ -1,0 +1,38 @@
+import { Construct } from 'constructs';
+import { PlatformSecret, ServiceCluster } from '../../src';
+import { AlertReceiver, ObservabilityStack } from '../../src/observability';
+
+/**
+ * Two services and the stack that watches them, written once. Under a Stack: Amazon Managed
+ * Service for Prometheus fed by an ADOT collector, SLO rules routed to an encrypted SNS topic
+ * (Slack through AWS Chatbot, a webhook over HTTPS), CloudWatch dashboard and alarms, X-Ray.
+ * Under a Chart: Prometheus, Alertmanager (Slack URL read from a mounted Secret), Grafana with a
+ * dashboard per service, an OpenTelemetry Collector and Jaeger.
+ */
+export function defineObservability(scope: Construct): void {
+  const catalog = new ServiceCluster(scope, 'Catalog', {
+    image: 'ghcr.io/acme/catalog:3.2.1',
+    metrics: { port: 9090, path: '/metrics' },
+  });
+  const observability = new ObservabilityStack(scope, 'Observability', {
+    receivers: [
+      AlertReceiver.slack({
+        apiUrlSecret: PlatformSecret.named('alerting-slack', 'webhook-url'),
+        channel: '#platform-alerts',
+        awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
+      }),
+      AlertReceiver.webhook('https://oncall.example.com/hooks/platform'),
+    ],
+    retention: '30d',
+  });
+  // Created after the stack: it is observed all the same (discovery runs at synthesis).
+  const orders = new ServiceCluster(scope, 'Orders', {
+    image: 'ghcr.io/acme/orders:2.0.0',
+    environment: { CATALOG_URL: catalog.endpoint.url },
+  });
+  catalog.allowFrom(orders);
+  for (const service of [catalog, orders]) {
+    service.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.otlpEndpoint.url);
+    service.addEnvironment('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf');
+  }
+}

@@ -1,0 +1,130 @@
+import { Duration, Fn } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { WatchedSource } from './discovery';
+import { SIGNALS } from './signals';
+import { ObservabilitySpec } from './spec';
+
+const PERIOD = Duration.minutes(5);
+/** ECS CPU/memory utilisation (percent of the task's reservation) that raises an alarm after 15 minutes. */
+export const ECS_UTILIZATION_ALARM_PERCENT = 90;
+
+export interface CloudWatchContext {
+  readonly scope: Construct;
+  readonly spec: ObservabilitySpec;
+  /** The dashboard this construct's section goes on. */
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly topic: sns.ITopic;
+  readonly alarms: cloudwatch.Alarm[];
+}
+
+/**
+ * Adds a dashboard section and alarms for one observed construct, from the AWS resources in its
+ * subtree (found by type, so any construct kind works): ECS services (CPU, memory), target groups
+ * and load balancers (5xx ratio, p95 latency), ElastiCache replication groups (memory, evictions,
+ * replication lag).
+ */
+export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource): void {
+  const { source, construct } = watched;
+  const scope = new Construct(ctx.scope, `Watch-${source.job}`);
+  const nodes = construct.node.findAll();
+  const title = SIGNALS[source.kind]?.title ?? source.kind;
+  type AlarmMetric = cloudwatch.Metric | cloudwatch.MathExpression;
+  const alarm = (metric: AlarmMetric, id: string, threshold: number, description: string, evaluationPeriods = 1) => {
+    if (!ctx.spec.aws.cloudWatchAlarms) return;
+    const created = metric.createAlarm(scope, id, {
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${source.job}: ${description}`,
+    });
+    created.addAlarmAction(new actions.SnsAction(ctx.topic));
+    created.addOkAction(new actions.SnsAction(ctx.topic));
+    ctx.alarms.push(created);
+  };
+  const widgets: cloudwatch.IWidget[] = [new cloudwatch.TextWidget({
+    markdown: `## ${title}: ${source.job}\nPrometheus metrics in the workspace under job \`${source.job}\`.`, width: 24, height: 2,
+  })];
+  const slo = ctx.spec.slo;
+  const errorDescription = `5xx ratio above ${slo.errorRate * 100} % over 5 minutes`;
+  const latencyDescription = `p95 latency above ${slo.latencyP95Seconds * 1000} ms over 5 minutes`;
+
+  nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService).forEach((service, i) => {
+    const cpu = service.metricCpuUtilization({ period: PERIOD });
+    const memory = service.metricMemoryUtilization({ period: PERIOD });
+    widgets.push(new cloudwatch.GraphWidget({ title: 'CPU and memory (% of reservation)', left: [cpu, memory], width: 8, leftYAxis: { min: 0, max: 100 } }));
+    const description = `above ${ECS_UTILIZATION_ALARM_PERCENT} % for 15 minutes`;
+    alarm(cpu, `Cpu${i}`, ECS_UTILIZATION_ALARM_PERCENT, `CPU ${description}`, 3);
+    alarm(memory, `Memory${i}`, ECS_UTILIZATION_ALARM_PERCENT, `memory ${description}`, 3);
+  });
+
+  nodes.filter((n): n is elbv2.ApplicationTargetGroup => n instanceof elbv2.ApplicationTargetGroup).forEach((group, i) => {
+    const requests = byArn(group, group.metrics.requestCount({ period: PERIOD, statistic: 'Sum' }));
+    const errors = byArn(group, group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }));
+    const latency = byArn(group, group.metrics.targetResponseTime({ period: PERIOD, statistic: 'p95' }));
+    const ratio = new cloudwatch.MathExpression({ expression: 'IF(requests > 0, errors / requests, 0)', usingMetrics: { requests, errors }, period: PERIOD, label: '5xx ratio' });
+    widgets.push(...httpWidgets(requests, errors, latency, slo.latencyP95Seconds));
+    alarm(ratio, `ErrorRatio${i}`, slo.errorRate, errorDescription);
+    alarm(latency, `Latency${i}`, slo.latencyP95Seconds, latencyDescription);
+  });
+
+  nodes.filter((n): n is elbv2.ApplicationLoadBalancer => n instanceof elbv2.ApplicationLoadBalancer).forEach((lb, i) => {
+    const requests = lb.metrics.requestCount({ period: PERIOD, statistic: 'Sum' });
+    const elbErrors = lb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD, statistic: 'Sum' });
+    const targetErrors = lb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' });
+    const latency = lb.metrics.targetResponseTime({ period: PERIOD, statistic: 'p95' });
+    const ratio = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, (FILL(elb, 0) + FILL(target, 0)) / requests, 0)',
+      usingMetrics: { requests, elb: elbErrors, target: targetErrors },
+      period: PERIOD,
+      label: '5xx ratio',
+    });
+    widgets.push(...httpWidgets(requests, elbErrors, latency, slo.latencyP95Seconds));
+    alarm(ratio, `LoadBalancerErrorRatio${i}`, slo.errorRate, `load balancer ${errorDescription}`);
+    alarm(latency, `LoadBalancerLatency${i}`, slo.latencyP95Seconds, `load balancer ${latencyDescription}`);
+  });
+
+  for (const group of nodes.filter((n): n is elasticache.CfnReplicationGroup => n instanceof elasticache.CfnReplicationGroup)) {
+    // Member clusters are named after the replication group: SEARCH finds every node, whichever is primary.
+    const search = (metric: string, stat: string, label: string) => new cloudwatch.MathExpression({
+      expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metric}" ${group.ref}', '${stat}', 300)`,
+      usingMetrics: {},
+      label,
+    });
+    widgets.push(
+      new cloudwatch.GraphWidget({ title: 'Memory used (%)', left: [search('DatabaseMemoryUsagePercentage', 'Maximum', 'memory')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Evictions', left: [search('Evictions', 'Sum', 'evictions')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Replication lag (s)', left: [search('ReplicationLag', 'Maximum', 'lag')], width: 8 }),
+    );
+  }
+  ctx.dashboard.addWidgets(...widgets);
+}
+
+/**
+ * The metric with its TargetGroup dimension (`targetgroup/<name>/<id>`) cut from the target
+ * group's ARN, which ends with exactly that, instead of read with Fn::GetAtt TargetGroupFullName:
+ * the same value, and it also deploys in moto, whose target groups implement no Fn::GetAtt.
+ */
+function byArn(group: elbv2.ApplicationTargetGroup, metric: cloudwatch.Metric): cloudwatch.Metric {
+  return metric.with({ dimensionsMap: { ...metric.dimensions, TargetGroup: Fn.select(5, Fn.split(':', group.targetGroupArn)) } });
+}
+
+function httpWidgets(
+  requests: cloudwatch.IMetric, errors: cloudwatch.IMetric, latency: cloudwatch.IMetric, objectiveSeconds: number,
+): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({ title: 'Requests and 5xx', left: [requests], right: [errors], width: 8 }),
+    new cloudwatch.GraphWidget({
+      title: 'p95 latency (s)',
+      left: [latency],
+      width: 8,
+      leftAnnotations: [{ value: objectiveSeconds, label: 'objective', color: cloudwatch.Color.RED }],
+    }),
+  ];
+}

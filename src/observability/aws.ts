@@ -1,0 +1,167 @@
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as aps from 'aws-cdk-lib/aws-aps';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+import { ampAlertManagerDefinition } from './alertmanager-config';
+import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
+import { watchOnCloudWatch } from './aws-cloudwatch';
+import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
+import { renderManagedGrafana } from './aws-grafana';
+import { allowFromIfSupported, WatchedSource } from './discovery';
+import { ECS_SCRAPE_LABELS } from './otel-collector-config';
+import { DnsScrapeTarget } from './prometheus-config';
+import { ObservabilityAwsResources } from './resources';
+import { ObservabilitySpec } from './spec';
+import { parsePrometheusDuration } from './validation';
+import { AwsPlatform } from '../platform/aws-platform';
+import { Endpoint } from '../platform/endpoint';
+import { NetworkPeer } from '../platform/network';
+
+/** Constructs per CloudWatch dashboard: at most ~10 widgets each, well under the 500-widget limit. */
+const DASHBOARD_SECTIONS = 40;
+
+export interface AwsContent {
+  readonly sources: () => readonly WatchedSource[];
+  readonly rulesYaml: () => string;
+}
+
+export interface AwsRendering {
+  readonly resources: ObservabilityAwsResources;
+  readonly otlpEndpoint: Endpoint;
+  /** Called once, at synthesis, with every observed construct. */
+  readonly watch: (sources: readonly WatchedSource[]) => void;
+}
+
+/**
+ * Renders Amazon Managed Service for Prometheus (rules; alert manager → SNS), the ADOT collector,
+ * the encrypted alert topic and its subscriptions, a CloudWatch dashboard and, optionally, Amazon
+ * Managed Grafana. Observed constructs are wired in at synthesis (scrape jobs, alarms, widgets,
+ * security-group rules).
+ */
+export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySpec, content: AwsContent): AwsRendering {
+  const platform = AwsPlatform.of(scope);
+  const stack = Stack.of(scope);
+  const key = platform.encryptionKey;
+  const logGroup = (id: string) => spec.aws.logRetention
+    ? new logs.LogGroup(scope, id, { encryptionKey: key, retention: spec.aws.logRetention, removalPolicy: RemovalPolicy.RETAIN })
+    : platform.createLogGroup(scope, id);
+
+  const alertTopic = renderAlertTopic(scope, key, platform.platformName);
+  const chatbotChannels = subscribeReceivers(scope, alertTopic, spec.receivers);
+  const alertManagerDefinition = ampAlertManagerDefinition(alertTopic.topicArn, stack.region);
+
+  let workspace: aps.CfnWorkspace | undefined;
+  let workspaceLogGroup: logs.ILogGroup | undefined;
+  let workspaceArn: string;
+  let prometheusEndpoint: string;
+  if (spec.aws.workspace) {
+    workspaceArn = spec.aws.workspace.workspaceArn;
+    prometheusEndpoint = spec.aws.workspace.prometheusEndpoint;
+  } else {
+    workspaceLogGroup = logGroup('WorkspaceLogs');
+    workspace = new aps.CfnWorkspace(scope, 'Workspace', {
+      alias: `${platform.platformName}-observability`,
+      alertManagerDefinition,
+      loggingConfiguration: { logGroupArn: workspaceLogGroup.logGroupArn },
+      workspaceConfiguration: { retentionPeriodInDays: retentionDays(spec.retention) },
+    });
+    workspace.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    workspaceArn = workspace.attrArn;
+    prometheusEndpoint = workspace.attrPrometheusEndpoint;
+  }
+  const remoteWriteUrl = `${prometheusEndpoint}api/v1/remote_write`;
+  const ruleGroups = new aps.CfnRuleGroupsNamespace(scope, 'RuleGroups', {
+    name: 'platform',
+    workspace: workspaceArn,
+    data: Lazy.string({ produce: content.rulesYaml }),
+  });
+
+  let scrapeEcsTasks = false;
+  const dnsTargets: DnsScrapeTarget[] = [];
+  const otlpLogGroup = logGroup('OtlpLogs');
+  const collectorLogGroup = logGroup('CollectorLogs');
+  const collector = renderAdotCollector(scope, platform, spec, {
+    workspaceArn,
+    remoteWriteUrl,
+    logGroup: collectorLogGroup,
+    otlpLogGroup,
+    // Reading the targets completes discovery first (it fills both lists).
+    scrapeEcsTasks: () => { content.sources(); return scrapeEcsTasks; },
+    dnsTargets: () => { content.sources(); return dnsTargets; },
+  });
+  const dashboards = [new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.hours(6) })];
+  const grafana = spec.aws.grafana ? renderManagedGrafana(scope, platform.platformName, workspaceArn) : undefined;
+  const alarms: cloudwatch.Alarm[] = [];
+
+  const watch = (sources: readonly WatchedSource[]) => {
+    sources.forEach((watched, i) => {
+      const { construct, source } = watched;
+      const nodes = construct.node.findAll();
+      const services = nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService);
+      if (services.length > 0) {
+        // Tasks sit behind load balancers: label them so the collector scrapes each task directly.
+        scrapeEcsTasks = true;
+        for (const container of metricsContainers(nodes, services, source.port)) {
+          container.addDockerLabel(ECS_SCRAPE_LABELS.port, String(source.port));
+          container.addDockerLabel(ECS_SCRAPE_LABELS.path, source.path);
+          container.addDockerLabel(ECS_SCRAPE_LABELS.job, source.job);
+        }
+        for (const service of services) {
+          service.connections.allowFrom(collector.service, ec2.Port.tcp(source.port), `metrics scrape by the ${COLLECTOR_NAME}`);
+          collector.listener.connections.allowDefaultPortFrom(service, `OTLP from ${source.job}`);
+        }
+      } else {
+        dnsTargets.push({ job: source.job, dnsName: source.host, port: source.port, path: source.path });
+        allowFromIfSupported(construct, NetworkPeer.fromConnectable(collector.service));
+      }
+      // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
+      if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
+        dashboards.push(new cloudwatch.Dashboard(scope, `Dashboard${dashboards.length + 1}`, { defaultInterval: Duration.hours(6) }));
+      }
+      watchOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, watched);
+    });
+  };
+
+  return {
+    resources: {
+      workspace,
+      workspaceArn,
+      remoteWriteUrl,
+      ruleGroups,
+      alertManagerDefinition,
+      alertTopic,
+      chatbotChannels,
+      collectorService: collector.service,
+      collectorTaskDefinition: collector.taskDefinition,
+      collectorContainer: collector.container,
+      collectorSecurityGroup: collector.securityGroup,
+      collectorListener: collector.listener,
+      collectorTargetGroup: collector.targetGroup,
+      collectorDiscoveryService: collector.discoveryService,
+      collectorLogGroup,
+      otlpLogGroup,
+      workspaceLogGroup,
+      dashboards,
+      alarms,
+      grafanaWorkspace: grafana?.workspace,
+      grafanaRole: grafana?.role,
+    },
+    otlpEndpoint: new Endpoint(`${COLLECTOR_NAME}.${platform.namespace.namespaceName}`, collector.port, 'http'),
+    watch,
+  };
+}
+
+/** The containers serving `port` in `nodes`, else the main container of each service. */
+function metricsContainers(nodes: readonly IConstruct[], services: readonly ecs.BaseService[], port: number): ecs.ContainerDefinition[] {
+  const serving = nodes.filter((n): n is ecs.ContainerDefinition =>
+    n instanceof ecs.ContainerDefinition && n.portMappings.some(p => p.containerPort === port));
+  return serving.length > 0 ? serving : services.flatMap(s => s.taskDefinition.defaultContainer ? [s.taskDefinition.defaultContainer] : []);
+}
+
+/** Whole days of a Prometheus duration, at least one (the workspace keeps whole days). */
+function retentionDays(retention: string): number {
+  return Math.max(1, Math.ceil(parsePrometheusDuration(retention)! / Duration.days(1).toMilliseconds()));
+}

@@ -1,0 +1,85 @@
+import { IConstruct } from 'constructs';
+import { KNOWN_KINDS, SIGNALS } from './signals';
+import { invalidPropMessage } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { isDnsLabel } from '../platform/names';
+import { INetworkPeer, NetworkPeer } from '../platform/network';
+
+/** A construct the stack observes, and how it exposes metrics. */
+export interface WatchedSource {
+  readonly construct: IConstruct;
+  readonly source: MetricsSource;
+}
+
+/** Whether `construct` exposes a metrics source (duck typing: any construct with `metricsSource`). */
+export function metricsSourceOf(construct: IConstruct): MetricsSource | undefined {
+  const candidate = (construct as { metricsSource?: unknown }).metricsSource;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const s = candidate as Partial<MetricsSource>;
+  return typeof s.job === 'string' && typeof s.kind === 'string' && typeof s.port === 'number' ? candidate as MetricsSource : undefined;
+}
+
+/** Every construct under `root` (outside `self`) with a metrics source, in tree order: linear in the tree. */
+export function discoverSources(root: IConstruct, self: IConstruct): WatchedSource[] {
+  const selfPath = `${self.node.path}/`;
+  const found: WatchedSource[] = [];
+  for (const construct of root.node.findAll()) {
+    if (construct === self || construct.node.path.startsWith(selfPath)) continue;
+    const source = metricsSourceOf(construct);
+    if (source) found.push({ construct, source });
+  }
+  return found;
+}
+
+/** The explicitly watched constructs; each must expose metrics (checked when the stack is created). */
+export function explicitSources(watch: readonly IConstruct[]): WatchedSource[] {
+  return watch.flatMap(construct => {
+    const source = metricsSourceOf(construct);
+    return source ? [{ construct, source }] : [];
+  });
+}
+
+/** Problems with the explicit `watch` list. */
+export function watchProblems(scope: IConstruct, watch: readonly IConstruct[] | undefined): string[] {
+  return (watch ?? []).flatMap((construct, i) => metricsSourceOf(construct) ? [] : [invalidPropMessage(scope, `watch[${i}]`,
+    `(${construct.node.path}) exposes no metrics`, 'no metricsSource',
+    `watch only constructs with a metricsSource (ServiceCluster, Gateway, CacheCluster, MongoShardedCluster); alerts on ${construct.node.path} could never fire`)]);
+}
+
+/** Problems with what was discovered: unknown kinds, clashing or unusable job names. */
+export function sourceProblems(scope: IConstruct, sources: readonly WatchedSource[], maxJobLength: number): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const { construct, source } of sources) {
+    const where = `metricsSource of ${construct.node.path}`;
+    if (!SIGNALS[source.kind]) {
+      problems.push(invalidPropMessage(scope, `${where}: kind`, 'is unknown', source.kind,
+        `the observability stack knows ${KNOWN_KINDS.join(', ')}; a new kind needs a row in its signals table`));
+    }
+    if (!isDnsLabel(source.job) || source.job.length > maxJobLength) {
+      problems.push(invalidPropMessage(scope, `${where}: job`, 'cannot name a scrape job', source.job,
+        `use a DNS label of at most ${maxJobLength} characters`));
+    }
+    const other = seen.get(source.job);
+    if (other) {
+      problems.push(invalidPropMessage(scope, `${where}: job`, `is also the job of ${other}`, source.job,
+        'give every observed construct a distinct name'));
+    }
+    seen.set(source.job, construct.node.path);
+  }
+  return problems;
+}
+
+/** `construct.allowFrom(peer)` when the construct offers it (duck typing). */
+export function allowFromIfSupported(construct: IConstruct, peer: INetworkPeer): boolean {
+  const allowFrom = (construct as { allowFrom?: unknown }).allowFrom;
+  if (typeof allowFrom !== 'function') return false;
+  allowFrom.call(construct, peer);
+  return true;
+}
+
+/** The construct's network identity, when it has one (duck typing). */
+export function networkIdentityOf(construct: IConstruct): NetworkPeer | undefined {
+  const identity = (construct as { networkIdentity?: unknown }).networkIdentity;
+  return identity instanceof NetworkPeer ? identity : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './props';
+export * from './target-props';
+export * from './receivers';
+export * from './resources';
+export * from './observability-stack';

@@ -1,0 +1,163 @@
+import { Aspects, Stack } from 'aws-cdk-lib';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { alertRuleGroups } from './alert-rules';
+import { toYaml } from './alertmanager-config';
+import { renderObservabilityOnAws } from './aws';
+import { grafanaDashboard } from './dashboards';
+import { discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
+import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
+import { ObservabilityStackProps } from './props';
+import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
+import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
+import { validateObservabilityStack } from './validation';
+import { Endpoint } from '../platform/endpoint';
+import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformTarget } from '../platform/target';
+
+const REGISTRY = Symbol.for('cdk-portable-platform.ObservabilityStack');
+
+/**
+ * Metrics, dashboards, SLO alerts, traces and logs for every platform construct of a Stack or Chart.
+ *
+ * It observes every construct with a `metricsSource` (found when the app is synthesized, so
+ * constructs created after it are seen too), or the constructs in `watch`. Under an aws-cdk-lib
+ * `Stack` it renders Amazon Managed Service for Prometheus with an ADOT collector, rules and alert
+ * routing to an encrypted SNS topic, a CloudWatch dashboard and alarms, X-Ray tracing and
+ * optionally Amazon Managed Grafana; under a cdk8s `Chart` it renders Prometheus, Alertmanager,
+ * Grafana, an OpenTelemetry Collector and Jaeger.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class ObservabilityStack extends Construct {
+  /** Which target the stack rendered to. */
+  public readonly target: PlatformTarget;
+  /**
+   * Where services send OTLP traces, metrics and logs over HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`,
+   * protocol `http/protobuf`). On Kubernetes the collector also accepts OTLP/gRPC on port 4317.
+   */
+  public readonly otlpEndpoint: Endpoint;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: ObservabilityAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: ObservabilityKubernetesResources;
+  private readonly spec: ObservabilitySpec;
+  private readonly wireWatched: (sources: readonly WatchedSource[]) => void;
+  private readonly admitUi?: (peer: NetworkPeer) => void;
+  private discovered?: readonly WatchedSource[];
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const root = this.root();
+    const existing = (root as any)[REGISTRY] as IConstruct | undefined;
+    if (existing) {
+      throw new PlatformValidationError(`${this.node.path}: an ObservabilityStack already exists in ${root.node.path} (${existing.node.path}): ` +
+        'create one per Stack or Chart; it observes every platform construct there');
+    }
+    Object.defineProperty(root, REGISTRY, { value: this, enumerable: false });
+
+    const effective = this.applyDefaults(props);
+    const spec = resolveObservabilitySpec(effective);
+    throwIfInvalid(validateObservabilityStack(this, spec, this.target));
+    this.spec = spec;
+    const sources = () => this.watchedSources();
+    const rulesYaml = () => this.renderAlertRules();
+
+    if (this.target === PlatformTarget.AWS) {
+      const rendering = renderObservabilityOnAws(this, spec, { sources, rulesYaml });
+      this.aws = rendering.resources;
+      this.otlpEndpoint = rendering.otlpEndpoint;
+      this.wireWatched = rendering.watch;
+      // Aspects run when the app is synthesized, before references are resolved: every construct exists by then.
+      Aspects.of(this).add({ visit: node => { if (node === this) this.watchedSources(); } });
+      this.configureAws(rendering.resources);
+    } else {
+      const rendering = renderObservabilityOnKubernetes(this, spec, {
+        sources,
+        rulesYaml,
+        dashboardFiles: () => Object.fromEntries(Object.entries(this.renderDashboards()).map(([job, json]) => [`${job}.json`, json])),
+      });
+      this.kubernetes = rendering.resources;
+      this.otlpEndpoint = rendering.otlpEndpoint;
+      this.wireWatched = rendering.watch;
+      this.admitUi = rendering.allowUiFrom;
+      // cdk8s validates every construct before it renders any object: discover there.
+      this.node.addValidation({ validate: () => { this.watchedSources(); return []; } });
+      this.configureKubernetes(rendering.resources);
+    }
+  }
+
+  /**
+   * The metrics sources of the observed constructs. Discovery happens once, at synthesis or at the
+   * first call: constructs created after a call are not observed.
+   */
+  public watchedMetricsSources(): MetricsSource[] {
+    return this.watchedSources().map(w => w.source);
+  }
+
+  /** The Prometheus rule file (YAML): SLO recordings and alerts, scrape health and resource alerts. */
+  public renderAlertRules(): string {
+    const jobs = this.watchedSources().map(({ source }) => ({ job: source.job, kind: source.kind }));
+    const { slo, thresholds, serviceMetrics } = this.spec;
+    return toYaml({ groups: alertRuleGroups({ jobs, slo, thresholds, serviceMetrics }) });
+  }
+
+  /**
+   * One Grafana dashboard (JSON) per observed construct, by job. On AWS, import them into Amazon
+   * Managed Grafana (they query a `datasource` variable, so any Prometheus data source works).
+   */
+  public renderDashboards(): { [job: string]: string } {
+    const errorBudget = 1 - this.spec.slo.availability;
+    const serviceMetrics = this.spec.serviceMetrics;
+    return Object.fromEntries(this.watchedSources().map(({ source: { job, kind } }) =>
+      [job, JSON.stringify(grafanaDashboard({ job, kind, serviceMetrics, errorBudget }), undefined, 2)]));
+  }
+
+  /**
+   * Lets `peer` reach the Grafana and Jaeger UIs (Kubernetes NetworkPolicy). On AWS, Amazon Managed
+   * Grafana and the X-Ray console are reached through AWS sign-in, not the network.
+   */
+  public allowUiFrom(peer: INetworkPeer): void {
+    if (!this.admitUi) {
+      throw new PlatformValidationError(`${this.node.path}: allowUiFrom is not supported on aws: ` +
+        'Amazon Managed Grafana (aws.grafana) and the X-Ray console are reached through IAM Identity Center and the AWS console');
+    }
+    this.admitUi(peer.networkIdentity);
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: ObservabilityStackProps): ObservabilityStackProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, extra alarms, subscriptions…). */
+  protected configureAws(_resources: ObservabilityAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, resources…). */
+  protected configureKubernetes(_resources: ObservabilityKubernetesResources): void {}
+
+  private root(): IConstruct {
+    return this.target === PlatformTarget.AWS ? Stack.of(this) : Chart.of(this);
+  }
+
+  private watchedSources(): readonly WatchedSource[] {
+    if (!this.discovered) {
+      const found = this.spec.watch ? explicitSources(this.spec.watch) : discoverSources(this.root(), this);
+      const kubernetes = this.target === PlatformTarget.KUBERNETES;
+      throwIfInvalid([
+        ...sourceProblems(this, found, kubernetes ? KUBERNETES_MAX_JOB_LENGTH : 63),
+        ...(kubernetes ? kubernetesSourceProblems(this, found) : []),
+      ]);
+      this.discovered = found;
+      this.wireWatched(found);
+    }
+    return this.discovered;
+  }
+}

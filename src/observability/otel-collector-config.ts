@@ -1,0 +1,154 @@
+import { DnsScrapeTarget, dnsScrapeConfig } from './prometheus-config';
+
+export const OTLP_GRPC_PORT = 4317;
+export const OTLP_HTTP_PORT = 4318;
+export const COLLECTOR_HEALTH_PORT = 13133;
+/** Port of the Kubernetes collector's Prometheus exporter (OTLP metrics, re-exposed for Prometheus). */
+export const COLLECTOR_METRICS_PORT = 8889;
+
+const OTLP_RECEIVER = {
+  otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` }, http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` } } },
+};
+const PROCESSORS = {
+  // Refuse data before the collector runs out of memory, then batch what it accepts.
+  memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 },
+  batch: {},
+};
+const PIPELINE_PROCESSORS = ['memory_limiter', 'batch'];
+
+export interface KubernetesCollectorInput {
+  /** OTLP/gRPC address of Jaeger's collector (`host:port`). */
+  readonly jaegerEndpoint: string;
+  /**
+   * OTLP/HTTP endpoint receiving logs.
+   *
+   * @default logs are written to the collector's standard output
+   */
+  readonly logsEndpoint?: string;
+}
+
+/**
+ * OpenTelemetry Collector configuration on Kubernetes (pure): OTLP in; traces to Jaeger, metrics
+ * re-exposed for Prometheus, logs to `logsEndpoint` (or the collector's output).
+ */
+export function kubernetesCollectorConfig(input: KubernetesCollectorInput): Record<string, unknown> {
+  const logsExporter = input.logsEndpoint ? 'otlphttp/logs' : 'debug';
+  return {
+    extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` } },
+    receivers: OTLP_RECEIVER,
+    processors: PROCESSORS,
+    exporters: {
+      'otlp/jaeger': { endpoint: input.jaegerEndpoint, tls: { insecure: true } },
+      'prometheus': { endpoint: `0.0.0.0:${COLLECTOR_METRICS_PORT}`, resource_to_telemetry_conversion: { enabled: true } },
+      ...(input.logsEndpoint ? { 'otlphttp/logs': { endpoint: input.logsEndpoint } } : { debug: { verbosity: 'basic' } }),
+    },
+    service: {
+      extensions: ['health_check'],
+      pipelines: {
+        traces: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['otlp/jaeger'] },
+        metrics: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheus'] },
+        logs: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
+      },
+    },
+  };
+}
+
+/**
+ * Docker labels marking an ECS container as a scrape target: the collector finds every labelled
+ * task of the cluster through the ECS API, so its configuration stays the same size however many
+ * services the platform runs.
+ */
+export const ECS_SCRAPE_LABELS = { port: 'PLATFORM_METRICS_PORT', path: 'PLATFORM_METRICS_PATH', job: 'PLATFORM_METRICS_JOB' } as const;
+
+export interface AdotCollectorInput {
+  readonly region: string;
+  readonly clusterName: string;
+  /** `…/api/v1/remote_write` of the AMP workspace. */
+  readonly remoteWriteUrl: string;
+  readonly scrapeIntervalSeconds: number;
+  /** Whether any ECS container carries the scrape labels. */
+  readonly scrapeEcsTasks: boolean;
+  readonly dnsTargets: readonly DnsScrapeTarget[];
+  /** CloudWatch Logs group for OTLP logs (when no `logsEndpoint`). */
+  readonly logGroupName: string;
+  /**
+   * OTLP/HTTP endpoint receiving logs instead of CloudWatch Logs.
+   *
+   * @default CloudWatch Logs
+   */
+  readonly logsEndpoint?: string;
+}
+
+/** Where ecs_observer writes the targets it finds (on the task's writable /tmp). */
+export const ECS_TARGETS_FILE = '/tmp/ecs_sd_targets.yaml';
+
+/**
+ * Prometheus configuration of the ADOT collector's `prometheus` receiver (pure). Tasks behind
+ * a load balancer cannot be told apart by DNS, so ECS tasks are scraped one by one from the file
+ * ecs_observer keeps up to date (every task whose container carries the scrape labels); other
+ * sources are found by DNS.
+ */
+export function adotPrometheusConfig(input: AdotCollectorInput): Record<string, unknown> {
+  const interval = `${input.scrapeIntervalSeconds}s`;
+  const ecs = !input.scrapeEcsTasks ? [] : [{
+    job_name: 'ecs-tasks',
+    file_sd_configs: [{ files: [ECS_TARGETS_FILE] }],
+    // ecs_observer labels each target with its job; the default replacement copies it.
+    relabel_configs: [{ source_labels: ['prometheus_job'], regex: '(.+)', target_label: 'job' }],
+  }];
+  return {
+    global: { scrape_interval: interval, scrape_timeout: `${Math.min(10, input.scrapeIntervalSeconds)}s` },
+    scrape_configs: [...ecs, ...input.dnsTargets.map(dnsScrapeConfig)],
+  };
+}
+
+/**
+ * AWS Distro for OpenTelemetry collector configuration (pure): scrapes the platform into Amazon
+ * Managed Service for Prometheus (SigV4 remote write), sends OTLP traces to X-Ray and OTLP logs to
+ * CloudWatch Logs. (The collector expands `$`: this configuration holds none.)
+ */
+export function adotCollectorConfig(input: AdotCollectorInput): Record<string, unknown> {
+  const logsExporter = input.logsEndpoint ? 'otlphttp/logs' : 'awscloudwatchlogs';
+  const ecsObserver = !input.scrapeEcsTasks ? {} : {
+    ecs_observer: {
+      cluster_name: input.clusterName,
+      cluster_region: input.region,
+      refresh_interval: '60s',
+      result_file: ECS_TARGETS_FILE,
+      job_label_name: 'prometheus_job',
+      docker_labels: [{
+        port_label: ECS_SCRAPE_LABELS.port,
+        metrics_path_label: ECS_SCRAPE_LABELS.path,
+        job_name_label: ECS_SCRAPE_LABELS.job,
+      }],
+    },
+  };
+  return {
+    extensions: {
+      health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` },
+      sigv4auth: { region: input.region, service: 'aps' },
+      ...ecsObserver,
+    },
+    receivers: { ...OTLP_RECEIVER, prometheus: { config: adotPrometheusConfig(input) } },
+    processors: PROCESSORS,
+    exporters: {
+      prometheusremotewrite: {
+        endpoint: input.remoteWriteUrl,
+        auth: { authenticator: 'sigv4auth' },
+        resource_to_telemetry_conversion: { enabled: true },
+      },
+      awsxray: { region: input.region },
+      ...(input.logsEndpoint
+        ? { 'otlphttp/logs': { endpoint: input.logsEndpoint } }
+        : { awscloudwatchlogs: { region: input.region, log_group_name: input.logGroupName, log_stream_name: 'otlp' } }),
+    },
+    service: {
+      extensions: ['health_check', 'sigv4auth', ...Object.keys(ecsObserver)],
+      pipelines: {
+        metrics: { receivers: ['prometheus', 'otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite'] },
+        traces: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['awsxray'] },
+        logs: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
+      },
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { AlertReceiver } from './receivers';
+import { ObservabilityAwsOptions, ObservabilityKubernetesOptions } from './target-props';
+
+/**
+ * Service level objectives, from the platform's design (seed 003): 99.9 % availability over
+ * 30 days, p95 latency under 500 ms, fewer than 1 % errors over 5 minutes.
+ */
+export interface SloObjectives {
+  /**
+   * Fraction of requests that must not fail with a 5xx over 30 days, in (0, 1). Its error budget
+   * (1 - availability) drives the multi-window burn-rate alerts.
+   *
+   * @default 0.999
+   */
+  readonly availability?: number;
+  /**
+   * p95 latency objective, per route.
+   *
+   * @default Duration.millis(500)
+   */
+  readonly latencyP95?: Duration;
+  /**
+   * Highest acceptable 5xx ratio over 5 minutes, in (0, 1).
+   *
+   * @default 0.01
+   */
+  readonly errorRate?: number;
+}
+
+/**
+ * The metric names services export (Prometheus client conventions by default). Gateways, caches
+ * and MongoDB clusters use their exporters' fixed names.
+ */
+export interface HttpMetricNames {
+  /**
+   * Counter of served requests, labelled with the status code.
+   *
+   * @default 'http_requests_total'
+   */
+  readonly requestsTotal?: string;
+  /**
+   * Histogram of request durations in seconds: its base name, without `_bucket`.
+   *
+   * @default 'http_request_duration_seconds'
+   */
+  readonly requestDuration?: string;
+  /**
+   * Label holding the HTTP status code.
+   *
+   * @default 'code'
+   */
+  readonly statusCodeLabel?: string;
+  /**
+   * Label naming the route (handler); an empty string when services export none.
+   *
+   * @default 'route'
+   */
+  readonly routeLabel?: string;
+}
+
+/**
+ * Thresholds of the resource alerts.
+ */
+export interface ResourceAlertThresholds {
+  /**
+   * CPU one service instance may use for 15 minutes before an alert (cores).
+   *
+   * @default 0.45 (90 % of a ServiceCluster's default 0.5 vCPU)
+   */
+  readonly serviceCpuCores?: number;
+  /**
+   * Resident memory one service instance may use for 15 minutes before an alert.
+   *
+   * @default 90 % of 1 GiB (a ServiceCluster's default memory)
+   */
+  readonly serviceMemory?: Size;
+  /**
+   * Restarts of one service instance within an hour that raise an alert.
+   *
+   * @default 3
+   */
+  readonly serviceRestartsPerHour?: number;
+  /**
+   * Fraction of `maxmemory` a cache node may use for 10 minutes, in (0, 1].
+   *
+   * @default 0.9
+   */
+  readonly cacheMemoryUtilization?: number;
+  /**
+   * How far a cache replica may fall behind its primary.
+   *
+   * @default Size.mebibytes(16)
+   */
+  readonly cacheReplicationLag?: Size;
+  /**
+   * How far a MongoDB secondary may fall behind its primary.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly mongoReplicationLag?: Duration;
+  /**
+   * Fraction of its connections a mongod/mongos may use for 10 minutes, in (0, 1].
+   *
+   * @default 0.8
+   */
+  readonly mongoConnectionsUtilization?: number;
+}
+
+/**
+ * Props of an ObservabilityStack: metrics, dashboards, SLO alerts, traces and logs for the
+ * platform constructs of its Stack or Chart. The same props mean the same thing on both targets.
+ */
+export interface ObservabilityStackProps {
+  /**
+   * Constructs to observe, each with a `metricsSource`.
+   *
+   * @default every construct with a `metricsSource` in the same Stack or Chart, found at synthesis
+   */
+  readonly watch?: IConstruct[];
+  /**
+   * Service level objectives of every HTTP construct (services and gateways).
+   *
+   * @default 99.9 % availability, p95 under 500 ms, errors under 1 %
+   */
+  readonly slo?: SloObjectives;
+  /**
+   * Where alerts go.
+   *
+   * @default none: alerts are visible in Alertmanager (Kubernetes) and on the SNS topic (AWS) only
+   */
+  readonly receivers?: AlertReceiver[];
+  /**
+   * How long metrics are kept, as a Prometheus duration (`15d`, `2w`, `1y`). On AWS it becomes
+   * the workspace retention in whole days.
+   *
+   * @default '15d'
+   */
+  readonly retention?: string;
+  /**
+   * Interval between scrapes.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * Metric names services export.
+   *
+   * @default http_requests_total{code,route} and http_request_duration_seconds
+   */
+  readonly metricNames?: HttpMetricNames;
+  /**
+   * Thresholds of the resource alerts.
+   *
+   * @default see ResourceAlertThresholds
+   */
+  readonly resourceAlerts?: ResourceAlertThresholds;
+  /**
+   * OTLP/HTTP endpoint that receives the logs services send over OTLP (a log store such as Loki
+   * 3's `/otlp`, Elasticsearch or a vendor).
+   *
+   * @default CloudWatch Logs on AWS; the collector's standard output on Kubernetes
+   */
+  readonly logsEndpoint?: string;
+  /**
+   * AWS-only tuning.
+   *
+   * @default none
+   */
+  readonly aws?: ObservabilityAwsOptions;
+  /**
+   * Kubernetes-only tuning.
+   *
+   * @default none
+   */
+  readonly kubernetes?: ObservabilityKubernetesOptions;
+}

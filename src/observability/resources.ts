@@ -1,0 +1,130 @@
+import * as aps from 'aws-cdk-lib/aws-aps';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as grafana from 'aws-cdk-lib/aws-grafana';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { k8s } from 'cdk8s-plus-27';
+
+/**
+ * The AWS resources of an ObservabilityStack, for escape hatches. Resources per observed construct
+ * (alarms, scrape rules) are added at synthesis, when every construct of the Stack exists.
+ */
+export interface ObservabilityAwsResources {
+  /** The Amazon Managed Service for Prometheus workspace; undefined when an existing one is used. */
+  readonly workspace?: aps.CfnWorkspace;
+  /** ARN of the workspace metrics are written to. */
+  readonly workspaceArn: string;
+  /** Remote-write URL of the workspace. */
+  readonly remoteWriteUrl: string;
+  /** Alert and recording rules in the workspace. */
+  readonly ruleGroups: aps.CfnRuleGroupsNamespace;
+  /** The workspace's alert manager definition (routing to the SNS topic). */
+  readonly alertManagerDefinition: string;
+  /** Encrypted SNS topic every alert and alarm is published to. */
+  readonly alertTopic: sns.Topic;
+  /** AWS Chatbot channels relaying the topic to Slack receivers. */
+  readonly chatbotChannels: chatbot.SlackChannelConfiguration[];
+  /** The ADOT collector service (scrapes into the workspace; receives OTLP traces and logs). */
+  readonly collectorService: ecs.FargateService;
+  /** The collector's task definition. */
+  readonly collectorTaskDefinition: ecs.FargateTaskDefinition;
+  /** The collector container. */
+  readonly collectorContainer: ecs.ContainerDefinition;
+  /** Security group of the collector tasks. */
+  readonly collectorSecurityGroup: ec2.SecurityGroup;
+  /** The collector's OTLP/HTTP listener on the platform's internal load balancer. */
+  readonly collectorListener: elbv2.ApplicationListener;
+  /** Target group of the collector task (health checked on the collector's health endpoint). */
+  readonly collectorTargetGroup: elbv2.ApplicationTargetGroup;
+  /** Cloud Map name `otel-collector.<namespace>` resolving to the load balancer. */
+  readonly collectorDiscoveryService: servicediscovery.Service;
+  /** Log group of the collector's own output. */
+  readonly collectorLogGroup: logs.ILogGroup;
+  /** Log group receiving the logs services send over OTLP (unless `logsEndpoint` is set). */
+  readonly otlpLogGroup: logs.ILogGroup;
+  /** Log group of the workspace's rule and alert manager errors; undefined with an existing workspace. */
+  readonly workspaceLogGroup?: logs.ILogGroup;
+  /** CloudWatch dashboards with a section per observed construct (40 constructs each; more are added at synthesis). */
+  readonly dashboards: cloudwatch.Dashboard[];
+  /** CloudWatch alarms (5xx ratio, p95 latency, CPU, memory), filled at synthesis. */
+  readonly alarms: cloudwatch.Alarm[];
+  /** The Amazon Managed Grafana workspace, when requested. */
+  readonly grafanaWorkspace?: grafana.CfnWorkspace;
+  /** Role Amazon Managed Grafana reads data sources with, when requested. */
+  readonly grafanaRole?: iam.Role;
+}
+
+/** The Kubernetes objects of one component of the stack. */
+export interface ObservabilityComponentObjects {
+  /** The component's ServiceAccount (no API token mounted). */
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The ClusterIP Service in front of it. */
+  readonly service: k8s.KubeService;
+  /** Its NetworkPolicy. */
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Its configuration file(s); undefined for a component configured by flags only. */
+  readonly configMap?: k8s.KubeConfigMap;
+  /** Its PodDisruptionBudget, when it runs more than one replica. */
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+}
+
+/** A component running as a StatefulSet (Prometheus, Alertmanager, Jaeger). */
+export interface ObservabilityStatefulObjects extends ObservabilityComponentObjects {
+  /** The StatefulSet. */
+  readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service naming each replica. */
+  readonly headlessService: k8s.KubeService;
+}
+
+/** A component running as a Deployment (Grafana, OpenTelemetry Collector). */
+export interface ObservabilityDeploymentObjects extends ObservabilityComponentObjects {
+  /** The Deployment. */
+  readonly deployment: k8s.KubeDeployment;
+}
+
+/** The opt-in node-level log collection. */
+export interface NodeLogCollectionObjects {
+  /** Its namespace, at Pod Security level `privileged`. */
+  readonly namespace: k8s.KubeNamespace;
+  /** The collector DaemonSet. */
+  readonly daemonSet: k8s.KubeDaemonSet;
+  /** Its configuration. */
+  readonly configMap: k8s.KubeConfigMap;
+  /** Its ServiceAccount. */
+  readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The collector's policy: DNS and the platform collector only. */
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** Default-deny for the namespace. */
+  readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
+}
+
+/**
+ * The Kubernetes objects of an ObservabilityStack, for escape hatches. Objects per observed
+ * construct (headless metrics Services) are added at synthesis.
+ */
+export interface ObservabilityKubernetesResources {
+  /** Prometheus (config map: prometheus.yml). */
+  readonly prometheus: ObservabilityStatefulObjects;
+  /** The rule files Prometheus loads. */
+  readonly prometheusRules: k8s.KubeConfigMap;
+  /** Alertmanager (config map: alertmanager.yml). */
+  readonly alertmanager: ObservabilityStatefulObjects;
+  /** Grafana (config map: provisioned data sources and dashboard providers). */
+  readonly grafana: ObservabilityDeploymentObjects;
+  /** One dashboard per observed construct. */
+  readonly grafanaDashboards: k8s.KubeConfigMap;
+  /** The OpenTelemetry Collector receiving OTLP traces, metrics and logs. */
+  readonly collector: ObservabilityDeploymentObjects;
+  /** Jaeger (traces, Badger storage on a volume). */
+  readonly jaeger: ObservabilityStatefulObjects;
+  /** Headless Services through which Prometheus finds each replica of an observed construct, filled at synthesis. */
+  readonly metricsServices: k8s.KubeService[];
+  /** Node-level log collection, when enabled. */
+  readonly nodeLogs?: NodeLogCollectionObjects;
+}

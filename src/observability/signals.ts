@@ -1,0 +1,161 @@
+import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNumber } from './rule-types';
+
+/**
+ * What the observability stack knows about one kind of platform construct: the metrics it exports,
+ * the alerts on them and the dashboard panels. A construct kind added later works by adding a row.
+ *
+ * Metric names:
+ * - `service` (ServiceCluster): whatever the service's Prometheus client exports. By default the
+ *   conventional `http_requests_total{code}` counter and `http_request_duration_seconds` histogram
+ *   (override with `metricNames`), and the standard process collector (`process_cpu_seconds_total`,
+ *   `process_resident_memory_bytes`, `process_start_time_seconds`) that every official client enables.
+ * - `gateway` (Traefik v3): `traefik_service_requests_total{code,service}` and
+ *   `traefik_service_request_duration_seconds`, per Traefik service (route).
+ * - `cache` (oliver006/redis_exporter): `redis_memory_used_bytes`, `redis_memory_max_bytes`,
+ *   `redis_evicted_keys_total`, `redis_connected_slaves`, `redis_master_repl_offset`,
+ *   `redis_connected_slave_offset_bytes`, `redis_master_link_up`, `redis_instance_info{role}`.
+ * - `mongo` (percona/mongodb_exporter): `mongodb_up`, `mongodb_ss_connections{conn_type}`,
+ *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{member_state,set}`.
+ */
+export interface KindSignals {
+  /** Human name of the kind, for dashboards. */
+  readonly title: string;
+  /** HTTP metrics, for kinds that serve requests (SLO recordings, request panels). */
+  readonly http?: (serviceNames: HttpSignals) => HttpSignals;
+  /** Kind-specific alerts over the jobs of that kind. */
+  readonly alerts: (jobs: readonly string[], t: AlertThresholds) => AlertRule[];
+  /** Kind-specific dashboard panels of one job (HTTP panels are added for `http` kinds). */
+  readonly panels: (job: string) => PanelSpec[];
+}
+
+const alert = (name: string, expr: string, forDuration: string, severity: string, summary: string, description: string): AlertRule => ({
+  alert: name,
+  expr,
+  ...(forDuration === '0m' ? {} : { for: forDuration }),
+  labels: { severity },
+  annotations: { summary, description },
+});
+
+const service: KindSignals = {
+  title: 'Service',
+  http: names => names,
+  alerts: (jobs, t) => [
+    alert('ServiceCpuHigh', `rate(process_cpu_seconds_total{${jobSelector(jobs)}}[5m]) > ${promNumber(t.serviceCpuCores)}`, '15m', 'warning',
+      '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of CPU',
+      `{{ $labels.instance }} has used more than ${promNumber(t.serviceCpuCores)} CPU cores for 15 minutes ({{ $value | printf "%.2f" }}).`),
+    alert('ServiceMemoryHigh', `process_resident_memory_bytes{${jobSelector(jobs)}} > ${promNumber(t.serviceMemoryBytes)}`, '15m', 'warning',
+      '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of memory',
+      `{{ $labels.instance }} has used more than ${promNumber(t.serviceMemoryBytes)} bytes of memory for 15 minutes ({{ $value | humanize1024 }}B).`),
+    alert('ServiceRestarting', `changes(process_start_time_seconds{${jobSelector(jobs)}}[1h]) >= ${promNumber(t.serviceRestartsPerHour)}`, '0m', 'warning',
+      '{{ $labels.job }} instance {{ $labels.instance }} keeps restarting',
+      `{{ $labels.instance }} restarted {{ $value }} times in the last hour (threshold ${promNumber(t.serviceRestartsPerHour)}).`),
+  ],
+  panels: job => [
+    { title: 'CPU (cores)', unit: 'short', queries: [{ expr: `rate(process_cpu_seconds_total{job="${job}"}[5m])`, legend: '{{instance}}' }] },
+    { title: 'Memory (resident)', unit: 'bytes', queries: [{ expr: `process_resident_memory_bytes{job="${job}"}`, legend: '{{instance}}' }] },
+    { title: 'Restarts (1h)', unit: 'short', queries: [{ expr: `changes(process_start_time_seconds{job="${job}"}[1h])`, legend: '{{instance}}' }] },
+  ],
+};
+
+const gateway: KindSignals = {
+  title: 'Gateway',
+  http: () => ({
+    requests: 'traefik_service_requests_total',
+    duration: 'traefik_service_request_duration_seconds',
+    statusLabel: 'code',
+    routeLabel: 'service',
+  }),
+  alerts: () => [],
+  panels: job => [
+    { title: 'Open connections', unit: 'short', queries: [{ expr: `sum by (entrypoint) (traefik_open_connections{job="${job}"})`, legend: '{{entrypoint}}' }] },
+  ],
+};
+
+const cache: KindSignals = {
+  title: 'Cache',
+  alerts: (jobs, t) => {
+    const sel = (...m: string[]) => jobSelector(jobs, ...m);
+    return [
+      alert('CacheMemoryHigh', `redis_memory_used_bytes{${sel()}} / (redis_memory_max_bytes{${sel()}} > 0) > ${promNumber(t.cacheMemoryUtilization)}`, '10m', 'warning',
+        '{{ $labels.job }} node {{ $labels.instance }} is close to maxmemory',
+        `{{ $labels.instance }} has used more than ${promNumber(t.cacheMemoryUtilization * 100)} % of maxmemory for 10 minutes.`),
+      alert('CacheEvicting', `rate(redis_evicted_keys_total{${sel()}}[5m]) > 0`, '15m', 'warning',
+        '{{ $labels.job }} node {{ $labels.instance }} is evicting keys',
+        '{{ $labels.instance }} has evicted keys for 15 minutes ({{ $value | printf "%.1f" }}/s): the cache is too small for its working set.'),
+      alert('CacheReplicationLagHigh',
+        `(redis_master_repl_offset{${sel()}} - on (job, instance) group_right redis_connected_slave_offset_bytes{${sel()}}) > ${promNumber(t.cacheReplicationLagBytes)}`,
+        '5m', 'warning',
+        '{{ $labels.job }} replica {{ $labels.slave_ip }} lags its primary',
+        `Replica {{ $labels.slave_ip }}:{{ $labels.slave_port }} is more than ${promNumber(t.cacheReplicationLagBytes)} bytes behind {{ $labels.instance }}.`),
+      alert('CacheReplicaLinkDown', `redis_master_link_up{${sel()}} == 0`, '2m', 'critical',
+        '{{ $labels.job }} replica {{ $labels.instance }} lost its primary',
+        '{{ $labels.instance }} has had no replication link to its primary for 2 minutes.'),
+      alert('CacheFailover',
+        `count by (job) ((redis_instance_info{${sel('role="master"')}} unless on (job, instance) (redis_instance_info{${sel('role="master"')}} offset 10m))` +
+        ` and on (job, instance) (redis_instance_info{${sel()}} offset 10m)) > 0`,
+        '0m', 'warning',
+        '{{ $labels.job }} failed over to a new primary',
+        'A node of {{ $labels.job }} that was a replica 10 minutes ago is now a primary: find out why the old primary failed.'),
+    ];
+  },
+  panels: job => [
+    {
+      title: 'Memory used / max',
+      unit: 'bytes',
+      queries: [
+        { expr: `redis_memory_used_bytes{job="${job}"}`, legend: 'used {{instance}}' },
+        { expr: `redis_memory_max_bytes{job="${job}"}`, legend: 'max {{instance}}' },
+      ],
+    },
+    { title: 'Evictions', unit: 'ops', queries: [{ expr: `rate(redis_evicted_keys_total{job="${job}"}[5m])`, legend: '{{instance}}' }] },
+    { title: 'Connected replicas', unit: 'short', queries: [{ expr: `redis_connected_slaves{job="${job}"}`, legend: '{{instance}}' }] },
+    {
+      title: 'Replication lag',
+      unit: 'bytes',
+      queries: [{
+        expr: `redis_master_repl_offset{job="${job}"} - on (job, instance) group_right redis_connected_slave_offset_bytes{job="${job}"}`,
+        legend: '{{slave_ip}}:{{slave_port}}',
+      }],
+    },
+    { title: 'Primaries', unit: 'short', queries: [{ expr: `count by (job) (redis_instance_info{job="${job}", role="master"})`, legend: 'primaries' }] },
+  ],
+};
+
+const mongoLag = (sel: (...m: string[]) => string) =>
+  `(max by (job, set) (mongodb_rs_members_optimeDate{${sel('member_state="PRIMARY"')}}) - on (job, set) group_right ` +
+  `min by (job, set, name) (mongodb_rs_members_optimeDate{${sel('member_state="SECONDARY"')}})) / 1000`;
+const mongoConnections = (sel: (...m: string[]) => string) =>
+  `sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) / ` +
+  `(sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) + sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="available"')}}))`;
+
+const mongo: KindSignals = {
+  title: 'MongoDB',
+  alerts: (jobs, t) => {
+    const sel = (...m: string[]) => jobSelector(jobs, ...m);
+    return [
+      alert('MongoDown', `mongodb_up{${sel()}} == 0`, '2m', 'critical',
+        '{{ $labels.job }} exporter cannot reach MongoDB on {{ $labels.instance }}',
+        'mongodb_exporter on {{ $labels.instance }} has not reached its mongod/mongos for 2 minutes.'),
+      alert('MongoReplicationLagHigh', `${mongoLag(sel)} > ${promNumber(t.mongoReplicationLagSeconds)}`, '5m', 'warning',
+        '{{ $labels.job }} member {{ $labels.name }} lags its primary',
+        `{{ $labels.name }} of replica set {{ $labels.set }} is more than ${promNumber(t.mongoReplicationLagSeconds)} s behind its primary.`),
+      alert('MongoConnectionsHigh', `${mongoConnections(sel)} > ${promNumber(t.mongoConnectionsUtilization)}`, '10m', 'warning',
+        '{{ $labels.job }} {{ $labels.instance }} is running out of connections',
+        `{{ $labels.instance }} has used more than ${promNumber(t.mongoConnectionsUtilization * 100)} % of its connections for 10 minutes.`),
+    ];
+  },
+  panels: job => {
+    const sel = (...m: string[]) => [`job="${job}"`, ...m].join(', ');
+    return [
+      { title: 'Connections', unit: 'short', queries: [{ expr: `mongodb_ss_connections{${sel('conn_type="current"')}}`, legend: '{{instance}}' }] },
+      { title: 'Operations', unit: 'ops', queries: [{ expr: `sum by (legacy_op_type) (rate(mongodb_ss_opcounters{${sel()}}[5m]))`, legend: '{{legacy_op_type}}' }] },
+      { title: 'Replication lag', unit: 's', queries: [{ expr: mongoLag(sel), legend: '{{set}} {{name}}' }] },
+    ];
+  },
+};
+
+/** The signals of every kind of platform construct, by `MetricsSource.kind`. */
+export const SIGNALS: Readonly<Record<string, KindSignals>> = { service, gateway, cache, mongo };
+
+/** The kinds the stack knows, for error messages. */
+export const KNOWN_KINDS: readonly string[] = Object.keys(SIGNALS);

@@ -1,0 +1,141 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { PlatformSecret } from '../platform/secret';
+
+/**
+ * An existing Amazon Managed Service for Prometheus workspace (for example one shared by several
+ * platforms). The stack adds its rules to it; the workspace's alert manager definition stays
+ * yours (see `ObservabilityAwsResources.alertManagerDefinition` for what to put there).
+ */
+export interface ExistingPrometheusWorkspace {
+  /** Workspace ARN. */
+  readonly workspaceArn: string;
+  /** The workspace's Prometheus endpoint, ending in `/api/v1/`. */
+  readonly prometheusEndpoint: string;
+}
+
+/**
+ * AWS-only tuning of an ObservabilityStack; ignored when rendering to Kubernetes.
+ */
+export interface ObservabilityAwsOptions {
+  /**
+   * Use an existing workspace instead of creating one.
+   *
+   * @default a new workspace with the platform's alert routing to the SNS topic
+   */
+  readonly prometheusWorkspace?: ExistingPrometheusWorkspace;
+  /**
+   * Create an Amazon Managed Grafana workspace (IAM Identity Center sign-in) that reads the
+   * Prometheus workspace, CloudWatch and X-Ray.
+   *
+   * @default false
+   */
+  readonly grafana?: boolean;
+  /**
+   * CloudWatch alarms per observed construct (5xx ratio and p95 latency per load balancer and
+   * target group, CPU and memory per ECS service), besides the workspace's Prometheus alerts.
+   * Each adds CloudFormation resources: turn them off when a Stack nears its resource quota.
+   *
+   * @default true
+   */
+  readonly cloudWatchAlarms?: boolean;
+  /**
+   * ADOT collector image, pinned.
+   *
+   * @default public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0
+   */
+  readonly collectorImage?: string;
+  /**
+   * Retention of the stack's log groups (collector, workspace, OTLP logs).
+   *
+   * @default the platform's log retention
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Opt-in node-level log collection on Kubernetes: an OpenTelemetry Collector DaemonSet reading
+ * every container's log files from the nodes. It needs `hostPath` volumes and root, which Pod
+ * Security "restricted" and "baseline" forbid, so it runs in its own namespace labelled
+ * `pod-security.kubernetes.io/enforce: privileged`.
+ */
+export interface NodeLogCollection {
+  /** Namespace created for the DaemonSet (Pod Security level `privileged`). */
+  readonly namespace: string;
+}
+
+/**
+ * Container images of the Kubernetes stack; each must be pinned (a tag other than `latest`, or a digest).
+ */
+export interface ObservabilityImages {
+  /** @default 'prom/prometheus:v2.53.1' */
+  readonly prometheus?: string;
+  /** @default 'prom/alertmanager:v0.27.0' */
+  readonly alertmanager?: string;
+  /** @default 'grafana/grafana:11.1.0' */
+  readonly grafana?: string;
+  /** @default 'otel/opentelemetry-collector-contrib:0.104.0' */
+  readonly otelCollector?: string;
+  /** @default 'jaegertracing/all-in-one:1.58.0' */
+  readonly jaeger?: string;
+}
+
+/**
+ * Kubernetes-only tuning of an ObservabilityStack; ignored when rendering to AWS.
+ */
+export interface ObservabilityKubernetesOptions {
+  /**
+   * Prometheus replicas; each scrapes every target (an HA pair by default).
+   *
+   * @default 2
+   */
+  readonly prometheusReplicas?: number;
+  /**
+   * Volume of each Prometheus replica.
+   *
+   * @default Size.gibibytes(50)
+   */
+  readonly prometheusStorage?: Size;
+  /**
+   * Size-based retention, as a Prometheus size (`45GB`); below the volume size so the disk never fills.
+   *
+   * @default 90 % of prometheusStorage
+   */
+  readonly retentionSize?: string;
+  /**
+   * Alertmanager replicas, clustered so a notification is sent once.
+   *
+   * @default 2
+   */
+  readonly alertmanagerReplicas?: number;
+  /**
+   * Secret key holding Grafana's admin password.
+   *
+   * @default PlatformSecret.named('grafana-admin', 'password')
+   */
+  readonly grafanaAdminSecret?: PlatformSecret;
+  /**
+   * Volume of Jaeger's trace store (Badger).
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly traceStorage?: Size;
+  /**
+   * How long traces are kept.
+   *
+   * @default Duration.hours(72)
+   */
+  readonly traceRetention?: Duration;
+  /**
+   * Node-level log collection (opt-in; see NodeLogCollection for its Pod Security level).
+   *
+   * @default none: logs arrive over OTLP through the collector
+   */
+  readonly nodeLogCollection?: NodeLogCollection;
+  /**
+   * Container images.
+   *
+   * @default pinned upstream images
+   */
+  readonly images?: ObservabilityImages;
+}

@@ -1,0 +1,31 @@
+import { Construct } from 'constructs';
+import { MetricsSource } from '../../src/platform/metrics';
+import { INetworkPeer } from '../../src/platform/network';
+
+/**
+ * A stand-in for a platform construct the stack does not know by class (a cache, a MongoDB
+ * cluster, a gateway): it only exposes `metricsSource` and, optionally, `allowFrom`.
+ */
+export class FakeSource extends Construct {
+  public readonly metricsSource: MetricsSource;
+  public readonly admitted: INetworkPeer[] = [];
+
+  constructor(scope: Construct, id: string, source: Partial<MetricsSource> & { job: string; kind: string }) {
+    super(scope, id);
+    this.metricsSource = {
+      port: 9121,
+      path: '/metrics',
+      host: `${source.job}.shop.svc.cluster.local`,
+      selector: { 'app.kubernetes.io/name': source.job },
+      namespace: 'shop',
+      ...source,
+    };
+  }
+
+  public allowFrom(peer: INetworkPeer): void {
+    this.admitted.push(peer);
+  }
+}
+
+/** A construct without metrics. */
+export class Silent extends Construct {}

@@ -1,0 +1,101 @@
+import { parse } from 'yaml';
+import { FakeSource } from './fakes';
+import { configMapData, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
+import { ObservabilityStack } from '../../src/observability';
+import { NetworkPeer } from '../../src/platform/network';
+import { ServiceCluster } from '../../src/service-cluster';
+import { checkKubernetesManifests } from '../conformance/kubernetes';
+import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
+
+describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
+  test('discovers every construct with a metricsSource, including those created after it', () => {
+    const { manifests, stack } = render();
+    expect(stack.watchedMetricsSources().map(s => s.job)).toEqual(['users', 'orders']);
+    const config = parse(configMapData(manifests, 'prometheus')['prometheus.yml']);
+    const jobs = Object.fromEntries(config.scrape_configs.map((c: any) => [c.job_name, c]));
+    expect(Object.keys(jobs)).toEqual(['prometheus', 'alertmanager', 'otel-collector', 'jaeger', 'users', 'orders']);
+    expect(jobs.users).toEqual({
+      job_name: 'users',
+      metrics_path: '/metrics',
+      scheme: 'http',
+      dns_sd_configs: [{ names: ['users-metrics.shop.svc.cluster.local'], type: 'A', port: 9090, refresh_interval: '30s' }],
+    });
+    expect(jobs.orders.dns_sd_configs[0]).toMatchObject({ names: ['orders-metrics.shop.svc.cluster.local'], port: 8080 });
+    expect(config.alerting.alertmanagers[0].dns_sd_configs[0].names).toEqual(['alertmanager-headless.shop.svc.cluster.local']);
+  });
+  test('least privilege discovery: headless Services per source, and no API access for Prometheus', () => {
+    const { manifests } = render();
+    expect(findObject(manifests, 'Service', 'users-metrics').spec).toEqual({
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: selector('users'),
+      ports: [{ name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP' }],
+    });
+    expect(objectsOfKind(manifests, 'Role')).toHaveLength(0);
+    expect(objectsOfKind(manifests, 'ClusterRole')).toHaveLength(0);
+    expect(podSpec(manifests, 'StatefulSet', 'prometheus').automountServiceAccountToken).toBe(false);
+  });
+  test('Prometheus is admitted by every scraped workload, and opens its own egress', () => {
+    const { manifests } = render();
+    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080, 9090) });
+    expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080) });
+    const egress = findObject(manifests, 'NetworkPolicy', 'prometheus').spec.egress;
+    expect(egress).toContainEqual({ to: [inShop('users')], ports: tcp(9090) });
+    expect(egress).toContainEqual({ to: [inShop('orders')], ports: tcp(8080) });
+    expect(egress).toContainEqual({ to: [inShop('alertmanager')], ports: tcp(9093) });
+  });
+  test('services may send OTLP to the collector, and only they', () => {
+    const { manifests, stack } = render();
+    expect(stack.otlpEndpoint.url).toBe('http://otel-collector.shop.svc.cluster.local:4318');
+    const ingress = findObject(manifests, 'NetworkPolicy', 'otel-collector').spec.ingress;
+    expect(ingress).toContainEqual({ from: [inShop('users')], ports: tcp(4317, 4318) });
+    expect(ingress).toContainEqual({ from: [inShop('orders')], ports: tcp(4317, 4318) });
+    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.egress).toContainEqual({ to: [inShop('otel-collector')], ports: tcp(4318) });
+  });
+  test('watch observes only the listed constructs', () => {
+    const chart = kubernetesChart();
+    const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
+    new ObservabilityStack(chart, 'Observability', { watch: [users] });
+    const manifests = manifestsOf(chart);
+    expect(Object.keys(configMapData(manifests, 'grafana-dashboards'))).toEqual(['users.json']);
+    expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-metrics')).map(s => s.metadata.name)).toEqual(['users-metrics']);
+  });
+  test('any construct with a metricsSource is observed: cache and MongoDB alerts and dashboards come from the signals table', () => {
+    const { manifests, chart } = render({}, c => {
+      new FakeSource(c, 'Sessions', { job: 'sessions', kind: 'cache' });
+      new FakeSource(c, 'CatalogDb', { job: 'catalog-db', kind: 'mongo', port: 9216 });
+    });
+    const rules = parse(configMapData(manifests, 'prometheus-rules')['platform.yml']);
+    expect(rules.groups.map((g: any) => g.name)).toEqual(['platform-slo-recordings', 'platform-slo-alerts', 'platform-targets', 'platform-service', 'platform-cache', 'platform-mongo']);
+    expect(rules.groups.find((g: any) => g.name === 'platform-cache').rules.map((r: any) => r.alert))
+      .toEqual(['CacheMemoryHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheReplicaLinkDown', 'CacheFailover']);
+    expect(JSON.parse(configMapData(manifests, 'grafana-dashboards')['catalog-db.json']).title).toBe('MongoDB: catalog-db');
+    const sessions = chart.node.findChild('Sessions') as FakeSource;
+    expect(sessions.admitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
+  });
+  test('allowUiFrom opens Grafana and the Jaeger UI to a peer', () => {
+    const { manifests } = render({}, c => {
+      (c.node.findChild('Observability') as ObservabilityStack).allowUiFrom(NetworkPeer.fromPodLabels({ app: 'ingress-nginx' }, 'ingress'));
+    });
+    const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
+    expect(findObject(manifests, 'NetworkPolicy', 'grafana').spec.ingress).toEqual([{ from: [ingress], ports: tcp(3000) }]);
+    expect(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress).toContainEqual({ from: [ingress], ports: tcp(16686) });
+  });
+  test('node-level log collection is opt-in, in its own namespace at Pod Security level privileged', () => {
+    const { manifests } = render({ kubernetes: { nodeLogCollection: { namespace: 'node-logs' } } });
+    expect(findObject(manifests, 'Namespace', 'node-logs').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    const pod = podSpec(manifests, 'DaemonSet', 'node-log-collector');
+    expect(pod.volumes).toContainEqual({ name: 'pod-logs', hostPath: { path: '/var/log/pods', type: 'Directory' } });
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(findObject(manifests, 'NetworkPolicy', 'otel-collector').spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: selector('node-log-collector') }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'node-logs' } } }],
+      ports: tcp(4317),
+    });
+    // Exactly what "restricted" forbids, on the DaemonSet only: the host path and root.
+    const findings = checkKubernetesManifests(manifests).findings;
+    expect(new Set(findings.map(f => f.object))).toEqual(new Set(['apps/v1/DaemonSet node-logs/node-log-collector']));
+    expect(new Set(findings.map(f => f.rule))).toEqual(new Set(['PodSecurity-HostPathVolumes', 'PodSecurity-VolumeTypes', 'PodSecurity-RunAsNonRoot', 'PodSecurity-RunAsUser']));
+    expect(objectsOfKind(render().manifests, 'DaemonSet')).toHaveLength(0);
+  });
+});
