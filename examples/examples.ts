@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { defineCacheCluster } from './cache-cluster';
 import { defineGateway } from './gateway';
 import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
@@ -15,6 +16,7 @@ export interface Example {
 export const EXAMPLES: readonly Example[] = [
   { name: 'service-cluster', define: defineServiceCluster },
   { name: 'gateway', define: defineGateway },
+  { name: 'cache-cluster', define: defineCacheCluster },
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
   { name: 'observability', define: defineObservability },
 ];

@@ -10,3 +10,4 @@ export * from './platform/redis-connection';
 export * from './gateway';
 export * from './mongo-sharded-cluster';
 export * from './observability';
+export * from './cache-cluster';

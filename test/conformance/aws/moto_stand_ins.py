@@ -85,7 +85,48 @@ class ApsWorkspaceStub(Stub, CloudFormationModel):
         }
 
 
-STAND_IN_TYPES = {model.TYPE for model in (DocDBElasticClusterStub, SecretStub, ApsWorkspaceStub)}
+class ElastiCacheReplicationGroupStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.elasticache"
+    TYPE = "AWS::ElastiCache::ReplicationGroup"
+    REQUIRED = ["ReplicationGroupDescription"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        group = properties.get("ReplicationGroupId", name.lower())
+        port = str(properties.get("Port", 6379))
+        host = f"{group}.abc123.{region}.cache.amazonaws.com"
+        return {
+            "Ref": group,
+            "PrimaryEndPoint.Address": f"master.{host}", "PrimaryEndPoint.Port": port,
+            "ReaderEndPoint.Address": f"replica.{host}", "ReaderEndPoint.Port": port,
+            "ConfigurationEndPoint.Address": f"clustercfg.{host}", "ConfigurationEndPoint.Port": port,
+        }
+
+
+class ElastiCacheSubnetGroupStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.elasticache"
+    TYPE = "AWS::ElastiCache::SubnetGroup"
+    REQUIRED = ["Description", "SubnetIds"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        return {"Ref": properties.get("CacheSubnetGroupName", name.lower())}
+
+
+class ElastiCacheParameterGroupStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.elasticache"
+    TYPE = "AWS::ElastiCache::ParameterGroup"
+    REQUIRED = ["CacheParameterGroupFamily", "Description"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        return {"Ref": name.lower()}
+
+
+STAND_IN_TYPES = {model.TYPE for model in (
+    DocDBElasticClusterStub, SecretStub, ApsWorkspaceStub,
+    ElastiCacheReplicationGroupStub, ElastiCacheSubnetGroupStub, ElastiCacheParameterGroupStub,
+)}
 
 # moto caches its model registry: forget it so the stand-ins are found.
 for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):

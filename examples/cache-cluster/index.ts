@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
+import { PlatformSecret } from '../../src/platform/secret';
+import { ServiceCluster } from '../../src/service-cluster';
+
+/**
+ * A storefront's two caches, written once. `sessions` keeps shopping carts (replication mode: one
+ * primary, two replicas, automatic failover, nothing evicted); `catalog-cache` spreads product pages
+ * over three shards (cluster mode, LFU eviction). `sessions` keeps the default AUTH password: generated
+ * in Secrets Manager on AWS, the Secret `sessions-auth` (created by External Secrets) on Kubernetes.
+ * `catalog-cache` names its secret, which then means the same name on both targets.
+ *
+ * Under a Stack: ElastiCache replication groups (Multi-AZ, TLS, KMS, snapshots) and Fargate services
+ * admitted by security-group rules. Under a Chart: Redis StatefulSets with Sentinels and an HAProxy
+ * primary endpoint, a Redis Cluster with its setup Job, Deployments, and NetworkPolicies.
+ */
+export function defineCacheCluster(scope: Construct): void {
+  const sessions = new CacheCluster(scope, 'Sessions', {
+    mode: CacheClusterMode.REPLICATION,
+    replicas: 2,
+    evictionPolicy: EvictionPolicy.NO_EVICTION,
+  });
+  const cart = new ServiceCluster(scope, 'Cart', {
+    image: 'ghcr.io/acme/cart:2.3.0',
+    environment: redisEnvironment(sessions),
+    secrets: { REDIS_PASSWORD: sessions.redisPassword! },
+  });
+  sessions.allowFrom(cart);
+
+  const catalogCache = new CacheCluster(scope, 'CatalogCache', {
+    mode: CacheClusterMode.CLUSTER,
+    shards: 3,
+    replicas: 1,
+    evictionPolicy: EvictionPolicy.ALLKEYS_LFU,
+    auth: PlatformSecret.named('storefront-catalog-cache-auth', 'password'),
+  });
+  const catalog = new ServiceCluster(scope, 'Catalog', {
+    image: 'ghcr.io/acme/catalog:3.2.1',
+    environment: redisEnvironment(catalogCache),
+    secrets: { REDIS_PASSWORD: catalogCache.redisPassword! },
+  });
+  catalogCache.allowFrom(catalog);
+}
+
+/** How a service finds a cache: host, port, TLS and whether to follow cluster redirects. */
+function redisEnvironment(cache: CacheCluster): { [name: string]: string } {
+  return {
+    REDIS_HOST: cache.redisEndpoint.host,
+    REDIS_PORT: String(cache.redisEndpoint.port),
+    REDIS_TLS: String(cache.redisTls),
+    REDIS_CLUSTER_MODE: String(cache.redisClusterMode),
+  };
+}

@@ -1,0 +1,173 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { renderCacheClusterOnAws } from './aws';
+import { cacheMetric, memberClusterIds } from './aws-metrics';
+import { CacheHandle } from './cache-handle';
+import { CacheClusterMode } from './engine';
+import { renderCacheClusterOnKubernetes } from './kubernetes';
+import { CacheMetricOptions } from './metric-options';
+import { CacheClusterProps } from './props';
+import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
+import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
+import { validateCacheCluster } from './validation';
+import { Endpoint } from '../platform/endpoint';
+import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
+import { INetworkPeer } from '../platform/network';
+import { IRedisConnection } from '../platform/redis-connection';
+import { PlatformSecret } from '../platform/secret';
+import { PlatformTarget } from '../platform/target';
+
+/**
+ * Redis with replicas and automatic failover, or sharded cluster mode.
+ *
+ * Under an aws-cdk-lib `Stack` it renders an ElastiCache replication group (Multi-AZ failover, TLS,
+ * KMS at rest, AUTH token in Secrets Manager, snapshots). Under a cdk8s `Chart` it renders plain
+ * manifests: a Redis StatefulSet with PersistentVolumeClaims and redis_exporter; in replication mode
+ * three Sentinels and an HAProxy Deployment behind the stable primary Service; in cluster mode a
+ * Job that creates the cluster and rebalances slots when shards are added.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class CacheCluster extends Construct implements IRedisConnection {
+  /** Name in DNS and metrics. */
+  public readonly cacheName: string;
+  /** Which target this cache rendered to. */
+  public readonly target: PlatformTarget;
+  /** Replication or cluster mode. */
+  public readonly mode: CacheClusterMode;
+  /** Where clients connect: the primary (replication mode) or the cluster entry point (cluster mode). */
+  public readonly redisEndpoint: Endpoint;
+  /**
+   * The AUTH password, a reference (Secrets Manager on AWS, a Secret key on Kubernetes).
+   *
+   * @default undefined when an RBAC user group authenticates clients (aws.userGroupId)
+   */
+  public readonly redisPassword?: PlatformSecret;
+  /** Whether clients must connect with TLS: true on AWS; false on Kubernetes (in-cluster traffic, NetworkPolicy-restricted). */
+  public readonly redisTls: boolean;
+  /** Whether clients must follow MOVED/ASK redirects. */
+  public readonly redisClusterMode: boolean;
+  /**
+   * The Sentinels, for Sentinel-aware clients (Kubernetes, replication mode with automatic failover).
+   *
+   * @default undefined elsewhere
+   */
+  public readonly sentinelEndpoint?: Endpoint;
+  /**
+   * Prometheus metrics of every Redis node (redis_exporter), for the observability stack.
+   *
+   * @default undefined on AWS: ElastiCache has no Prometheus endpoint; use the `metric*()` methods (CloudWatch)
+   */
+  public readonly metricsSource?: MetricsSource;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: CacheClusterAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: CacheClusterKubernetesResources;
+  private readonly handle: CacheHandle<unknown>;
+  private readonly spec: CacheClusterSpec;
+
+  constructor(scope: Construct, id: string, props: CacheClusterProps = {}) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    const spec = resolveCacheClusterSpec(effective.cacheName ?? dnsLabelFromId(id), effective, this.target);
+    throwIfInvalid(validateCacheCluster(this, spec, this.target));
+    this.spec = spec;
+    this.cacheName = spec.name;
+    this.mode = spec.mode;
+
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderCacheClusterOnAws(this, spec, effective.port !== undefined);
+      this.aws = handle.resources;
+      this.handle = handle;
+      this.configureAws(handle.resources);
+    } else {
+      const handle = renderCacheClusterOnKubernetes(this, spec);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+      this.configureKubernetes(handle.resources);
+    }
+    this.redisEndpoint = this.handle.endpoint;
+    this.redisPassword = this.handle.password;
+    this.redisTls = this.handle.tls;
+    this.redisClusterMode = spec.mode === CacheClusterMode.CLUSTER;
+    this.sentinelEndpoint = this.handle.sentinelEndpoint;
+    this.metricsSource = this.handle.metricsSource;
+  }
+
+  /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
+  public allowFrom(peer: INetworkPeer): void {
+    this.handle.allowFrom(peer.networkIdentity);
+  }
+
+  /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */
+  public get memberClusterIds(): string[] {
+    this.requireAws('memberClusterIds');
+    return memberClusterIds(this.spec);
+  }
+
+  /** Any AWS/ElastiCache metric of one node (AWS only). */
+  public metric(metricName: string, props?: CacheMetricOptions): cloudwatch.Metric {
+    this.requireAws('metric');
+    return cacheMetric(this.spec, metricName, props?.statistic ?? 'Average', props);
+  }
+
+  /** Engine CPU utilization (%) of the Redis thread (AWS only). */
+  public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricCpuUtilization', 'EngineCPUUtilization', 'Average', props);
+  }
+
+  /** Share of maxmemory in use (%) (AWS only). */
+  public metricMemoryUsage(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricMemoryUsage', 'DatabaseMemoryUsagePercentage', 'Average', props);
+  }
+
+  /** Keys evicted because memory was full (AWS only). */
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricEvictions', 'Evictions', 'Sum', props);
+  }
+
+  /** How far (seconds) a replica is behind its primary; measured on the first replica by default (AWS only). */
+  public metricReplicationLag(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricReplicationLag', 'ReplicationLag', 'Maximum', props, 1);
+  }
+
+  /** Client connections (AWS only). */
+  public metricCurrentConnections(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricCurrentConnections', 'CurrConnections', 'Maximum', props);
+  }
+
+  /** Cache hit rate (%) (AWS only). */
+  public metricCacheHitRate(props?: CacheMetricOptions): cloudwatch.Metric {
+    return this.named('metricCacheHitRate', 'CacheHitRate', 'Average', props);
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: CacheClusterProps): CacheClusterProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, alarms, parameters…). */
+  protected configureAws(_resources: CacheClusterAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, tolerations…). */
+  protected configureKubernetes(_resources: CacheClusterKubernetesResources): void {}
+
+  private named(method: string, metricName: string, statistic: string, props: CacheMetricOptions | undefined, defaultNode = 0): cloudwatch.Metric {
+    this.requireAws(method);
+    return cacheMetric(this.spec, metricName, statistic, props, defaultNode);
+  }
+
+  private requireAws(member: string): void {
+    if (this.target !== PlatformTarget.AWS) {
+      throw new PlatformValidationError(`${this.node.path}: ${member} is not supported on ${this.target}: ` +
+        'CloudWatch metrics exist on aws only; on kubernetes scrape metricsSource (redis_exporter) with Prometheus');
+    }
+  }
+}

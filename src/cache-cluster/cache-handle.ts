@@ -1,0 +1,15 @@
+import { Endpoint } from '../platform/endpoint';
+import { MetricsSource } from '../platform/metrics';
+import { NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+
+/** What a renderer hands back to the construct: resources, wiring, and target-specific mutators. */
+export interface CacheHandle<R> {
+  readonly resources: R;
+  readonly endpoint: Endpoint;
+  readonly password?: PlatformSecret;
+  readonly tls: boolean;
+  readonly sentinelEndpoint?: Endpoint;
+  readonly metricsSource?: MetricsSource;
+  allowFrom(peer: NetworkPeer): void;
+}

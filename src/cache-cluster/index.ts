@@ -1,0 +1,5 @@
+export * from './engine';
+export * from './props';
+export * from './resources';
+export * from './metric-options';
+export * from './cache-cluster';

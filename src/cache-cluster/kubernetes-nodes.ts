@@ -1,0 +1,116 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CacheClusterMode } from './engine';
+import {
+  Json,
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, exporterContainer, pingProbe, podBase, resources, topologyEnv,
+} from './kubernetes-pods';
+import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
+import { nodeCount, usesSentinels } from './spec';
+import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+
+/** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
+export interface RedisNodeObjects {
+  readonly statefulSet: ApiObject;
+  readonly headlessService: ApiObject;
+  readonly disruptionBudget: ApiObject;
+}
+
+/**
+ * Redis nodes as one StatefulSet: stable names (`<name>-<i>.<name>-nodes`) that Sentinel, HAProxy and
+ * the cluster bus use, a PersistentVolumeClaim per node (AOF + RDB), the redis_exporter sidecar.
+ */
+export function renderRedisNodes(
+  scope: Construct, topology: CacheTopology, password: { name: string; key: string }, configChecksum: string,
+): RedisNodeObjects {
+  const { spec, platform } = topology;
+  const selector = platform.selectorLabels(topology.nodes);
+  const metadata = platform.metadata(topology.nodes, 'cache');
+  const cluster = spec.mode === CacheClusterMode.CLUSTER;
+  const ports: Json[] = [{ name: 'redis', containerPort: spec.port, protocol: 'TCP' }];
+  if (cluster) ports.push({ name: 'cluster-bus', containerPort: spec.port + CLUSTER_BUS_OFFSET, protocol: 'TCP' });
+  const mib = spec.kubernetes.memoryMiB;
+
+  const redis: Json = {
+    name: 'redis',
+    image: spec.kubernetes.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', `${CONFIG_DIR}/start-redis.sh`],
+    env: [...topologyEnv(topology, topology.nodesService, password), { name: 'REDIS_PORT', value: String(spec.port) }],
+    ports,
+    resources: resources(Math.round(spec.kubernetes.cpu * 1000), mib),
+    securityContext: restrictedContainerSecurityContext(),
+    // Loading a large AOF can take minutes: LOADING counts as alive, and only PONG as ready.
+    startupProbe: pingProbe(spec.port, 'PONG|LOADING', 5, 120),
+    livenessProbe: pingProbe(spec.port, 'PONG|LOADING|MASTERDOWN', 10, 6),
+    readinessProbe: pingProbe(spec.port, 'PONG', 5, 3),
+    lifecycle: usesSentinels(spec) ? { preStop: { exec: { command: ['sh', `${CONFIG_DIR}/prestop-redis.sh`] } } } : undefined,
+    volumeMounts: [...COMMON_MOUNTS, { name: 'data', mountPath: '/data' }],
+  };
+
+  const volumes = commonVolumes(topology);
+  if (!spec.persistence) volumes.push({ name: 'data', emptyDir: { sizeLimit: `${spec.kubernetes.storageMiB}Mi` } });
+  const claims: Json[] = spec.persistence ? [{
+    metadata: { name: 'data', labels: platform.labelsFor(topology.nodes, 'cache') },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: platform.storageClassName,
+      resources: { requests: { storage: `${spec.kubernetes.storageMiB}Mi` } },
+    },
+  }] : [];
+
+  const statefulSet = new ApiObject(scope, 'StatefulSet', {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata,
+    spec: {
+      serviceName: topology.nodesService,
+      replicas: nodeCount(spec),
+      // Nodes find their role themselves (start script, setup Job): no need to start them one by one.
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate' },
+      selector: { matchLabels: selector },
+      persistentVolumeClaimRetentionPolicy: {
+        whenDeleted: spec.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain',
+        whenScaled: 'Retain',
+      },
+      template: {
+        metadata: { labels: platform.labelsFor(topology.nodes, 'cache'), annotations: { 'cache.platform/config-checksum': configChecksum } },
+        spec: {
+          ...podBase(topology, selector),
+          terminationGracePeriodSeconds: 30,
+          containers: [redis, exporterContainer(spec, password)],
+          volumes,
+        },
+      },
+      volumeClaimTemplates: claims.length > 0 ? claims.map(c => ({ metadata: c.metadata, spec: c.spec })) : undefined,
+    },
+  });
+
+  const servicePorts: Json[] = [
+    { name: 'redis', port: spec.port, targetPort: 'redis', protocol: 'TCP' },
+    { name: 'metrics', port: EXPORTER_PORT, targetPort: 'metrics', protocol: 'TCP' },
+  ];
+  if (cluster) servicePorts.push({ name: 'cluster-bus', port: spec.port + CLUSTER_BUS_OFFSET, targetPort: 'cluster-bus', protocol: 'TCP' });
+  const headlessService = new ApiObject(scope, 'NodesService', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: platform.metadata(topology.nodesService, 'cache'),
+    spec: {
+      clusterIP: 'None',
+      // Nodes must resolve each other while they start (before they are ready).
+      publishNotReadyAddresses: true,
+      selector,
+      ports: servicePorts,
+    },
+  });
+
+  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata,
+    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+  });
+  return { statefulSet, headlessService, disruptionBudget };
+}

@@ -1,0 +1,167 @@
+import { createHash } from 'crypto';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CacheHandle } from './cache-handle';
+import { renderClusterSetupScript } from './cluster-setup-script';
+import { CacheClusterMode } from './engine';
+import { ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
+import { renderClusterMode } from './kubernetes-cluster';
+import { renderRedisNodes } from './kubernetes-nodes';
+import { Json, CacheTopology, podsPeer, tcpPorts } from './kubernetes-pods';
+import { renderPrimaryProxy, renderSentinels } from './kubernetes-replication';
+import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
+import { CacheClusterKubernetesResources } from './resources';
+import { CacheClusterSpec, usesSentinels } from './spec';
+import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from './start-scripts';
+import { Endpoint } from '../platform/endpoint';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { NetworkPeer } from '../platform/network';
+import { PlatformSecret } from '../platform/secret';
+
+/** Default Secret holding the AUTH password; the user or External Secrets creates it. */
+export function defaultKubernetesAuth(spec: CacheClusterSpec): PlatformSecret {
+  return PlatformSecret.named(`${spec.name}-auth`, 'password');
+}
+
+/**
+ * Renders the cache as plain manifests, no operator: Redis StatefulSet with PVCs and redis_exporter;
+ * in replication mode Sentinels and an HAProxy primary endpoint, in cluster mode a setup Job; a
+ * ConfigMap with every generated file, a ServiceAccount without token, and NetworkPolicies.
+ */
+export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClusterSpec): CacheHandle<CacheClusterKubernetesResources> {
+  const platform = KubernetesPlatform.of(scope);
+  scope.node.addDependency(platform);
+  const topology = new CacheTopology(spec, platform);
+  const auth = spec.auth ?? defaultKubernetesAuth(spec);
+  const password = auth._toSecretKeyRef(scope, 'auth');
+  const cluster = spec.mode === CacheClusterMode.CLUSTER;
+  const sentinels = usesSentinels(spec);
+
+  const files = configFiles(topology);
+  const configChecksum = createHash('sha256').update(JSON.stringify(files)).digest('hex');
+  const configMap = new ApiObject(scope, 'Config', {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(topology.config, 'cache'), data: files,
+  });
+  const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: platform.metadata(spec.name, 'cache'),
+    automountServiceAccountToken: false,
+  });
+
+  const nodes = renderRedisNodes(scope, topology, password, configChecksum);
+  const sentinelObjects = sentinels ? renderSentinels(scope, topology, password, configChecksum) : undefined;
+  const proxy = cluster ? undefined : renderPrimaryProxy(scope, topology, password, configChecksum);
+  const clusterObjects = cluster ? renderClusterMode(scope, topology, password) : undefined;
+
+  const labels = {
+    nodes: platform.selectorLabels(topology.nodes),
+    sentinels: platform.selectorLabels(topology.sentinels),
+    proxy: platform.selectorLabels(topology.proxy),
+    setup: platform.selectorLabels(topology.setup),
+  };
+  const nodePorts = cluster ? [spec.port, spec.port + CLUSTER_BUS_OFFSET] : [spec.port];
+  const policy = (id: string, name: string, component: string, selector: Record<string, string>) => {
+    const rules = { ingress: [] as Json[], egress: [] as Json[] };
+    const object = new ApiObject(scope, id, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: platform.metadata(name, component),
+      spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: rules.ingress, egress: rules.egress },
+    });
+    return { object, ...rules };
+  };
+
+  // Redis nodes talk to each other (replication, cluster bus); Sentinels, the proxy and the setup Job reach them.
+  const nodesPolicy = policy('NetworkPolicy', topology.nodes, 'cache', labels.nodes);
+  nodesPolicy.ingress.push({ from: [podsPeer(labels.nodes)], ports: tcpPorts(...nodePorts) });
+  nodesPolicy.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(...nodePorts) });
+  if (sentinels) {
+    nodesPolicy.ingress.push({ from: [podsPeer(labels.sentinels)], ports: tcpPorts(spec.port) });
+    // The start script asks the Sentinels for the current primary.
+    nodesPolicy.egress.push({ to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) });
+  }
+  if (proxy) nodesPolicy.ingress.push({ from: [podsPeer(labels.proxy)], ports: tcpPorts(spec.port) });
+  if (cluster) nodesPolicy.ingress.push({ from: [podsPeer(labels.setup)], ports: tcpPorts(spec.port) });
+
+  const sentinelPolicy = sentinels ? policy('SentinelNetworkPolicy', topology.sentinels, 'sentinel', labels.sentinels) : undefined;
+  if (sentinelPolicy) {
+    sentinelPolicy.ingress.push({ from: [podsPeer(labels.sentinels), podsPeer(labels.nodes)], ports: tcpPorts(SENTINEL_PORT) });
+    sentinelPolicy.egress.push(
+      { to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) },
+      { to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) },
+    );
+  }
+  const proxyPolicy = proxy ? policy('ProxyNetworkPolicy', topology.proxy, 'proxy', labels.proxy) : undefined;
+  proxyPolicy?.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
+  const setupPolicy = cluster ? policy('SetupNetworkPolicy', topology.setup, 'cluster-setup', labels.setup) : undefined;
+  setupPolicy?.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
+
+  const resources: CacheClusterKubernetesResources = {
+    statefulSet: nodes.statefulSet,
+    headlessService: nodes.headlessService,
+    service: proxy?.service ?? clusterObjects!.service,
+    configMap,
+    serviceAccount,
+    disruptionBudget: nodes.disruptionBudget,
+    networkPolicy: nodesPolicy.object,
+    sentinelStatefulSet: sentinelObjects?.statefulSet,
+    sentinelService: sentinelObjects?.service,
+    sentinelDisruptionBudget: sentinelObjects?.disruptionBudget,
+    sentinelNetworkPolicy: sentinelPolicy?.object,
+    proxyDeployment: proxy?.deployment,
+    proxyDisruptionBudget: proxy?.disruptionBudget,
+    proxyNetworkPolicy: proxyPolicy?.object,
+    setupJob: clusterObjects?.setupJob,
+    setupNetworkPolicy: setupPolicy?.object,
+  };
+
+  const admit = (target: { ingress: Json[] }, selector: Record<string, string>, peer: NetworkPeer, ports: number[]) => {
+    target.ingress.push({ from: [peer._kubernetesPeer(scope, platform.namespace)], ports: tcpPorts(...ports) });
+    for (const port of ports) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
+  };
+  return {
+    resources,
+    endpoint: new Endpoint(platform.serviceHost(spec.name), spec.port, 'redis'),
+    password: auth,
+    tls: false,
+    sentinelEndpoint: sentinels ? new Endpoint(platform.serviceHost(topology.sentinels), SENTINEL_PORT, 'redis') : undefined,
+    metricsSource: {
+      job: spec.name,
+      kind: 'cache',
+      port: EXPORTER_PORT,
+      path: '/metrics',
+      host: platform.serviceHost(topology.nodesService),
+      selector: labels.nodes,
+      namespace: platform.namespace,
+    },
+    allowFrom: peer => {
+      // Cluster clients and Sentinel-aware clients reach the nodes directly; the metrics port is for scrapers.
+      admit(nodesPolicy, labels.nodes, peer, [spec.port, EXPORTER_PORT]);
+      if (proxyPolicy) admit(proxyPolicy, labels.proxy, peer, [spec.port]);
+      if (sentinelPolicy) admit(sentinelPolicy, labels.sentinels, peer, [SENTINEL_PORT]);
+    },
+  };
+}
+
+/** Every generated file, mounted read-only at /etc/cache. */
+function configFiles(topology: CacheTopology): Record<string, string> {
+  const { spec } = topology;
+  const files: Record<string, string> = {
+    'redis.conf': renderRedisConf(spec),
+    'start-redis.sh': renderRedisStartScript(spec),
+  };
+  if (usesSentinels(spec)) {
+    files['sentinel.conf'] = renderSentinelConf(spec);
+    files['sentinel-primary.conf'] = renderSentinelPrimaryOptions(spec);
+    files['start-sentinel.sh'] = renderSentinelStartScript(spec);
+    files['prestop-redis.sh'] = renderRedisPreStopScript(spec);
+  }
+  if (spec.mode === CacheClusterMode.CLUSTER) {
+    files['cluster-setup.sh'] = renderClusterSetupScript(spec);
+  } else {
+    const servers: ProxyBackendServer[] = topology.redisNodes().map((address, i) => ({ name: `${topology.nodes}-${i}`, address }));
+    files['haproxy.cfg'] = renderHaproxyConfig(spec, servers);
+  }
+  return files;
+}

@@ -1,0 +1,64 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ApiObject } from 'cdk8s';
+
+/**
+ * The AWS resources of a CacheCluster, for escape hatches.
+ */
+export interface CacheClusterAwsResources {
+  /** The ElastiCache replication group (L1). */
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** Subnet group over the platform VPC's isolated subnets. */
+  readonly subnetGroup: elasticache.CfnSubnetGroup;
+  /** Parameter group (eviction policy, cluster mode). */
+  readonly parameterGroup: elasticache.CfnParameterGroup;
+  /** Security group of the nodes: only `allowFrom` peers are admitted. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The AUTH token secret (generated or referenced); undefined with an RBAC user group. */
+  readonly authSecret?: secretsmanager.ISecret;
+  /** Log group of the slow log. */
+  readonly slowLogGroup: logs.ILogGroup;
+  /** Log group of the engine log. */
+  readonly engineLogGroup: logs.ILogGroup;
+}
+
+/**
+ * The Kubernetes objects of a CacheCluster, for escape hatches. Sentinel and proxy objects exist
+ * in replication mode (Sentinels only with automatic failover); setup objects in cluster mode.
+ */
+export interface CacheClusterKubernetesResources {
+  /** The Redis nodes. */
+  readonly statefulSet: ApiObject;
+  /** Headless Service giving each node a stable name (`<name>-<i>.<name>-nodes`). */
+  readonly headlessService: ApiObject;
+  /** The client Service `<name>`: the primary proxy (replication mode) or every node (cluster mode). */
+  readonly service: ApiObject;
+  /** Generated redis.conf, sentinel.conf, haproxy.cfg and scripts. */
+  readonly configMap: ApiObject;
+  /** ServiceAccount of every cache pod (its token is never mounted). */
+  readonly serviceAccount: ApiObject;
+  /** PodDisruptionBudget of the Redis nodes. */
+  readonly disruptionBudget: ApiObject;
+  /** NetworkPolicy of the Redis nodes. */
+  readonly networkPolicy: ApiObject;
+  /** The Sentinels. */
+  readonly sentinelStatefulSet?: ApiObject;
+  /** Headless Service of the Sentinels, for Sentinel-aware clients. */
+  readonly sentinelService?: ApiObject;
+  /** PodDisruptionBudget of the Sentinels (a majority always stays up). */
+  readonly sentinelDisruptionBudget?: ApiObject;
+  /** NetworkPolicy of the Sentinels. */
+  readonly sentinelNetworkPolicy?: ApiObject;
+  /** HAProxy Deployment routing to the current primary. */
+  readonly proxyDeployment?: ApiObject;
+  /** PodDisruptionBudget of the proxies. */
+  readonly proxyDisruptionBudget?: ApiObject;
+  /** NetworkPolicy of the proxies. */
+  readonly proxyNetworkPolicy?: ApiObject;
+  /** Job that creates the cluster, or joins new shards and rebalances slots. */
+  readonly setupJob?: ApiObject;
+  /** NetworkPolicy of the setup Job. */
+  readonly setupNetworkPolicy?: ApiObject;
+}

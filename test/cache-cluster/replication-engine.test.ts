@@ -1,0 +1,204 @@
+import * as http from 'http';
+import { Duration } from 'aws-cdk-lib';
+import { EngineSandbox, freePort, infoFields, redisCli, sleep, waitFor, writeFile } from './engine-harness';
+import { renderHaproxyConfig } from '../../src/cache-cluster/haproxy-config';
+import { failoverTimeoutMs, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
+import { resolveCacheClusterSpec } from '../../src/cache-cluster/spec';
+import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from '../../src/cache-cluster/start-scripts';
+import { PlatformTarget } from '../../src/platform/target';
+import { requireTool } from '../conformance/tools';
+
+/*
+ * Replication mode under real redis-server, redis-sentinel and haproxy on loopback: the generated
+ * configs and start scripts, with only ports and directories adapted. One primary, two replicas,
+ * three Sentinels (quorum 2), and the HAProxy primary endpoint.
+ */
+const haveEngines = requireTool('redis-server', 'apt-get install redis-server')
+  && requireTool('redis-sentinel', 'apt-get install redis-sentinel')
+  && requireTool('haproxy -v', 'apt-get install haproxy');
+const describeEngines = haveEngines ? describe : describe.skip;
+
+const PASSWORD = 'engine-test-Password-123';
+const FAILURE_DETECTION_MS = 2000;
+/** Promotion must finish within failure detection plus one Sentinel election round. */
+const PROMOTION_BOUND_MS = FAILURE_DETECTION_MS + 10_000;
+
+describeEngines('replication mode on real redis-server, redis-sentinel and haproxy', () => {
+  const spec = resolveCacheClusterSpec('orders-cache', {
+    replicas: 2,
+    kubernetes: { failureDetection: Duration.millis(FAILURE_DETECTION_MS) },
+  }, PlatformTarget.KUBERNETES);
+  const sandbox = new EngineSandbox();
+  const redisPorts: number[] = [];
+  const sentinelPorts: number[] = [];
+  let proxyPort = 0;
+  let proxyHealthPort = 0;
+
+  const nodeEnv = (port: number, name: string) => ({
+    SELF_HOST: '127.0.0.1',
+    REDIS_PORT: String(port),
+    REDIS_NODES: redisPorts.map(p => `127.0.0.1:${p}`).join(' '),
+    SENTINELS: sentinelPorts.map(p => `127.0.0.1:${p}`).join(' '),
+    REDIS_PASSWORD: PASSWORD,
+    CONFIG_DIR: sandbox.subdir(`${name}/config`),
+    RUN_DIR: sandbox.subdir(`${name}/run`),
+    DATA_DIR: sandbox.subdir(`${name}/data`),
+  });
+
+  const startRedis = (i: number) => {
+    const env = nodeEnv(redisPorts[i], `redis-${i}`);
+    writeFile(env.CONFIG_DIR, 'redis.conf', renderRedisConf(spec, { port: redisPorts[i], dataDir: env.DATA_DIR, bind: '127.0.0.1' }));
+    const script = writeFile(env.CONFIG_DIR, 'start.sh', renderRedisStartScript(spec));
+    sandbox.start(`redis-${i}`, 'sh', [script], env);
+  };
+  const startSentinel = (i: number) => {
+    const env = { ...nodeEnv(0, `sentinel-${i}`), SENTINEL_PORT: String(sentinelPorts[i]) };
+    writeFile(env.CONFIG_DIR, 'sentinel.conf', renderSentinelConf(spec, { port: sentinelPorts[i], dir: env.RUN_DIR }));
+    writeFile(env.CONFIG_DIR, 'sentinel-primary.conf', renderSentinelPrimaryOptions(spec));
+    const script = writeFile(env.CONFIG_DIR, 'start.sh', renderSentinelStartScript(spec));
+    sandbox.start(`sentinel-${i}`, 'sh', [script], env);
+  };
+  const replication = (port: number) => infoFields(redisCli(port, PASSWORD, ['INFO', 'replication']));
+  const sentinelPrimary = (i: number) => redisCli(sentinelPorts[i], PASSWORD, ['SENTINEL', 'get-master-addr-by-name', spec.name]).trim().split('\n');
+  const logs = () => [...redisPorts.map((_, i) => `redis-${i}`), ...sentinelPorts.map((_, i) => `sentinel-${i}`), 'haproxy']
+    .map(n => `--- ${n}\n${sandbox.log(n).slice(-1500)}`).join('\n');
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) redisPorts.push(await freePort());
+    for (let i = 0; i < 3; i++) sentinelPorts.push(await freePort());
+    proxyPort = await freePort();
+    proxyHealthPort = await freePort();
+  });
+  afterAll(() => sandbox.stop());
+
+  test('the start scripts form one primary with two replicas, watched by three Sentinels', async () => {
+    startRedis(0);
+    await waitFor('the primary', 10_000, () => replication(redisPorts[0]).role === 'master' || undefined, logs);
+    startRedis(1);
+    startRedis(2);
+    const info = await waitFor('two connected replicas', 15_000, () => {
+      const r = replication(redisPorts[0]);
+      // min-replicas-to-write counts replicas whose acknowledgement is recent: wait until both count.
+      return r.connected_slaves === '2' && r.min_slaves_good_slaves === '2' ? r : undefined;
+    }, logs);
+    expect(info.role).toBe('master');
+    expect([info.slave0, info.slave1].map(s => s.match(/port=(\d+)/)![1]).sort()).toEqual([redisPorts[1], redisPorts[2]].map(String).sort());
+    expect(redisCli(redisPorts[0], PASSWORD, ['CONFIG', 'GET', 'min-replicas-to-write'])).toContain('\n1');
+    expect(redisCli(redisPorts[0], PASSWORD, ['CONFIG', 'GET', 'appendfsync'])).toContain('everysec');
+
+    for (let i = 0; i < 3; i++) startSentinel(i);
+    await waitFor('Sentinels that know each other and both replicas', 20_000, () => sentinelPorts.every(p => {
+      const master = redisCli(p, PASSWORD, ['SENTINEL', 'master', spec.name]).split('\n');
+      const field = (name: string) => master[master.indexOf(name) + 1];
+      return field('num-other-sentinels') === '2' && field('num-slaves') === '2' && field('quorum') === '2';
+    }) || undefined, logs);
+    expect(sentinelPrimary(0)).toEqual(['127.0.0.1', String(redisPorts[0])]);
+  });
+
+  test('HAProxy routes to the primary', async () => {
+    const servers = redisPorts.map((p, i) => ({ name: `${spec.name}-${i}`, address: `127.0.0.1:${p}` }));
+    const config = renderHaproxyConfig(spec, servers, { port: proxyPort, healthPort: proxyHealthPort, dnsResolution: false, bindAddress: '127.0.0.1' });
+    const file = writeFile(sandbox.subdir('haproxy'), 'haproxy.cfg', config);
+    sandbox.start('haproxy', 'haproxy', ['-db', '-f', file], { REDIS_PASSWORD: PASSWORD });
+    await waitFor('HAProxy routing to the primary', 10_000, () => replication(proxyPort).role === 'master' || undefined, logs);
+    expect(replication(proxyPort).connected_slaves).toBe('2');
+    expect(await httpStatus(proxyHealthPort, '/ready')).toBe(200);
+  });
+
+  test('killing the primary: a replica is promoted in time, the proxy follows, no WAIT-acknowledged write is lost', async () => {
+    const acknowledged: string[] = [];
+    let attempts = 0;
+    const write = () => {
+      const key = `order:${attempts++}`;
+      const reply = redisCli(proxyPort, PASSWORD, [], `SET ${key} ${key}\nWAIT 1 500\n`).trim().split('\n');
+      if (reply[0] === 'OK' && Number(reply[1]) >= 1) acknowledged.push(key);
+    };
+    for (let i = 0; i < 100; i++) write();
+    expect(acknowledged).toHaveLength(100);
+
+    const oldPrimary = redisPorts[0];
+    await sandbox.kill('redis-0');
+    const killedAt = Date.now();
+    let promotedAt = 0;
+    let routedAt = 0;
+    let newPrimary = 0;
+    while (Date.now() - killedAt < PROMOTION_BOUND_MS + 5000 && !routedAt) {
+      write();
+      if (!promotedAt) {
+        const [, port] = sentinelPrimary(1);
+        if (port && Number(port) !== oldPrimary) { promotedAt = Date.now(); newPrimary = Number(port); }
+      } else if (Number(infoFields(redisCli(proxyPort, PASSWORD, ['INFO', 'server'])).tcp_port) === newPrimary) {
+        routedAt = Date.now();
+      }
+      await sleep(50);
+    }
+    for (let i = 0; i < 50; i++) write();
+
+    expect(promotedAt).toBeGreaterThan(0);
+    const lost = acknowledged.filter(key => redisCli(newPrimary, PASSWORD, ['GET', key]).trim() !== key);
+    console.info(`failover: promoted in ${promotedAt - killedAt} ms (failure detection ${FAILURE_DETECTION_MS} ms), ` +
+      `proxy routed to the new primary ${routedAt - killedAt} ms after the kill; ${attempts} writes attempted, ` +
+      `${acknowledged.length} acknowledged with WAIT, ${lost.length} lost`);
+    expect(promotedAt - killedAt).toBeLessThan(PROMOTION_BOUND_MS);
+    expect(failoverTimeoutMs(spec)).toBeGreaterThanOrEqual(30_000);
+    expect(routedAt).toBeGreaterThan(0);
+    expect(lost).toEqual([]);
+    expect(replication(proxyPort).role).toBe('master');
+    expect(replication(newPrimary).connected_slaves).toBe('1');
+  });
+
+  test('the old primary restarts as a replica of the new primary, not as a second primary', async () => {
+    const newPrimary = Number(sentinelPrimary(0)[1]);
+    startRedis(0);
+    const info = await waitFor('the old primary to rejoin as a replica', 15_000, () => {
+      const r = replication(redisPorts[0]);
+      return r.role === 'slave' && r.master_link_status === 'up' ? r : undefined;
+    }, logs);
+    expect(Number(info.master_port)).toBe(newPrimary);
+    expect(redisCli(redisPorts[0], PASSWORD, ['GET', 'order:0']).trim()).toBe('order:0');
+    await waitFor('the new primary to count two replicas', 10_000, () => replication(newPrimary).connected_slaves === '2' || undefined, logs);
+  });
+
+  test('a planned stop (preStop) hands the primary role over before the node goes, losing no acknowledged write', async () => {
+    const primary = Number(sentinelPrimary(0)[1]);
+    const acknowledged: string[] = [];
+    let attempts = 0;
+    const write = () => {
+      const key = `planned:${attempts++}`;
+      const reply = redisCli(proxyPort, PASSWORD, [], `SET ${key} ${key}\nWAIT 1 500\n`).trim().split('\n');
+      if (reply[0] === 'OK' && Number(reply[1]) >= 1) acknowledged.push(key);
+    };
+    for (let i = 0; i < 20; i++) write();
+    expect(acknowledged).toHaveLength(20);
+    const script = writeFile(sandbox.dir, 'prestop.sh', renderRedisPreStopScript(spec));
+    const started = Date.now();
+    const preStop = sandbox.start('prestop', 'sh', [script], {
+      REDIS_PORT: String(primary), SELF_HOST: '127.0.0.1', REDIS_PASSWORD: PASSWORD, SENTINELS: sentinelPorts.map(p => `127.0.0.1:${p}`).join(' '),
+    });
+    const exited = new Promise<number | null>(resolve => preStop.once('exit', code => resolve(code)));
+    while (sandbox.running('prestop') && Date.now() - started < 30_000) {
+      write();
+      await sleep(20);
+    }
+    expect(await exited).toBe(0);
+    const tookMs = Date.now() - started;
+    expect(replication(primary).role).toBe('slave');
+    const next = Number(replication(primary).master_port);
+    await waitFor('the proxy to route to the new primary', 10_000,
+      () => Number(infoFields(redisCli(proxyPort, PASSWORD, ['INFO', 'server'])).tcp_port) === next || undefined, logs);
+    const lost = acknowledged.filter(key => redisCli(next, PASSWORD, ['GET', key]).trim() !== key);
+    console.info(`switchover: preStop moved the primary role in ${tookMs} ms; ${attempts} writes attempted in all, ` +
+      `${acknowledged.length} acknowledged with WAIT, ${lost.length} lost`);
+    expect(tookMs).toBeLessThan(PROMOTION_BOUND_MS);
+    expect(lost).toEqual([]);
+  });
+});
+
+function httpStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path, timeout: 2000 }, res => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
