@@ -11,3 +11,4 @@ export * from './gateway';
 export * from './mongo-sharded-cluster';
 export * from './observability';
 export * from './cache-cluster';
+export * from './platform/service-placement';

@@ -13,6 +13,7 @@ import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config'
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { DYNAMIC_CONFIG_FILE, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { AwsPlatform } from '../platform/aws-platform';
+import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError } from '../platform/errors';
 import { acknowledgeNagFinding } from '../platform/nag';
@@ -155,7 +156,7 @@ export function renderGatewayOnAws(
     for (const binding of stores()) {
       if (!binding.passwordVariable || secretsAdded.has(binding.passwordVariable)) continue;
       secretsAdded.add(binding.passwordVariable);
-      container.addSecret(binding.passwordVariable, binding.store.redisPassword!._toEcsSecret(scope, `Secret${binding.passwordVariable}`));
+      addEcsSecret(scope, container, binding.passwordVariable, binding.store.redisPassword!);
     }
   };
   addStoreSecrets();

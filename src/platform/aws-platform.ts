@@ -10,6 +10,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
 import { acknowledgeNagFinding } from './nag';
 import { ServiceLoadBalancerPool, ServiceListenerSlot } from './service-load-balancers';
+import { ServicePlacement } from './service-placement';
 
 /**
  * Shared AWS resources for every platform construct in one Stack.
@@ -52,6 +53,12 @@ export interface AwsPlatformProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
+   * Where each ServiceCluster's resources live.
+   *
+   * @default ServicePlacement.NESTED_STACK_PER_SERVICE
+   */
+  readonly servicePlacement?: ServicePlacement;
+  /**
    * Retention of the log groups the platform creates.
    *
    * @default logs.RetentionDays.THREE_MONTHS
@@ -86,6 +93,8 @@ export class AwsPlatform extends Construct {
   public readonly platformName: string;
   /** Retention of platform log groups. */
   public readonly logRetention: logs.RetentionDays;
+  /** Where each ServiceCluster's resources live. */
+  public readonly servicePlacement: ServicePlacement;
   private key?: kms.IKey;
   private logsBucket?: s3.IBucket;
   private loadBalancers?: ServiceLoadBalancerPool;
@@ -103,6 +112,7 @@ export class AwsPlatform extends Construct {
 
     this.platformName = props.platformName ?? 'platform';
     this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    this.servicePlacement = props.servicePlacement ?? ServicePlacement.NESTED_STACK_PER_SERVICE;
     this.key = props.encryptionKey;
     this.vpc = props.vpc ?? this.createVpc(props.natGateways ?? 3);
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {

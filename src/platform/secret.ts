@@ -1,4 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
@@ -52,9 +54,24 @@ export class PlatformSecret {
     return existing ?? secretsmanager.Secret.fromSecretNameV2(scope, id, this.secretName!);
   }
 
-  /** @internal */
-  public _toEcsSecret(scope: Construct, id: string): ecs.Secret {
-    return ecs.Secret.fromSecretsManager(this._toSecretsManager(scope, id), this.key);
+  /**
+   * The secret for an ECS container in `scope`, and the key its reader must also be allowed to
+   * decrypt with when the secret lives in another stack.
+   *
+   * Granting a role in one stack (a service's nested stack) read access to a secret encrypted in
+   * another (the root) would write the role into the root key's policy: root → nested → root, a
+   * dependency cycle. So a secret from another stack is imported by ARN and its key is granted on
+   * the role's own policy instead (the platform key trusts the account's IAM policies).
+   *
+   * @internal
+   */
+  public _toEcsSecret(scope: Construct, id: string): { secret: ecs.Secret; decryptKey?: kms.IKey } {
+    const secret = this._toSecretsManager(scope, id);
+    if (this.secretsManagerSecret && Stack.of(secret) !== Stack.of(scope)) {
+      const imported = secretsmanager.Secret.fromSecretCompleteArn(scope, id, secret.secretArn);
+      return { secret: ecs.Secret.fromSecretsManager(imported, this.key), decryptKey: secret.encryptionKey };
+    }
+    return { secret: ecs.Secret.fromSecretsManager(secret, this.key) };
   }
 
   /**

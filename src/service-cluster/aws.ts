@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,10 +10,12 @@ import { ServiceClusterAwsResources } from './resources';
 import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { AwsPlatform } from '../platform/aws-platform';
+import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
+import { ServicePlacement } from '../platform/service-placement';
 
 const CONTAINER_NAME = 'app';
 
@@ -25,11 +27,16 @@ export function renderServiceClusterOnAws(
   scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterAwsOptions = {},
 ): WorkloadHandle<ServiceClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
+  // A nested stack per service keeps every template far below CloudFormation's 500 resources, and a
+  // service's resources never move between templates when other services come and go.
+  const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK
+    ? scope
+    : new NestedStack(scope, 'Stack', { description: `Service ${spec.name} of the ${platform.platformName} platform` });
   const logGroup = options.logRetention
-    ? new logs.LogGroup(scope, 'Logs', { encryptionKey: platform.encryptionKey, retention: options.logRetention, removalPolicy: RemovalPolicy.RETAIN })
-    : platform.createLogGroup(scope, 'Logs');
+    ? new logs.LogGroup(home, 'Logs', { encryptionKey: platform.encryptionKey, retention: options.logRetention, removalPolicy: RemovalPolicy.RETAIN })
+    : platform.createLogGroup(home, 'Logs');
 
-  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
+  const taskDefinition = new ecs.FargateTaskDefinition(home, 'TaskDefinition', {
     cpu: spec.cpu * 1024,
     memoryLimitMiB: spec.memoryMiB,
     runtimePlatform: {
@@ -47,7 +54,6 @@ export function renderServiceClusterOnAws(
     command: spec.args,
     entryPoint: spec.command,
     environment: { ...spec.environment },
-    secrets: ecsSecrets(scope, spec.secrets),
     portMappings: uniquePorts(spec).map(port => ({ containerPort: port, protocol: ecs.Protocol.TCP })),
     user: `${spec.runAsUser}:${spec.runAsUser}`,
     readonlyRootFilesystem: true,
@@ -63,14 +69,16 @@ export function renderServiceClusterOnAws(
     },
   });
   container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+  const addSecret = (name: string, secret: PlatformSecret) => addEcsSecret(home, container, name, secret);
+  for (const [name, secret] of Object.entries(spec.secrets)) addSecret(name, secret);
 
-  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+  const securityGroup = new ec2.SecurityGroup(home, 'SecurityGroup', {
     vpc: platform.vpc,
     description: `Tasks of service ${spec.name}`,
     // Fargate pulls images, writes logs and reads secrets through the task's network interface.
     allowAllOutbound: true,
   });
-  const service = new ecs.FargateService(scope, 'Service', {
+  const service = new ecs.FargateService(home, 'Service', {
     cluster: platform.cluster,
     taskDefinition,
     desiredCount: spec.minReplicas,
@@ -87,7 +95,7 @@ export function renderServiceClusterOnAws(
   });
 
   const { loadBalancer, port } = platform._serviceListener(spec.name);
-  const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'TargetGroup', {
+  const targetGroup = new elbv2.ApplicationTargetGroup(home, 'TargetGroup', {
     vpc: platform.vpc,
     targetType: elbv2.TargetType.IP,
     protocol: elbv2.ApplicationProtocol.HTTP,
@@ -103,7 +111,7 @@ export function renderServiceClusterOnAws(
       healthyHttpCodes: '200-399',
     },
   });
-  const listener = new elbv2.ApplicationListener(scope, 'Listener', {
+  const listener = new elbv2.ApplicationListener(home, 'Listener', {
     loadBalancer,
     port,
     protocol: elbv2.ApplicationProtocol.HTTP,
@@ -115,7 +123,7 @@ export function renderServiceClusterOnAws(
     securityGroup.connections.allowFrom(loadBalancer, ec2.Port.tcp(spec.metrics.port), 'metrics scrape');
   }
 
-  const discoveryService = new servicediscovery.Service(scope, 'Discovery', {
+  const discoveryService = new servicediscovery.Service(home, 'Discovery', {
     namespace: platform.namespace,
     name: spec.name,
     dnsRecordType: servicediscovery.DnsRecordType.A,
@@ -136,7 +144,17 @@ export function renderServiceClusterOnAws(
   if (Object.keys(spec.environment).length > 0) acknowledgePlainEnvironment();
 
   const resources: ServiceClusterAwsResources = {
-    service, taskDefinition, container, logGroup, securityGroup, targetGroup, listener, loadBalancer, discoveryService, scaling,
+    stack: Stack.of(home),
+    service,
+    taskDefinition,
+    container,
+    logGroup,
+    securityGroup,
+    targetGroup,
+    listener,
+    loadBalancer,
+    discoveryService,
+    scaling,
   };
   return {
     resources,
@@ -146,7 +164,7 @@ export function renderServiceClusterOnAws(
       container.addEnvironment(name, value);
       acknowledgePlainEnvironment();
     },
-    addSecret: (name, secret) => container.addSecret(name, secret._toEcsSecret(scope, `Secret${name}`)),
+    addSecret,
     allowFrom: peer => listener.connections.allowDefaultPortFrom(peer._awsPeer(scope), `allowFrom ${peer.cidr ?? 'peer'}`),
   };
 }
@@ -169,9 +187,6 @@ function configureAutoscaling(
   return scaling;
 }
 
-function ecsSecrets(scope: Construct, secrets: Record<string, PlatformSecret>): Record<string, ecs.Secret> {
-  return Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, secret._toEcsSecret(scope, `Secret${name}`)]));
-}
 
 function uniquePorts(spec: ServiceClusterSpec): number[] {
   return [...new Set([spec.port, spec.metrics.port])];

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,6 +10,8 @@ import { ApiObject } from 'cdk8s';
  * The AWS resources of a ServiceCluster, for escape hatches.
  */
 export interface ServiceClusterAwsResources {
+  /** The stack holding the service's resources: its own nested stack, unless `ServicePlacement.SAME_STACK`. */
+  readonly stack: Stack;
   /** The ECS Fargate service. */
   readonly service: ecs.FargateService;
   /** The task definition. */

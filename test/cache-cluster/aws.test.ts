@@ -88,7 +88,8 @@ describe('CacheCluster on AWS', () => {
       FromPort: 6380,
       ToPort: 6380,
       IpProtocol: 'tcp',
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('UsersSecurityGroup'), 'GroupId'] },
+      // The service's security group comes out of its nested stack.
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersStackNestedStack'), Match.stringLikeRegexp('^Outputs\\..*UsersStackSecurityGroup')] },
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SessionsSecurityGroup'), 'GroupId'] },
     });
   });

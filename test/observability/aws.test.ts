@@ -95,7 +95,7 @@ describe('ObservabilityStack on AWS', () => {
   });
 
   test('ADOT collector: scrapes each labelled task of the cluster, remote-writes with SigV4, traces to X-Ray', () => {
-    const { template } = render();
+    const { template, users, orders } = render();
     const config = collectorConfig(template);
     expect(config.extensions.ecs_observer).toEqual({
       cluster_name: expect.stringMatching(/^<PortablePlatformCluster/),
@@ -106,13 +106,14 @@ describe('ObservabilityStack on AWS', () => {
       docker_labels: [{ port_label: 'PLATFORM_METRICS_PORT', metrics_path_label: 'PLATFORM_METRICS_PATH', job_name_label: 'PLATFORM_METRICS_JOB' }],
     });
     // Each observed service's container carries its job, port and path.
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    // Services' task definitions live in their own nested stacks.
+    Template.fromStack(users.aws!.stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Image: 'ghcr.io/acme/users:1.4.2',
         DockerLabels: { PLATFORM_METRICS_PORT: '9090', PLATFORM_METRICS_PATH: '/metrics', PLATFORM_METRICS_JOB: 'users' },
       })],
     });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    Template.fromStack(orders.aws!.stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Image: 'ghcr.io/acme/orders:2.0.0', DockerLabels: Match.objectLike({ PLATFORM_METRICS_PORT: '8080' }) })],
     });
     expect(config.exporters.prometheusremotewrite).toMatchObject({
@@ -159,18 +160,18 @@ describe('ObservabilityStack on AWS', () => {
   });
 
   test('network: the collector reaches each metrics port, services reach the OTLP listener', () => {
-    const { template, stack, users, observability } = render();
-    const collectorSg = { 'Fn::GetAtt': [logicalId(stack, observability.aws!.collectorSecurityGroup), 'GroupId'] };
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    const { template, users, observability } = render();
+    // The rule on users' group lives in users' nested stack; the collector's group arrives as a parameter.
+    Template.fromStack(users.aws!.stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 9090,
       ToPort: 9090,
-      SourceSecurityGroupId: collectorSg,
-      GroupId: { 'Fn::GetAtt': [logicalId(stack, users.aws!.securityGroup), 'GroupId'] },
+      SourceSecurityGroupId: { Ref: Match.stringLikeRegexp('^referencetoPlatformObservabilityCollectorSecurityGroup[0-9A-F]+GroupId$') },
+      GroupId: { 'Fn::GetAtt': [logicalId(users.aws!.stack, users.aws!.securityGroup), 'GroupId'] },
     });
     const port = observability.otlpEndpoint.port;
     expect(observability.otlpEndpoint.url).toBe(`http://otel-collector.platform.internal:${port}`);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: port, SourceSecurityGroupId: { 'Fn::GetAtt': [logicalId(stack, users.aws!.securityGroup), 'GroupId'] },
+      FromPort: port, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersStackNestedStack'), Match.stringLikeRegexp('^Outputs\\..*UsersStackSecurityGroup')] },
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 4318, HealthCheckPort: '13133', TargetType: 'ip' });
   });

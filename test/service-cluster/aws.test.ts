@@ -2,19 +2,36 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsPlatform, NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
+import { AwsPlatform, NetworkPeer, PlatformSecret, ServiceCluster, ServicePlacement } from '../../src';
 import { expectAwsConformance } from '../conformance/aws';
 import { awsStack } from '../util';
 
 function render(props: Partial<ConstructorParameters<typeof ServiceCluster>[2]> = {}) {
   const stack = awsStack();
   const service = new ServiceCluster(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2', ...props });
-  return { stack, service, template: Template.fromStack(stack) };
+  // The service's resources live in its own nested stack; the platform's in the root stack.
+  return { stack, service, template: Template.fromStack(service.aws!.stack), root: Template.fromStack(stack) };
 }
 
 describe('ServiceCluster on AWS', () => {
   test('matches the snapshot', () => {
-    expect(render({ environment: { LOG_LEVEL: 'info' } }).template.toJSON()).toMatchSnapshot();
+    const { template, root } = render({ environment: { LOG_LEVEL: 'info' } });
+    expect({ root: root.toJSON(), service: template.toJSON() }).toMatchSnapshot();
+  });
+
+  test('placement: each service in a nested stack of its own, or all in the same stack', () => {
+    const { root, service } = render();
+    root.resourceCountIs('AWS::CloudFormation::Stack', 1);
+    root.resourceCountIs('AWS::ECS::Service', 0);
+    expect(service.aws!.stack.nested).toBe(true);
+    expect(service.aws!.stack.node.scope).toBe(service);
+
+    const flat = awsStack();
+    new AwsPlatform(flat, 'Shared', { servicePlacement: ServicePlacement.SAME_STACK });
+    const inline = new ServiceCluster(flat, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    expect(inline.aws!.stack).toBe(flat);
+    Template.fromStack(flat).resourceCountIs('AWS::ECS::Service', 1);
+    Template.fromStack(flat).resourceCountIs('AWS::CloudFormation::Stack', 0);
   });
 
   test('task: pinned image, defaults of 0.5 vCPU / 1 GiB, non-root, read-only root with a writable /tmp', () => {
@@ -110,15 +127,15 @@ describe('ServiceCluster on AWS', () => {
   });
 
   test('discovery: a Cloud Map name aliases the internal load balancer; endpoint uses the dedicated listener port', () => {
-    const { template, service } = render();
-    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'platform.internal' });
+    const { template, root, service } = render();
+    root.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'platform.internal' });
     template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
       Name: 'users', DnsConfig: Match.objectLike({ RoutingPolicy: 'WEIGHTED', DnsRecords: [{ Type: 'A', TTL: 10 }] }),
     });
     template.hasResourceProperties('AWS::ServiceDiscovery::Instance', {
       InstanceAttributes: { AWS_ALIAS_DNS_NAME: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    root.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',
       LoadBalancerAttributes: Match.arrayWith([
         { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
@@ -151,9 +168,9 @@ describe('ServiceCluster on AWS', () => {
   });
 
   test('log group: encrypted with the platform key, three months by default', () => {
-    const { template } = render();
+    const { template, root } = render();
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    root.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
   });
 
@@ -161,6 +178,7 @@ describe('ServiceCluster on AWS', () => {
     const taskRoleOf = (template: Template) => Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .map((t: any) => t.Properties.TaskRoleArn['Fn::GetAtt'][0])[0];
     const plain = render().template;
+    // The task role lives with the service, in its nested stack.
     const policiesOfTaskRole = Object.values(plain.findResources('AWS::IAM::Policy'))
       .filter((p: any) => JSON.stringify(p.Properties.Roles).includes(taskRoleOf(plain)));
     expect(policiesOfTaskRole).toHaveLength(0);
@@ -168,7 +186,7 @@ describe('ServiceCluster on AWS', () => {
     const stack = awsStack();
     const service = new ServiceCluster(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
     new s3.Bucket(stack, 'Uploads').grantRead(service);
-    const granted = Template.fromStack(stack);
+    const granted = Template.fromStack(service.aws!.stack);
     const taskRoleId = taskRoleOf(granted);
     granted.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: taskRoleId }],
@@ -182,11 +200,13 @@ describe('ServiceCluster on AWS', () => {
     const orders = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
     users.allowFrom(orders);
     users.allowFrom(NetworkPeer.ipv4('10.20.0.0/16'));
+    // The listener's security group is the shared load balancer's, in the root stack; orders' group
+    // comes out of orders' nested stack.
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: users.endpoint.port,
       ToPort: users.endpoint.port,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('OrdersSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersStackNestedStack'), Match.stringLikeRegexp('^Outputs\\.PlatformOrdersStackSecurityGroup')] },
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.20.0.0/16', FromPort: users.endpoint.port })]),
@@ -200,7 +220,7 @@ describe('ServiceCluster on AWS', () => {
     const service = new ServiceCluster(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
     service.addEnvironment('FEATURE_X', 'on');
     service.addSecret('API_TOKEN', PlatformSecret.named('users-api', 'token'));
-    Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
+    Template.fromStack(service.aws!.stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Environment: [{ Name: 'FEATURE_X', Value: 'on' }],
         Secrets: [Match.objectLike({ Name: 'API_TOKEN' })],
@@ -233,5 +253,6 @@ describe('ServiceCluster on AWS', () => {
     users.allowFrom(orders);
     const report = expectAwsConformance([stack]);
     expect(report.resources).toBeGreaterThan(50);
+    expect(report.nestedStacks).toBe(2);
   });
 });

@@ -27,13 +27,14 @@ class AcmeService extends ServiceCluster {
 describe('subclassing ServiceCluster', () => {
   test('org defaults apply on AWS, and the caller still wins', () => {
     const stack = awsStack();
-    new AcmeService(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
-    new AcmeService(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0', minReplicas: 4, cpu: 2, memory: Size.gibibytes(4) });
-    const template = Template.fromStack(stack);
+    const users = new AcmeService(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    const orders = new AcmeService(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0', minReplicas: 4, cpu: 2, memory: Size.gibibytes(4) });
+    const template = Template.fromStack(users.aws!.stack);
+    const caller = Template.fromStack(orders.aws!.stack);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048' });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
+    caller.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '2048', Memory: '4096' });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3 });
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4 });
+    caller.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 4 });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Environment: [{ Name: 'ORG', Value: 'acme' }] })],
     });

@@ -123,9 +123,26 @@ class ElastiCacheParameterGroupStub(Stub, CloudFormationModel):
         return {"Ref": name.lower()}
 
 
+class PrivateDnsNamespaceStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.servicediscovery"
+    TYPE = "AWS::ServiceDiscovery::PrivateDnsNamespace"
+    REQUIRED = ["Name", "Vpc"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        namespace = f"ns-{mock_random.get_random_hex(16)}"
+        return {
+            "Ref": namespace,
+            "Id": namespace,
+            "Arn": f"arn:aws:servicediscovery:{region}:{account_id}:namespace/{namespace}",
+            "HostedZoneId": f"Z{mock_random.get_random_hex(20).upper()}",
+        }
+
+
 STAND_IN_TYPES = {model.TYPE for model in (
     DocDBElasticClusterStub, SecretStub, ApsWorkspaceStub,
     ElastiCacheReplicationGroupStub, ElastiCacheSubnetGroupStub, ElastiCacheParameterGroupStub,
+    PrivateDnsNamespaceStub,
 )}
 
 # moto caches its model registry: forget it so the stand-ins are found.
