@@ -7,6 +7,7 @@ import { ALERTMANAGER_PORT, lazy, PROMETHEUS_PORT } from './kubernetes-metrics';
 import { JAEGER_QUERY_PORT } from './kubernetes-tracing';
 import { ObservabilitySpec } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { stableHash } from '../platform/service-load-balancers';
 
 export const GRAFANA_PORT = 3000;
 const GRAFANA_USER = 472;
@@ -15,7 +16,7 @@ const DASHBOARDS_DIR = '/etc/grafana/dashboards';
 export interface GrafanaObjects {
   readonly grafana: Component;
   readonly provisioning: k8s.KubeConfigMap;
-  readonly dashboards: k8s.KubeConfigMap;
+  readonly dashboards: k8s.KubeConfigMap[];
 }
 
 /** Grafana's provisioned data sources and dashboard provider (pure). */
@@ -53,6 +54,17 @@ export function grafanaProvisioning(platform: { serviceHost(name: string): strin
 }
 
 /**
+ * Dashboards are spread over this many ConfigMaps, all projected into one directory: a ConfigMap
+ * holds at most 1 MiB, and a thousand services' dashboards hold several.
+ */
+export const DASHBOARD_CONFIGMAPS = 8;
+
+/** The ConfigMap a dashboard file lives in: from its name alone, so adding one never moves another. */
+export function dashboardShard(file: string): number {
+  return stableHash(file) % DASHBOARD_CONFIGMAPS;
+}
+
+/**
  * Renders Grafana: data sources and one dashboard per observed construct are provisioned from
  * ConfigMaps, the admin password comes from a referenced Secret, and state lives on an emptyDir
  * (everything that matters is provisioned, so a restarted Grafana comes back identical).
@@ -66,10 +78,19 @@ export function renderGrafana(
     metadata: platform.metadata('grafana', 'observability'),
     data: { 'datasources.yml': files.datasources, 'dashboards.yml': files.dashboards },
   });
-  const dashboards = new k8s.KubeConfigMap(grafanaScope, 'Dashboards', {
-    metadata: platform.metadata('grafana-dashboards', 'observability'),
-    data: lazy(dashboardFiles),
-  });
+  // Render every dashboard once per synthesis, however many shards ask (synthesis is synchronous).
+  let rendered: Record<string, string> | undefined;
+  const allFiles = () => {
+    if (!rendered) {
+      rendered = dashboardFiles();
+      queueMicrotask(() => { rendered = undefined; });
+    }
+    return rendered;
+  };
+  const dashboards = Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => new k8s.KubeConfigMap(grafanaScope, `Dashboards${shard}`, {
+    metadata: platform.metadata(`grafana-dashboards-${shard}`, 'observability'),
+    data: lazy(() => Object.fromEntries(Object.entries(allFiles()).filter(([file]) => dashboardShard(file) === shard))),
+  }));
   const admin = spec.kubernetes.grafanaAdminSecret;
   const grafana = renderComponent(grafanaScope, platform, {
     name: 'grafana',
@@ -99,7 +120,10 @@ export function renderGrafana(
         name: 'provisioning',
         configMap: { name: 'grafana', items: [{ key: 'datasources.yml', path: 'datasources/platform.yml' }, { key: 'dashboards.yml', path: 'dashboards/platform.yml' }] },
       },
-      { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+      {
+        name: 'dashboards',
+        projected: { sources: dashboards.map((_, shard) => ({ configMap: { name: `grafana-dashboards-${shard}` } })) },
+      },
     ],
     mounts: [
       { name: 'data', mountPath: '/var/lib/grafana' },

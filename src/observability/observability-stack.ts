@@ -114,7 +114,7 @@ export class ObservabilityStack extends Construct {
     const errorBudget = 1 - this.spec.slo.availability;
     const serviceMetrics = this.spec.serviceMetrics;
     return Object.fromEntries(this.watchedSources().map(({ source: { job, kind } }) =>
-      [job, JSON.stringify(grafanaDashboard({ job, kind, serviceMetrics, errorBudget }), undefined, 2)]));
+      [job, JSON.stringify(grafanaDashboard({ job, kind, serviceMetrics, errorBudget }))]));
   }
 
   /**

@@ -117,8 +117,8 @@ export interface ObservabilityKubernetesResources {
   readonly alertmanager: ObservabilityStatefulObjects;
   /** Grafana (config map: provisioned data sources and dashboard providers). */
   readonly grafana: ObservabilityDeploymentObjects;
-  /** One dashboard per observed construct. */
-  readonly grafanaDashboards: k8s.KubeConfigMap;
+  /** One dashboard per observed construct, spread over ConfigMaps by name (each holds at most 1 MiB). */
+  readonly grafanaDashboards: k8s.KubeConfigMap[];
   /** The OpenTelemetry Collector receiving OTLP traces, metrics and logs. */
   readonly collector: ObservabilityDeploymentObjects;
   /** Jaeger (traces, Badger storage on a volume). */

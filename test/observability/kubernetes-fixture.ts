@@ -32,4 +32,7 @@ export const inShop = (name: string) => ({
 });
 export const tcp = (...ports: number[]) => ports.map(port => ({ protocol: 'TCP', port }));
 export const configMapData = (manifests: any[], name: string) => findObject(manifests, 'ConfigMap', name).data;
+/** Every dashboard file, from all the ConfigMaps they are spread over. */
+export const dashboardFiles = (manifests: any[]): Record<string, string> => Object.assign({}, ...manifests
+  .filter(o => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboards-')).map(o => o.data ?? {}));
 export const podSpec = (manifests: any[], kind: string, name: string) => findObject(manifests, kind, name).spec.template.spec;

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { FakeSource } from './fakes';
-import { configMapData, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
+import { configMapData, dashboardFiles, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
 import { ObservabilityStack } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -58,7 +58,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
     new ObservabilityStack(chart, 'Observability', { watch: [users] });
     const manifests = manifestsOf(chart);
-    expect(Object.keys(configMapData(manifests, 'grafana-dashboards'))).toEqual(['users.json']);
+    expect(Object.keys(dashboardFiles(manifests))).toEqual(['users.json']);
     expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-metrics')).map(s => s.metadata.name)).toEqual(['users-metrics']);
   });
   test('any construct with a metricsSource is observed: cache and MongoDB alerts and dashboards come from the signals table', () => {
@@ -70,7 +70,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     expect(rules.groups.map((g: any) => g.name)).toEqual(['platform-slo-recordings', 'platform-slo-alerts', 'platform-targets', 'platform-service', 'platform-cache', 'platform-mongo']);
     expect(rules.groups.find((g: any) => g.name === 'platform-cache').rules.map((r: any) => r.alert))
       .toEqual(['CacheMemoryHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheReplicaLinkDown', 'CacheFailover']);
-    expect(JSON.parse(configMapData(manifests, 'grafana-dashboards')['catalog-db.json']).title).toBe('MongoDB: catalog-db');
+    expect(JSON.parse(dashboardFiles(manifests)['catalog-db.json']).title).toBe('MongoDB: catalog-db');
     const sessions = chart.node.findChild('Sessions') as FakeSource;
     expect(sessions.admitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
   });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Size } from 'aws-cdk-lib';
 import { parse } from 'yaml';
 import { expressionsAsRules, hasAmtool, hasPromtool, run, withFiles } from './engines';
-import { configMapData, inShop, podSpec, render, tcp } from './kubernetes-fixture';
+import { configMapData, dashboardFiles, inShop, podSpec, render, tcp } from './kubernetes-fixture';
 import { ObservabilityStackProps } from '../../src/observability';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
 import { findObject, objectsOfKind } from '../util';
@@ -95,7 +95,7 @@ describe('ObservabilityStack on Kubernetes', () => {
       ['alertmanager', 'http://alertmanager.shop.svc.cluster.local:9093'],
       ['jaeger', 'http://jaeger.shop.svc.cluster.local:16686'],
     ]);
-    const dashboards = configMapData(manifests, 'grafana-dashboards');
+    const dashboards = dashboardFiles(manifests);
     expect(Object.keys(dashboards).sort()).toEqual(['orders.json', 'users.json']);
     const users = JSON.parse(dashboards['users.json']);
     expect(users).toMatchObject({ uid: 'platform-users', title: 'Service: users' });
@@ -104,7 +104,7 @@ describe('ObservabilityStack on Kubernetes', () => {
     ]);
   });
   test('every PromQL expression of the provisioned dashboards parses (promtool)', () => {
-    const dashboards = configMapData(render().manifests, 'grafana-dashboards');
+    const dashboards = dashboardFiles(render().manifests);
     const expressions = Object.values<string>(dashboards)
       .flatMap(json => JSON.parse(json).panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)));
     expect(expressions.length).toBeGreaterThan(10);

@@ -1,5 +1,5 @@
 import { goodManifests } from './fixtures';
-import { checkKubernetesManifests, expectKubernetesConformance } from './index';
+import { checkKubernetesManifests, checkObjectSize, expectKubernetesConformance, MAX_OBJECT_BYTES } from './index';
 
 /** `sets` copies of the good fixture, renamed per copy and spread over 20 namespaces. */
 function scaled(sets: number): any[] {
@@ -44,4 +44,14 @@ test('validating ~1,000 objects takes well under a second', () => {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   expect(report.findings).toEqual([]);
   expect(ms).toBeLessThan(1000);
+});
+
+describe('object size', () => {
+  test('an object over 1 MiB is a finding; one under is not', () => {
+    const configMap = (bytes: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'shop' }, data: { blob: 'x'.repeat(bytes) } });
+    expect(checkObjectSize(configMap(1000))).toEqual([]);
+    expect(checkObjectSize(configMap(MAX_OBJECT_BYTES))).toEqual([expect.objectContaining({
+      rule: 'Schema-ObjectSize', object: 'v1/ConfigMap shop/big', message: expect.stringMatching(/^is \d+ bytes: an object must stay within 1048576 bytes \(1 MiB\); split it$/),
+    })]);
+  });
 });

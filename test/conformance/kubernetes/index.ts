@@ -5,7 +5,7 @@
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
 import { validateAgainstSchema } from './schema';
-import { Finding } from './types';
+import { Finding, objectId } from './types';
 
 export * from './types';
 export * from './schema';
@@ -27,7 +27,7 @@ export interface KubernetesConformanceOptions {
 export function checkKubernetesManifests(manifests: any[], options: KubernetesConformanceOptions = {}): KubernetesConformanceReport {
   const skip = new Set(options.skipRules ?? []);
   const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
-  const schema = keep(manifests.flatMap(validateAgainstSchema));
+  const schema = keep(manifests.flatMap(o => [...validateAgainstSchema(o), ...checkObjectSize(o)]));
   const podSecurity = keep(manifests.flatMap(checkPodSecurity));
   const reliability = keep(checkReliability(manifests));
   return {
@@ -44,6 +44,15 @@ export function expectKubernetesConformance(manifests: any[], options: Kubernete
     throw new Error(`${report.findings.length} Kubernetes conformance finding(s) in ${report.objects} object(s):\n${formatFindings(report.findings)}`);
   }
   return report;
+}
+
+/** A ConfigMap or Secret holds at most 1 MiB, and etcd refuses larger requests: split what grows. */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+export function checkObjectSize(obj: any): Finding[] {
+  const bytes = Buffer.byteLength(JSON.stringify(obj));
+  if (bytes <= MAX_OBJECT_BYTES) return [];
+  return [{ rule: 'Schema-ObjectSize', object: objectId(obj), message: `is ${bytes} bytes: an object must stay within ${MAX_OBJECT_BYTES} bytes (1 MiB); split it` }];
 }
 
 export function formatFindings(findings: readonly Finding[]): string {
