@@ -16,6 +16,7 @@ import { AwsPlatform } from '../platform/aws-platform';
 import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError } from '../platform/errors';
+import { platformFargateService } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 
@@ -105,20 +106,8 @@ export function renderGatewayOnAws(
     // Upstreams, the JWKS, the rate-limit store and Fargate's own endpoints are reached through the task's interface.
     allowAllOutbound: true,
   });
-  const service = new ecs.FargateService(scope, 'Service', {
-    cluster: platform.cluster,
-    taskDefinition,
-    desiredCount: spec.minReplicas,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    circuitBreaker: { enable: true, rollback: true },
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroups: [securityGroup],
-    assignPublicIp: false,
-    healthCheckGracePeriod: Duration.seconds(30),
-    availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
-    enableECSManagedTags: true,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
+  const service = platformFargateService(scope, 'Service', {
+    taskDefinition, securityGroup, desiredCount: spec.minReplicas, healthCheckGracePeriod: Duration.seconds(30), zoneRebalancing: true,
   });
 
   const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'TargetGroup', {

@@ -11,6 +11,7 @@ import { adotCollectorConfig, COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_P
 import { DnsScrapeTarget } from './prometheus-config';
 import { ObservabilitySpec } from './spec';
 import { AwsPlatform } from '../platform/aws-platform';
+import { platformFargateService } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 
 /** The collector's Cloud Map name: services send OTLP to `otel-collector.<namespace>`. */
@@ -89,19 +90,8 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
     // It calls AWS APIs (APS, X-Ray, ECS, CloudWatch Logs) and scrapes tasks on their metrics ports.
     allowAllOutbound: true,
   });
-  const service = new ecs.FargateService(scope, 'CollectorService', {
-    cluster: platform.cluster,
-    taskDefinition,
-    desiredCount: 1,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    circuitBreaker: { enable: true, rollback: true },
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroups: [securityGroup],
-    assignPublicIp: false,
-    enableECSManagedTags: true,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
-    healthCheckGracePeriod: Duration.seconds(60),
+  const service = platformFargateService(scope, 'CollectorService', {
+    taskDefinition, securityGroup, desiredCount: 1, healthCheckGracePeriod: Duration.seconds(60), zoneRebalancing: false,
   });
 
   const { loadBalancer, port } = platform._serviceListener(COLLECTOR_NAME);

@@ -12,6 +12,7 @@ import { WorkloadHandle } from './workload-handle';
 import { AwsPlatform } from '../platform/aws-platform';
 import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
+import { platformFargateService } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
@@ -78,20 +79,12 @@ export function renderServiceClusterOnAws(
     // Fargate pulls images, writes logs and reads secrets through the task's network interface.
     allowAllOutbound: true,
   });
-  const service = new ecs.FargateService(home, 'Service', {
-    cluster: platform.cluster,
+  const service = platformFargateService(home, 'Service', {
     taskDefinition,
+    securityGroup,
     desiredCount: spec.minReplicas,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
-    circuitBreaker: { enable: true, rollback: true },
-    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    securityGroups: [securityGroup],
-    assignPublicIp: false,
     healthCheckGracePeriod: Duration.seconds(spec.health.startupGraceSeconds),
-    availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
-    enableECSManagedTags: true,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    zoneRebalancing: true,
   });
 
   const { loadBalancer, port } = platform._serviceListener(spec.name);
