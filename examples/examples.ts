@@ -3,6 +3,8 @@ import { defineCacheCluster } from './cache-cluster';
 import { defineGateway } from './gateway';
 import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
+import { defineReferencePlatform } from './reference-platform';
+import { architectureMarkdown } from './reference-platform/architecture';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -11,6 +13,8 @@ export interface Example {
   readonly name: string;
   /** Builds the example under a Stack or a Chart. */
   readonly define: (scope: Construct) => void;
+  /** A markdown section drawn from the synthesized Stack or Chart: `synth-output/<example>/architecture.md` gathers one per target. */
+  readonly diagram?: (scope: Construct) => string;
 }
 
 export const EXAMPLES: readonly Example[] = [
@@ -19,4 +23,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'cache-cluster', define: defineCacheCluster },
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
   { name: 'observability', define: defineObservability },
+  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown },
 ];

@@ -7,6 +7,7 @@
  * Under the cdk CLI (`cdk synth|deploy --app "…examples/synth.ts <example> --target aws"`) the AWS
  * assembly goes where the CLI asks (CDK_OUTDIR).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
@@ -15,7 +16,7 @@ import { Example, EXAMPLES } from './examples';
 const PLACEHOLDER_ACCOUNT = '123456789012';
 
 /** Synthesizes one example to AWS; returns the assembly directory. */
-export function synthAws(example: Example, outdir: string): string {
+export function synthAws(example: Example, outdir: string, diagrams: string[] = []): string {
   const account = process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
   const app = new cdk.App({
@@ -27,14 +28,18 @@ export function synthAws(example: Example, outdir: string): string {
   });
   const stack = new cdk.Stack(app, stackName(example.name), { env: { account, region } });
   example.define(stack);
-  return app.synth().directory;
+  const directory = app.synth().directory;
+  if (example.diagram) diagrams.push(example.diagram(stack));
+  return directory;
 }
 
 /** Synthesizes one example to Kubernetes; returns the output directory. */
-export function synthKubernetes(example: Example, outdir: string): string {
+export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = []): string {
   const app = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
-  example.define(new cdk8s.Chart(app, example.name, { namespace: example.name }));
+  const chart = new cdk8s.Chart(app, example.name, { namespace: example.name });
+  example.define(chart);
   app.synth();
+  if (example.diagram) diagrams.push(example.diagram(chart));
   return outdir;
 }
 
@@ -45,15 +50,21 @@ function stackName(example: string): string {
 function main(argv: string[]): void {
   const targetIndex = argv.indexOf('--target');
   const target = targetIndex >= 0 ? argv[targetIndex + 1] : undefined;
-  const names = argv.filter((a, i) => !a.startsWith('--') && i !== targetIndex + 1);
+  const names = argv.filter((a, i) => !a.startsWith('--') && (targetIndex < 0 || i !== targetIndex + 1));
   const unknown = names.filter(n => !EXAMPLES.some(e => e.name === n));
   if (unknown.length > 0 || (target && !['aws', 'kubernetes'].includes(target))) {
     throw new Error(`usage: synth.ts [${EXAMPLES.map(e => e.name).join('|')}…] [--target aws|kubernetes] (got ${argv.join(' ')})`);
   }
   const root = path.join(__dirname, '..', 'synth-output');
   for (const example of EXAMPLES.filter(e => names.length === 0 || names.includes(e.name))) {
-    if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws')))}`);
-    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes')))}`);
+    const diagrams: string[] = [];
+    if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws'), diagrams))}`);
+    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams))}`);
+    if (diagrams.length > 0) {
+      const file = path.join(root, example.name, 'architecture.md');
+      fs.writeFileSync(file, `# ${example.name}: architecture\n\n${diagrams.join('\n')}`);
+      console.error(`${example.name}: diagram → ${path.relative(process.cwd(), file)}`);
+    }
   }
 }
 

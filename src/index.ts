@@ -12,3 +12,5 @@ export * from './mongo-sharded-cluster';
 export * from './observability';
 export * from './cache-cluster';
 export * from './platform/service-placement';
+export * from './platform/profile';
+export * from './platform/topology';

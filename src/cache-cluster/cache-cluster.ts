@@ -9,15 +9,18 @@ import { CacheMetricOptions } from './metric-options';
 import { CacheClusterProps } from './props';
 import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
-import { validateCacheCluster } from './validation';
+import { cacheClusterWarnings, validateCacheCluster } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { IRedisConnection } from '../platform/redis-connection';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+import { platformWarning } from '../platform/warnings';
 
 /**
  * Redis with replicas and automatic failover, or sharded cluster mode.
@@ -73,8 +76,9 @@ export class CacheCluster extends Construct implements IRedisConnection {
     super(scope, id);
     this.target = PlatformTarget.of(this);
     const effective = this.applyDefaults(props);
-    const spec = resolveCacheClusterSpec(effective.cacheName ?? dnsLabelFromId(id), effective, this.target);
+    const spec = resolveCacheClusterSpec(effective.cacheName ?? dnsLabelFromId(id), effective, this.target, PlatformProfile.of(this));
     throwIfInvalid(validateCacheCluster(this, spec, this.target));
+    cacheClusterWarnings(spec, this.target).forEach(w => platformWarning(this, w.id, w.message));
     this.spec = spec;
     this.cacheName = spec.name;
     this.mode = spec.mode;
@@ -96,11 +100,13 @@ export class CacheCluster extends Construct implements IRedisConnection {
     this.redisClusterMode = spec.mode === CacheClusterMode.CLUSTER;
     this.sentinelEndpoint = this.handle.sentinelEndpoint;
     this.metricsSource = this.handle.metricsSource;
+    PlatformTopology.of(this).addComponent(this, { kind: 'cache', name: spec.name });
   }
 
   /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addNetworkConnection(this, peer, 'redis');
   }
 
   /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */

@@ -10,7 +10,7 @@ export interface CacheClusterAwsOptions {
   /**
    * ElastiCache node type of every node.
    *
-   * @default 'cache.r7g.large'
+   * @default 'cache.r7g.large' (PlatformProfile.DEVELOPMENT: 'cache.t4g.micro')
    */
   readonly nodeType?: string;
   /**
@@ -22,7 +22,7 @@ export interface CacheClusterAwsOptions {
   /**
    * Days ElastiCache keeps automatic snapshots (1-35); 0 only when `persistence` is false.
    *
-   * @default 7
+   * @default 7 (PlatformProfile.DEVELOPMENT: 1)
    */
   readonly snapshotRetentionDays?: number;
   /**
@@ -78,13 +78,13 @@ export interface CacheClusterKubernetesOptions {
    * Sentinels watching the primary (replication mode with automatic failover): odd, at least 3.
    * Quorum and failover authorisation need a majority of them.
    *
-   * @default 3
+   * @default 3 (PlatformProfile.DEVELOPMENT: 1, which it allows with a warning)
    */
   readonly sentinels?: number;
   /**
    * Replicas of the HAProxy Deployment behind the stable primary Service (replication mode).
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
    */
   readonly proxyReplicas?: number;
   /**
@@ -104,13 +104,13 @@ export interface CacheClusterKubernetesOptions {
    * Memory of each Redis container; Redis may use 75 % of it for data (`maxmemory`), the rest
    * covers copy-on-write during AOF rewrites and snapshots.
    *
-   * @default Size.gibibytes(1)
+   * @default Size.gibibytes(1) (PlatformProfile.DEVELOPMENT: 256 MiB)
    */
   readonly memory?: Size;
   /**
    * Size of each Redis node's PersistentVolumeClaim.
    *
-   * @default Size.gibibytes(10)
+   * @default Size.gibibytes(10) (PlatformProfile.DEVELOPMENT: 1 GiB)
    */
   readonly storage?: Size;
   /**
@@ -141,7 +141,7 @@ export interface CacheClusterProps {
   /**
    * Replicas of each primary (replication mode) or of each shard's primary (cluster mode), 0-5.
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1)
    */
   readonly replicas?: number;
   /**

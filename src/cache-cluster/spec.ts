@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CacheClusterMode, CacheEngine } from './engine';
 import { CacheClusterProps } from './props';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 
@@ -22,6 +23,8 @@ export interface CacheClusterSpec {
   /** The AUTH password reference; undefined on AWS means "generate one". */
   readonly auth?: PlatformSecret;
   readonly removalPolicy: RemovalPolicy;
+  /** The profile whose defaults applied; DEVELOPMENT turns the Sentinel-count rule's rejection of 1 into a warning. */
+  readonly profile?: PlatformProfile;
   readonly aws: {
     readonly nodeType: string;
     readonly engineVersion: string;
@@ -68,9 +71,25 @@ export const CACHE_DEFAULTS = {
   runAsUser: 999,
 };
 
-/** Applies defaults. Pure: the same props and target always give the same spec. */
-export function resolveCacheClusterSpec(name: string, props: CacheClusterProps, target: PlatformTarget): CacheClusterSpec {
-  const d = CACHE_DEFAULTS;
+/**
+ * What the DEVELOPMENT profile changes: one replica watched by one Sentinel (a warning says so),
+ * one proxy, small nodes and volumes, one day of snapshots.
+ */
+export const CACHE_DEVELOPMENT_DEFAULTS = {
+  replicas: 1,
+  sentinels: 1,
+  proxyReplicas: 1,
+  nodeType: 'cache.t4g.micro',
+  snapshotRetentionDays: 1,
+  memory: Size.mebibytes(256),
+  storage: Size.gibibytes(1),
+};
+
+/** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props and target always give the same spec. */
+export function resolveCacheClusterSpec(
+  name: string, props: CacheClusterProps, target: PlatformTarget, profile = PlatformProfile.PRODUCTION,
+): CacheClusterSpec {
+  const d = profile === PlatformProfile.DEVELOPMENT ? { ...CACHE_DEFAULTS, ...CACHE_DEVELOPMENT_DEFAULTS } : CACHE_DEFAULTS;
   const mode = props.mode ?? CacheClusterMode.REPLICATION;
   const engine = props.engine ?? CacheEngine.REDIS_7;
   const persistence = props.persistence ?? true;
@@ -89,6 +108,7 @@ export function resolveCacheClusterSpec(name: string, props: CacheClusterProps, 
     port: props.port ?? (target === PlatformTarget.AWS ? d.awsPort : d.kubernetesPort),
     auth: props.auth,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
+    profile,
     aws: {
       nodeType: a.nodeType ?? d.nodeType,
       engineVersion: a.engineVersion ?? engine.defaultAwsVersion,

@@ -77,6 +77,7 @@ const sentinels: Rule<CacheClusterSpec> = (scope, s) => {
       'remove it: cluster mode and automaticFailover: false run no Sentinels')] : [];
   }
   if (Number.isInteger(n) && n >= 3 && n <= 9 && n % 2 === 1) return [];
+  if (n === 1 && s.profile?.allowsReducedAvailability) return []; // a warning instead (cacheClusterWarnings)
   return [invalidPropMessage(scope, 'kubernetes.sentinels', 'must be an odd number from 3 to 9', n,
     'failover needs a majority of Sentinels: with fewer than 3 one failure blocks it, and an even count tolerates no more failures than the odd count below it')];
 };

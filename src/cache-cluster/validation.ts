@@ -2,12 +2,13 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CacheClusterMode, EvictionPolicy } from './engine';
 import { CLUSTER_BUS_OFFSET } from './redis-config';
-import { CacheClusterSpec } from './spec';
+import { CacheClusterSpec, usesSentinels } from './spec';
 import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, Rule, runRules } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /** ElastiCache's limit on replicas per primary (node group), applied on both targets. */
 export const MAX_REPLICAS = 5;
@@ -70,4 +71,15 @@ const COMMON_RULES = [cacheName, replicas, shards, failover, evictionPolicy, por
 /** Every problem with `spec` on `target`. */
 export function validateCacheCluster(scope: IConstruct, spec: CacheClusterSpec, target: PlatformTarget): string[] {
   return runRules(scope, spec, [...COMMON_RULES, ...(target === PlatformTarget.AWS ? AWS_RULES : KUBERNETES_RULES)]);
+}
+
+/** Reduced availability that the development profile allows on Kubernetes, as warnings (production rejects one Sentinel). */
+export function cacheClusterWarnings(spec: CacheClusterSpec, target: PlatformTarget): ProfileWarning[] {
+  if (!spec.profile?.allowsReducedAvailability || target !== PlatformTarget.KUBERNETES || !usesSentinels(spec)) return [];
+  return [
+    ...(spec.kubernetes.sentinels === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.sentinels', 1,
+      'no failover happens while the only Sentinel is down or rescheduled', 'an odd number from 3 to 9 (a majority decides)')] : []),
+    ...(spec.kubernetes.proxyReplicas === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.proxyReplicas', 1,
+      'clients lose the primary endpoint while the only proxy restarts', 'at least 2')] : []),
+  ];
 }

@@ -12,13 +12,16 @@ import { validateRoute } from './route-validation';
 import { GatewaySpec, resolveGatewaySpec } from './spec';
 import { renderTraefikDynamicConfig } from './traefik-config';
 import { TRAEFIK_PORTS } from './traefik-static-config';
-import { validateGateway } from './validation';
+import { gatewayWarnings, validateGateway } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+import { platformWarning } from '../platform/warnings';
 
 /**
  * The platform's public HTTPS entry point: a Traefik v3 API gateway routing by host, path, header
@@ -57,8 +60,10 @@ export class Gateway extends Construct implements INetworkPeer {
     super(scope, id);
     this.target = PlatformTarget.of(this);
     const effective = this.applyDefaults(props);
-    this.spec = resolveGatewaySpec(effective.gatewayName ?? dnsLabelFromId(id), effective);
+    const profile = PlatformProfile.of(this);
+    this.spec = resolveGatewaySpec(effective.gatewayName ?? dnsLabelFromId(id), effective, profile);
     throwIfInvalid(validateGateway(this, this.spec, this.target, effective.aws, effective.kubernetes));
+    gatewayWarnings(this.spec, profile).forEach(w => platformWarning(this, w.id, w.message));
     this.gatewayName = this.spec.name;
     // Check every initial route before rendering anything.
     const initial = (effective.routes ?? []).map(route => this.checkedRoute(route, []));
@@ -85,6 +90,7 @@ export class Gateway extends Construct implements INetworkPeer {
       selector: this.networkIdentity.podLabels ?? {},
       namespace: this.networkIdentity.namespace ?? '',
     };
+    PlatformTopology.of(this).addComponent(this, { kind: 'gateway', name: this.spec.name });
     this.spec.rateLimit?.store?.allowFrom(this);
     initial.forEach(route => this.register(route));
     if (this.aws) this.configureAws(this.aws);
@@ -149,6 +155,8 @@ export class Gateway extends Construct implements INetworkPeer {
   private register(route: RouteSpec): void {
     this.routeSpecs.push(route);
     for (const upstream of route.upstreams) upstream.service?.allowFrom(this);
+    const label = route.pathPrefix ?? route.path ?? route.name;
+    route.upstreams.filter(u => u.service).forEach(u => PlatformTopology.of(this).addRoute(this, u.service!, label));
     this.handle.onRouteAdded(route);
   }
 }

@@ -182,25 +182,25 @@ export interface GatewayProps {
   /**
    * Fewest gateway replicas.
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
    */
   readonly minReplicas?: number;
   /**
    * Most gateway replicas.
    *
-   * @default 10
+   * @default 10 (PlatformProfile.DEVELOPMENT: 3)
    */
   readonly maxReplicas?: number;
   /**
    * vCPUs per replica.
    *
-   * @default 0.5
+   * @default 0.5 (PlatformProfile.DEVELOPMENT: 0.25)
    */
   readonly cpu?: number;
   /**
    * Memory per replica.
    *
-   * @default Size.mebibytes(1024)
+   * @default Size.mebibytes(1024) (PlatformProfile.DEVELOPMENT: 512 MiB)
    */
   readonly memory?: Size;
   /**

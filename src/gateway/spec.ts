@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { JwtVerifier } from './jwt';
 import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions } from './policies';
 import { GatewayProps } from './props';
+import { PlatformProfile } from '../platform/profile';
 import { IRedisConnection } from '../platform/redis-connection';
 
 /** A rate limit with defaults applied. */
@@ -88,9 +89,12 @@ export const GATEWAY_DEFAULTS = {
   runAsUser: 65532,
 };
 
-/** Applies defaults. Pure: the same props always give the same spec. */
-export function resolveGatewaySpec(name: string, props: GatewayProps): GatewaySpec {
-  const d = GATEWAY_DEFAULTS;
+/** What the DEVELOPMENT profile changes: one Traefik replica (a warning says so), a quarter vCPU, 512 MiB. */
+export const GATEWAY_DEVELOPMENT_DEFAULTS = { minReplicas: 1, maxReplicas: 3, cpu: 0.25, memory: Size.mebibytes(512) };
+
+/** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
+export function resolveGatewaySpec(name: string, props: GatewayProps, profile = PlatformProfile.PRODUCTION): GatewaySpec {
+  const d = profile === PlatformProfile.DEVELOPMENT ? { ...GATEWAY_DEFAULTS, ...GATEWAY_DEVELOPMENT_DEFAULTS } : GATEWAY_DEFAULTS;
   const headers = props.securityHeaders;
   return {
     name,

@@ -7,8 +7,10 @@ import { GatewayAwsOptions, GatewayKubernetesOptions } from './props';
 import { GatewaySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 import { describeFargateSizes, isFargateSize } from '../service-cluster/fargate-sizes';
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -82,6 +84,12 @@ export function validateGateway(
 ): string[] {
   const common = runRules(scope, spec, [name, domain, image, capacity, jwt, policies]);
   return [...common, ...(target === PlatformTarget.AWS ? awsProblems(scope, spec, aws) : kubernetesProblems(scope, spec, kubernetes))];
+}
+
+/** Reduced availability that the development profile allows, as warnings (production allows one replica silently). */
+export function gatewayWarnings(spec: GatewaySpec, profile: PlatformProfile): ProfileWarning[] {
+  return profile.allowsReducedAvailability && spec.minReplicas === 1 ? [reducedAvailabilityWarning('gateway', 'minReplicas', 1,
+    'the platform has no entry point while its one Traefik replica restarts or its node fails', 'at least 2')] : [];
 }
 
 function awsProblems(scope: IConstruct, spec: GatewaySpec, aws: GatewayAwsOptions): string[] {

@@ -7,14 +7,17 @@ import { renderMongoShardedClusterOnKubernetes } from './kubernetes';
 import { MongoShardedClusterProps } from './props';
 import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
 import { resolveMongoShardedClusterSpec } from './spec';
-import { validateMongoShardedCluster } from './validation';
+import { mongoShardedClusterWarnings, validateMongoShardedCluster } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+import { platformWarning } from '../platform/warnings';
 import { ServiceCluster } from '../service-cluster/service-cluster';
 
 /**
@@ -54,8 +57,9 @@ export class MongoShardedCluster extends Construct {
     super(scope, id);
     this.target = PlatformTarget.of(this);
     const effective = this.applyDefaults(props);
-    const spec = resolveMongoShardedClusterSpec(effective.clusterName ?? dnsLabelFromId(id).slice(0, 40).replace(/-+$/, ''), effective);
+    const spec = resolveMongoShardedClusterSpec(effective.clusterName ?? dnsLabelFromId(id).slice(0, 40).replace(/-+$/, ''), effective, PlatformProfile.of(this));
     throwIfInvalid(validateMongoShardedCluster(this, spec, this.target));
+    mongoShardedClusterWarnings(spec, this.target).forEach(w => platformWarning(this, w.id, w.message));
     this.clusterName = spec.name;
     this.adminUsername = spec.adminUsername;
 
@@ -73,6 +77,7 @@ export class MongoShardedCluster extends Construct {
     this.endpoint = this.handle.endpoint;
     this.adminSecret = this.handle.adminSecret;
     this.metricsSource = this.handle.metricsSource;
+    PlatformTopology.of(this).addComponent(this, { kind: 'mongo', name: spec.name });
   }
 
   /**
@@ -108,6 +113,7 @@ export class MongoShardedCluster extends Construct {
   /** Admits `peer` to the cluster's endpoint (security-group rule on AWS, NetworkPolicy on Kubernetes). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addNetworkConnection(this, peer, 'mongodb');
   }
 
   /** Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only; AWS metrics are in CloudWatch). */

@@ -43,7 +43,7 @@ export interface MongoShardedClusterProps {
    * Data-bearing members of each shard's replica set: odd and at least 3, so a majority survives
    * the loss of a member (on AWS: the shard instance count).
    *
-   * @default 3
+   * @default 3 (PlatformProfile.DEVELOPMENT: 1, which it allows with a warning)
    */
   readonly membersPerShard?: number;
   /**
@@ -57,20 +57,20 @@ export interface MongoShardedClusterProps {
    * Members of the config-server replica set (odd, at least 3). DocumentDB Elastic manages its
    * own metadata, so on AWS this stays 3.
    *
-   * @default 3
+   * @default 3 (PlatformProfile.DEVELOPMENT: 1, which it allows with a warning)
    */
   readonly configServers?: number;
   /**
    * Query routers (mongos), at least 2. DocumentDB Elastic routes internally, so on AWS this stays 2.
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, which it allows with a warning)
    */
   readonly routers?: number;
   /**
    * Disk of each data-bearing member (whole GiB). DocumentDB Elastic storage grows by itself, so
    * this cannot be set on AWS.
    *
-   * @default Size.gibibytes(20) on Kubernetes
+   * @default Size.gibibytes(20) on Kubernetes (PlatformProfile.DEVELOPMENT: 5 GiB)
    */
   readonly storageSize?: Size;
   /**

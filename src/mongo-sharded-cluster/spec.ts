@@ -3,6 +3,7 @@ import { MongoBackupTarget } from './backup-target';
 import { MongoShardedClusterProps } from './props';
 import { MongoShardKey } from './shard-key';
 import { MongoShardedClusterAwsOptions, MongoShardedClusterKubernetesOptions } from './target-options';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
 /** A collection to shard, with its key. */
@@ -34,6 +35,8 @@ export interface MongoShardedClusterSpec {
   readonly shardKeys: Record<string, MongoShardKey>;
   /** Portable props the caller set explicitly (AWS refuses some of them). */
   readonly explicitlySet: ReadonlySet<string>;
+  /** The profile whose defaults applied; DEVELOPMENT turns the rejection of one-member replica sets and one router into warnings. */
+  readonly profile?: PlatformProfile;
   readonly aws: MongoShardedClusterAwsOptions;
   readonly kubernetes: MongoShardedClusterKubernetesOptions;
 }
@@ -55,9 +58,27 @@ export const MONGO_DEFAULTS = {
 /** Props AWS cannot honour when the caller sets them (defaults are fine). */
 const TRACKED = ['configServers', 'routers', 'storageSize', 'storageClass', 'version'] as const;
 
-/** Applies defaults. Pure: the same props always give the same spec. */
-export function resolveMongoShardedClusterSpec(name: string, props: MongoShardedClusterProps): MongoShardedClusterSpec {
-  const d = MONGO_DEFAULTS;
+/**
+ * What the DEVELOPMENT profile changes: one member per replica set and one router (warnings say so),
+ * 5 GiB volumes, smaller containers on Kubernetes. The shard count is a data layout, not a size: it stays.
+ */
+export const MONGO_DEVELOPMENT_DEFAULTS = {
+  membersPerShard: 1,
+  configServers: 1,
+  routers: 1,
+  storage: Size.gibibytes(5),
+  kubernetes: {
+    memberResources: { cpu: 0.25, memory: Size.gibibytes(1) },
+    routerResources: { cpu: 0.25, memory: Size.mebibytes(512) },
+  } as MongoShardedClusterKubernetesOptions,
+};
+
+/** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
+export function resolveMongoShardedClusterSpec(
+  name: string, props: MongoShardedClusterProps, profile = PlatformProfile.PRODUCTION,
+): MongoShardedClusterSpec {
+  const development = profile === PlatformProfile.DEVELOPMENT;
+  const d = development ? { ...MONGO_DEFAULTS, ...MONGO_DEVELOPMENT_DEFAULTS } : MONGO_DEFAULTS;
   const keys = { ...props.shardKeys };
   return {
     name,
@@ -87,8 +108,9 @@ export function resolveMongoShardedClusterSpec(name: string, props: MongoSharded
     }),
     shardKeys: keys,
     explicitlySet: new Set(TRACKED.filter(prop => props[prop] !== undefined)),
+    profile,
     aws: { ...props.aws },
-    kubernetes: { ...props.kubernetes },
+    kubernetes: { ...development ? MONGO_DEVELOPMENT_DEFAULTS.kubernetes : {}, ...props.kubernetes },
   };
 }
 

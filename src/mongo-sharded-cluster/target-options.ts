@@ -59,13 +59,13 @@ export interface MongoShardedClusterKubernetesOptions {
   /**
    * Resources of every mongod (config servers and shard members).
    *
-   * @default { cpu: 1, memory: Size.gibibytes(2) }
+   * @default { cpu: 1, memory: Size.gibibytes(2) } (PlatformProfile.DEVELOPMENT: 0.25 vCPU, 1 GiB)
    */
   readonly memberResources?: MongoContainerResources;
   /**
    * Resources of every mongos.
    *
-   * @default { cpu: 0.5, memory: Size.gibibytes(1) }
+   * @default { cpu: 0.5, memory: Size.gibibytes(1) } (PlatformProfile.DEVELOPMENT: 0.25 vCPU, 512 MiB)
    */
   readonly routerResources?: MongoContainerResources;
   /**

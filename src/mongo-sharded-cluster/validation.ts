@@ -6,6 +6,7 @@ import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, Rule, runRules } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /** Longest cluster name: derived names (`<name>-configsvr`, pods, claims, revision labels) must stay within 63 characters. */
 export const MAX_NAME_LENGTH = 40;
@@ -22,9 +23,10 @@ const clusterName: MongoRule = (scope, s) => isDnsLabel(s.name) && s.name.length
     'use lowercase letters, digits and "-", starting with a letter (derived names such as "<name>-configsvr-0" must fit in 63)'),
 ];
 
-/** An odd replica-set size of at least 3. */
-function replicaSetSize(scope: IConstruct, prop: string, value: number, what: string): string[] {
-  if (!Number.isInteger(value) || value < 3) {
+/** An odd replica-set size of at least 3 (or 1, when the profile allows reduced availability). */
+function replicaSetSize(scope: IConstruct, prop: string, value: number, what: string, allowSingle = false): string[] {
+  if (allowSingle && value === 1) return []; // a warning instead (mongoShardedClusterWarnings)
+  if (!Number.isInteger(value) || value < (allowSingle ? 1 : 3)) {
     return [invalidPropMessage(scope, prop, 'is too small', value,
       `${what} needs at least 3 members (an odd number), so a majority survives the loss of one`)];
   }
@@ -39,9 +41,9 @@ const topology: MongoRule = (scope, s) => [
   ...(Number.isInteger(s.shards) && s.shards === 0
     ? [invalidPropMessage(scope, 'shards', 'must be at least 1', s.shards, 'a sharded cluster needs 1 to 32 shards')]
     : integerInRange(scope, 'shards', s.shards, 1, 32)),
-  ...replicaSetSize(scope, 'membersPerShard', s.membersPerShard, 'each shard\'s replica set'),
-  ...replicaSetSize(scope, 'configServers', s.configServers, 'the config-server replica set'),
-  ...integerInRange(scope, 'routers', s.routers, 2, 100).map(m => m.replace('is out of range', 'is out of range (two or more keep routing up through a node failure)')),
+  ...replicaSetSize(scope, 'membersPerShard', s.membersPerShard, 'each shard\'s replica set', s.profile?.allowsReducedAvailability),
+  ...replicaSetSize(scope, 'configServers', s.configServers, 'the config-server replica set', s.profile?.allowsReducedAvailability),
+  ...integerInRange(scope, 'routers', s.routers, s.profile?.allowsReducedAvailability ? 1 : 2, 100).map(m => m.replace('is out of range', 'is out of range (two or more keep routing up through a node failure)')),
   ...(s.arbitersPerShard === 0 ? [] : [invalidPropMessage(scope, 'arbitersPerShard', 'is not supported', s.arbitersPerShard,
     'arbiters hold no data, so a shard with a down member keeps acknowledging writes a majority never stores; use an odd membersPerShard instead')]),
 ];
@@ -113,4 +115,16 @@ const COMMON_RULES: MongoRule[] = [clusterName, topology, storage, adminUsername
 export function validateMongoShardedCluster(scope: IConstruct, spec: MongoShardedClusterSpec, target: PlatformTarget): string[] {
   const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, ...AWS_RULES] : [...COMMON_RULES, ...KUBERNETES_RULES];
   return runRules(scope, spec, rules);
+}
+
+/** Reduced availability that the development profile allows, as warnings (production rejects each). */
+export function mongoShardedClusterWarnings(spec: MongoShardedClusterSpec, target: PlatformTarget): ProfileWarning[] {
+  if (!spec.profile?.allowsReducedAvailability) return [];
+  const warn = (prop: string, consequence: string, production: string) => reducedAvailabilityWarning('mongo-sharded-cluster', prop, 1, consequence, production);
+  return [
+    ...(spec.membersPerShard === 1 ? [warn('membersPerShard', 'a shard is unavailable while its only member restarts, and a lost volume loses its data', 'an odd number, at least 3')] : []),
+    // DocumentDB Elastic manages config servers and routing itself.
+    ...(target === PlatformTarget.KUBERNETES && spec.configServers === 1 ? [warn('configServers', 'the cluster stops routing while the only config server restarts', 'an odd number, at least 3')] : []),
+    ...(target === PlatformTarget.KUBERNETES && spec.routers === 1 ? [warn('routers', 'clients cannot connect while the only mongos restarts', 'at least 2')] : []),
+  ];
 }

@@ -10,12 +10,16 @@ import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilit
 import { ObservabilityStackProps } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
-import { validateObservabilityStack } from './validation';
+import { observabilityWarnings, validateObservabilityStack } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+import { platformWarning } from '../platform/warnings';
 
 const REGISTRY = Symbol.for('cdk-portable-platform.ObservabilityStack');
 
@@ -61,8 +65,11 @@ export class ObservabilityStack extends Construct {
     Object.defineProperty(root, REGISTRY, { value: this, enumerable: false });
 
     const effective = this.applyDefaults(props);
-    const spec = resolveObservabilitySpec(effective);
+    const profile = PlatformProfile.of(this);
+    const spec = resolveObservabilitySpec(effective, profile);
     throwIfInvalid(validateObservabilityStack(this, spec, this.target));
+    observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
+    PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });
     this.spec = spec;
     const sources = () => this.watchedSources();
     const rulesYaml = () => this.renderAlertRules();
@@ -156,7 +163,8 @@ export class ObservabilityStack extends Construct {
         ...(kubernetes ? kubernetesSourceProblems(this, found) : []),
       ]);
       this.discovered = found;
-      this.wireWatched(found);
+      found.forEach(({ construct }) => PlatformTopology.of(this).addObservation(this, construct));
+      PlatformTopology.of(this)._during(this, () => this.wireWatched(found));
     }
     return this.discovered;
   }

@@ -135,7 +135,7 @@ export interface ObservabilityStackProps {
    * How long metrics are kept, as a Prometheus duration (`15d`, `2w`, `1y`). On AWS it becomes
    * the workspace retention in whole days.
    *
-   * @default '15d'
+   * @default '15d' (PlatformProfile.DEVELOPMENT: '7d')
    */
   readonly retention?: string;
   /**

@@ -6,6 +6,7 @@ import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
 import { AlertThresholds, HttpSignals } from './rule-types';
 import { ExistingPrometheusWorkspace, ObservabilityImages } from './target-props';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
 /** ObservabilityStackProps with every default applied: what both renderers read. */
@@ -55,6 +56,8 @@ export const OBSERVABILITY_DEFAULTS = {
   prometheusStorage: Size.gibibytes(50),
   traceStorage: Size.gibibytes(20),
   traceRetention: Duration.hours(72),
+  prometheusReplicas: 2,
+  alertmanagerReplicas: 2,
   images: {
     prometheus: 'prom/prometheus:v2.53.1',
     alertmanager: 'prom/alertmanager:v0.27.0',
@@ -64,9 +67,22 @@ export const OBSERVABILITY_DEFAULTS = {
   },
 };
 
-/** Applies defaults. Pure: the same props always give the same spec. */
-export function resolveObservabilitySpec(props: ObservabilityStackProps): ObservabilitySpec {
-  const d = OBSERVABILITY_DEFAULTS;
+/**
+ * What the DEVELOPMENT profile changes: a week of metrics, a day of traces, one Prometheus and one
+ * Alertmanager (warnings say so) on small volumes.
+ */
+export const OBSERVABILITY_DEVELOPMENT_DEFAULTS = {
+  retention: '7d',
+  prometheusReplicas: 1,
+  alertmanagerReplicas: 1,
+  prometheusStorage: Size.gibibytes(10),
+  traceStorage: Size.gibibytes(5),
+  traceRetention: Duration.hours(24),
+};
+
+/** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
+export function resolveObservabilitySpec(props: ObservabilityStackProps, profile = PlatformProfile.PRODUCTION): ObservabilitySpec {
+  const d = profile === PlatformProfile.DEVELOPMENT ? { ...OBSERVABILITY_DEFAULTS, ...OBSERVABILITY_DEVELOPMENT_DEFAULTS } : OBSERVABILITY_DEFAULTS;
   const r = props.resourceAlerts ?? {};
   const k = props.kubernetes ?? {};
   const names = props.metricNames ?? {};
@@ -105,11 +121,11 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps): Observ
       logRetention: props.aws?.logRetention,
     },
     kubernetes: {
-      prometheusReplicas: k.prometheusReplicas ?? 2,
+      prometheusReplicas: k.prometheusReplicas ?? d.prometheusReplicas,
       prometheusStorageGiB: storageGiB,
       // Prometheus "GB" are 2^30 bytes: 90 % of the volume leaves room for the WAL and compaction.
       retentionSize: k.retentionSize ?? `${Math.max(1, Math.floor(storageGiB * 0.9))}GB`,
-      alertmanagerReplicas: k.alertmanagerReplicas ?? 2,
+      alertmanagerReplicas: k.alertmanagerReplicas ?? d.alertmanagerReplicas,
       grafanaAdminSecret: k.grafanaAdminSecret ?? PlatformSecret.named('grafana-admin', 'password'),
       traceStorageGiB: (k.traceStorage ?? d.traceStorage).toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       traceRetentionHours: (k.traceRetention ?? d.traceRetention).toHours({ integral: false }),

@@ -87,13 +87,13 @@ export interface ObservabilityKubernetesOptions {
   /**
    * Prometheus replicas; each scrapes every target (an HA pair by default).
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
    */
   readonly prometheusReplicas?: number;
   /**
    * Volume of each Prometheus replica.
    *
-   * @default Size.gibibytes(50)
+   * @default Size.gibibytes(50) (PlatformProfile.DEVELOPMENT: 10 GiB)
    */
   readonly prometheusStorage?: Size;
   /**
@@ -105,7 +105,7 @@ export interface ObservabilityKubernetesOptions {
   /**
    * Alertmanager replicas, clustered so a notification is sent once.
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
    */
   readonly alertmanagerReplicas?: number;
   /**
@@ -117,13 +117,13 @@ export interface ObservabilityKubernetesOptions {
   /**
    * Volume of Jaeger's trace store (Badger).
    *
-   * @default Size.gibibytes(20)
+   * @default Size.gibibytes(20) (PlatformProfile.DEVELOPMENT: 5 GiB)
    */
   readonly traceStorage?: Size;
   /**
    * How long traces are kept.
    *
-   * @default Duration.hours(72)
+   * @default Duration.hours(72) (PlatformProfile.DEVELOPMENT: 24 hours)
    */
   readonly traceRetention?: Duration;
   /**

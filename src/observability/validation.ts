@@ -5,8 +5,10 @@ import { receiverProblems } from './receiver-validation';
 import { ObservabilitySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 const PROM_SIZE = /^(\d+)(B|KB|MB|GB|TB|PB|EB)$/;
@@ -133,4 +135,16 @@ const COMMON_RULES = [slo, retention, scraping, metricNames, thresholds, logsEnd
 export function validateObservabilityStack(scope: IConstruct, spec: ObservabilitySpec, target: PlatformTarget): string[] {
   const targetRules = target === PlatformTarget.AWS ? [aws] : [kubernetes];
   return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target)];
+}
+
+/** Reduced availability that the development profile allows on Kubernetes, as warnings (production allows one replica silently). */
+export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformTarget, profile: PlatformProfile): ProfileWarning[] {
+  if (!profile.allowsReducedAvailability || target !== PlatformTarget.KUBERNETES) return [];
+  const k = spec.kubernetes;
+  return [
+    ...(k.prometheusReplicas === 1 ? [reducedAvailabilityWarning('observability', 'kubernetes.prometheusReplicas', 1,
+      'metrics go unrecorded and alerts unevaluated while the only Prometheus restarts', 'at least 2')] : []),
+    ...(k.alertmanagerReplicas === 1 ? [reducedAvailabilityWarning('observability', 'kubernetes.alertmanagerReplicas', 1,
+      'alerts are not sent while the only Alertmanager restarts', 'at least 2')] : []),
+  ];
 }

@@ -9,6 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
 import { acknowledgeNagFinding } from './nag';
+import { PlatformProfile } from './profile';
 import { ServiceLoadBalancerPool, ServiceListenerSlot } from './service-load-balancers';
 import { ServicePlacement } from './service-placement';
 
@@ -31,7 +32,7 @@ export interface AwsPlatformProps {
   /**
    * NAT gateways of the created VPC (one per zone keeps egress up when a zone fails).
    *
-   * @default 3
+   * @default 3 (1 under PlatformProfile.DEVELOPMENT)
    */
   readonly natGateways?: number;
   /**
@@ -61,7 +62,7 @@ export interface AwsPlatformProps {
   /**
    * Retention of the log groups the platform creates.
    *
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default logs.RetentionDays.THREE_MONTHS (ONE_WEEK under PlatformProfile.DEVELOPMENT)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -111,10 +112,12 @@ export class AwsPlatform extends Construct {
     Object.defineProperty(stack, REGISTRY, { value: this, enumerable: false });
 
     this.platformName = props.platformName ?? 'platform';
-    this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    // A development platform keeps one NAT gateway and a week of logs unless told otherwise.
+    const development = PlatformProfile.of(this) === PlatformProfile.DEVELOPMENT;
+    this.logRetention = props.logRetention ?? (development ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.THREE_MONTHS);
     this.servicePlacement = props.servicePlacement ?? ServicePlacement.NESTED_STACK_PER_SERVICE;
     this.key = props.encryptionKey;
-    this.vpc = props.vpc ?? this.createVpc(props.natGateways ?? 3);
+    this.vpc = props.vpc ?? this.createVpc(props.natGateways ?? (development ? 1 : 3));
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,

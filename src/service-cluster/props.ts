@@ -142,13 +142,13 @@ export interface ServiceClusterProps {
   /**
    * vCPUs per replica.
    *
-   * @default 0.5
+   * @default 0.5 (PlatformProfile.DEVELOPMENT: 0.25)
    */
   readonly cpu?: number;
   /**
    * Memory per replica.
    *
-   * @default Size.mebibytes(1024)
+   * @default Size.mebibytes(1024) (PlatformProfile.DEVELOPMENT: 512 MiB)
    */
   readonly memory?: Size;
   /**
@@ -178,13 +178,13 @@ export interface ServiceClusterProps {
   /**
    * Fewest replicas; two or more keep the service up through a zone or node failure.
    *
-   * @default 2
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
    */
   readonly minReplicas?: number;
   /**
    * Most replicas autoscaling may run.
    *
-   * @default 10
+   * @default 10 (PlatformProfile.DEVELOPMENT: 3)
    */
   readonly maxReplicas?: number;
   /**

@@ -5,15 +5,18 @@ import { renderServiceClusterOnKubernetes } from './kubernetes';
 import { ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
 import { resolveServiceClusterSpec } from './spec';
-import { environmentVariableProblems, validateServiceCluster } from './validation';
+import { environmentVariableProblems, serviceClusterWarnings, validateServiceCluster } from './validation';
 import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
 import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+import { platformWarning } from '../platform/warnings';
 
 /**
  * A fleet of identical, stateless HTTP service replicas with autoscaling, health checks, graceful
@@ -47,8 +50,10 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     super(scope, id);
     this.target = PlatformTarget.of(this);
     const effective = this.applyDefaults(props);
-    const spec = resolveServiceClusterSpec(effective.serviceName ?? dnsLabelFromId(id), effective);
+    const profile = PlatformProfile.of(this);
+    const spec = resolveServiceClusterSpec(effective.serviceName ?? dnsLabelFromId(id), effective, profile);
     throwIfInvalid(validateServiceCluster(this, spec, this.target));
+    serviceClusterWarnings(spec, profile).forEach(w => platformWarning(this, w.id, w.message));
     this.serviceName = spec.name;
 
     if (this.target === PlatformTarget.AWS) {
@@ -73,6 +78,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
       selector: this.networkIdentity.podLabels ?? {},
       namespace: this.networkIdentity.namespace ?? '',
     };
+    PlatformTopology.of(this).addComponent(this, { kind: 'service', name: spec.name });
   }
 
   /**
@@ -90,6 +96,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   /** Admits `peer` to the service's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addNetworkConnection(this, peer, 'http');
   }
 
   /** Adds a plain environment variable. Credentials belong in `addSecret`. */

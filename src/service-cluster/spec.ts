@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { ServiceClusterProps } from './props';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
 /** ServiceClusterProps with every default applied: what both renderers read. */
@@ -50,9 +51,12 @@ export const SERVICE_DEFAULTS = {
   runAsUser: 65532,
 };
 
-/** Applies defaults. Pure: the same props always give the same spec. */
-export function resolveServiceClusterSpec(name: string, props: ServiceClusterProps): ServiceClusterSpec {
-  const d = SERVICE_DEFAULTS;
+/** What the DEVELOPMENT profile changes: one replica (a warning says so), a quarter vCPU, 512 MiB. */
+export const SERVICE_DEVELOPMENT_DEFAULTS = { minReplicas: 1, maxReplicas: 3, cpu: 0.25, memory: Size.mebibytes(512) };
+
+/** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
+export function resolveServiceClusterSpec(name: string, props: ServiceClusterProps, profile = PlatformProfile.PRODUCTION): ServiceClusterSpec {
+  const d = profile === PlatformProfile.DEVELOPMENT ? { ...SERVICE_DEFAULTS, ...SERVICE_DEVELOPMENT_DEFAULTS } : SERVICE_DEFAULTS;
   const port = props.port ?? d.port;
   const health = props.healthCheck;
   return {

@@ -4,8 +4,10 @@ import { describeFargateSizes, isFargateSize } from './fargate-sizes';
 import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
+import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, isPinnedImage, looksLikeCredential, numberAbove, Rule, runRules } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /** Fargate's longest stopTimeout. */
 const FARGATE_MAX_STOP_SECONDS = 120;
@@ -116,4 +118,10 @@ const COMMON_RULES = [serviceName, pinnedImage, ports, replicas, scalingTargets,
 export function validateServiceCluster(scope: IConstruct, spec: ServiceClusterSpec, target: PlatformTarget): string[] {
   const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate] : COMMON_RULES;
   return runRules(scope, spec, rules);
+}
+
+/** Reduced availability that the development profile allows, as warnings (production allows a single replica silently). */
+export function serviceClusterWarnings(spec: ServiceClusterSpec, profile: PlatformProfile): ProfileWarning[] {
+  return profile.allowsReducedAvailability && spec.minReplicas === 1 ? [reducedAvailabilityWarning('service-cluster', 'minReplicas', 1,
+    'a node or zone failure stops the service until a replacement starts', 'at least 2')] : [];
 }

@@ -1,0 +1,209 @@
+import { Stack } from 'aws-cdk-lib';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { INetworkPeer, NetworkPeer } from './network';
+import { renderTopologyMermaid } from './topology-mermaid';
+
+/** Where a component is drawn in the architecture diagram. */
+export enum TopologyLayer {
+  /** The public entry point (gateways). */
+  EDGE = 'edge',
+  /** Stateless services. */
+  SERVICES = 'services',
+  /** Caches and databases. */
+  DATA = 'data',
+  /** Metrics, alerts, traces and logs. */
+  OBSERVABILITY = 'observability',
+}
+
+/** How a platform construct registers itself in the topology. */
+export interface TopologyComponentOptions {
+  /** What it is: `gateway`, `service`, `cache`, `mongo`, `observability`, or a kind of your own. */
+  readonly kind: string;
+  /** Its name in DNS, logs and metrics. */
+  readonly name: string;
+  /**
+   * Where the diagram draws it.
+   *
+   * @default from the kind: gateway → EDGE, cache and mongo → DATA, observability → OBSERVABILITY, others → SERVICES
+   */
+  readonly layer?: TopologyLayer;
+  /**
+   * Its network identity, so that `allowFrom(identity)` calls elsewhere are attributed to it.
+   *
+   * @default the construct itself, when it is a network peer
+   */
+  readonly networkIdentity?: INetworkPeer;
+}
+
+/** A platform construct in the topology. */
+export interface TopologyComponent {
+  /** What it is (`gateway`, `service`, …). */
+  readonly kind: string;
+  /** Its name. */
+  readonly name: string;
+  /** Its construct path (unique). */
+  readonly path: string;
+  /** Where the diagram draws it. */
+  readonly layer: TopologyLayer;
+}
+
+/** A declared connection between two components (or from an outside peer). */
+export interface TopologyConnection {
+  /** Path of the component the traffic (or observation) comes from, or a description of an outside peer. */
+  readonly from: string;
+  /** Path of the component it goes to. */
+  readonly to: string;
+  /** `network` (allowFrom), `route` (a gateway route) or `observes` (the observability stack watching it). */
+  readonly kind: string;
+  /** What the diagram writes on the arrow (a protocol, a route's path). */
+  readonly label: string;
+}
+
+const REGISTRY = Symbol.for('cdk-portable-platform.PlatformTopology');
+const DEFAULT_LAYERS: Record<string, TopologyLayer> = {
+  gateway: TopologyLayer.EDGE, cache: TopologyLayer.DATA, mongo: TopologyLayer.DATA, observability: TopologyLayer.OBSERVABILITY,
+};
+
+interface RecordedConnection {
+  readonly to: string;
+  readonly peer: INetworkPeer | IConstruct;
+  /** The construct wiring connections when this one was recorded (see `_during`). */
+  readonly actor?: string;
+  readonly kind: string;
+  readonly label: string;
+}
+
+/**
+ * The platform constructs of one Stack (nested stacks included) or Chart, and the connections
+ * declared between them: `allowFrom` calls, gateway routes, the observability stack watching. Every
+ * platform construct records itself; a construct of your own appears by calling `addComponent`.
+ * `renderMermaid()` draws it (after synthesis, when the observability stack has discovered its sources).
+ */
+export class PlatformTopology {
+  /** The topology of the Stack or Chart containing `scope`, created on first use. */
+  public static of(scope: IConstruct): PlatformTopology {
+    const root = topologyRoot(scope);
+    const existing = (root as any)[REGISTRY] as PlatformTopology | undefined;
+    if (existing) return existing;
+    const topology = new PlatformTopology(root.node.path);
+    Object.defineProperty(root, REGISTRY, { value: topology, enumerable: false });
+    return topology;
+  }
+
+  /** A Mermaid `graph LR` of `components` and `connections`, with a subgraph per layer. Pure. */
+  public static toMermaid(components: TopologyComponent[], connections: TopologyConnection[]): string {
+    return renderTopologyMermaid(components, connections);
+  }
+
+  private readonly componentsByPath = new Map<string, TopologyComponent>();
+  private readonly owners = new Map<NetworkPeer, string>();
+  private readonly recorded: RecordedConnection[] = [];
+  private actor?: string;
+
+  private constructor(
+    /** Path of the Stack or Chart. */
+    public readonly rootPath: string,
+  ) {}
+
+  /** Every registered component, in registration order. */
+  public get components(): TopologyComponent[] {
+    return [...this.componentsByPath.values()];
+  }
+
+  /** Every declared connection, with peers resolved to components where possible. */
+  public get connections(): TopologyConnection[] {
+    const unique = new Map<string, TopologyConnection>();
+    for (const recorded of this.recorded) {
+      const connection = { from: this.resolve(recorded), to: recorded.to, kind: recorded.kind, label: recorded.label };
+      if (connection.from !== connection.to) unique.set(JSON.stringify(connection), connection);
+    }
+    return [...unique.values()];
+  }
+
+  /** Registers `construct` as a component of the platform. */
+  public addComponent(construct: IConstruct, options: TopologyComponentOptions): void {
+    this.componentsByPath.set(construct.node.path, {
+      kind: options.kind,
+      name: options.name,
+      path: construct.node.path,
+      layer: options.layer ?? DEFAULT_LAYERS[options.kind] ?? TopologyLayer.SERVICES,
+    });
+    const identity = options.networkIdentity ?? (isPeer(construct) ? construct : undefined);
+    if (identity) this.owners.set(identity.networkIdentity, construct.node.path);
+  }
+
+  /** Records that `target` admits `peer` (what its `allowFrom(peer)` does); `label` names the protocol. */
+  public addNetworkConnection(target: IConstruct, peer: INetworkPeer, label: string): void {
+    this.recorded.push({ to: target.node.path, peer, actor: this.actor, kind: 'network', label });
+  }
+
+  /** Records that `gateway` routes `label` (e.g. a path prefix) to `target`. */
+  public addRoute(gateway: IConstruct, target: IConstruct, label: string): void {
+    this.recorded.push({ to: target.node.path, peer: gateway, kind: 'route', label });
+  }
+
+  /** Records that `observer` watches `observed` (scrapes its metrics, alerts on it). */
+  public addObservation(observer: IConstruct, observed: IConstruct): void {
+    this.recorded.push({ to: observed.node.path, peer: observer, kind: 'observes', label: 'metrics' });
+  }
+
+  /** The Mermaid diagram of this topology as it is now. */
+  public renderMermaid(): string {
+    return PlatformTopology.toMermaid(this.components, this.connections);
+  }
+
+  /**
+   * Runs `wire` with `actor` as the source of connections whose peer is no registered component
+   * (e.g. the observability stack admitting its scraper's pods).
+   *
+   * @internal
+   */
+  public _during(actor: IConstruct, wire: () => void): void {
+    const previous = this.actor;
+    this.actor = actor.node.path;
+    try {
+      wire();
+    } finally {
+      this.actor = previous;
+    }
+  }
+
+  private resolve(c: RecordedConnection): string {
+    if (Construct.isConstruct(c.peer)) return this.componentAt(c.peer.node.path) ?? c.peer.node.path;
+    const identity = c.peer.networkIdentity;
+    return this.owners.get(identity) ?? c.actor ?? describePeer(identity);
+  }
+
+  /** The registered component at `path` or above it. */
+  private componentAt(path: string): string | undefined {
+    for (let p = path; p; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      if (this.componentsByPath.has(p)) return p;
+    }
+    return undefined;
+  }
+}
+
+function isPeer(construct: IConstruct): construct is IConstruct & INetworkPeer {
+  return (construct as Partial<INetworkPeer>).networkIdentity instanceof NetworkPeer;
+}
+
+/** An outside peer, as the diagram names it. */
+function describePeer(peer: NetworkPeer): string {
+  if (peer.cidr) return peer.cidr;
+  if (peer.podLabels) return peer.podLabels['app.kubernetes.io/name'] ?? Object.entries(peer.podLabels).map(([k, v]) => `${k}=${v}`).join(',');
+  return 'security group';
+}
+
+/** The top-level Stack (nested stacks share their parent's topology) or the Chart. */
+function topologyRoot(scope: IConstruct): IConstruct {
+  for (const node of scope.node.scopes.slice().reverse()) {
+    if (Stack.isStack(node)) {
+      let stack: Stack = node;
+      while (stack.nestedStackParent) stack = stack.nestedStackParent;
+      return stack;
+    }
+    if (Chart.isChart(node)) return node;
+  }
+  return scope.node.root;
+}

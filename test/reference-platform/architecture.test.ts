@@ -1,0 +1,124 @@
+import { Stage } from 'aws-cdk-lib';
+import { awsReferencePlatform, kubernetesReferencePlatform } from './fixtures';
+import { architectureMarkdown } from '../../examples/reference-platform/architecture';
+import { NetworkPeer } from '../../src/platform/network';
+import { PlatformTopology, TopologyComponent, TopologyLayer } from '../../src/platform/topology';
+import { ServiceCluster } from '../../src/service-cluster';
+import { kubernetesChart } from '../util';
+
+/** Connections as `from -kind(label)-> to`, components named `kind:name`. */
+function edges(topology: PlatformTopology): string[] {
+  const names = new Map(topology.components.map(c => [c.path, `${c.kind}:${c.name}`]));
+  return topology.connections.map(c => `${names.get(c.from) ?? c.from} -${c.kind}(${c.label})-> ${names.get(c.to) ?? c.to}`).sort();
+}
+
+const DECLARED = [
+  'gateway:api -network(redis)-> cache:shop-cache',
+  'gateway:api -route(/v1/orders)-> service:orders',
+  'gateway:api -route(/v1/products)-> service:products',
+  'gateway:api -route(/v1/users)-> service:users',
+  'gateway:api -route(/ws)-> service:realtime',
+  'service:orders -network(http)-> service:products',
+  'service:orders -network(mongodb)-> mongo:shop-db',
+  'service:products -network(mongodb)-> mongo:shop-db',
+  'service:products -network(redis)-> cache:shop-cache',
+  'service:realtime -network(redis)-> cache:shop-cache',
+  'service:users -network(mongodb)-> mongo:shop-db',
+  'service:users -network(redis)-> cache:shop-cache',
+];
+/** What `service.allowFrom(gateway)` records for each route, drawn once as the route. */
+const GATEWAY_ADMITTED = ['orders', 'products', 'realtime', 'users'].map(s => `gateway:api -network(http)-> service:${s}`);
+const observes = (jobs: string[]) => jobs.map(j => `observability:observability -observes(metrics)-> ${j}`);
+
+describe('architecture of the reference platform', () => {
+  test('Kubernetes: every construct, every declared connection, the observability stack watching all seven', () => {
+    const { chart } = kubernetesReferencePlatform();
+    const topology = PlatformTopology.of(chart);
+    expect(topology.components.map(c => `${c.layer} ${c.kind}:${c.name}`)).toEqual([
+      'observability observability:observability', 'data cache:shop-cache', 'data mongo:shop-db', 'services service:users',
+      'services service:products', 'services service:orders', 'services service:realtime', 'edge gateway:api',
+    ]);
+    const watched = ['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api'];
+    // On Kubernetes the stack also admits Prometheus into each construct with an allowFrom (the gateway has none,
+    // see kubernetes.test.ts): recorded as the stack's own connection, drawn as the observation.
+    const scrapes = watched.filter(w => w !== 'gateway:api').map(w => `observability:observability -network(${w.startsWith('cache') ? 'redis' : w.startsWith('mongo') ? 'mongodb' : 'http'})-> ${w}`);
+    expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched), ...scrapes].sort());
+  });
+
+  test('AWS: the same architecture; ElastiCache and DocumentDB report to CloudWatch, so five constructs are scraped', () => {
+    const { stack } = awsReferencePlatform();
+    (Stage.of(stack) as Stage).synth();
+    const topology = PlatformTopology.of(stack);
+    expect(topology.components).toHaveLength(8);
+    expect(edges(topology)).toEqual([
+      ...DECLARED, ...GATEWAY_ADMITTED, ...observes(['service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
+    ].sort());
+  });
+
+  test('the Mermaid diagram: a subgraph per layer, clients through the gateway, one arrow per declared connection', () => {
+    const { chart } = kubernetesReferencePlatform();
+    const markdown = architectureMarkdown(chart);
+    expect(markdown).toMatch(/^## On Kubernetes \(`shop`\)\n/);
+    const mermaid = /```mermaid\n([\s\S]*)\n```/.exec(markdown)![1];
+    expect(mermaid.split('\n')[0]).toBe('graph LR');
+    for (const layer of ['edge["Edge"]', 'services["Services"]', 'data["Data"]', 'observability["Observability"]']) expect(mermaid).toContain(`  subgraph ${layer}`);
+    const arrows = mermaid.split('\n').filter(l => /-->|-\.->/.test(l)).map(l => l.trim());
+    expect(arrows).toEqual(expect.arrayContaining([
+      'clients -->|HTTPS| gateway_api',
+      'gateway_api -->|/v1/users| service_users',
+      'gateway_api -->|/ws| service_realtime',
+      'gateway_api -->|redis| cache_shop_cache',
+      'service_orders -->|http| service_products',
+      'service_orders -->|mongodb| mongo_shop_db',
+      'observability_observability -.->|metrics| mongo_shop_db',
+    ]));
+    // 1 client arrow + 4 routes + 8 declared connections + 7 observations; repeated network edges are drawn once.
+    expect(arrows).toHaveLength(20);
+    expect(arrows.filter(a => a.startsWith('gateway_api -->|http|'))).toEqual([]);
+    expect(arrows.filter(a => a.includes('service_realtime -->|mongodb|') || a.includes('service_orders -->|redis|'))).toEqual([]);
+  });
+});
+
+describe('PlatformTopology', () => {
+  const component = (kind: string, name: string, layer: TopologyLayer, path = `app/${name}`): TopologyComponent => ({ kind, name, path, layer });
+
+  test('renders a pure function of components and connections, naming outside peers', () => {
+    const components = [
+      component('gateway', 'api', TopologyLayer.EDGE),
+      component('service', 'users', TopologyLayer.SERVICES),
+      component('service', 'users', TopologyLayer.SERVICES, 'app/v2/users'),
+    ];
+    const diagram = PlatformTopology.toMermaid(components, [
+      { from: 'app/api', to: 'app/users', kind: 'route', label: '/v1/users' },
+      { from: 'app/api', to: 'app/users', kind: 'route', label: '/users|legacy' },
+      { from: 'app/api', to: 'app/users', kind: 'network', label: 'http' },
+      { from: '203.0.113.0/24', to: 'app/users', kind: 'network', label: 'http' },
+    ]);
+    expect(diagram).toBe(PlatformTopology.toMermaid(components, [
+      { from: 'app/api', to: 'app/users', kind: 'route', label: '/v1/users' },
+      { from: 'app/api', to: 'app/users', kind: 'route', label: '/users|legacy' },
+      { from: 'app/api', to: 'app/users', kind: 'network', label: 'http' },
+      { from: '203.0.113.0/24', to: 'app/users', kind: 'network', label: 'http' },
+    ]));
+    expect(diagram).toContain('  gateway_api -->|/v1/users<br/>/users#124;legacy| service_users\n');
+    expect(diagram).not.toContain('gateway_api -->|http|');
+    expect(diagram).toContain('  external_1(["203.0.113.0/24"])\n  ');
+    expect(diagram).toContain('  external_1 -->|http| service_users\n');
+    expect(diagram).toContain('  class external_1 externalLayer\n');
+    // Two components with one name get distinct ids.
+    expect(diagram).toContain('    service_users_2["users<br/>ServiceCluster"]\n');
+    expect(diagram).not.toContain('subgraph data');
+  });
+
+  test('records allowFrom on any peer, and your own constructs with addComponent', () => {
+    const chart = kubernetesChart();
+    const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    users.allowFrom(NetworkPeer.ipv4('10.1.0.0/16'));
+    users.allowFrom(NetworkPeer.fromPodLabels({ 'app.kubernetes.io/name': 'ingress-nginx' }, 'ingress'));
+    const topology = PlatformTopology.of(users);
+    topology.addComponent(chart, { kind: 'batch', name: 'reports' });
+    expect(topology.rootPath).toBe('platform');
+    expect(topology.components.map(c => `${c.layer} ${c.kind}:${c.name}`)).toEqual(['services service:users', 'services batch:reports']);
+    expect(edges(topology)).toEqual(['10.1.0.0/16 -network(http)-> service:users', 'ingress-nginx -network(http)-> service:users']);
+  });
+});
