@@ -72,7 +72,8 @@ export function renderSentinels(
     kind: 'PodDisruptionBudget',
     metadata,
     spec: {
-      maxUnavailable: spec.kubernetes.sentinels - sentinelQuorum(spec),
+      // Keep a quorum through voluntary evictions; a lone (development) Sentinel may still be drained.
+      maxUnavailable: Math.max(1, spec.kubernetes.sentinels - sentinelQuorum(spec)),
       selector: { matchLabels: selector },
     },
   });

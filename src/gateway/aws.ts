@@ -157,6 +157,7 @@ export function renderGatewayOnAws(
     networkIdentity: NetworkPeer._workload({ connectable: service }),
     // ECS tasks are discovered by service (ecs_observer), not by a DNS name.
     metricsHost: service.serviceName,
+    allowMetricsFrom: peer => securityGroup.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(TRAEFIK_PORTS.metrics), 'metrics scrape'),
     onRouteAdded: route => {
       routing.addRoute(route);
       addStoreSecrets();

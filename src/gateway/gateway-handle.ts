@@ -13,6 +13,8 @@ export interface GatewayHandle<R> {
   readonly metricsHost: string;
   /** Called once per route, after validation, in the order routes are added. */
   onRouteAdded(route: RouteSpec): void;
+  /** Admits `peer` to the Traefik metrics port only. */
+  allowMetricsFrom(peer: NetworkPeer): void;
 }
 
 /** Inputs every renderer receives besides the spec. */

@@ -121,6 +121,11 @@ export class Gateway extends Construct implements INetworkPeer {
     });
   }
 
+  /** Admits `peer` (a metrics collector) to Traefik's Prometheus metrics port, and nothing else. */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
   /**
    * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
    * Runs in the constructor, before validation, so subclass fields are not yet initialised.

@@ -127,17 +127,14 @@ export function renderGatewayOnKubernetes(
   }) : undefined;
 
   const allowRouteEgress = externalEgress(spec, egress);
+  // Rendered at synth: allowMetricsFrom appends after construction.
+  const ingress: k8s.NetworkPolicyIngressRule[] = [{
+    // The public entry point: any client may reach the web and websecure ports.
+    ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure].map(p => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })),
+  }];
   const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
     metadata: metadata(spec.name),
-    spec: {
-      podSelector: { matchLabels: selector },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{
-        // The public entry point: any client may reach the web and websecure ports.
-        ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure].map(p => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })),
-      }],
-      egress,
-    },
+    spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
 
   const stores = () => rateLimitStoreBindings([spec.rateLimit, ...context.routes().map(r => r.rateLimit?.spec)]);
@@ -163,6 +160,13 @@ export function renderGatewayOnKubernetes(
       }),
     }),
     metricsHost: platform.serviceHost(`${spec.name}-metrics`),
+    allowMetricsFrom: peer => {
+      ingress.push({
+        from: [peer._kubernetesPeer(scope, platform.namespace)],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(TRAEFIK_PORTS.metrics) }],
+      });
+      peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port: TRAEFIK_PORTS.metrics });
+    },
     onRouteAdded: route => {
       allowRouteEgress(route);
       addStoreSecrets();

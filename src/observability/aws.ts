@@ -10,7 +10,7 @@ import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
 import { watchOnCloudWatch } from './aws-cloudwatch';
 import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
 import { renderManagedGrafana } from './aws-grafana';
-import { allowFromIfSupported, WatchedSource } from './discovery';
+import { allowScrapeFrom, WatchedSource } from './discovery';
 import { ECS_SCRAPE_LABELS } from './otel-collector-config';
 import { DnsScrapeTarget } from './prometheus-config';
 import { ObservabilityAwsResources } from './resources';
@@ -115,7 +115,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
         }
       } else {
         dnsTargets.push({ job: source.job, dnsName: source.host, port: source.port, path: source.path });
-        allowFromIfSupported(construct, NetworkPeer.fromConnectable(collector.service));
+        allowScrapeFrom(construct, NetworkPeer.fromConnectable(collector.service));
       }
       // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
       if (i > 0 && i % DASHBOARD_SECTIONS === 0) {

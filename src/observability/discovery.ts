@@ -78,6 +78,17 @@ export function allowFromIfSupported(construct: IConstruct, peer: INetworkPeer):
   return true;
 }
 
+/**
+ * Admits `peer` to `construct`'s metrics: through `allowMetricsFrom` when the construct has one (the
+ * metrics port alone), else `allowFrom`. Returns whether either exists.
+ */
+export function allowScrapeFrom(construct: IConstruct, peer: INetworkPeer): boolean {
+  const allowMetricsFrom = (construct as { allowMetricsFrom?: unknown }).allowMetricsFrom;
+  if (typeof allowMetricsFrom !== 'function') return allowFromIfSupported(construct, peer);
+  allowMetricsFrom.call(construct, peer);
+  return true;
+}
+
 /** The construct's network identity, when it has one (duck typing). */
 export function networkIdentityOf(construct: IConstruct): NetworkPeer | undefined {
   const identity = (construct as { networkIdentity?: unknown }).networkIdentity;

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
-import { allowFromIfSupported, networkIdentityOf, WatchedSource } from './discovery';
+import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
 import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
 import { ALERTMANAGER_PORT, renderMetricsPipeline } from './kubernetes-metrics';
@@ -19,8 +19,12 @@ import { NetworkPeer } from '../platform/network';
 
 /** Scrape jobs of the stack's own components; observed constructs may not use these names. */
 export const KUBERNETES_OWN_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger'];
-/** `<job>-metrics` must stay a DNS label. */
-export const KUBERNETES_MAX_JOB_LENGTH = 63 - '-metrics'.length;
+/**
+ * Prometheus finds each source through a headless Service of its own, `<job>-scrape`: a suffix no
+ * construct uses for its own Services (the gateway and Mongo already own `<name>-metrics`).
+ * `<job>-scrape` must stay a DNS label.
+ */
+export const KUBERNETES_MAX_JOB_LENGTH = 63 - '-scrape'.length;
 
 /** What the construct needs from the content it owns (computed at synthesis). */
 export interface KubernetesContent {
@@ -38,7 +42,7 @@ export interface KubernetesRendering {
 }
 
 /** The headless Service through which Prometheus finds every replica of `job`. */
-export const metricsServiceName = (job: string) => `${job}-metrics`;
+export const metricsServiceName = (job: string) => `${job}-scrape`;
 
 /**
  * Renders Prometheus, Alertmanager, Grafana, the OpenTelemetry Collector and Jaeger; observed
@@ -94,7 +98,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
       for (const o of platformObjects) service.node.addDependency(o);
       metricsServices.push(service);
       const prometheus = metrics.prometheus;
-      if (!allowFromIfSupported(construct, prometheus.peer)) {
+      if (!allowScrapeFrom(construct, prometheus.peer)) {
         // Without allowFrom the target's own policy must admit Prometheus; open Prometheus' side at least.
         prometheus.peer._grantEgress({ podLabels: source.selector, namespace: source.namespace || ns, port: source.port });
       }

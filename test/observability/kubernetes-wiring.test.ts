@@ -18,14 +18,14 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
       job_name: 'users',
       metrics_path: '/metrics',
       scheme: 'http',
-      dns_sd_configs: [{ names: ['users-metrics.shop.svc.cluster.local'], type: 'A', port: 9090, refresh_interval: '30s' }],
+      dns_sd_configs: [{ names: ['users-scrape.shop.svc.cluster.local'], type: 'A', port: 9090, refresh_interval: '30s' }],
     });
-    expect(jobs.orders.dns_sd_configs[0]).toMatchObject({ names: ['orders-metrics.shop.svc.cluster.local'], port: 8080 });
+    expect(jobs.orders.dns_sd_configs[0]).toMatchObject({ names: ['orders-scrape.shop.svc.cluster.local'], port: 8080 });
     expect(config.alerting.alertmanagers[0].dns_sd_configs[0].names).toEqual(['alertmanager-headless.shop.svc.cluster.local']);
   });
   test('least privilege discovery: headless Services per source, and no API access for Prometheus', () => {
     const { manifests } = render();
-    expect(findObject(manifests, 'Service', 'users-metrics').spec).toEqual({
+    expect(findObject(manifests, 'Service', 'users-scrape').spec).toEqual({
       clusterIP: 'None',
       publishNotReadyAddresses: true,
       selector: selector('users'),
@@ -59,7 +59,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     new ObservabilityStack(chart, 'Observability', { watch: [users] });
     const manifests = manifestsOf(chart);
     expect(Object.keys(dashboardFiles(manifests))).toEqual(['users.json']);
-    expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-metrics')).map(s => s.metadata.name)).toEqual(['users-metrics']);
+    expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-scrape')).map(s => s.metadata.name)).toEqual(['users-scrape']);
   });
   test('any construct with a metricsSource is observed: cache and MongoDB alerts and dashboards come from the signals table', () => {
     const { manifests, chart } = render({}, c => {

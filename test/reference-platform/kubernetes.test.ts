@@ -131,13 +131,13 @@ describe('reference platform on Kubernetes', () => {
 
   // Known defect, reported: Gateway has no allowFrom, so the observability stack only opens Prometheus'
   // egress to Traefik's metrics port (9100), and the gateway's NetworkPolicy admits 8000/8443 only.
-  test.failing('Prometheus reaches the gateway\'s metrics port', () => {
+  test('Prometheus reaches the gateway\'s metrics port', () => {
     expect(scrapeReachability().filter(t => t.job === 'api' && !t.reachable)).toEqual([]);
   });
 
   // Known defect, reported: the observability stack calls MongoShardedCluster.allowFrom (the routers' 27017)
   // where allowMetricsFrom (the exporters' 9216) is meant, so Prometheus may open the database port but no exporter.
-  test.failing('Prometheus reaches Mongo\'s exporters, and not its database port', () => {
+  test('Prometheus reaches Mongo\'s exporters, and not its database port', () => {
     expect(scrapeReachability().filter(t => t.job === 'shop-db' && !t.reachable)).toEqual([]);
     const { manifests } = production;
     expect(canConnect(manifests, podOf(manifests, 'prometheus'), podOf(manifests, 'shop-db-mongos'), 27017)).toBe(false);
@@ -153,7 +153,7 @@ describe('reference platform on Kubernetes', () => {
     expect(jobs).toEqual(expect.arrayContaining(withMetrics));
     // One headless Service per source lets Prometheus find every replica by DNS.
     for (const job of withMetrics) {
-      expect(manifests.filter(o => o.kind === 'Service' && o.metadata.name === `${job}-metrics` && o.spec.clusterIP === 'None')).not.toHaveLength(0);
+      expect(manifests.filter(o => o.kind === 'Service' && o.metadata.name === `${job}-scrape` && o.spec.clusterIP === 'None')).not.toHaveLength(0);
     }
     // One provisioned Grafana dashboard per construct, however the stack spreads them over ConfigMaps.
     const dashboards = manifests.filter(o => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboards')).flatMap(o => Object.keys(o.data));
@@ -163,14 +163,14 @@ describe('reference platform on Kubernetes', () => {
   // Known defect, reported: the observability stack names its discovery Service `<job>-metrics`, which the
   // Gateway (a ClusterIP Service) and MongoShardedCluster (its own headless Service) already use. `kubectl
   // apply` then fails on Service/api-metrics (clusterIP cannot change to None). Flip to `test` once fixed.
-  test.failing('every object is defined once (kind, namespace, name)', () => {
+  test('every object is defined once (kind, namespace, name)', () => {
     const ids = production.manifests.map(o => `${o.apiVersion}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 
   // Known defect, reported: with one Sentinel (development) the Sentinel PDB's maxUnavailable is
   // sentinels - quorum = 0, which blocks every drain of that node (kube-linter's pdb-max-unavailable).
-  test.failing('development profile: no PodDisruptionBudget forbids every eviction', () => {
+  test('development profile: no PodDisruptionBudget forbids every eviction', () => {
     const { manifests } = kubernetesReferencePlatform(PlatformProfile.DEVELOPMENT);
     const blocking = manifests.filter(o => o.kind === 'PodDisruptionBudget' && o.spec.maxUnavailable === 0).map(o => o.metadata.name);
     expect(blocking).toEqual([]);

@@ -5,6 +5,7 @@ import { checkKubernetesManifests, checkObjectSize, expectKubernetesConformance,
 function scaled(sets: number): any[] {
   return Array.from({ length: sets }, (_, i) => JSON.parse(JSON.stringify(goodManifests())
     .replace(/"api"/g, `"api-${i}"`)
+    .replace(/"default-deny"/g, `"default-deny-${i}"`)
     .replace(/"platform"/g, `"platform-${i % 20}"`))).flat();
 }
 

@@ -4,6 +4,7 @@
  */
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
+import { checkBlockingDisruptionBudgets, checkDuplicateObjects } from './reliability-manifest';
 import { validateAgainstSchema } from './schema';
 import { Finding, objectId } from './types';
 
@@ -11,6 +12,7 @@ export * from './types';
 export * from './schema';
 export * from './pod-security';
 export * from './reliability';
+export * from './reliability-manifest';
 export * from './workloads';
 
 export interface KubernetesConformanceReport {
@@ -29,7 +31,7 @@ export function checkKubernetesManifests(manifests: any[], options: KubernetesCo
   const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
   const schema = keep(manifests.flatMap(o => [...validateAgainstSchema(o), ...checkObjectSize(o)]));
   const podSecurity = keep(manifests.flatMap(checkPodSecurity));
-  const reliability = keep(checkReliability(manifests));
+  const reliability = keep([...checkReliability(manifests), ...checkDuplicateObjects(manifests), ...checkBlockingDisruptionBudgets(manifests)]);
   return {
     objects: manifests.length,
     findings: [...schema, ...podSecurity, ...reliability],

@@ -2,6 +2,7 @@ import {
   DIGEST, NAMESPACE, apiNetworkPolicy, defaultDenyNetworkPolicy, deployment, goodManifests, horizontalPodAutoscaler, podTemplate, service,
 } from './fixtures';
 import { checkReliability, desiredReplicas, imageProblem, isDefaultDeny, reliabilityRules } from './reliability';
+import { checkBlockingDisruptionBudgets, checkDuplicateObjects } from './reliability-manifest';
 
 const CONTAINER = 'spec.template.spec.containers[0]';
 const ID = 'apps/v1/Deployment platform/api';
@@ -215,4 +216,22 @@ describe('credentials', () => {
 
 test('the Service fixture helper is consistent with the Deployment', () => {
   expect(messages('Reliability-ServiceSelector', [deployment(), service()])).toEqual([]);
+});
+
+describe('manifest-wide rules', () => {
+  const svc = (name: string, namespace = 'shop') => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: {} });
+  test('an object defined twice is a finding; the same name in another namespace or kind is not', () => {
+    expect(checkDuplicateObjects([svc('a'), svc('a', 'other'), { ...svc('a'), kind: 'ConfigMap' }])).toEqual([]);
+    expect(checkDuplicateObjects([svc('a'), svc('a')])).toEqual([expect.objectContaining({
+      rule: 'Reliability-DuplicateObject', object: 'v1/Service shop/a', message: 'is defined more than once: kubectl apply would fail or keep only one',
+    })]);
+  });
+
+  test('a disruption budget that allows no eviction is a finding', () => {
+    const pdb = (maxUnavailable: number | string) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace: 'shop' }, spec: { maxUnavailable } });
+    expect(checkBlockingDisruptionBudgets([pdb(1), pdb('25%')])).toEqual([]);
+    expect(checkBlockingDisruptionBudgets([pdb(0), pdb('0%')]).map(f => f.message)).toEqual([
+      'allows no voluntary eviction: node drains hang; allow at least one', 'allows no voluntary eviction: node drains hang; allow at least one',
+    ]);
+  });
 });

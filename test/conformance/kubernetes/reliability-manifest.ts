@@ -1,0 +1,31 @@
+/**
+ * Rules over the manifest as a whole, about applying it and operating it.
+ */
+import { Finding, objectId } from './types';
+
+/** `kubectl apply` refuses a manifest that defines one object twice (group, kind, namespace, name). */
+export function checkDuplicateObjects(manifests: readonly any[]): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const obj of manifests) {
+    const group = String(obj?.apiVersion ?? '').split('/').slice(0, -1).join('/');
+    const key = `${group}/${obj?.kind} ${obj?.metadata?.namespace ?? 'default'}/${obj?.metadata?.name}`;
+    if (seen.has(key)) {
+      findings.push({ rule: 'Reliability-DuplicateObject', object: objectId(obj), message: 'is defined more than once: kubectl apply would fail or keep only one' });
+    }
+    seen.add(key);
+  }
+  return findings;
+}
+
+/** A PodDisruptionBudget allowing no eviction blocks every node drain (kube-linter's pdb-max-unavailable). */
+export function checkBlockingDisruptionBudgets(manifests: readonly any[]): Finding[] {
+  return manifests
+    .filter(o => o?.kind === 'PodDisruptionBudget' && (o.spec?.maxUnavailable === 0 || o.spec?.maxUnavailable === '0%'))
+    .map(o => ({
+      rule: 'Reliability-PdbBlocksEviction',
+      object: objectId(o),
+      path: 'spec.maxUnavailable',
+      message: 'allows no voluntary eviction: node drains hang; allow at least one',
+    }));
+}
