@@ -40,9 +40,7 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
   });
 
   const authSecret = spec.aws.userGroupId ? undefined : authTokenSecret(scope, spec, platform);
-  const logGroup = (id: string) => spec.aws.logRetention
-    ? new logs.LogGroup(scope, id, { encryptionKey: platform.encryptionKey, retention: spec.aws.logRetention, removalPolicy: RemovalPolicy.RETAIN })
-    : platform.createLogGroup(scope, id);
+  const logGroup = (id: string) => platform.createLogGroup(scope, id, spec.aws.logRetention);
   const slowLogGroup = logGroup('SlowLog');
   const engineLogGroup = logGroup('EngineLog');
   const logDelivery = (logType: string, group: logs.ILogGroup): elasticache.CfnReplicationGroup.LogDeliveryConfigurationRequestProperty => ({

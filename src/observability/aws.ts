@@ -45,9 +45,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const platform = AwsPlatform.of(scope);
   const stack = Stack.of(scope);
   const key = platform.encryptionKey;
-  const logGroup = (id: string) => spec.aws.logRetention
-    ? new logs.LogGroup(scope, id, { encryptionKey: key, retention: spec.aws.logRetention, removalPolicy: RemovalPolicy.RETAIN })
-    : platform.createLogGroup(scope, id);
+  const logGroup = (id: string) => platform.createLogGroup(scope, id, spec.aws.logRetention);
 
   const alertTopic = renderAlertTopic(scope, key, platform.platformName);
   const chatbotChannels = subscribeReceivers(scope, alertTopic, spec.receivers);

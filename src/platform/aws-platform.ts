@@ -172,11 +172,15 @@ export class AwsPlatform extends Construct {
     return this.logsBucket;
   }
 
-  /** A log group encrypted with the platform key and the platform retention. */
-  public createLogGroup(scope: Construct, id: string): logs.LogGroup {
+  /**
+   * A retained log group encrypted with the platform key.
+   *
+   * @param retention how long to keep its events; the platform's log retention when omitted
+   */
+  public createLogGroup(scope: Construct, id: string, retention?: logs.RetentionDays): logs.LogGroup {
     return new logs.LogGroup(scope, id, {
       encryptionKey: this.encryptionKey,
-      retention: this.logRetention,
+      retention: retention ?? this.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

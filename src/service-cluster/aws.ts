@@ -1,8 +1,7 @@
-import { Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { ServiceClusterAwsOptions } from './props';
@@ -33,9 +32,7 @@ export function renderServiceClusterOnAws(
   const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK
     ? scope
     : new NestedStack(scope, 'Stack', { description: `Service ${spec.name} of the ${platform.platformName} platform` });
-  const logGroup = options.logRetention
-    ? new logs.LogGroup(home, 'Logs', { encryptionKey: platform.encryptionKey, retention: options.logRetention, removalPolicy: RemovalPolicy.RETAIN })
-    : platform.createLogGroup(home, 'Logs');
+  const logGroup = platform.createLogGroup(home, 'Logs', options.logRetention);
 
   const taskDefinition = new ecs.FargateTaskDefinition(home, 'TaskDefinition', {
     cpu: spec.cpu * 1024,
