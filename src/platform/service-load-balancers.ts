@@ -34,22 +34,22 @@ export interface ServiceLoadBalancerPoolProps {
  */
 export class ServiceLoadBalancerPool extends Construct {
   private readonly loadBalancers: { alb: elbv2.ApplicationLoadBalancer; used: number }[] = [];
-  private readonly usedPorts = new Map<number, string>();
+  private readonly usedPorts = new Set<number>();
+  private readonly serviceNames = new Set<string>();
 
   constructor(scope: Construct, id: string, private readonly props: ServiceLoadBalancerPoolProps) {
     super(scope, id);
   }
 
   public allocate(serviceName: string): ServiceListenerSlot {
-    for (const owner of this.usedPorts.values()) {
-      if (owner === serviceName) {
-        throw new PlatformValidationError(
-          `${this.node.path}: two services are named "${serviceName}" in one platform: service names must be unique`,
-        );
-      }
+    if (this.serviceNames.has(serviceName)) {
+      throw new PlatformValidationError(
+        `${this.node.path}: two services are named "${serviceName}" in one platform: service names must be unique`,
+      );
     }
+    this.serviceNames.add(serviceName);
     const port = this.portFor(serviceName);
-    this.usedPorts.set(port, serviceName);
+    this.usedPorts.add(port);
     let slot = this.loadBalancers.find(lb => lb.used < LISTENERS_PER_LOAD_BALANCER);
     if (!slot) {
       slot = { alb: this.createLoadBalancer(this.loadBalancers.length + 1), used: 0 };
