@@ -15,6 +15,7 @@ import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, renderTraefikStaticConfig, TRA
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { podsIn } from '../platform/workload-peer';
 
 /** Internet addresses: egress to external upstreams and the JWKS, never to the cluster's private ranges. */
 const INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] };
@@ -155,7 +156,7 @@ export function renderGatewayOnKubernetes(
       podLabels: selector,
       namespace: platform.namespace,
       allowEgress: grant => egress.push({
-        to: [{ podSelector: { matchLabels: grant.podLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } } }],
+        to: [podsIn(grant.podLabels, grant.namespace)],
         ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(grant.port) }],
       }),
     }),

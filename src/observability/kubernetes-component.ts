@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
+import { podsIn } from '../platform/workload-peer';
 
 export interface ComponentPort {
   readonly name: string;
@@ -162,7 +163,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
     podLabels: selector,
     namespace: platform.namespace,
     allowEgress: grant => egress.push({
-      to: [{ podSelector: { matchLabels: grant.podLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } } }],
+      to: [podsIn(grant.podLabels, grant.namespace)],
       ports: [{ protocol: 'TCP', port: port(grant.port) }],
     }),
   });

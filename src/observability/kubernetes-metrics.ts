@@ -7,6 +7,7 @@ import { admit, Component, internetEgress, renderComponent } from './kubernetes-
 import { ObservabilitySpec } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { PlatformSecret } from '../platform/secret';
+import { podsIn } from '../platform/workload-peer';
 
 export const PROMETHEUS_PORT = 9090;
 export const ALERTMANAGER_PORT = 9093;
@@ -124,7 +125,7 @@ export function renderMetricsPipeline(
 
 /** Alertmanager replicas gossip silences and notification state on 9094 (TCP and UDP). */
 function clusterMesh(alertmanager: Component, namespace: string): void {
-  const self = { podSelector: { matchLabels: alertmanager.selector }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } };
+  const self = podsIn(alertmanager.selector, namespace);
   const ports = (['TCP', 'UDP'] as const).map(protocol => ({ protocol, port: k8s.IntOrString.fromNumber(MESH_PORT) }));
   alertmanager.ingress.push({ from: [self], ports });
   alertmanager.egress.push({ to: [self], ports });

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
-import { EgressGrant, WorkloadPeerProps } from './workload-peer';
+import { EgressGrant, podsIn, WorkloadPeerProps } from './workload-peer';
 
 /**
  * Anything that can be let in with `allowFrom`: a platform construct or a `NetworkPeer`.
@@ -78,12 +78,7 @@ export class NetworkPeer implements INetworkPeer {
   /** @internal */
   public _kubernetesPeer(scope: IConstruct, defaultNamespace: string): k8s.NetworkPolicyPeer {
     if (this.cidr) return { ipBlock: { cidr: this.cidr } };
-    if (this.podLabels) {
-      return {
-        podSelector: { matchLabels: this.podLabels },
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.namespace ?? defaultNamespace } },
-      };
-    }
+    if (this.podLabels) return podsIn(this.podLabels, this.namespace ?? defaultNamespace);
     throw new PlatformValidationError(
       `${scope.node.path}: allowFrom(peer) got an AWS-only peer (security groups) on kubernetes: ` +
       'pass a platform construct, NetworkPeer.ipv4(cidr) or NetworkPeer.fromPodLabels(...)',

@@ -17,3 +17,11 @@ export interface WorkloadPeerProps {
   readonly namespace?: string;
   readonly allowEgress?: (grant: EgressGrant) => void;
 }
+
+/** A NetworkPolicy peer: the pods carrying `podLabels` in `namespace`. */
+export function podsIn(podLabels: Record<string, string>, namespace: string) {
+  return {
+    podSelector: { matchLabels: podLabels },
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+  };
+}

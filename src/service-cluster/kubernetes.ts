@@ -9,6 +9,7 @@ import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
+import { podsIn } from '../platform/workload-peer';
 
 const SERVICE_PORT = 80;
 const PRE_STOP_SECONDS = 5;
@@ -143,13 +144,7 @@ export function renderServiceClusterOnKubernetes(
     networkIdentity: NetworkPeer._workload({
       podLabels: selector,
       namespace: platform.namespace,
-      allowEgress: grant => egress.push({
-        to: [{
-          podSelector: { matchLabels: grant.podLabels },
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': grant.namespace } },
-        }],
-        ports: [{ protocol: 'TCP', port: grant.port }],
-      }),
+      allowEgress: grant => egress.push({ to: [podsIn(grant.podLabels, grant.namespace)], ports: [{ protocol: 'TCP', port: grant.port }] }),
     }),
     addEnvironment: (name, value) => env.push({ name, value }),
     addSecret: (name, secret) => env.push(secretEnv(scope, name, secret)),
