@@ -10,7 +10,12 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as patterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ServiceCluster } from '../src';
+
+/**
+ * The library under measurement: as published (the compiled `lib/`, which `npm run bench` builds
+ * first) when BENCH_LIBRARY=lib, else its TypeScript sources.
+ */
+const { ServiceCluster }: typeof import('../src') = process.env.BENCH_LIBRARY === 'lib' ? require('../lib') : require('../src');
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
 const AZ_CONTEXT = { [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] };

@@ -7,6 +7,7 @@
  *   Kubernetes: N = 1, 100, 1000   — ours vs cdk8s-plus-27 Deployment + Service + HorizontalPodAutoscaler
  *
  * AWS runs twice: with the built-in CloudFormation validator off (CDK_VALIDATION=false) and on.
+ * The library is measured as published: the compiled lib/ (the task compiles it first).
  * Options: --repeat R (default 3; the median is kept), --quick (fewer sizes).
  */
 import { spawnSync } from 'child_process';
@@ -34,7 +35,7 @@ function measure(impl: string, target: string, n: number, validation: boolean): 
   for (let i = 0; i < repeat; i++) {
     const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'measure.ts'), impl, target, String(n)], {
       encoding: 'utf8',
-      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), CDK_VALIDATION: validation ? 'true' : 'false' },
+      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), CDK_VALIDATION: validation ? 'true' : 'false', BENCH_LIBRARY: 'lib' },
       maxBuffer: 64 * 1024 * 1024,
     });
     if (run.status !== 0) throw new Error(`measure ${impl} ${target} ${n} failed: ${run.stderr}`);

@@ -1,4 +1,4 @@
-import { Duration, Fn } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { WatchedSource } from './discovery';
 import { SIGNALS } from './signals';
 import { ObservabilitySpec } from './spec';
+import { ecsTasksOf } from '../platform/ecs-tasks';
+import { targetGroupFullNameOfArn } from '../platform/elb-names';
 
 const PERIOD = Duration.minutes(5);
 /** ECS CPU/memory utilisation (percent of the task's reservation) that raises an alarm after 15 minutes. */
@@ -25,7 +27,7 @@ export interface CloudWatchContext {
 
 /**
  * Adds a dashboard section and alarms for one observed construct, from the AWS resources in its
- * subtree (found by type, so any construct kind works): ECS services (CPU, memory), target groups
+ * subtree (found by type, so any construct kind works, or offered through `_ecsTasks()`): ECS services (CPU, memory), target groups
  * and load balancers (5xx ratio, p95 latency), ElastiCache replication groups (memory, evictions,
  * replication lag).
  */
@@ -55,19 +57,30 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   const errorDescription = `5xx ratio above ${slo.errorRate * 100} % over 5 minutes`;
   const latencyDescription = `p95 latency above ${slo.latencyP95Seconds * 1000} ms over 5 minutes`;
 
-  nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService).forEach((service, i) => {
-    const cpu = service.metricCpuUtilization({ period: PERIOD });
-    const memory = service.metricMemoryUtilization({ period: PERIOD });
+  const ecsTasks = ecsTasksOf(construct);
+  const services: { cpu: cloudwatch.Metric; memory: cloudwatch.Metric }[] = ecsTasks
+    ? [{ cpu: ecsMetric('CPUUtilization', ecsTasks.serviceDimensions), memory: ecsMetric('MemoryUtilization', ecsTasks.serviceDimensions) }]
+    : nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService)
+      .map(service => ({ cpu: service.metricCpuUtilization({ period: PERIOD }), memory: service.metricMemoryUtilization({ period: PERIOD }) }));
+  services.forEach(({ cpu, memory }, i) => {
     widgets.push(new cloudwatch.GraphWidget({ title: 'CPU and memory (% of reservation)', left: [cpu, memory], width: 8, leftYAxis: { min: 0, max: 100 } }));
     const description = `above ${ECS_UTILIZATION_ALARM_PERCENT} % for 15 minutes`;
     alarm(cpu, `Cpu${i}`, ECS_UTILIZATION_ALARM_PERCENT, `CPU ${description}`, 3);
     alarm(memory, `Memory${i}`, ECS_UTILIZATION_ALARM_PERCENT, `memory ${description}`, 3);
   });
 
-  nodes.filter((n): n is elbv2.ApplicationTargetGroup => n instanceof elbv2.ApplicationTargetGroup).forEach((group, i) => {
-    const requests = byArn(group, group.metrics.requestCount({ period: PERIOD, statistic: 'Sum' }));
-    const errors = byArn(group, group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }));
-    const latency = byArn(group, group.metrics.targetResponseTime({ period: PERIOD, statistic: 'p95' }));
+  const targetGroups: { requests: cloudwatch.Metric; errors: cloudwatch.Metric; latency: cloudwatch.Metric }[] = ecsTasks
+    ? [{
+      requests: albMetric('RequestCount', 'Sum', ecsTasks.targetGroupDimensions),
+      errors: albMetric('HTTPCode_Target_5XX_Count', 'Sum', ecsTasks.targetGroupDimensions),
+      latency: albMetric('TargetResponseTime', 'p95', ecsTasks.targetGroupDimensions),
+    }]
+    : nodes.filter((n): n is elbv2.ApplicationTargetGroup => n instanceof elbv2.ApplicationTargetGroup).map(group => ({
+      requests: byArn(group, group.metrics.requestCount({ period: PERIOD, statistic: 'Sum' })),
+      errors: byArn(group, group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' })),
+      latency: byArn(group, group.metrics.targetResponseTime({ period: PERIOD, statistic: 'p95' })),
+    }));
+  targetGroups.forEach(({ requests, errors, latency }, i) => {
     const ratio = new cloudwatch.MathExpression({ expression: 'IF(requests > 0, errors / requests, 0)', usingMetrics: { requests, errors }, period: PERIOD, label: '5xx ratio' });
     widgets.push(...httpWidgets(requests, errors, latency, slo.latencyP95Seconds));
     alarm(ratio, `ErrorRatio${i}`, slo.errorRate, errorDescription);
@@ -106,13 +119,17 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   ctx.dashboard.addWidgets(...widgets);
 }
 
-/**
- * The metric with its TargetGroup dimension (`targetgroup/<name>/<id>`) cut from the target
- * group's ARN, which ends with exactly that, instead of read with Fn::GetAtt TargetGroupFullName:
- * the same value, and it also deploys in moto, whose target groups implement no Fn::GetAtt.
- */
+/** The metric with its TargetGroup dimension cut from the target group's ARN (deploys in moto too). */
 function byArn(group: elbv2.ApplicationTargetGroup, metric: cloudwatch.Metric): cloudwatch.Metric {
-  return metric.with({ dimensionsMap: { ...metric.dimensions, TargetGroup: Fn.select(5, Fn.split(':', group.targetGroupArn)) } });
+  return metric.with({ dimensionsMap: { ...metric.dimensions, TargetGroup: targetGroupFullNameOfArn(group.targetGroupArn) } });
+}
+
+function ecsMetric(metricName: string, dimensionsMap: Record<string, string>): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName, dimensionsMap, period: PERIOD, statistic: 'Average' });
+}
+
+function albMetric(metricName: string, statistic: string, dimensionsMap: Record<string, string>): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/ApplicationELB', metricName, dimensionsMap, period: PERIOD, statistic });
 }
 
 function httpWidgets(

@@ -17,6 +17,7 @@ import { ObservabilityAwsResources } from './resources';
 import { ObservabilitySpec } from './spec';
 import { parsePrometheusDuration } from './validation';
 import { AwsPlatform } from '../platform/aws-platform';
+import { ecsTasksOf } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
 
@@ -97,20 +98,25 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const watch = (sources: readonly WatchedSource[]) => {
     sources.forEach((watched, i) => {
       const { construct, source } = watched;
-      const nodes = construct.node.findAll();
+      const ecsTasks = ecsTasksOf(construct);
+      const nodes = ecsTasks ? [] : construct.node.findAll();
       const services = nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService);
-      if (services.length > 0) {
+      const scrapeEach = (tasks: ec2.IConnectable, labelled: readonly { addDockerLabel(name: string, value: string): void }[]) => {
         // Tasks sit behind load balancers: label them so the collector scrapes each task directly.
         scrapeEcsTasks = true;
-        for (const container of metricsContainers(nodes, services, source.port)) {
+        for (const container of labelled) {
           container.addDockerLabel(ECS_SCRAPE_LABELS.port, String(source.port));
           container.addDockerLabel(ECS_SCRAPE_LABELS.path, source.path);
           container.addDockerLabel(ECS_SCRAPE_LABELS.job, source.job);
         }
-        for (const service of services) {
-          service.connections.allowFrom(collector.service, ec2.Port.tcp(source.port), `metrics scrape by the ${COLLECTOR_NAME}`);
-          collector.listener.connections.allowDefaultPortFrom(service, `OTLP from ${source.job}`);
-        }
+        tasks.connections.allowFrom(collector.service, ec2.Port.tcp(source.port), `metrics scrape by the ${COLLECTOR_NAME}`);
+        collector.listener.connections.allowDefaultPortFrom(tasks, `OTLP from ${source.job}`);
+      };
+      if (ecsTasks) {
+        scrapeEach(ecsTasks.connections, [ecsTasks]);
+      } else if (services.length > 0) {
+        const containers = metricsContainers(nodes, services, source.port);
+        for (const service of services) scrapeEach(service, containers.filter(c => c.taskDefinition === service.taskDefinition));
       } else {
         dnsTargets.push({ job: source.job, dnsName: source.host, port: source.port, path: source.path });
         allowScrapeFrom(construct, NetworkPeer.fromConnectable(collector.service));

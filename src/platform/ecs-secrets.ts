@@ -5,17 +5,23 @@ import { Construct } from 'constructs';
 import { PlatformSecret } from './secret';
 
 /**
- * Injects `secret` into `container` as the environment variable `name`, granting the task's
- * execution role exactly what reading it needs, wherever the secret lives.
+ * The ECS secret reading `secret` into the variable `name`, with `executionRole` granted exactly what
+ * reading it at task start needs, wherever the secret lives.
  */
-export function addEcsSecret(scope: Construct, container: ecs.ContainerDefinition, name: string, secret: PlatformSecret): void {
+export function grantedEcsSecret(scope: Construct, name: string, secret: PlatformSecret, executionRole: iam.IRole): ecs.Secret {
   const { secret: ecsSecret, decryptKey } = secret._toEcsSecret(scope, `Secret${name}`);
-  container.addSecret(name, ecsSecret);
+  ecsSecret.grantRead(executionRole);
   if (decryptKey) {
-    container.taskDefinition.obtainExecutionRole().addToPrincipalPolicy(new iam.PolicyStatement({
+    executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['kms:Decrypt'],
       resources: [decryptKey.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` } },
     }));
   }
+  return ecsSecret;
+}
+
+/** Injects `secret` into `container` as the environment variable `name`. */
+export function addEcsSecret(scope: Construct, container: ecs.ContainerDefinition, name: string, secret: PlatformSecret): void {
+  container.addSecret(name, grantedEcsSecret(scope, name, secret, container.taskDefinition.obtainExecutionRole()));
 }

@@ -4,6 +4,16 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { AwsPlatform } from './aws-platform';
 
+/**
+ * How every platform service deploys: never below the desired count, at most twice it, and a
+ * circuit breaker that rolls a failing deployment back.
+ */
+export const PLATFORM_DEPLOYMENT_CONFIGURATION: ecs.CfnService.DeploymentConfigurationProperty = {
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+};
+
 /** What differs between the platform's Fargate services. */
 export interface PlatformFargateServiceProps {
   readonly taskDefinition: ecs.FargateTaskDefinition;
@@ -16,16 +26,15 @@ export interface PlatformFargateServiceProps {
 
 /**
  * A Fargate service in the platform cluster with the safe defaults every platform workload shares:
- * private subnets without public IPs, rolling deployments that never drop below the desired count,
- * and a circuit breaker that rolls a failing deployment back.
+ * private subnets without public IPs and PLATFORM_DEPLOYMENT_CONFIGURATION.
  */
 export function platformFargateService(scope: Construct, id: string, props: PlatformFargateServiceProps): ecs.FargateService {
   return new ecs.FargateService(scope, id, {
     cluster: AwsPlatform.of(scope).cluster,
     taskDefinition: props.taskDefinition,
     desiredCount: props.desiredCount,
-    minHealthyPercent: 100,
-    maxHealthyPercent: 200,
+    minHealthyPercent: PLATFORM_DEPLOYMENT_CONFIGURATION.minimumHealthyPercent,
+    maxHealthyPercent: PLATFORM_DEPLOYMENT_CONFIGURATION.maximumPercent,
     circuitBreaker: { enable: true, rollback: true },
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [props.securityGroup],

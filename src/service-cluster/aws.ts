@@ -1,27 +1,33 @@
-import { Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { Lazy, Names, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { CONTAINER_NAME, renderContainerDefinition } from './aws-container';
+import { renderServiceScaling } from './aws-scaling';
 import { ServiceClusterAwsOptions } from './props';
 import { ServiceClusterAwsResources } from './resources';
 import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { AwsPlatform } from '../platform/aws-platform';
-import { addEcsSecret } from '../platform/ecs-secrets';
+import { grantedEcsSecret } from '../platform/ecs-secrets';
+import { loadBalancerFullNameOfListener, targetGroupFullNameOfArn } from '../platform/elb-names';
 import { Endpoint } from '../platform/endpoint';
-import { platformFargateService } from '../platform/fargate-service';
+import { PLATFORM_DEPLOYMENT_CONFIGURATION } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 import { ServicePlacement } from '../platform/service-placement';
 
-const CONTAINER_NAME = 'app';
-
 /**
  * Renders a service on ECS Fargate behind a dedicated listener of a shared internal ALB, found
  * through a Cloud Map alias.
+ *
+ * The per-service resources are CloudFormation (L1) resources: a platform renders hundreds of
+ * services, and the higher-level ECS/ELB constructs cost about twice as much to synthesize for the
+ * same template. What users extend stays high-level: the roles, the log group and the security group.
  */
 export function renderServiceClusterOnAws(
   scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterAwsOptions = {},
@@ -32,42 +38,42 @@ export function renderServiceClusterOnAws(
   const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK
     ? scope
     : new NestedStack(scope, 'Stack', { description: `Service ${spec.name} of the ${platform.platformName} platform` });
+  const stack = Stack.of(home);
   const logGroup = platform.createLogGroup(home, 'Logs', options.logRetention);
 
-  const taskDefinition = new ecs.FargateTaskDefinition(home, 'TaskDefinition', {
-    cpu: spec.cpu * 1024,
-    memoryLimitMiB: spec.memoryMiB,
+  const environment: Record<string, string> = { ...spec.environment };
+  const secrets: Record<string, string> = {};
+  const dockerLabels: Record<string, string> = {};
+  const taskDefinitionScope = stableScope(home, 'TaskDefinition');
+  const taskDefinition = new ecs.CfnTaskDefinition(taskDefinitionScope, 'Resource', {
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: String(spec.cpu * 1024),
+    memory: String(spec.memoryMiB),
     runtimePlatform: {
-      operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      cpuArchitecture: options.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
+      operatingSystemFamily: 'LINUX',
+      cpuArchitecture: (options.cpuArchitecture ?? ecs.CpuArchitecture.X86_64)._cpuArchitecture,
     },
+    // The root filesystem is read-only (as on Kubernetes); /tmp is a task-local scratch volume.
+    volumes: [{ name: 'tmp' }],
+    // Rendered at synthesis: addEnvironment and addSecret may still add variables.
+    containerDefinitions: Lazy.any({
+      produce: () => [renderContainerDefinition(spec, options, {
+        logGroupName: logGroup.logGroupName, region: stack.region, environment, secrets, dockerLabels,
+      })],
+    }),
   });
-  // The root filesystem is read-only (as on Kubernetes); /tmp is a task-local scratch volume.
-  taskDefinition.addVolume({ name: 'tmp' });
+  taskDefinition.family = Names.uniqueId(taskDefinitionScope);
+  const ecsTasks = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
+  const taskRole = new iam.Role(taskDefinitionScope, 'TaskRole', { assumedBy: ecsTasks });
+  const executionRole = new iam.Role(taskDefinitionScope, 'ExecutionRole', { assumedBy: ecsTasks });
+  logGroup.grantWrite(executionRole);
+  taskDefinition.taskRoleArn = taskRole.roleArn;
+  taskDefinition.executionRoleArn = executionRole.roleArn;
 
-  const healthUrl = `http://127.0.0.1:${spec.port}${spec.health.path}`;
-  const container = taskDefinition.addContainer(CONTAINER_NAME, {
-    image: ecs.ContainerImage.fromRegistry(spec.image),
-    essential: true,
-    command: spec.args,
-    entryPoint: spec.command,
-    environment: { ...spec.environment },
-    portMappings: uniquePorts(spec).map(port => ({ containerPort: port, protocol: ecs.Protocol.TCP })),
-    user: `${spec.runAsUser}:${spec.runAsUser}`,
-    readonlyRootFilesystem: true,
-    stopTimeout: Duration.seconds(spec.shutdownGraceSeconds),
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: spec.name }),
-    healthCheck: {
-      command: options.containerHealthCheckCommand ??
-        ['CMD-SHELL', `wget -q -O /dev/null ${healthUrl} || curl -fsS -o /dev/null ${healthUrl} || exit 1`],
-      interval: Duration.seconds(spec.health.intervalSeconds),
-      timeout: Duration.seconds(spec.health.timeoutSeconds),
-      retries: spec.health.unhealthyThreshold,
-      startPeriod: Duration.seconds(spec.health.startupGraceSeconds),
-    },
-  });
-  container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
-  const addSecret = (name: string, secret: PlatformSecret) => addEcsSecret(home, container, name, secret);
+  const addSecret = (name: string, secret: PlatformSecret) => {
+    secrets[name] = grantedEcsSecret(home, name, secret, executionRole).arn;
+  };
   for (const [name, secret] of Object.entries(spec.secrets)) addSecret(name, secret);
 
   const securityGroup = new ec2.SecurityGroup(home, 'SecurityGroup', {
@@ -76,53 +82,82 @@ export function renderServiceClusterOnAws(
     // Fargate pulls images, writes logs and reads secrets through the task's network interface.
     allowAllOutbound: true,
   });
-  const service = platformFargateService(home, 'Service', {
-    taskDefinition,
-    securityGroup,
-    desiredCount: spec.minReplicas,
-    healthCheckGracePeriod: Duration.seconds(spec.health.startupGraceSeconds),
-    zoneRebalancing: true,
-  });
-
   const { loadBalancer, port } = platform._serviceListener(spec.name);
-  const targetGroup = new elbv2.ApplicationTargetGroup(home, 'TargetGroup', {
-    vpc: platform.vpc,
-    targetType: elbv2.TargetType.IP,
-    protocol: elbv2.ApplicationProtocol.HTTP,
-    port: spec.port,
-    deregistrationDelay: Duration.seconds(spec.shutdownGraceSeconds),
-    targets: [service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: spec.port })],
-    healthCheck: {
-      path: spec.health.path,
-      interval: Duration.seconds(spec.health.intervalSeconds),
-      timeout: Duration.seconds(spec.health.timeoutSeconds),
-      healthyThresholdCount: spec.health.healthyThreshold,
-      unhealthyThresholdCount: spec.health.unhealthyThreshold,
-      healthyHttpCodes: '200-399',
-    },
-  });
-  const listener = new elbv2.ApplicationListener(home, 'Listener', {
-    loadBalancer,
-    port,
-    protocol: elbv2.ApplicationProtocol.HTTP,
-    open: false,
-    defaultTargetGroups: [targetGroup],
-  });
+  securityGroup.connections.allowFrom(loadBalancer, ec2.Port.tcp(spec.port), 'Load balancer to target');
   // The load balancer (and whoever allowFrom admits) may scrape metrics on a separate port.
   if (spec.metrics.port !== spec.port) {
     securityGroup.connections.allowFrom(loadBalancer, ec2.Port.tcp(spec.metrics.port), 'metrics scrape');
   }
 
-  const discoveryService = new servicediscovery.Service(home, 'Discovery', {
-    namespace: platform.namespace,
-    name: spec.name,
-    dnsRecordType: servicediscovery.DnsRecordType.A,
-    dnsTtl: Duration.seconds(10),
-    loadBalancer: true,
+  const targetGroup = new elbv2.CfnTargetGroup(stableScope(home, 'TargetGroup'), 'Resource', {
+    vpcId: platform.vpc.vpcId,
+    targetType: 'ip',
+    protocol: 'HTTP',
+    port: spec.port,
+    healthCheckPath: spec.health.path,
+    healthCheckIntervalSeconds: spec.health.intervalSeconds,
+    healthCheckTimeoutSeconds: spec.health.timeoutSeconds,
+    healthyThresholdCount: spec.health.healthyThreshold,
+    unhealthyThresholdCount: spec.health.unhealthyThreshold,
+    matcher: { httpCode: '200-399' },
+    targetGroupAttributes: [
+      { key: 'deregistration_delay.timeout_seconds', value: String(spec.shutdownGraceSeconds) },
+      { key: 'stickiness.enabled', value: 'false' },
+    ],
   });
-  discoveryService.registerLoadBalancer('LoadBalancer', loadBalancer);
+  const listener = new elbv2.CfnListener(stableScope(home, 'Listener'), 'Resource', {
+    loadBalancerArn: loadBalancer.loadBalancerArn,
+    port,
+    protocol: 'HTTP',
+    defaultActions: [{ type: 'forward', targetGroupArn: targetGroup.ref }],
+  });
 
-  const scaling = spec.maxReplicas > spec.minReplicas ? configureAutoscaling(service, targetGroup, spec) : undefined;
+  const serviceScope = stableScope(home, 'Service');
+  // Named `Service/Service`, where ecs.FargateService puts its resource.
+  const service = new ecs.CfnService(serviceScope, 'Service', {
+    cluster: platform.cluster.clusterName,
+    launchType: 'FARGATE',
+    taskDefinition: taskDefinition.ref,
+    desiredCount: spec.minReplicas,
+    deploymentConfiguration: PLATFORM_DEPLOYMENT_CONFIGURATION,
+    deploymentController: { type: 'ECS' },
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        assignPublicIp: 'DISABLED',
+        securityGroups: [securityGroup.securityGroupId],
+        subnets: platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      },
+    },
+    loadBalancers: [{ containerName: CONTAINER_NAME, containerPort: spec.port, targetGroupArn: targetGroup.ref }],
+    healthCheckGracePeriodSeconds: spec.health.startupGraceSeconds,
+    availabilityZoneRebalancing: 'ENABLED',
+    enableEcsManagedTags: true,
+    propagateTags: 'SERVICE',
+  });
+  // ECS accepts a target group only once a listener forwards to it; tasks start with their role in place.
+  service.addDependency(listener);
+  service.node.addDependency(taskRole);
+
+  const discoveryScope = stableScope(home, 'Discovery');
+  const discoveryService = new servicediscovery.CfnService(discoveryScope, 'Resource', {
+    name: spec.name,
+    namespaceId: platform.namespace.namespaceId,
+    dnsConfig: {
+      namespaceId: platform.namespace.namespaceId,
+      routingPolicy: 'WEIGHTED',
+      dnsRecords: [{ type: 'A', ttl: 10 }],
+    },
+  });
+  const aliasScope = stableScope(discoveryScope, 'LoadBalancer');
+  new servicediscovery.CfnInstance(aliasScope, 'Resource', {
+    instanceId: Names.uniqueId(aliasScope),
+    serviceId: discoveryService.attrId,
+    instanceAttributes: { AWS_ALIAS_DNS_NAME: loadBalancer.loadBalancerDnsName },
+  });
+
+  const scalableTarget = spec.maxReplicas > spec.minReplicas
+    ? renderServiceScaling(stableScope(serviceScope, 'TaskCount'), spec, { clusterName: platform.cluster.clusterName, service, listener, targetGroup })
+    : undefined;
 
   let environmentAcknowledged = false;
   const acknowledgePlainEnvironment = () => {
@@ -131,53 +166,45 @@ export function renderServiceClusterOnAws(
     acknowledgeNagFinding(taskDefinition, 'AwsSolutions-ECS2',
       'Plain environment holds non-secret configuration only: the construct rejects credential-like values, and secrets are injected from Secrets Manager');
   };
-  if (Object.keys(spec.environment).length > 0) acknowledgePlainEnvironment();
+  if (Object.keys(environment).length > 0) acknowledgePlainEnvironment();
 
   const resources: ServiceClusterAwsResources = {
-    stack: Stack.of(home),
+    stack,
     service,
     taskDefinition,
-    container,
+    taskRole,
+    executionRole,
     logGroup,
     securityGroup,
     targetGroup,
     listener,
     loadBalancer,
     discoveryService,
-    scaling,
+    scalableTarget,
   };
   return {
     resources,
     endpoint: new Endpoint(`${spec.name}.${platform.namespace.namespaceName}`, port),
-    networkIdentity: NetworkPeer._workload({ connectable: service }),
+    networkIdentity: NetworkPeer._workload({ connectable: securityGroup }),
     addEnvironment: (name, value) => {
-      container.addEnvironment(name, value);
+      environment[name] = value;
       acknowledgePlainEnvironment();
     },
     addSecret,
-    allowFrom: peer => listener.connections.allowDefaultPortFrom(peer._awsPeer(scope), `allowFrom ${peer.cidr ?? 'peer'}`),
+    ecsTasks: {
+      connections: securityGroup,
+      serviceDimensions: { ClusterName: platform.cluster.clusterName, ServiceName: service.attrName },
+      targetGroupDimensions: { LoadBalancer: loadBalancerFullNameOfListener(listener.ref), TargetGroup: targetGroupFullNameOfArn(targetGroup.ref) },
+      addDockerLabel: (name, value) => { dockerLabels[name] = value; },
+    },
+    allowFrom: peer => loadBalancer.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(port), `allowFrom ${peer.cidr ?? 'peer'}`),
   };
 }
 
-function configureAutoscaling(
-  service: ecs.FargateService, targetGroup: elbv2.ApplicationTargetGroup, spec: ServiceClusterSpec,
-): ecs.ScalableTaskCount {
-  const scaling = service.autoScaleTaskCount({ minCapacity: spec.minReplicas, maxCapacity: spec.maxReplicas });
-  const cooldowns = { scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) };
-  scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: spec.targetCpuUtilization, ...cooldowns });
-  scaling.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: spec.targetMemoryUtilization, ...cooldowns });
-  if (spec.targetRequestsPerSecond !== undefined) {
-    // ALBRequestCountPerTarget counts per minute.
-    scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: Math.round(spec.targetRequestsPerSecond * 60),
-      targetGroup,
-      ...cooldowns,
-    });
-  }
-  return scaling;
-}
-
-
-function uniquePorts(spec: ServiceClusterSpec): number[] {
-  return [...new Set([spec.port, spec.metrics.port])];
+/**
+ * The scope of a CloudFormation resource created as `<id>/Resource`, as the higher-level constructs
+ * lay theirs out: logical IDs, and with them the deployed resources, stay those of earlier releases.
+ */
+function stableScope(scope: Construct, id: string): Construct {
+  return new Construct(scope, id);
 }

@@ -7,6 +7,7 @@ import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from '.
 import { resolveServiceClusterSpec } from './spec';
 import { environmentVariableProblems, serviceClusterWarnings, validateServiceCluster } from './validation';
 import { WorkloadHandle } from './workload-handle';
+import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
@@ -90,13 +91,22 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
       throw new PlatformValidationError(`${this.node.path}: grantPrincipal is not supported on kubernetes: ` +
         'IAM grants exist on aws only; on kubernetes bind an identity with kubernetes.serviceAccountAnnotations');
     }
-    return this.aws.taskDefinition.taskRole;
+    return this.aws.taskRole;
   }
 
   /** Admits `peer` to the service's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'http');
+  }
+
+  /**
+   * The ECS tasks, for a collector that scrapes each task (undefined on Kubernetes).
+   *
+   * @internal
+   */
+  public _ecsTasks(): EcsTasks | undefined {
+    return this.handle.ecsTasks;
   }
 
   /** Adds a plain environment variable. Credentials belong in `addSecret`. */

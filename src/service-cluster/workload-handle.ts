@@ -1,3 +1,4 @@
+import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
@@ -7,7 +8,10 @@ export interface WorkloadHandle<R> {
   readonly resources: R;
   readonly endpoint: Endpoint;
   readonly networkIdentity: NetworkPeer;
+  /** On AWS: the tasks, for collectors that scrape each one. */
+  readonly ecsTasks?: EcsTasks;
   addEnvironment(name: string, value: string): void;
   addSecret(name: string, secret: PlatformSecret): void;
   allowFrom(peer: NetworkPeer): void;
+
 }

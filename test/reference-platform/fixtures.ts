@@ -1,7 +1,6 @@
-import { CfnElement, IResolvable, Reference, Stack, Tokenization } from 'aws-cdk-lib';
+import { IResolvable, Reference, Stack, Tokenization } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { defineReferencePlatform, ReferencePlatform } from '../../examples/reference-platform';
@@ -47,9 +46,9 @@ export function templateOf(stack: Stack): any {
 export function deployedContainer(service: ServiceCluster): any {
   const taskDefinition = service.aws!.taskDefinition;
   const stack = service.aws!.stack;
-  const logicalId = stack.getLogicalId(taskDefinition.node.defaultChild as CfnElement);
+  const logicalId = stack.getLogicalId(taskDefinition);
   const definitions: any[] = templateOf(stack).Resources[logicalId].Properties.ContainerDefinitions;
-  return definitions.find(c => c.Name === service.aws!.container.containerName);
+  return definitions.find(c => c.Name === 'app');
 }
 
 /** One ingress rule of a security group, by construct paths (works across nested stacks). */
@@ -79,7 +78,7 @@ export function admittedComponents(
 
 /** The port of a service's dedicated listener on the shared internal load balancer. */
 export function listenerPort(service: ServiceCluster): number {
-  return (service.aws!.listener.node.defaultChild as elbv2.CfnListener).port as number;
+  return service.aws!.listener.port as number;
 }
 
 function referencedPath(token: string): string {

@@ -102,7 +102,7 @@ describe('ServiceCluster on AWS', () => {
   test('a fixed replica count has no autoscaling', () => {
     const { template, service } = render({ minReplicas: 3, maxReplicas: 3 });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
-    expect(service.aws!.scaling).toBeUndefined();
+    expect(service.aws!.scalableTarget).toBeUndefined();
   });
 
   test('target group health check and deregistration follow healthCheck and shutdownGracePeriod', () => {
@@ -227,6 +227,22 @@ describe('ServiceCluster on AWS', () => {
       })],
     });
     expect(() => service.addEnvironment('DB_PASSWORD', 'hunter2')).toThrow(/Platform\/Users: environment.DB_PASSWORD looks like a credential/);
+  });
+
+  test('escape hatches: the service resources are CloudFormation resources under the ids earlier releases used', () => {
+    const stack = awsStack();
+    const service = new ServiceCluster(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    service.aws!.service.enableExecuteCommand = true;
+    service.aws!.taskDefinition.pidMode = 'task';
+    const template = Template.fromStack(service.aws!.stack);
+    template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { PidMode: 'task' });
+    // Changed logical IDs would replace a deployed listener or Cloud Map service, which then clash on port and name.
+    const ids = (type: string) => Object.keys(template.findResources(type));
+    expect(ids('AWS::ElasticLoadBalancingV2::Listener')).toEqual(['Listener828B0E81']);
+    expect(ids('AWS::ServiceDiscovery::Service')).toEqual(['DiscoveryA3CBF0BC']);
+    expect(ids('AWS::ECS::Service')).toEqual(['ServiceD69D759B']);
+    expect(service.grantPrincipal).toBe(service.aws!.taskRole);
   });
 
   test('cpu and memory map to Fargate units', () => {

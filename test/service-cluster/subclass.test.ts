@@ -16,7 +16,7 @@ class AcmeService extends ServiceCluster {
 
   protected configureAws(resources: ServiceClusterAwsResources): void {
     resources.taskDefinition.node.addMetadata('cost-centre', 'platform');
-    resources.service.node.defaultChild!.node.addMetadata('owner', 'acme');
+    resources.service.node.addMetadata('owner', 'acme');
   }
 
   protected configureKubernetes(resources: ServiceClusterKubernetesResources): void {
