@@ -15,6 +15,7 @@ import * as kplus from 'cdk8s-plus-27';
  * The library under measurement: as published (the compiled `lib/`, which `npm run bench` builds
  * first) when BENCH_LIBRARY=lib, else its TypeScript sources.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time, one of two builds
 const { ServiceCluster }: typeof import('../src') = process.env.BENCH_LIBRARY === 'lib' ? require('../lib') : require('../src');
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
