@@ -8,11 +8,11 @@ import { AwsPlatform } from './aws-platform';
  * How every platform service deploys: never below the desired count, at most twice it, and a
  * circuit breaker that rolls a failing deployment back.
  */
-export const PLATFORM_DEPLOYMENT_CONFIGURATION: ecs.CfnService.DeploymentConfigurationProperty = {
+export const PLATFORM_DEPLOYMENT_CONFIGURATION = {
   minimumHealthyPercent: 100,
   maximumPercent: 200,
   deploymentCircuitBreaker: { enable: true, rollback: true },
-};
+} as const satisfies ecs.CfnService.DeploymentConfigurationProperty;
 
 /** What differs between the platform's Fargate services. */
 export interface PlatformFargateServiceProps {
@@ -35,7 +35,7 @@ export function platformFargateService(scope: Construct, id: string, props: Plat
     desiredCount: props.desiredCount,
     minHealthyPercent: PLATFORM_DEPLOYMENT_CONFIGURATION.minimumHealthyPercent,
     maxHealthyPercent: PLATFORM_DEPLOYMENT_CONFIGURATION.maximumPercent,
-    circuitBreaker: { enable: true, rollback: true },
+    circuitBreaker: PLATFORM_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [props.securityGroup],
     assignPublicIp: false,

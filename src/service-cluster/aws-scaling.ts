@@ -1,17 +1,15 @@
 import { Aws, Names, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { ServiceClusterSpec } from './spec';
-import { loadBalancerFullNameOfListener, targetGroupFullNameOfArn } from '../platform/elb-names';
 
 /** What target tracking scales. */
 export interface ServiceScalingTargets {
   readonly clusterName: string;
   readonly service: ecs.CfnService;
-  readonly listener: elbv2.CfnListener;
-  readonly targetGroup: elbv2.CfnTargetGroup;
+  /** `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`: the target group whose requests per target count. */
+  readonly requestCountLabel: string;
 }
 
 /**
@@ -46,9 +44,8 @@ export function renderServiceScaling(scope: Construct, spec: ServiceClusterSpec,
   track('Cpu', 'ECSServiceAverageCPUUtilization', spec.targetCpuUtilization);
   track('Memory', 'ECSServiceAverageMemoryUtilization', spec.targetMemoryUtilization);
   if (spec.targetRequestsPerSecond !== undefined) {
-    // ALBRequestCountPerTarget counts per minute, labelled app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>.
-    track('Requests', 'ALBRequestCountPerTarget', Math.round(spec.targetRequestsPerSecond * 60),
-      `${loadBalancerFullNameOfListener(targets.listener.ref)}/${targetGroupFullNameOfArn(targets.targetGroup.ref)}`);
+    // ALBRequestCountPerTarget counts per minute.
+    track('Requests', 'ALBRequestCountPerTarget', Math.round(spec.targetRequestsPerSecond * 60), targets.requestCountLabel);
   }
   return scalableTarget;
 }

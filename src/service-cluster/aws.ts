@@ -155,8 +155,17 @@ export function renderServiceClusterOnAws(
     instanceAttributes: { AWS_ALIAS_DNS_NAME: loadBalancer.loadBalancerDnsName },
   });
 
+  // The ALB metrics' dimensions, which request-rate scaling and CloudWatch alarms both use.
+  const targetGroupDimensions = {
+    LoadBalancer: loadBalancerFullNameOfListener(listener.ref),
+    TargetGroup: targetGroupFullNameOfArn(targetGroup.ref),
+  };
   const scalableTarget = spec.maxReplicas > spec.minReplicas
-    ? renderServiceScaling(stableScope(serviceScope, 'TaskCount'), spec, { clusterName: platform.cluster.clusterName, service, listener, targetGroup })
+    ? renderServiceScaling(stableScope(serviceScope, 'TaskCount'), spec, {
+      clusterName: platform.cluster.clusterName,
+      service,
+      requestCountLabel: `${targetGroupDimensions.LoadBalancer}/${targetGroupDimensions.TargetGroup}`,
+    })
     : undefined;
 
   let environmentAcknowledged = false;
@@ -194,7 +203,7 @@ export function renderServiceClusterOnAws(
     ecsTasks: {
       connections: securityGroup,
       serviceDimensions: { ClusterName: platform.cluster.clusterName, ServiceName: service.attrName },
-      targetGroupDimensions: { LoadBalancer: loadBalancerFullNameOfListener(listener.ref), TargetGroup: targetGroupFullNameOfArn(targetGroup.ref) },
+      targetGroupDimensions,
       addDockerLabel: (name, value) => { dockerLabels[name] = value; },
     },
     allowFrom: peer => loadBalancer.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(port), `allowFrom ${peer.cidr ?? 'peer'}`),

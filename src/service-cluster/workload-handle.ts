@@ -13,5 +13,4 @@ export interface WorkloadHandle<R> {
   addEnvironment(name: string, value: string): void;
   addSecret(name: string, secret: PlatformSecret): void;
   allowFrom(peer: NetworkPeer): void;
-
 }
