@@ -1,4 +1,4 @@
-import { Lazy, Names, NestedStack, Stack } from 'aws-cdk-lib';
+import { Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -20,6 +20,7 @@ import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 import { ServicePlacement } from '../platform/service-placement';
+import { ServiceStack } from '../platform/service-stack';
 
 /**
  * Renders a service on ECS Fargate behind a dedicated listener of a shared internal ALB, found
@@ -37,7 +38,7 @@ export function renderServiceClusterOnAws(
   // service's resources never move between templates when other services come and go.
   const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK
     ? scope
-    : new NestedStack(scope, 'Stack', { description: `Service ${spec.name} of the ${platform.platformName} platform` });
+    : new ServiceStack(scope, 'Stack', { description: `Service ${spec.name} of the ${platform.platformName} platform` });
   const stack = Stack.of(home);
   const logGroup = platform.createLogGroup(home, 'Logs', options.logRetention);
 
