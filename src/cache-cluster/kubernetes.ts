@@ -30,7 +30,7 @@ export function defaultKubernetesAuth(spec: CacheClusterSpec): PlatformSecret {
  */
 export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClusterSpec): CacheHandle<CacheClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
-  scope.node.addDependency(platform);
+  platform._orderAfter(scope);
   const topology = new CacheTopology(spec, platform);
   const auth = spec.auth ?? defaultKubernetesAuth(spec);
   const password = auth._toSecretKeyRef(scope, 'auth');

@@ -29,7 +29,7 @@ export function renderGatewayOnKubernetes(
   scope: Construct, spec: GatewaySpec, options: GatewayKubernetesOptions, context: GatewayRenderContext,
 ): GatewayHandle<GatewayKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
-  scope.node.addDependency(platform);
+  platform._orderAfter(scope);
   const selector = platform.selectorLabels(spec.name);
   const metadata = (name: string) => platform.metadata(name, 'gateway');
   const tls = options.tls!;

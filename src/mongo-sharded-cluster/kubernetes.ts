@@ -23,8 +23,7 @@ export function renderMongoShardedClusterOnKubernetes(
   scope: Construct, spec: MongoShardedClusterSpec,
 ): MongoClusterHandle<MongoShardedClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
-  // Namespace and default policies come first in the manifest, so `kubectl apply -f` succeeds in one pass.
-  scope.node.addDependency(platform);
+  platform._orderAfter(scope);
   const n = spec.name;
   const adminSecret = spec.adminPassword ?? PlatformSecret.named(`${n}-admin`, 'password');
   const ref = (secret: PlatformSecret, prop: string) => secret._toSecretKeyRef(scope, prop);

@@ -50,7 +50,7 @@ export const metricsServiceName = (job: string) => `${job}-scrape`;
  */
 export function renderObservabilityOnKubernetes(scope: Construct, spec: ObservabilitySpec, content: KubernetesContent): KubernetesRendering {
   const platform = KubernetesPlatform.of(scope);
-  scope.node.addDependency(platform);
+  platform._orderAfter(scope);
   const ns = platform.namespace;
   const host = (name: string) => platform.serviceHost(name);
   const own: DnsScrapeTarget[] = [

@@ -68,6 +68,8 @@ export class KubernetesPlatform extends Construct {
   /** Lets every pod in the namespace resolve DNS. */
   public readonly dnsEgressPolicy: k8s.KubeNetworkPolicy;
   private readonly extraLabels: Record<string, string>;
+  /** The Chart's children that existed before this platform: only their objects can precede it. */
+  private readonly predecessors: ReadonlySet<IConstruct>;
 
   constructor(scope: Construct, id: string, props: KubernetesPlatformProps = {}) {
     super(scope, id);
@@ -79,6 +81,7 @@ export class KubernetesPlatform extends Construct {
       );
     }
     Object.defineProperty(chart, REGISTRY, { value: this, enumerable: false });
+    this.predecessors = new Set(chart.node.children.filter(child => child !== this));
 
     this.platformName = props.platformName ?? 'platform';
     this.namespace = props.namespace ?? chart.namespace ?? 'default';
@@ -119,6 +122,22 @@ export class KubernetesPlatform extends Construct {
         }],
       },
     });
+  }
+
+  /**
+   * Puts the objects of `scope` after the namespace and default policies in the manifest, so
+   * `kubectl apply -f` succeeds in one pass.
+   *
+   * cdk8s writes objects in construct-tree order, so only constructs attached to the Chart before
+   * this platform need an explicit dependency. The others get none: every dependency edge costs
+   * cdk8s graph work at synthesis, and a platform has hundreds of workloads.
+   *
+   * @internal
+   */
+  public _orderAfter(scope: IConstruct): void {
+    const scopes = scope.node.scopes;
+    const chartChild = scopes[scopes.indexOf(Chart.of(this)) + 1];
+    if (chartChild && this.predecessors.has(chartChild)) scope.node.addDependency(this);
   }
 
   /** Labels on every object of the platform. */

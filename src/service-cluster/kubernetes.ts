@@ -28,8 +28,7 @@ export function renderServiceClusterOnKubernetes(
   scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions = {},
 ): WorkloadHandle<ServiceClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
-  // Namespace and default policies come first in the manifest, so `kubectl apply -f` succeeds in one pass.
-  scope.node.addDependency(platform);
+  platform._orderAfter(scope);
   const selector = platform.selectorLabels(spec.name);
   const labels = platform.labelsFor(spec.name, 'service');
   const metadata = platform.metadata(spec.name, 'service');

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
+import { Construct } from 'constructs';
+import { KubernetesPlatform, NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf } from '../util';
 
@@ -152,6 +153,28 @@ describe('ServiceCluster on Kubernetes', () => {
     ]);
     expect(findObject(manifests, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(findObject(manifests, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('objects of constructs attached before the platform still follow the namespace and policies', () => {
+    const chart = kubernetesChart();
+    const team = new Construct(chart, 'Team');
+    new ServiceCluster(team, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
+    new ServiceCluster(team, 'Payments', { image: 'ghcr.io/acme/payments:1.0.0' });
+    const order = manifestsOf(chart).map(o => `${o.kind}/${o.metadata.name}`);
+    const lastPlatformObject = order.indexOf('NetworkPolicy/allow-dns-egress');
+    expect(order.slice(0, lastPlatformObject + 1)).toEqual(['Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns-egress']);
+    expect(order).toEqual(expect.arrayContaining(['Deployment/users', 'Deployment/orders', 'Deployment/payments']));
+  });
+
+  test('constructs attached after the platform need no dependency to follow it', () => {
+    const chart = kubernetesChart();
+    KubernetesPlatform.of(chart);
+    const orders = new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
+    expect(orders.node.dependencies).toEqual([]);
+    expect(manifestsOf(chart).slice(0, 4).map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns-egress', 'ServiceAccount/orders',
+    ]);
   });
 
   test('every object carries the app.kubernetes.io labels and the namespace', () => {
