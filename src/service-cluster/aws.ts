@@ -17,6 +17,7 @@ import { loadBalancerFullNameOfListener, targetGroupFullNameOfArn } from '../pla
 import { Endpoint } from '../platform/endpoint';
 import { PLATFORM_DEPLOYMENT_CONFIGURATION } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
+import { privateSubnetIdsIn } from '../platform/nested-parameters';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 import { ServicePlacement } from '../platform/service-placement';
@@ -126,7 +127,7 @@ export function renderServiceClusterOnAws(
       awsvpcConfiguration: {
         assignPublicIp: 'DISABLED',
         securityGroups: [securityGroup.securityGroupId],
-        subnets: platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        subnets: privateSubnetIdsIn(home, platform.vpc),
       },
     },
     loadBalancers: [{ containerName: CONTAINER_NAME, containerPort: spec.port, targetGroupArn: targetGroup.ref }],
