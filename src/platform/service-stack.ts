@@ -7,8 +7,8 @@ import { IConstruct } from 'constructs';
  * The CDK renders a nested stack's template twice: once while preparing, to hash it into the asset
  * name, and again to write it. Both renders see the same, finished construct tree, so this stack keeps
  * the first and writes exactly what it hashed. It renders again only if an element was added in
- * between (the CDK's second reference pass may add a parameter). With hundreds of services, this
- * takes about a fifth off synthesis.
+ * between (the CDK's second reference pass may add a parameter). At 200 services this saves about
+ * 0.45 s of 4.3 s.
  */
 export class ServiceStack extends NestedStack {
   private rendered?: { readonly elements: number; readonly template: unknown };
