@@ -6,6 +6,7 @@ import { admit, Component } from './kubernetes-component';
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT } from './otel-collector-config';
 import { NodeLogCollectionObjects } from './resources';
 import { ObservabilitySpec } from './spec';
+import { clusterScoped } from '../platform/cluster-scoped';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
 
@@ -45,9 +46,9 @@ export function renderNodeLogCollection(
   const labels = { ...platform.labelsFor(NAME, 'observability') };
   const selector = platform.selectorLabels(NAME);
   const metadata = { name: NAME, namespace, labels };
-  const namespaceObject = new k8s.KubeNamespace(nodeScope, 'Namespace', {
+  const namespaceObject = clusterScoped(new k8s.KubeNamespace(nodeScope, 'Namespace', {
     metadata: { name: namespace, labels: { ...platform.commonLabels(), 'pod-security.kubernetes.io/enforce': 'privileged' } },
-  });
+  }));
   const configMap = new k8s.KubeConfigMap(nodeScope, 'Config', {
     metadata,
     data: { 'collector.yaml': toYaml(nodeLogCollectorConfig(namespace, `${platform.serviceHost('otel-collector')}:${OTLP_GRPC_PORT}`)) },

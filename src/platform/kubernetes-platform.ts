@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { clusterScoped } from './cluster-scoped';
 import { PlatformValidationError } from './errors';
 import { validateDnsLabel } from './names';
 
@@ -91,7 +92,7 @@ export class KubernetesPlatform extends Construct {
     validateDnsLabel(this, 'platformName', this.platformName);
 
     if (props.createNamespace ?? this.namespace !== 'default') {
-      this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+      this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', {
         metadata: {
           name: this.namespace,
           labels: {
@@ -102,7 +103,7 @@ export class KubernetesPlatform extends Construct {
             'pod-security.kubernetes.io/audit': 'restricted',
           },
         },
-      });
+      }));
     }
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: this.metadata('default-deny-all'),

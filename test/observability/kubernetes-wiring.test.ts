@@ -85,6 +85,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
   test('node-level log collection is opt-in, in its own namespace at Pod Security level privileged', () => {
     const { manifests } = render({ kubernetes: { nodeLogCollection: { namespace: 'node-logs' } } });
     expect(findObject(manifests, 'Namespace', 'node-logs').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(findObject(manifests, 'Namespace', 'node-logs').metadata).not.toHaveProperty('namespace');
     const pod = podSpec(manifests, 'DaemonSet', 'node-log-collector');
     expect(pod.volumes).toContainEqual({ name: 'pod-logs', hostPath: { path: '/var/log/pods', type: 'Directory' } });
     expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });

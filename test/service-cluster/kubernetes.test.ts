@@ -152,6 +152,8 @@ describe('ServiceCluster on Kubernetes', () => {
       'Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns-egress',
     ]);
     expect(findObject(manifests, 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // cluster-scoped: the Chart's namespace is not stamped on it
+    expect(findObject(manifests, 'Namespace', 'shop').metadata).not.toHaveProperty('namespace');
     expect(findObject(manifests, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 

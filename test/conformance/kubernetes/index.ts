@@ -4,7 +4,7 @@
  */
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
-import { checkBlockingDisruptionBudgets, checkDuplicateObjects } from './reliability-manifest';
+import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects } from './reliability-manifest';
 import { validateAgainstSchema } from './schema';
 import { Finding, objectId } from './types';
 
@@ -31,7 +31,12 @@ export function checkKubernetesManifests(manifests: any[], options: KubernetesCo
   const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
   const schema = keep(manifests.flatMap(o => [...validateAgainstSchema(o), ...checkObjectSize(o)]));
   const podSecurity = keep(manifests.flatMap(checkPodSecurity));
-  const reliability = keep([...checkReliability(manifests), ...checkDuplicateObjects(manifests), ...checkBlockingDisruptionBudgets(manifests)]);
+  const reliability = keep([
+    ...checkReliability(manifests),
+    ...checkDuplicateObjects(manifests),
+    ...checkBlockingDisruptionBudgets(manifests),
+    ...checkClusterScopedNamespaces(manifests),
+  ]);
   return {
     objects: manifests.length,
     findings: [...schema, ...podSecurity, ...reliability],

@@ -1,7 +1,7 @@
 /**
  * Rules over the manifest as a whole, about applying it and operating it.
  */
-import { Finding, objectId } from './types';
+import { CLUSTER_SCOPED_KINDS, Finding, objectId } from './types';
 
 /** `kubectl apply` refuses a manifest that defines one object twice (group, kind, namespace, name). */
 export function checkDuplicateObjects(manifests: readonly any[]): Finding[] {
@@ -27,5 +27,20 @@ export function checkBlockingDisruptionBudgets(manifests: readonly any[]): Findi
       object: objectId(o),
       path: 'spec.maxUnavailable',
       message: 'allows no voluntary eviction: node drains hang; allow at least one',
+    }));
+}
+
+/**
+ * A cluster-scoped object (a Namespace, say) must not carry `metadata.namespace`: the API server
+ * drops it, so GitOps diffs never settle and clients that build the URL from it address the wrong path.
+ */
+export function checkClusterScopedNamespaces(manifests: readonly any[]): Finding[] {
+  return manifests
+    .filter(o => CLUSTER_SCOPED_KINDS.has(o?.kind) && o.metadata?.namespace !== undefined)
+    .map(o => ({
+      rule: 'Reliability-ClusterScopedNamespace',
+      object: objectId(o),
+      path: 'metadata.namespace',
+      message: `is cluster-scoped but sets namespace "${o.metadata.namespace}": the API server drops it and diffs never settle; remove it`,
     }));
 }

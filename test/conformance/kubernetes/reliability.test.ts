@@ -2,7 +2,7 @@ import {
   DIGEST, NAMESPACE, apiNetworkPolicy, defaultDenyNetworkPolicy, deployment, goodManifests, horizontalPodAutoscaler, podTemplate, service,
 } from './fixtures';
 import { checkReliability, desiredReplicas, imageProblem, isDefaultDeny, reliabilityRules } from './reliability';
-import { checkBlockingDisruptionBudgets, checkDuplicateObjects } from './reliability-manifest';
+import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects } from './reliability-manifest';
 
 const CONTAINER = 'spec.template.spec.containers[0]';
 const ID = 'apps/v1/Deployment platform/api';
@@ -233,5 +233,16 @@ describe('manifest-wide rules', () => {
     expect(checkBlockingDisruptionBudgets([pdb(0), pdb('0%')]).map(f => f.message)).toEqual([
       'allows no voluntary eviction: node drains hang; allow at least one', 'allows no voluntary eviction: node drains hang; allow at least one',
     ]);
+  });
+
+  test('a cluster-scoped object that names a namespace is a finding; a namespaced one is not', () => {
+    const namespaceObject = (metadata: object) => ({ apiVersion: 'v1', kind: 'Namespace', metadata });
+    expect(checkClusterScopedNamespaces([namespaceObject({ name: 'shop' }), svc('a')])).toEqual([]);
+    expect(checkClusterScopedNamespaces([namespaceObject({ name: 'shop', namespace: 'shop' })])).toEqual([{
+      rule: 'Reliability-ClusterScopedNamespace',
+      object: 'v1/Namespace shop',
+      path: 'metadata.namespace',
+      message: 'is cluster-scoped but sets namespace "shop": the API server drops it and diffs never settle; remove it',
+    }]);
   });
 });

@@ -21,8 +21,8 @@ export function runRules<T>(rules: readonly Rule<T>[], input: T): Finding[] {
   return rules.flatMap((rule) => rule.check(input).map((v) => ({ rule: rule.id, ...v })));
 }
 
-// Cluster-scoped kinds are shown without a namespace so the id is not misleading.
-const CLUSTER_SCOPED = new Set([
+/** Built-in kinds that live outside any namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
   'PriorityClass', 'IngressClass', 'CustomResourceDefinition', 'RuntimeClass',
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
@@ -36,7 +36,8 @@ export function namespaceOf(obj: any): string {
 /** "apps/v1/Deployment default/api" */
 export function objectId(obj: any): string {
   const name = obj?.metadata?.name ?? '<unnamed>';
-  const scoped = CLUSTER_SCOPED.has(obj?.kind) ? name : `${namespaceOf(obj)}/${name}`;
+  // cluster-scoped objects are shown without a namespace so the id is not misleading
+  const scoped = CLUSTER_SCOPED_KINDS.has(obj?.kind) ? name : `${namespaceOf(obj)}/${name}`;
   return `${obj?.apiVersion ?? '<no apiVersion>'}/${obj?.kind ?? '<no kind>'} ${scoped}`;
 }
 

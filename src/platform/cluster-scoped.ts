@@ -1,0 +1,15 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+
+/**
+ * Drops `metadata.namespace` from a cluster-scoped object (a Namespace, say).
+ *
+ * cdk8s gives every object its Chart's namespace, cluster-scoped ones included. The API server
+ * discards it, so a manifest that keeps it disagrees with the live object: GitOps diffs report it,
+ * and clients that build the request path from `metadata.namespace` address the wrong URL.
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (obj.metadata.namespace !== undefined) {
+    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+  return obj;
+}
