@@ -12,6 +12,21 @@ import { IConstruct } from 'constructs';
  */
 export class ServiceStack extends NestedStack {
   private rendered?: { readonly elements: number; readonly template: unknown };
+  private readonly allocatedLogicalIds = new Map<CfnElement, string>();
+
+  /**
+   * The CDK recomputes an element's logical ID (an MD5 of its path) each time the ID is resolved:
+   * in every Ref to it and in each pass over the template. The path never changes, so once is enough.
+   * Renames (`renameLogicalId`) still apply: the CDK applies them after this.
+   */
+  protected allocateLogicalId(element: CfnElement): string {
+    let logicalId = this.allocatedLogicalIds.get(element);
+    if (logicalId === undefined) {
+      logicalId = super.allocateLogicalId(element);
+      this.allocatedLogicalIds.set(element, logicalId);
+    }
+    return logicalId;
+  }
 
   protected _toCloudFormation(): any {
     const elements = countCfnElements(this);

@@ -1,13 +1,15 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnParameter, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { ServiceCluster } from '../../src';
 import { ServiceStack } from '../../src/platform/service-stack';
 import { awsStack } from '../util';
 
 /** Stack's template renderer, which ServiceStack calls at most once per finished tree. */
 const renderTemplate = '_toCloudFormation' as keyof Stack;
+/** Stack's logical ID allocator, which ServiceStack calls once per element. */
+const allocateLogicalId = 'allocateLogicalId' as keyof Stack;
 
 describe('ServiceStack', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -48,5 +50,32 @@ describe('ServiceStack', () => {
     expect(render()).toBe(first);
     new CfnParameter(nested, 'Second', { type: 'String' });
     expect(Object.keys(render().Parameters)).toEqual(['First', 'Second']);
+  });
+
+  test('allocates each logical ID once, however often it is resolved', () => {
+    const stack = awsStack();
+    const orders = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
+    // Throws if the CDK renames the allocator, which would silently turn the cache off.
+    const allocate = jest.spyOn(Stack.prototype, allocateLogicalId);
+
+    (Stage.of(stack) as Stage).synth();
+
+    const elements = orders.aws!.stack.node.findAll().filter(CfnElement.isCfnElement);
+    const allocated = allocate.mock.calls.map(([element]) => element).filter(element => elements.includes(element as any));
+    // at most once each; never for an element whose logical ID is overridden (PrivateSubnetIds)
+    expect(new Set(allocated).size).toBe(allocated.length);
+    const resources = elements.filter(CfnResource.isCfnResource);
+    expect(resources.length).toBeGreaterThan(10);
+    expect(resources.filter(resource => !allocated.includes(resource))).toEqual([]);
+  });
+
+  test('logical IDs are the CDK\'s own, and renames still apply', () => {
+    const nested = new ServiceStack(awsStack(), 'Service', {});
+    const parameter = new CfnParameter(nested, 'Region', { type: 'String' });
+    expect(nested.resolve(parameter.logicalId)).toBe('Region');
+
+    nested.renameLogicalId('Region', 'DeployRegion');
+    expect(nested.resolve(parameter.logicalId)).toBe('DeployRegion');
+    expect(Object.keys((nested as any)[renderTemplate]().Parameters)).toEqual(['DeployRegion']);
   });
 });
