@@ -28,6 +28,8 @@ export interface SynthResult {
   readonly units: number;
   /** Templates or manifest files written. */
   readonly files: number;
+  /** Bytes of all templates or manifests written. */
+  readonly bytes: number;
   /** Largest template: resources, outputs, bytes (AWS only). */
   readonly largest?: { readonly resources: number; readonly outputs: number; readonly bytes: number };
   /** Largest Kubernetes object, bytes (Kubernetes only). */
@@ -98,25 +100,30 @@ export function measureOutput(outdir: string): SynthResult {
   const templates = files.filter(f => f.endsWith('.template.json'));
   if (templates.length > 0) {
     let units = 0;
+    let bytes = 0;
     let largest = { resources: 0, outputs: 0, bytes: 0 };
     for (const file of templates) {
       const text = fs.readFileSync(path.join(outdir, file), 'utf8');
       const template = JSON.parse(text);
       const resources = Object.keys(template.Resources ?? {}).length;
       units += resources;
+      bytes += Buffer.byteLength(text);
       if (resources > largest.resources) largest = { resources, outputs: Object.keys(template.Outputs ?? {}).length, bytes: text.length };
     }
-    return { units, files: templates.length, largest };
+    return { units, files: templates.length, bytes, largest };
   }
   const manifests = files.filter(f => f.endsWith('.k8s.yaml'));
   let units = 0;
+  let bytes = 0;
   let largestObjectBytes = 0;
   for (const file of manifests) {
-    for (const doc of fs.readFileSync(path.join(outdir, file), 'utf8').split(/^---$/m)) {
+    const text = fs.readFileSync(path.join(outdir, file), 'utf8');
+    bytes += Buffer.byteLength(text);
+    for (const doc of text.split(/^---$/m)) {
       if (doc.trim() === '') continue;
       units++;
       largestObjectBytes = Math.max(largestObjectBytes, Buffer.byteLength(doc));
     }
   }
-  return { units, files: manifests.length, largestObjectBytes };
+  return { units, files: manifests.length, bytes, largestObjectBytes };
 }
