@@ -23,6 +23,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@2.1148.1',
     'esbuild',
     'yaml@^2.8.0',
+    'fast-check@^4',
   ],
 
   // No hosted CI or release pipeline here: `.ci/run` is the CI entry point.
