@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import { acknowledgeNagFinding } from './nag';
 import { PlatformProfile } from './profile';
 import { ServiceLoadBalancerPool, ServiceListenerSlot } from './service-load-balancers';
 import { ServicePlacement } from './service-placement';
+import { KeepLateTaggableTypesUntagged } from './stable-tags';
 
 /**
  * Shared AWS resources for every platform construct in one Stack.
@@ -110,6 +111,8 @@ export class AwsPlatform extends Construct {
       );
     }
     Object.defineProperty(stack, REGISTRY, { value: this, enumerable: false });
+    // The same template on every aws-cdk-lib in our peer range, however the user tags the stack.
+    Aspects.of(stack).add(new KeepLateTaggableTypesUntagged(this));
 
     this.platformName = props.platformName ?? 'platform';
     // A development platform keeps one NAT gateway and a week of logs unless told otherwise.

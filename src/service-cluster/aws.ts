@@ -137,7 +137,8 @@ export function renderServiceClusterOnAws(
     propagateTags: 'SERVICE',
   });
   // ECS accepts a target group only once a listener forwards to it; tasks start with their role in place.
-  service.addDependency(listener);
+  // `node.addDependency` rather than `CfnResource#addDependency`, deprecated in newer aws-cdk-lib releases.
+  service.node.addDependency(listener);
   service.node.addDependency(taskRole);
 
   const discoveryScope = stableScope(home, 'Discovery');
