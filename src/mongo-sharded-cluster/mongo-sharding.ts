@@ -4,6 +4,10 @@
  *
  * mongosh rewrites scripts to await shell calls, but not inside callbacks handed to built-ins such
  * as `Array.prototype.forEach`: every shell call here sits in a plain loop or a named function.
+ *
+ * The scripts build strings by concatenation, never with `${…}` template literals: the AWS task
+ * carries its script in a CloudFormation template, where `${…}` reads as a missed `Fn::Sub`
+ * (the CloudFormation validators' E1029).
  */
 import { ShardedCollectionSpec } from './spec';
 
@@ -19,7 +23,7 @@ const env = process.env;
 
 function requireEnv(name) {
   const value = env[name];
-  if (!value) throw new Error(\`environment variable \${name} is not set\`);
+  if (!value) throw new Error('environment variable ' + name + ' is not set');
   return value;
 }
 
@@ -28,11 +32,11 @@ function waitUntil(what, check) {
     try {
       if (check()) return;
     } catch (error) {
-      print(\`waiting for \${what}: \${error.message}\`);
+      print('waiting for ' + what + ': ' + error.message);
     }
     sleep(2000);
   }
-  throw new Error(\`timed out waiting for \${what}\`);
+  throw new Error('timed out waiting for ' + what);
 }
 `;
 }
@@ -53,11 +57,11 @@ function databaseIsSharded(database) {
 
 for (const database of DATABASES) {
   if (databaseIsSharded(database)) {
-    print(\`database \${database} is already in the sharding catalog\`);
+    print('database ' + database + ' is already in the sharding catalog');
     continue;
   }
   sh.enableSharding(database);
-  print(\`enabled sharding for database \${database}\`);
+  print('enabled sharding for database ' + database);
 }
 ` : '';
   return `
@@ -69,23 +73,23 @@ function collectionIsSharded(namespace) {
     return db.getSiblingDB('config').getCollection('collections').countDocuments({ _id: namespace }) > 0;
   } catch (error) {
     // DocumentDB Elastic does not expose the config database: shardCollection answers instead.
-    print(\`cannot read config.collections (\${error.message})\`);
+    print('cannot read config.collections (' + error.message + ')');
     return false;
   }
 }
 ${enable}
 for (const target of COLLECTIONS) {
   if (collectionIsSharded(target.namespace)) {
-    print(\`collection \${target.namespace} is already sharded\`);
+    print('collection ' + target.namespace + ' is already sharded');
     continue;
   }
   try {
     sh.shardCollection(target.namespace, target.key, target.unique);
-    print(\`sharded \${target.namespace} on \${JSON.stringify(target.key)}\`);
+    print('sharded ' + target.namespace + ' on ' + JSON.stringify(target.key));
   } catch (error) {
     // 23 AlreadyInitialized: already sharded (with this key, or the message says which key).
     if (error.code !== 23 && !/already sharded/i.test(error.message)) throw error;
-    print(\`collection \${target.namespace} is already sharded: \${error.message}\`);
+    print('collection ' + target.namespace + ' is already sharded: ' + error.message);
   }
 }
 `;
