@@ -47,7 +47,9 @@ export function renderGatewayOnKubernetes(
     // The file provider reads mounted files: Traefik never calls the Kubernetes API.
     automountServiceAccountToken: false,
   });
-  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, { trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR, publicHttpsPort: PUBLIC_PORTS.https }));
+  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, {
+    trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR, publicHttpsPort: PUBLIC_PORTS.https,
+  }));
   const staticConfig = new k8s.KubeConfigMap(scope, 'StaticConfig', {
     metadata: metadata(`${spec.name}-static`),
     data: { 'traefik.yaml': staticYaml },
