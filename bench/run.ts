@@ -7,9 +7,14 @@
  *   Kubernetes: N = 1, 100, 1000   — ours vs cdk8s-plus-27 Deployment + Service + HorizontalPodAutoscaler
  *
  * AWS runs twice: with the built-in CloudFormation validator off (CDK_VALIDATION=false) and on.
- * The library is measured as published: the compiled lib/ (the task compiles it first).
+ * The library is measured as published: the compiled lib/ (the task compiles it first; BENCH_LIBRARY=src
+ * measures the TypeScript sources instead).
  * Options: --repeat R (default 3; ours and the peer alternate, the fastest of each is kept),
- * --quick (fewer sizes).
+ * --quick (fewer sizes), --only aws:50,kubernetes:1000 (just these sizes).
+ *
+ * --check: the speed budgets of this library (`npm test` asserts no time). Each is a ratio against a
+ * yardstick measured in the same run, so a slow or busy machine slows both sides; exits 1 when a
+ * ratio exceeds its budget and writes no result files.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -30,12 +35,26 @@ interface Measurement {
 const args = process.argv.slice(2);
 const repeat = Number(args[args.indexOf('--repeat') + 1]) || 3;
 const quick = args.includes('--quick');
-const SIZES = { aws: quick ? [1, 10] : [1, 10, 50, 200], kubernetes: quick ? [1, 100] : [1, 100, 1000] };
+const check = args.includes('--check');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',').map(s => s.split(':')) : undefined;
+const SIZES = only
+  ? { aws: only.filter(([t]) => t === 'aws').map(([, n]) => Number(n)), kubernetes: only.filter(([t]) => t === 'kubernetes').map(([, n]) => Number(n)) }
+  : { aws: quick ? [1, 10] : [1, 10, 50, 200], kubernetes: quick ? [1, 100] : [1, 100, 1000] };
+
+/**
+ * Budgets of `--check`, with headroom over the published results (README, "Scale and synthesis
+ * speed"): time against the peer (at most 1.37× there), memory against the peer (at most 1.08×), and
+ * the test suite's Kubernetes conformance harness against our own synthesis of the same manifests
+ * (about 0.3× there), which keeps the harness usable on thousands of objects.
+ */
+const BUDGETS = { timeRatio: { aws: 1.6, kubernetes: 1.6 }, memoryRatio: 1.2, validatorToSynthesis: 1.0 };
+/** Below this (the yardstick's time) a ratio is timer and JIT noise: the time budgets skip such sizes. */
+const SHORTEST_COMPARABLE_MS = 100;
 
 function runOnce(impl: string, target: string, n: number, validation: boolean): Measurement {
   const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'measure.ts'), impl, target, String(n)], {
     encoding: 'utf8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), CDK_VALIDATION: validation ? 'true' : 'false', BENCH_LIBRARY: 'lib' },
+    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json'), CDK_VALIDATION: validation ? 'true' : 'false', BENCH_LIBRARY: process.env.BENCH_LIBRARY ?? 'lib' },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (run.status !== 0) throw new Error(`measure ${impl} ${target} ${n} failed: ${run.stderr}`);
@@ -61,11 +80,57 @@ function measurePair(target: string, n: number, validation: boolean): Measuremen
   return kept;
 }
 
+/** The validator's fastest of `repeat` runs over our N-service manifests. */
+function measureValidator(n: number): Measurement {
+  let best: Measurement | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const run = runOnce('validator', 'kubernetes', n, false);
+    if (!best || run.ms < best.ms) best = run;
+  }
+  process.stderr.write(`kubernetes validator N=${n}: ${best!.error ?? `${Math.round(best!.ms)} ms`}\n`);
+  return best!;
+}
+
+/** Each budget exceeded, as a line; empty when all hold. */
+function budgetViolations(rows: Measurement[]): string[] {
+  const lines: string[] = [];
+  for (const r of rows.filter(x => x.impl === 'ours')) {
+    const at = `${r.target} N=${r.n}${r.target === 'aws' ? ` validation ${r.validation ? 'on' : 'off'}` : ''}`;
+    const peer = find(rows, 'peer', r.target, r.n, r.validation);
+    if (r.error) { lines.push(`${at}: ours fails: ${r.error}`); continue; }
+    const timeBudget = BUDGETS.timeRatio[r.target as 'aws' | 'kubernetes'];
+    const checks: Array<[string, number, number]> = [];
+    if (!peer.error) checks.push(['memory ours/peer', r.peakRssMiB / peer.peakRssMiB, BUDGETS.memoryRatio]);
+    if (!peer.error && peer.ms >= SHORTEST_COMPARABLE_MS) checks.push(['time ours/peer', r.ms / peer.ms, timeBudget]);
+    const validator = rows.find(x => x.impl === 'validator' && x.target === r.target && x.n === r.n);
+    if (validator && r.ms >= SHORTEST_COMPARABLE_MS) checks.push(['conformance harness / our synthesis', validator.ms / r.ms, BUDGETS.validatorToSynthesis]);
+    if (validator?.error) lines.push(`${at}: the conformance harness fails: ${validator.error}`);
+    if (!peer.error && peer.ms < SHORTEST_COMPARABLE_MS) process.stdout.write(`skip ${at}: time ratios (the peer takes ${Math.round(peer.ms)} ms, under ${SHORTEST_COMPARABLE_MS})\n`);
+    for (const [what, ratio, budget] of checks) {
+      const ok = ratio <= budget;
+      process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${at}: ${what} ${ratio.toFixed(2)} (budget ${budget})\n`);
+      if (!ok) lines.push(`${at}: ${what} is ${ratio.toFixed(2)}, over its budget of ${budget}`);
+    }
+  }
+  return lines;
+}
+
 const results: Measurement[] = [];
 for (const validation of [false, true]) {
   for (const n of SIZES.aws) results.push(...measurePair('aws', n, validation));
 }
 for (const n of SIZES.kubernetes) results.push(...measurePair('kubernetes', n, false));
+
+if (check) {
+  for (const n of SIZES.kubernetes) results.push(measureValidator(n));
+  const violations = budgetViolations(results);
+  if (violations.length > 0) {
+    process.stderr.write(`${violations.length} speed budget(s) exceeded:\n${violations.join('\n')}\n`);
+    process.exit(1);
+  }
+  process.stdout.write('every speed budget holds\n');
+  process.exit(0);
+}
 
 fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, repeat, results }, undefined, 2) + '\n');
 const markdown = `${table(results)}\n${outputTable(results)}`;

@@ -11,6 +11,7 @@ import { GatewayAwsOptions } from './props';
 import { RouteSpec } from './route-spec';
 import { GatewaySpec } from './spec';
 import { traefikRule } from './traefik-rules';
+import { PUBLIC_PORTS } from './traefik-static-config';
 import { AwsPlatform } from '../platform/aws-platform';
 import { acknowledgeNagFinding } from '../platform/nag';
 
@@ -61,7 +62,7 @@ export function renderAwsEdge(
     validation: acm.CertificateValidation.fromDns(options.hostedZone),
   });
   const httpsListener = loadBalancer.addListener('Https', {
-    port: 443,
+    port: PUBLIC_PORTS.https,
     protocol: elbv2.ApplicationProtocol.HTTPS,
     certificates: [certificate],
     sslPolicy: options.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
@@ -69,10 +70,10 @@ export function renderAwsEdge(
     defaultTargetGroups: [targetGroup],
   });
   const httpListener = loadBalancer.addListener('Http', {
-    port: 80,
+    port: PUBLIC_PORTS.http,
     protocol: elbv2.ApplicationProtocol.HTTP,
     open: true,
-    defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+    defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: `${PUBLIC_PORTS.https}`, permanent: true }),
   });
   const aliasRecord = options.hostedZone && spec.domainName ? new route53.ARecord(scope, 'AliasRecord', {
     zone: options.hostedZone,

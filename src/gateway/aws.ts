@@ -11,7 +11,7 @@ import { GatewayAwsResources } from './resources';
 import { GATEWAY_DEFAULTS, GatewaySpec, JWT_VERIFIER_IMAGE } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config';
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
-import { DYNAMIC_CONFIG_FILE, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { AwsPlatform } from '../platform/aws-platform';
 import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
@@ -54,7 +54,9 @@ export function renderGatewayOnAws(
     runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
   });
   taskDefinition.addVolume({ name: 'tmp' });
-  const staticConfig = renderTraefikStaticConfig(spec, { trustedIps: [platform.vpc.vpcCidrBlock], dynamicConfigDir: `${CONFIG_DIR}/dynamic` });
+  const staticConfig = renderTraefikStaticConfig(spec, {
+    trustedIps: [platform.vpc.vpcCidrBlock], dynamicConfigDir: `${CONFIG_DIR}/dynamic`, publicHttpsPort: PUBLIC_PORTS.https,
+  });
   const stores = () => rateLimitStoreBindings([spec.rateLimit, ...context.routes().map(r => r.rateLimit?.spec)]);
   const container = taskDefinition.addContainer('traefik', {
     image: ecs.ContainerImage.fromRegistry(spec.image),
@@ -153,7 +155,7 @@ export function renderGatewayOnAws(
   const domain = spec.domainName ?? edge.loadBalancer.loadBalancerDnsName;
   return {
     resources: { ...edge, targetGroup, service, taskDefinition, container, jwtVerifierContainer, securityGroup, logGroup, scaling },
-    endpoint: new Endpoint(domain, 443, 'https'),
+    endpoint: new Endpoint(domain, PUBLIC_PORTS.https, 'https'),
     networkIdentity: NetworkPeer._workload({ connectable: service }),
     // ECS tasks are discovered by service (ecs_observer), not by a DNS name.
     metricsHost: service.serviceName,

@@ -11,7 +11,7 @@ import { RouteSpec } from './route-spec';
 import { GatewaySpec } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config';
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
-import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
@@ -47,7 +47,9 @@ export function renderGatewayOnKubernetes(
     // The file provider reads mounted files: Traefik never calls the Kubernetes API.
     automountServiceAccountToken: false,
   });
-  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, { trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR }));
+  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, {
+    trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR, publicHttpsPort: PUBLIC_PORTS.https,
+  }));
   const staticConfig = new k8s.KubeConfigMap(scope, 'StaticConfig', {
     metadata: metadata(`${spec.name}-static`),
     data: { 'traefik.yaml': staticYaml },
@@ -99,7 +101,7 @@ export function renderGatewayOnKubernetes(
     spec: {
       type: 'LoadBalancer',
       selector,
-      ports: [port('web', 80), port('websecure', 443)],
+      ports: [port('web', PUBLIC_PORTS.http), port('websecure', PUBLIC_PORTS.https)],
       // Keeps the client's address (rate limits and allow lists count by it).
       externalTrafficPolicy: 'Local',
       loadBalancerSourceRanges: options.loadBalancerSourceRanges,
@@ -151,7 +153,7 @@ export function renderGatewayOnKubernetes(
     resources: {
       deployment, service, metricsService, staticConfig, dynamicConfig, serviceAccount, disruptionBudget, autoscaler, networkPolicy, certificate,
     },
-    endpoint: new Endpoint(spec.domainName ?? platform.serviceHost(spec.name), 443, 'https'),
+    endpoint: new Endpoint(spec.domainName ?? platform.serviceHost(spec.name), PUBLIC_PORTS.https, 'https'),
     networkIdentity: NetworkPeer._workload({
       podLabels: selector,
       namespace: platform.namespace,

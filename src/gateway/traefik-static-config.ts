@@ -3,6 +3,8 @@ import { ROUTE_ENTRY_POINT } from './traefik-config';
 
 /** Container ports (≥ 1024: Traefik runs as non-root). */
 export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, ping: 8082, metrics: 9100 };
+/** Ports clients use: the Kubernetes Service's and the AWS load balancer's listeners. */
+export const PUBLIC_PORTS = { http: 80, https: 443 };
 /** Where the dynamic configuration file lives in the container. */
 export const DYNAMIC_CONFIG_DIR = '/etc/traefik/dynamic';
 export const DYNAMIC_CONFIG_FILE = 'dynamic.yaml';
@@ -12,10 +14,12 @@ export interface TraefikStaticOptions {
   readonly trustedIps: string[];
   /** Directory of the dynamic configuration file. */
   readonly dynamicConfigDir: string;
+  /** The HTTPS port clients reach (the Service or load balancer port, not websecure's container port). */
+  readonly publicHttpsPort: number;
 }
 
 /**
- * The Traefik v3 static configuration (traefik.yaml): entry points (web redirects to websecure),
+ * The Traefik v3 static configuration (traefik.yaml): entry points (web redirects to the public HTTPS port),
  * ping, Prometheus metrics, JSON access logs, OTLP tracing and the file provider. Pure.
  */
 export function renderTraefikStaticConfig(spec: GatewaySpec, options: TraefikStaticOptions): Record<string, any> {
@@ -26,7 +30,9 @@ export function renderTraefikStaticConfig(spec: GatewaySpec, options: TraefikSta
     entryPoints: {
       web: {
         address: `:${p.web}`,
-        http: { redirections: { entryPoint: { to: ROUTE_ENTRY_POINT, scheme: 'https', permanent: true } } },
+        // A port, not the entry point's name: a name redirects to websecure's container port, which
+        // the Service in front of Traefik does not expose.
+        http: { redirections: { entryPoint: { to: `:${options.publicHttpsPort}`, scheme: 'https', permanent: true } } },
         ...forwardedHeaders,
       },
       [ROUTE_ENTRY_POINT]: {

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { expectGatewayAwsConformance } from './fixtures';
+import { redirectProblems } from './traefik-redirects';
 import { referenceProblems, schemaProblems } from './traefik-schema';
 import { CERTIFICATE_CONTEXT, defineGateway } from '../../examples/gateway';
 import { checkKubernetesManifests, expectKubernetesConformance } from '../conformance/kubernetes';
@@ -18,6 +19,9 @@ describe('gateway example', () => {
     expect(schemaProblems(config)).toEqual([]);
     expect(referenceProblems(config, ['web', 'websecure'])).toEqual([]);
     expect(Object.keys(config.http.routers)).toContain('health');
+    const staticConfig = parse(findObject(manifests, 'ConfigMap', 'api-static').data['traefik.yaml']);
+    const traefik = findObject(manifests, 'Deployment', 'api').spec.template.spec.containers.find((c: any) => c.name === 'traefik');
+    expect(redirectProblems(staticConfig, findObject(manifests, 'Service', 'api'), traefik.ports)).toEqual([]);
   });
 
   test('AWS conformance: cdk-nag, cfn-lint and moto', () => {

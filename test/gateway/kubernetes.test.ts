@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { parse } from 'yaml';
 import { FakeRedis, JWT, smallGateway } from './fixtures';
+import { redirectProblems } from './traefik-redirects';
 import { referenceProblems, schemaProblems } from './traefik-schema';
 import { GatewayPolicy, JwtVerifier, RouteTarget, TlsSource } from '../../src/gateway';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -40,10 +41,11 @@ describe('Gateway on Kubernetes', () => {
     ]));
   });
 
-  test('static config: web redirects to websecure, ping, Prometheus, JSON access logs, watched file provider', () => {
+  test('static config: web redirects to the public HTTPS port, ping, Prometheus, JSON access logs, watched file provider', () => {
     const staticConfig = parse(findObject(render().manifests, 'ConfigMap', 'api-static').data['traefik.yaml']);
+    // Not `to: websecure`: that redirects to websecure's container port (8443), which the Service does not expose.
     expect(staticConfig.entryPoints.web).toEqual({
-      address: ':8000', http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } },
+      address: ':8000', http: { redirections: { entryPoint: { to: ':443', scheme: 'https', permanent: true } } },
     });
     expect(staticConfig.entryPoints.websecure.address).toBe(':8443');
     expect(staticConfig.metrics.prometheus.entryPoint).toBe('metrics');
@@ -51,6 +53,12 @@ describe('Gateway on Kubernetes', () => {
     expect(staticConfig.log.format).toBe('json');
     expect(staticConfig.providers.file).toEqual({ directory: '/etc/traefik/dynamic', watch: true });
     expect(staticConfig.tracing).toBeUndefined();
+  });
+
+  test('every redirect targets a port the LoadBalancer Service exposes, leading to the TLS entry point', () => {
+    const { manifests } = render();
+    const staticConfig = parse(findObject(manifests, 'ConfigMap', 'api-static').data['traefik.yaml']);
+    expect(redirectProblems(staticConfig, findObject(manifests, 'Service', 'api'), podSpec(manifests).containers[0].ports)).toEqual([]);
   });
 
   test('OTLP tracing is configured when asked, and the collector port is opened', () => {

@@ -161,9 +161,10 @@ describe('Traefik dynamic configuration', () => {
   });
 
   test('static configuration keys are the documented v3 ones', () => {
-    const s = renderTraefikStaticConfig(resolveGatewaySpec('api', { tracing: { otlpEndpoint: 'http://c:4318/v1/traces' } }), { trustedIps: ['10.0.0.0/16'], dynamicConfigDir: '/d' });
+    const s = renderTraefikStaticConfig(resolveGatewaySpec('api', { tracing: { otlpEndpoint: 'http://c:4318/v1/traces' } }), { trustedIps: ['10.0.0.0/16'], dynamicConfigDir: '/d', publicHttpsPort: 8443 });
     expect(Object.keys(s).sort()).toEqual(['accessLog', 'entryPoints', 'global', 'log', 'metrics', 'ping', 'providers', 'tracing']);
     expect(Object.keys(s.entryPoints)).toEqual(['web', 'websecure', 'ping', 'metrics']);
     expect(s.entryPoints.websecure).toMatchObject({ address: ':8443', forwardedHeaders: { trustedIPs: ['10.0.0.0/16'] }, http: { tls: {} } });
+    expect(s.entryPoints.web.http.redirections.entryPoint.to).toBe(':8443');
   });
 });

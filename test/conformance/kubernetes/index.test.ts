@@ -36,15 +36,13 @@ test('skipRules drops findings by rule id', () => {
   expect(expectKubernetesConformance(manifests, { skipRules: ['Reliability-NetworkPolicy'] }).findings).toEqual([]);
 });
 
-test('validating ~1,000 objects takes well under a second', () => {
+// Its speed is a budget of `npm run bench -- --check` (against our own synthesis of the same objects).
+test('~1,000 distinct objects over 20 namespaces: every one checked, no false findings', () => {
   const manifests = scaled(167);
   expect(manifests.length).toBe(1002);
-  checkKubernetesManifests(goodManifests()); // load the schema outside the timed region
-  const start = process.hrtime.bigint();
   const report = checkKubernetesManifests(manifests);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  expect(report.objects).toBe(1002);
   expect(report.findings).toEqual([]);
-  expect(ms).toBeLessThan(1000);
 });
 
 describe('object size', () => {
