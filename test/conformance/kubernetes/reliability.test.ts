@@ -228,10 +228,11 @@ describe('manifest-wide rules', () => {
   });
 
   test('a Job without ttlSecondsAfterFinished, or a CronJob whose Jobs are never cleaned, is a finding', () => {
-    const job = (spec: object) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'shop' }, spec });
+    const batchJob = (spec: object) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'shop' }, spec });
     const cron = (spec: object) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'shop' }, spec: { jobTemplate: { spec: {} }, ...spec } });
-    expect(checkJobLifetimes([job({ ttlSecondsAfterFinished: 60 }), cron({ successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 })])).toEqual([]);
-    expect(checkJobLifetimes([job({}), cron({ successfulJobsHistoryLimit: 3 })]).map(f => `${f.object} ${f.path} ${f.message}`)).toEqual([
+    const cleaned = cron({ successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+    expect(checkJobLifetimes([batchJob({ ttlSecondsAfterFinished: 60 }), cleaned])).toEqual([]);
+    expect(checkJobLifetimes([batchJob({}), cron({ successfulJobsHistoryLimit: 3 })]).map(f => `${f.object} ${f.path} ${f.message}`)).toEqual([
       'batch/v1/Job shop/j spec.ttlSecondsAfterFinished is not set: the finished Job is kept forever and blocks applying a changed template under its name',
       'batch/v1/CronJob shop/c spec.jobTemplate.spec.ttlSecondsAfterFinished is not set and the history limits are not both set: finished Jobs pile up',
     ]);
