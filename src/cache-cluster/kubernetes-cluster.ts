@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, resources, secretEnv } from './kubernetes-pods';
+import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** Cluster mode: the client entry Service and the setup Job. */
@@ -15,9 +16,12 @@ const SETUP_WAIT_SECONDS = 900;
 /**
  * The entry Service (any node answers and redirects with MOVED) and the Job that creates the
  * cluster or, after the shard count grows, joins the new nodes and rebalances the slots. The Job's
- * name carries the topology, so a new shard count runs a new Job; its script is idempotent.
+ * name hashes its pod template and script, so any change (shard count, image, Secret…) runs a new
+ * Job rather than failing to apply over the immutable old one; the script is idempotent.
  */
-export function renderClusterMode(scope: Construct, topology: CacheTopology, password: { name: string; key: string }): ClusterModeObjects {
+export function renderClusterMode(
+  scope: Construct, topology: CacheTopology, password: { name: string; key: string }, setupScript: string,
+): ClusterModeObjects {
   const { spec, platform } = topology;
   const service = new ApiObject(scope, 'Service', {
     apiVersion: 'v1',
@@ -31,36 +35,38 @@ export function renderClusterMode(scope: Construct, topology: CacheTopology, pas
   });
 
   const selector = platform.selectorLabels(topology.setup);
+  const template = {
+    metadata: { labels: platform.labelsFor(topology.setup, 'cluster-setup') },
+    spec: {
+      ...podBase(topology, selector),
+      restartPolicy: 'OnFailure',
+      containers: [{
+        name: 'setup',
+        image: spec.kubernetes.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', `${CONFIG_DIR}/cluster-setup.sh`],
+        env: [
+          { name: 'REDIS_NODES', value: topology.redisNodes().join(' ') },
+          { name: 'REPLICAS_PER_SHARD', value: String(spec.replicas) },
+          { name: 'WAIT_SECONDS', value: String(SETUP_WAIT_SECONDS) },
+          secretEnv('REDISCLI_AUTH', password),
+        ],
+        resources: resources(100, 64),
+        securityContext: restrictedContainerSecurityContext(),
+        volumeMounts: COMMON_MOUNTS.filter(m => m.name !== 'run'),
+      }],
+      volumes: commonVolumes(topology).filter(v => v.name !== 'run'),
+    },
+  };
   const setupJob = new ApiObject(scope, 'SetupJob', {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: platform.metadata(`${topology.setup}-${spec.shards}x${spec.replicas}`, 'cluster-setup'),
+    metadata: platform.metadata(jobName(topology.setup, template, { 'cluster-setup.sh': setupScript }), 'cluster-setup'),
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: SETUP_WAIT_SECONDS * 2,
-      template: {
-        metadata: { labels: platform.labelsFor(topology.setup, 'cluster-setup') },
-        spec: {
-          ...podBase(topology, selector),
-          restartPolicy: 'OnFailure',
-          containers: [{
-            name: 'setup',
-            image: spec.kubernetes.image,
-            imagePullPolicy: 'IfNotPresent',
-            command: ['sh', `${CONFIG_DIR}/cluster-setup.sh`],
-            env: [
-              { name: 'REDIS_NODES', value: topology.redisNodes().join(' ') },
-              { name: 'REPLICAS_PER_SHARD', value: String(spec.replicas) },
-              { name: 'WAIT_SECONDS', value: String(SETUP_WAIT_SECONDS) },
-              secretEnv('REDISCLI_AUTH', password),
-            ],
-            resources: resources(100, 64),
-            securityContext: restrictedContainerSecurityContext(),
-            volumeMounts: COMMON_MOUNTS.filter(m => m.name !== 'run'),
-          }],
-          volumes: commonVolumes(topology).filter(v => v.name !== 'run'),
-        },
-      },
+      ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS,
+      template,
     },
   });
   return { service, setupJob };

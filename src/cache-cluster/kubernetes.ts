@@ -52,7 +52,7 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const nodes = renderRedisNodes(scope, topology, password, configChecksum);
   const sentinelObjects = sentinels ? renderSentinels(scope, topology, password, configChecksum) : undefined;
   const proxy = cluster ? undefined : renderPrimaryProxy(scope, topology, password, configChecksum);
-  const clusterObjects = cluster ? renderClusterMode(scope, topology, password) : undefined;
+  const clusterObjects = cluster ? renderClusterMode(scope, topology, password, files['cluster-setup.sh']) : undefined;
 
   const labels = {
     nodes: platform.selectorLabels(topology.nodes),

@@ -1,7 +1,6 @@
 /**
  * The scripts ConfigMap, the idempotent init Job and the backup CronJob.
  */
-import { createHash } from 'crypto';
 import { Size } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tmpVolume } from './kubernetes-pods';
@@ -10,6 +9,7 @@ import { BACKUP_FILES, backupLockScript, backupUnlockScript, dumpScript, uploadS
 import { BACKUP_USER, clusterScript, INIT_FILES, initDriverScript, replicaSetConfigureScript, replicaSetInitiateScript } from './mongo-init';
 import { backupTargetOf } from './spec';
 import { routerUri } from './topology';
+import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 const SCRIPTS_DIR = '/scripts';
@@ -71,12 +71,12 @@ function jobContainer(ctx: MongoKubernetesContext, name: string, script: string,
 }
 
 /**
- * The init Job. Its name carries a hash of the scripts: a new topology (more shards, members or
- * sharded collections) creates a new Job, which reconciles the running cluster.
+ * The init Job. Its name hashes its whole pod template and its scripts: a new topology, image,
+ * Secret name or anything else in the pod creates a new Job, which reconciles the running cluster
+ * (a Job's template is immutable, so the same name could not be applied).
  */
 export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string, string>): k8s.KubeJob {
   const name = `${ctx.spec.name}-init`;
-  const hash = createHash('sha256').update(Object.values(INIT_FILES).map(f => files[f]).join('\0')).digest('hex').slice(0, 8);
   const labels = ctx.platform.labelsFor(name, COMPONENTS.init);
   const container = jobContainer(ctx, 'init', INIT_FILES.driver, [
     env('MONGO_KEYFILE', `${KEYFILE_SECRET_DIR}/keyfile`),
@@ -85,23 +85,25 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
     secretEnv('MONGO_MONITOR_PASSWORD', ctx.monitorPassword),
     secretEnv('MONGO_BACKUP_PASSWORD', ctx.backupPassword),
   ], [{ name: 'keyfile-secret', mountPath: KEYFILE_SECRET_DIR, readOnly: true }]);
+  const template: k8s.PodTemplateSpec = {
+    metadata: { labels },
+    spec: {
+      restartPolicy: 'OnFailure',
+      serviceAccountName: ctx.serviceAccountName,
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContext(),
+      containers: [container],
+      volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => v.name.endsWith('-secret'))],
+    },
+  };
+  const scripts = Object.fromEntries(Object.values(INIT_FILES).map(file => [file, files[file]]));
   return new k8s.KubeJob(ctx.scope, 'InitJob', {
-    metadata: { ...ctx.platform.metadata(`${name}-${hash}`, COMPONENTS.init), labels },
+    metadata: { ...ctx.platform.metadata(jobName(name, template, scripts), COMPONENTS.init), labels },
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: 3600,
-      ttlSecondsAfterFinished: 7 * 24 * 3600,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'OnFailure',
-          serviceAccountName: ctx.serviceAccountName,
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(),
-          containers: [container],
-          volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => v.name.endsWith('-secret'))],
-        },
-      },
+      ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS,
+      template,
     },
   });
 }

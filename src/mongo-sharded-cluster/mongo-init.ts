@@ -10,6 +10,7 @@
 import { scriptPrelude, shardingStatements } from './mongo-sharding';
 import { ShardedCollectionSpec } from './spec';
 import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
+import { requireSecrets, SECRET_RULE_FUNCTION } from '../platform/secret-shell';
 
 /** The user the exporters log in with. */
 export const MONITOR_USER = 'metrics';
@@ -162,6 +163,9 @@ export function initDriverScript(topology: MongoTopology, scriptsDir: string): s
 set -eu
 export HOME=/tmp
 scripts=${shellQuote(scriptsDir)}
+
+${SECRET_RULE_FUNCTION}
+${requireSecrets(['MONGO_ADMIN_PASSWORD', 'MONGO_MONITOR_PASSWORD', 'MONGO_BACKUP_PASSWORD'])}
 
 # Members and routers may still be starting: run a step until it succeeds.
 retry() {

@@ -1,11 +1,7 @@
-import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup } from './rule-types';
+import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
 import { SIGNALS } from './signals';
 
-/** A scrape job the rules cover: its name and the kind of construct behind it. */
-export interface WatchedJob {
-  readonly job: string;
-  readonly kind: string;
-}
+export { WatchedJob } from './rule-types';
 
 /** Service level objectives with every default applied. */
 export interface SloTargets {
@@ -45,7 +41,7 @@ export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
   const recordings: RecordingRule[] = [];
   for (const [kind, jobs] of byKind) {
     const http = SIGNALS[kind]?.http?.(input.serviceMetrics);
-    if (http) recordings.push(...sloRecordings(kind, jobs, http));
+    if (http) recordings.push(...sloRecordings(kind, jobs.map(j => j.job), http));
   }
   const groups: RuleGroup[] = [];
   if (recordings.length > 0) {
@@ -66,9 +62,9 @@ export function alertsOf(groups: readonly RuleGroup[]): AlertRule[] {
   return groups.flatMap(g => g.rules).filter((r): r is AlertRule => 'alert' in r);
 }
 
-function groupByKind(jobs: readonly WatchedJob[]): Map<string, string[]> {
-  const byKind = new Map<string, string[]>();
-  for (const { job, kind } of jobs) byKind.set(kind, [...(byKind.get(kind) ?? []), job]);
+function groupByKind(jobs: readonly WatchedJob[]): Map<string, WatchedJob[]> {
+  const byKind = new Map<string, WatchedJob[]>();
+  for (const job of jobs) byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
   return byKind;
 }
 

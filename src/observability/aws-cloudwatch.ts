@@ -13,8 +13,6 @@ import { ecsTasksOf } from '../platform/ecs-tasks';
 import { targetGroupFullNameOfArn } from '../platform/elb-names';
 
 const PERIOD = Duration.minutes(5);
-/** ECS CPU/memory utilisation (percent of the task's reservation) that raises an alarm after 15 minutes. */
-export const ECS_UTILIZATION_ALARM_PERCENT = 90;
 
 export interface CloudWatchContext {
   readonly scope: Construct;
@@ -62,11 +60,13 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
     ? [{ cpu: ecsMetric('CPUUtilization', ecsTasks.serviceDimensions), memory: ecsMetric('MemoryUtilization', ecsTasks.serviceDimensions) }]
     : nodes.filter((n): n is ecs.BaseService => n instanceof ecs.BaseService)
       .map(service => ({ cpu: service.metricCpuUtilization({ period: PERIOD }), memory: service.metricMemoryUtilization({ period: PERIOD }) }));
+  // The same fractions of each task's own size as the Prometheus rules (ServiceCpuHigh, ServiceMemoryHigh).
+  const cpuPercent = ctx.spec.thresholds.serviceCpuUtilization * 100;
+  const memoryPercent = ctx.spec.thresholds.serviceMemoryUtilization * 100;
   services.forEach(({ cpu, memory }, i) => {
     widgets.push(new cloudwatch.GraphWidget({ title: 'CPU and memory (% of reservation)', left: [cpu, memory], width: 8, leftYAxis: { min: 0, max: 100 } }));
-    const description = `above ${ECS_UTILIZATION_ALARM_PERCENT} % for 15 minutes`;
-    alarm(cpu, `Cpu${i}`, ECS_UTILIZATION_ALARM_PERCENT, `CPU ${description}`, 3);
-    alarm(memory, `Memory${i}`, ECS_UTILIZATION_ALARM_PERCENT, `memory ${description}`, 3);
+    alarm(cpu, `Cpu${i}`, cpuPercent, `CPU above ${cpuPercent} % for 15 minutes`, 3);
+    alarm(memory, `Memory${i}`, memoryPercent, `memory above ${memoryPercent} % for 15 minutes`, 3);
   });
 
   const targetGroups: { requests: cloudwatch.Metric; errors: cloudwatch.Metric; latency: cloudwatch.Metric }[] = ecsTasks

@@ -108,7 +108,8 @@ export class ObservabilityStack extends Construct {
 
   /** The Prometheus rule file (YAML): SLO recordings and alerts, scrape health and resource alerts. */
   public renderAlertRules(): string {
-    const jobs = this.watchedSources().map(({ source }) => ({ job: source.job, kind: source.kind }));
+    const jobs = this.watchedSources().map(({ source }) =>
+      ({ job: source.job, kind: source.kind, cpuCores: source.cpuCores, memoryBytes: source.memoryBytes }));
     const { slo, thresholds, serviceMetrics } = this.spec;
     return toYaml({ groups: alertRuleGroups({ jobs, slo, thresholds, serviceMetrics }) });
   }

@@ -65,15 +65,31 @@ export interface HttpMetricNames {
  */
 export interface ResourceAlertThresholds {
   /**
-   * CPU one service instance may use for 15 minutes before an alert (cores).
+   * Fraction of its own vCPU (`ServiceCluster` `cpu`) one service instance may use for 15 minutes
+   * before an alert, in (0, 1]. The same fraction sets the CloudWatch CPU alarm on AWS.
    *
-   * @default 0.45 (90 % of a ServiceCluster's default 0.5 vCPU)
+   * @default 0.9
+   */
+  readonly serviceCpuUtilization?: number;
+  /**
+   * Fraction of its own memory (`ServiceCluster` `memory`) one service instance may use for 15
+   * minutes before an alert, in (0, 1]. The same fraction sets the CloudWatch memory alarm on AWS.
+   *
+   * @default 0.9
+   */
+  readonly serviceMemoryUtilization?: number;
+  /**
+   * CPU (cores) an instance of a `service` metrics source that declares no size (`cpuCores`) may
+   * use for 15 minutes before an alert. ServiceClusters declare theirs.
+   *
+   * @default 0.45
    */
   readonly serviceCpuCores?: number;
   /**
-   * Resident memory one service instance may use for 15 minutes before an alert.
+   * Resident memory an instance of a `service` metrics source that declares no size
+   * (`memoryBytes`) may use for 15 minutes before an alert. ServiceClusters declare theirs.
    *
-   * @default 90 % of 1 GiB (a ServiceCluster's default memory)
+   * @default 90 % of 1 GiB
    */
   readonly serviceMemory?: Size;
   /**

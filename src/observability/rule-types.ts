@@ -30,13 +30,29 @@ export interface PanelSpec {
 
 /** Alert thresholds with every default applied. */
 export interface AlertThresholds {
+  /** Fraction of its declared vCPU a service instance may use. */
+  readonly serviceCpuUtilization: number;
+  /** Fraction of its declared memory a service instance may use. */
+  readonly serviceMemoryUtilization: number;
+  /** Absolute CPU threshold of instances whose size is not declared. */
   readonly serviceCpuCores: number;
+  /** Absolute memory threshold of instances whose size is not declared. */
   readonly serviceMemoryBytes: number;
   readonly serviceRestartsPerHour: number;
   readonly cacheMemoryUtilization: number;
   readonly cacheReplicationLagBytes: number;
   readonly mongoReplicationLagSeconds: number;
   readonly mongoConnectionsUtilization: number;
+}
+
+/** A scrape job the rules cover: its name, the kind of construct behind it, and its size when declared. */
+export interface WatchedJob {
+  readonly job: string;
+  readonly kind: string;
+  /** vCPU of one instance. */
+  readonly cpuCores?: number;
+  /** Memory of one instance, in bytes. */
+  readonly memoryBytes?: number;
 }
 
 /** Metric names an HTTP workload exports, with every default applied. */

@@ -1,4 +1,4 @@
-import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNumber } from './rule-types';
+import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNumber, WatchedJob } from './rule-types';
 
 /**
  * What the observability stack knows about one kind of platform construct: the metrics it exports,
@@ -15,7 +15,10 @@ import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNu
  *   `redis_evicted_keys_total`, `redis_connected_slaves`, `redis_master_repl_offset`,
  *   `redis_connected_slave_offset_bytes`, `redis_master_link_up`, `redis_instance_info{role}`.
  * - `mongo` (percona/mongodb_exporter): `mongodb_up`, `mongodb_ss_connections{conn_type}`,
- *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{member_state,set}`.
+ *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{rs_nm,member_idx,member_state}`.
+ *
+ * test/observability/fixtures.test.ts evaluates every rule and panel against samples of these
+ * exporters at the pinned versions.
  */
 export interface KindSignals {
   /** Human name of the kind, for dashboards. */
@@ -23,7 +26,7 @@ export interface KindSignals {
   /** HTTP metrics, for kinds that serve requests (SLO recordings, request panels). */
   readonly http?: (serviceNames: HttpSignals) => HttpSignals;
   /** Kind-specific alerts over the jobs of that kind. */
-  readonly alerts: (jobs: readonly string[], t: AlertThresholds) => AlertRule[];
+  readonly alerts: (jobs: readonly WatchedJob[], t: AlertThresholds) => AlertRule[];
   /** Kind-specific dashboard panels of one job (HTTP panels are added for `http` kinds). */
   readonly panels: (job: string) => PanelSpec[];
 }
@@ -36,17 +39,38 @@ const alert = (name: string, expr: string, forDuration: string, severity: string
   annotations: { summary, description },
 });
 
+const names = (jobs: readonly WatchedJob[]) => jobs.map(j => j.job);
+
+/**
+ * `metric` of each job as a fraction of that job's own size (jobs of one size share a selector).
+ * A job that declares no size is measured against `fallbackSize`.
+ */
+export function utilization(metric: (selector: string) => string, jobs: readonly WatchedJob[],
+  sizeOf: (job: WatchedJob) => number | undefined, fallbackSize: number): string {
+  const bySize = new Map<number, string[]>();
+  for (const job of jobs) {
+    const size = sizeOf(job) ?? fallbackSize;
+    bySize.set(size, [...(bySize.get(size) ?? []), job.job]);
+  }
+  const parts = [...bySize].map(([size, jobNames]) => `${metric(jobSelector(jobNames))} / ${promNumber(size)}`);
+  return parts.length === 1 ? parts[0] : parts.map(p => `(${p})`).join(' or ');
+}
+
 const service: KindSignals = {
   title: 'Service',
-  http: names => names,
+  http: metricNames => metricNames,
   alerts: (jobs, t) => [
-    alert('ServiceCpuHigh', `rate(process_cpu_seconds_total{${jobSelector(jobs)}}[5m]) > ${promNumber(t.serviceCpuCores)}`, '15m', 'warning',
+    alert('ServiceCpuHigh',
+      `(${utilization(sel => `rate(process_cpu_seconds_total{${sel}}[5m])`, jobs, j => j.cpuCores, t.serviceCpuCores / t.serviceCpuUtilization)})` +
+      ` > ${promNumber(t.serviceCpuUtilization)}`, '15m', 'warning',
       '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of CPU',
-      `{{ $labels.instance }} has used more than ${promNumber(t.serviceCpuCores)} CPU cores for 15 minutes ({{ $value | printf "%.2f" }}).`),
-    alert('ServiceMemoryHigh', `process_resident_memory_bytes{${jobSelector(jobs)}} > ${promNumber(t.serviceMemoryBytes)}`, '15m', 'warning',
+      `{{ $labels.instance }} has used more than ${promNumber(t.serviceCpuUtilization * 100)} % of its CPU for 15 minutes ({{ $value | humanizePercentage }}).`),
+    alert('ServiceMemoryHigh',
+      `(${utilization(sel => `process_resident_memory_bytes{${sel}}`, jobs, j => j.memoryBytes, t.serviceMemoryBytes / t.serviceMemoryUtilization)})` +
+      ` > ${promNumber(t.serviceMemoryUtilization)}`, '15m', 'warning',
       '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of memory',
-      `{{ $labels.instance }} has used more than ${promNumber(t.serviceMemoryBytes)} bytes of memory for 15 minutes ({{ $value | humanize1024 }}B).`),
-    alert('ServiceRestarting', `changes(process_start_time_seconds{${jobSelector(jobs)}}[1h]) >= ${promNumber(t.serviceRestartsPerHour)}`, '0m', 'warning',
+      `{{ $labels.instance }} has used more than ${promNumber(t.serviceMemoryUtilization * 100)} % of its memory for 15 minutes ({{ $value | humanizePercentage }}).`),
+    alert('ServiceRestarting', `changes(process_start_time_seconds{${jobSelector(names(jobs))}}[1h]) >= ${promNumber(t.serviceRestartsPerHour)}`, '0m', 'warning',
       '{{ $labels.job }} instance {{ $labels.instance }} keeps restarting',
       `{{ $labels.instance }} restarted {{ $value }} times in the last hour (threshold ${promNumber(t.serviceRestartsPerHour)}).`),
   ],
@@ -74,7 +98,7 @@ const gateway: KindSignals = {
 const cache: KindSignals = {
   title: 'Cache',
   alerts: (jobs, t) => {
-    const sel = (...m: string[]) => jobSelector(jobs, ...m);
+    const sel = (...m: string[]) => jobSelector(names(jobs), ...m);
     return [
       alert('CacheMemoryHigh', `redis_memory_used_bytes{${sel()}} / (redis_memory_max_bytes{${sel()}} > 0) > ${promNumber(t.cacheMemoryUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is close to maxmemory',
@@ -121,9 +145,14 @@ const cache: KindSignals = {
   ],
 };
 
+/**
+ * Seconds each secondary is behind its primary. Every exporter reports every member of its replica
+ * set as seen from its mongod: `rs_nm` names the set, `member_idx` the member (its host:port),
+ * `member_state` its state; the optime is a BSON date in milliseconds.
+ */
 const mongoLag = (sel: (...m: string[]) => string) =>
-  `(max by (job, set) (mongodb_rs_members_optimeDate{${sel('member_state="PRIMARY"')}}) - on (job, set) group_right ` +
-  `min by (job, set, name) (mongodb_rs_members_optimeDate{${sel('member_state="SECONDARY"')}})) / 1000`;
+  `(max by (job, rs_nm) (mongodb_rs_members_optimeDate{${sel('member_state="PRIMARY"')}}) - on (job, rs_nm) group_right ` +
+  `min by (job, rs_nm, member_idx) (mongodb_rs_members_optimeDate{${sel('member_state="SECONDARY"')}})) / 1000`;
 const mongoConnections = (sel: (...m: string[]) => string) =>
   `sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) / ` +
   `(sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) + sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="available"')}}))`;
@@ -131,14 +160,14 @@ const mongoConnections = (sel: (...m: string[]) => string) =>
 const mongo: KindSignals = {
   title: 'MongoDB',
   alerts: (jobs, t) => {
-    const sel = (...m: string[]) => jobSelector(jobs, ...m);
+    const sel = (...m: string[]) => jobSelector(names(jobs), ...m);
     return [
       alert('MongoDown', `mongodb_up{${sel()}} == 0`, '2m', 'critical',
         '{{ $labels.job }} exporter cannot reach MongoDB on {{ $labels.instance }}',
         'mongodb_exporter on {{ $labels.instance }} has not reached its mongod/mongos for 2 minutes.'),
       alert('MongoReplicationLagHigh', `${mongoLag(sel)} > ${promNumber(t.mongoReplicationLagSeconds)}`, '5m', 'warning',
-        '{{ $labels.job }} member {{ $labels.name }} lags its primary',
-        `{{ $labels.name }} of replica set {{ $labels.set }} is more than ${promNumber(t.mongoReplicationLagSeconds)} s behind its primary.`),
+        '{{ $labels.job }} member {{ $labels.member_idx }} lags its primary',
+        `{{ $labels.member_idx }} of replica set {{ $labels.rs_nm }} is more than ${promNumber(t.mongoReplicationLagSeconds)} s behind its primary.`),
       alert('MongoConnectionsHigh', `${mongoConnections(sel)} > ${promNumber(t.mongoConnectionsUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} {{ $labels.instance }} is running out of connections',
         `{{ $labels.instance }} has used more than ${promNumber(t.mongoConnectionsUtilization * 100)} % of its connections for 10 minutes.`),
@@ -149,7 +178,7 @@ const mongo: KindSignals = {
     return [
       { title: 'Connections', unit: 'short', queries: [{ expr: `mongodb_ss_connections{${sel('conn_type="current"')}}`, legend: '{{instance}}' }] },
       { title: 'Operations', unit: 'ops', queries: [{ expr: `sum by (legacy_op_type) (rate(mongodb_ss_opcounters{${sel()}}[5m]))`, legend: '{{legacy_op_type}}' }] },
-      { title: 'Replication lag', unit: 's', queries: [{ expr: mongoLag(sel), legend: '{{set}} {{name}}' }] },
+      { title: 'Replication lag', unit: 's', queries: [{ expr: mongoLag(sel), legend: '{{rs_nm}} {{member_idx}}' }] },
     ];
   },
 };

@@ -45,6 +45,8 @@ export const OBSERVABILITY_DEFAULTS = {
   errorRate: 0.01,
   retention: '15d',
   scrapeInterval: Duration.seconds(30),
+  serviceCpuUtilization: 0.9,
+  serviceMemoryUtilization: 0.9,
   serviceCpuCores: 0.45,
   serviceMemory: Size.mebibytes(1024 * 0.9),
   serviceRestartsPerHour: 3,
@@ -104,6 +106,8 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       routeLabel: names.routeLabel ?? 'route',
     },
     thresholds: {
+      serviceCpuUtilization: r.serviceCpuUtilization ?? d.serviceCpuUtilization,
+      serviceMemoryUtilization: r.serviceMemoryUtilization ?? d.serviceMemoryUtilization,
       serviceCpuCores: r.serviceCpuCores ?? d.serviceCpuCores,
       serviceMemoryBytes: (r.serviceMemory ?? d.serviceMemory).toBytes({ rounding: SizeRoundingBehavior.NONE }),
       serviceRestartsPerHour: r.serviceRestartsPerHour ?? d.serviceRestartsPerHour,

@@ -65,6 +65,8 @@ const metricNames: Rule<ObservabilitySpec> = (scope, s) => {
 const thresholds: Rule<ObservabilitySpec> = (scope, s) => {
   const t = s.thresholds;
   return [
+    ...numberAbove(scope, 'resourceAlerts.serviceCpuUtilization', t.serviceCpuUtilization, 0, 1),
+    ...numberAbove(scope, 'resourceAlerts.serviceMemoryUtilization', t.serviceMemoryUtilization, 0, 1),
     ...numberAbove(scope, 'resourceAlerts.serviceCpuCores', t.serviceCpuCores, 0, 1024),
     ...numberAbove(scope, 'resourceAlerts.serviceMemory (bytes)', t.serviceMemoryBytes, 0, 2 ** 50),
     ...integerInRange(scope, 'resourceAlerts.serviceRestartsPerHour', t.serviceRestartsPerHour, 1, 1000),

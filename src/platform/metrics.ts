@@ -16,4 +16,16 @@ export interface MetricsSource {
   readonly selector: Record<string, string>;
   /** Kubernetes namespace of the instances; empty on AWS. */
   readonly namespace: string;
+  /**
+   * vCPU one instance may use: resource alerts fire at a fraction of it.
+   *
+   * @default - not declared: the observability stack's absolute CPU threshold applies
+   */
+  readonly cpuCores?: number;
+  /**
+   * Memory one instance may use, in bytes: resource alerts fire at a fraction of it.
+   *
+   * @default - not declared: the observability stack's absolute memory threshold applies
+   */
+  readonly memoryBytes?: number;
 }

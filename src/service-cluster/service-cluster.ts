@@ -78,6 +78,8 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
       host: this.endpoint.host,
       selector: this.networkIdentity.podLabels ?? {},
       namespace: this.networkIdentity.namespace ?? '',
+      cpuCores: spec.cpu,
+      memoryBytes: spec.memoryMiB * 1024 * 1024,
     };
     PlatformTopology.of(this).addComponent(this, { kind: 'service', name: spec.name });
   }

@@ -215,14 +215,16 @@ describe('CacheCluster on Kubernetes, cluster mode', () => {
     expect(nodes.ingress[0].ports.map((p: any) => p.port)).toEqual([6379, 16379]);
   });
 
-  test('the setup Job runs the idempotent script; a new shard count gets a new Job', () => {
-    const job = findObject(cluster({ shards: 4 }).manifests, 'Job', 'sessions-setup-4x1');
+  test('the setup Job runs the idempotent script; a new shard count gets a new Job; finished Jobs expire', () => {
+    const [job] = objectsOfKind(cluster({ shards: 4 }).manifests, 'Job');
+    expect(job.metadata.name).toMatch(/^sessions-setup-[0-9a-f]{8}$/);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(7 * 24 * 3600);
     const c = job.spec.template.spec.containers[0];
     expect(c.command).toEqual(['sh', '/etc/cache/cluster-setup.sh']);
     expect(env(c)).toMatchObject({ REPLICAS_PER_SHARD: '1', REDISCLI_AUTH: { secretKeyRef: { name: 'sessions-auth', key: 'password' } } });
     expect(env(c).REDIS_NODES.split(' ')).toHaveLength(8);
     expect(job.spec.template.spec.restartPolicy).toBe('OnFailure');
-    expect(findObject(cluster({ shards: 5 }).manifests, 'Job', 'sessions-setup-5x1')).toBeDefined();
+    expect(objectsOfKind(cluster({ shards: 5 }).manifests, 'Job')[0].metadata.name).not.toBe(job.metadata.name);
   });
 
   test('conformance: strict schema, Pod Security restricted, reliability', () => {

@@ -144,7 +144,9 @@ describe('backup upload to S3 (sh with a fake aws on PATH)', () => {
     fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\necho "aws $*" >> "${dir}/calls"\ncase "$*" in *list-objects-v2*) printf '${keys.join('\\t')}\\n' ;; esac\n`, { mode: 0o755 });
     const script = uploadScript({ bucket: 'backups', prefix: 'mongo/orders/', endpoint, inputDir: path.join(dir, 'in'), retentionDays: 7 });
     fs.writeFileSync(path.join(dir, 'upload.sh'), script);
-    const run = spawnSync('sh', [path.join(dir, 'upload.sh')], { encoding: 'utf-8', env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const run = spawnSync('sh', [path.join(dir, 'upload.sh')], {
+      encoding: 'utf-8', env: { PATH: `${bin}:/usr/bin:/bin`, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+    });
     const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n');
     fs.rmSync(dir, { recursive: true, force: true });
     return { run, calls, script };

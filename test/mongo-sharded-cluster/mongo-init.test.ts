@@ -162,7 +162,9 @@ describe('init driver: run by sh with a fake mongosh on PATH', () => {
       fs.writeFileSync(path.join(bin, 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
       fs.writeFileSync(path.join(dir, 'init.sh'), initDriverScript(topology, '/scripts'));
       const run = spawnSync('sh', [path.join(dir, 'init.sh')], {
-        encoding: 'utf-8', env: { PATH: `${bin}:/usr/bin:/bin`, STATE: dir, ...extraEnv }, timeout: 60_000,
+        encoding: 'utf-8',
+        env: { PATH: `${bin}:/usr/bin:/bin`, STATE: dir, MONGO_ADMIN_PASSWORD: 'a', MONGO_MONITOR_PASSWORD: 'm', MONGO_BACKUP_PASSWORD: 'b', ...extraEnv },
+        timeout: 60_000,
       });
       const calls = fs.existsSync(path.join(dir, 'calls')) ? fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n') : [];
       return { run, calls, topology };

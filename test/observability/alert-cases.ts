@@ -2,9 +2,16 @@ import { AlertRulesInput } from '../../src/observability/alert-rules';
 
 /** The rules under test: one job of every kind, the seed's SLOs and the default thresholds. */
 export const RULES_INPUT: AlertRulesInput = {
-  jobs: [{ job: 'users', kind: 'service' }, { job: 'edge', kind: 'gateway' }, { job: 'sessions', kind: 'cache' }, { job: 'catalog-db', kind: 'mongo' }],
+  jobs: [
+    // A 1 vCPU / 2 GiB service, and a service-kind source that declares no size.
+    { job: 'users', kind: 'service', cpuCores: 1, memoryBytes: 2 * 1024 ** 3 },
+    { job: 'legacy', kind: 'service' },
+    { job: 'edge', kind: 'gateway' }, { job: 'sessions', kind: 'cache' }, { job: 'catalog-db', kind: 'mongo' },
+  ],
   slo: { availability: 0.999, latencyP95Seconds: 0.5, errorRate: 0.01 },
   thresholds: {
+    serviceCpuUtilization: 0.9,
+    serviceMemoryUtilization: 0.9,
     serviceCpuCores: 0.45,
     serviceMemoryBytes: 966367641.6,
     serviceRestartsPerHour: 3,
@@ -65,10 +72,14 @@ const fastBurn = (ratio: string) => ({
 });
 const slow = (route: string, job: string) => ({ summary: `${job} route ${route} is slow`, description: 'p95 latency is 975ms (objective: under 500 ms).' });
 const svcLabels = { job: 'users', instance: '10.0.0.1:8080', severity: 'warning' };
+const LEGACY = 'job="legacy", instance="10.0.0.9:8080"';
 const cacheLabels = { job: 'sessions', instance: '10.0.0.2:9121', severity: 'warning' };
 const info = (instance: string, role: string, values: string) => ({ series: `redis_instance_info{job="sessions", instance="${instance}", role="${role}"}`, values });
-const optime = (name: string, state: string, value: number) =>
-  ({ series: `mongodb_rs_members_optimeDate{${MONGO}, set="rs0", name="${name}", member_state="${state}"}`, values: `${value}x10` });
+/** Labels as percona/mongodb_exporter 0.43.1 writes them (fixtures/mongodb_exporter-0.43.1.prom). */
+const optime = (member: string, state: string, value: number) => ({
+  series: `mongodb_rs_members_optimeDate{${MONGO}, cl_id="5f5a3e12c3f6c2b58b3e1d2a", cl_role="shardsvr", rs_nm="rs0", rs_state="1", member_idx="${member}", member_state="${state}"}`,
+  values: `${value}x10`,
+});
 const connections = (current: number, available: number) => [
   { series: `mongodb_ss_connections{${MONGO}, conn_type="current"}`, values: `${current}x15` },
   { series: `mongodb_ss_connections{${MONGO}, conn_type="available"}`, values: `${available}x15` },
@@ -104,12 +115,16 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { job: 'users', instance: '10.0.0.1:8080', severity: 'critical' },
     { summary: 'users instance 10.0.0.1:8080 is down', description: 'Prometheus has not been able to scrape 10.0.0.1:8080 for 5 minutes.' }),
   silent('MetricsTargetDown', 'an instance that answers', [{ series: `up{${SVC}}`, values: '1x15' }], '10m'),
-  fires('ServiceCpuHigh', '0.9 cores for 15 minutes', [{ series: `process_cpu_seconds_total{${SVC}}`, values: '0+54x30' }], '25m', svcLabels,
-    { summary: 'users instance 10.0.0.1:8080 uses a lot of CPU', description: '10.0.0.1:8080 has used more than 0.45 CPU cores for 15 minutes (0.90).' }),
-  silent('ServiceCpuHigh', '0.1 cores', [{ series: `process_cpu_seconds_total{${SVC}}`, values: '0+6x30' }], '25m'),
-  fires('ServiceMemoryHigh', '1 GiB resident for 15 minutes', [{ series: `process_resident_memory_bytes{${SVC}}`, values: '1073741824x20' }], '20m', svcLabels,
-    { summary: 'users instance 10.0.0.1:8080 uses a lot of memory', description: '10.0.0.1:8080 has used more than 966367641.6 bytes of memory for 15 minutes (1GiB).' }),
-  silent('ServiceMemoryHigh', '512 MiB resident', [{ series: `process_resident_memory_bytes{${SVC}}`, values: '536870912x20' }], '20m'),
+  fires('ServiceCpuHigh', 'a 1 vCPU service at 0.96 cores for 15 minutes', [{ series: `process_cpu_seconds_total{${SVC}}`, values: '0+57.6x30' }], '25m', svcLabels,
+    { summary: 'users instance 10.0.0.1:8080 uses a lot of CPU', description: '10.0.0.1:8080 has used more than 90 % of its CPU for 15 minutes (96%).' }),
+  silent('ServiceCpuHigh', 'a 1 vCPU service at 0.6 cores (60 %: under its autoscaling target)',
+    [{ series: `process_cpu_seconds_total{${SVC}}`, values: '0+36x30' }], '25m'),
+  fires('ServiceCpuHigh', 'a source without a declared size over the absolute 0.45 cores', [{ series: `process_cpu_seconds_total{${LEGACY}}`, values: '0+30x30' }], '25m',
+    { job: 'legacy', instance: '10.0.0.9:8080', severity: 'warning' },
+    { summary: 'legacy instance 10.0.0.9:8080 uses a lot of CPU', description: '10.0.0.9:8080 has used more than 90 % of its CPU for 15 minutes (100%).' }),
+  fires('ServiceMemoryHigh', 'a 2 GiB service at 1.9 GiB for 15 minutes', [{ series: `process_resident_memory_bytes{${SVC}}`, values: '2040109465.6x20' }], '20m', svcLabels,
+    { summary: 'users instance 10.0.0.1:8080 uses a lot of memory', description: '10.0.0.1:8080 has used more than 90 % of its memory for 15 minutes (95%).' }),
+  silent('ServiceMemoryHigh', 'a 2 GiB service at 1 GiB (alerted at 0.9 GiB before)', [{ series: `process_resident_memory_bytes{${SVC}}`, values: '1073741824x20' }], '20m'),
   fires('ServiceRestarting', 'three restarts in an hour', [{ series: `process_start_time_seconds{${SVC}}`, values: '100 100 200 200 300 300 400 400 400 400' }], '9m',
     svcLabels, { summary: 'users instance 10.0.0.1:8080 keeps restarting', description: '10.0.0.1:8080 restarted 3 times in the last hour (threshold 3).' }),
   silent('ServiceRestarting', 'a steady process', [{ series: `process_start_time_seconds{${SVC}}`, values: '100x10' }], '9m'),
@@ -153,7 +168,7 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { summary: 'catalog-db exporter cannot reach MongoDB on 10.0.0.5:9216', description: 'mongodb_exporter on 10.0.0.5:9216 has not reached its mongod/mongos for 2 minutes.' }),
   silent('MongoDown', 'a reachable mongod', [{ series: `mongodb_up{${MONGO}}`, values: '1x10' }], '5m'),
   fires('MongoReplicationLagHigh', 'a secondary 60 s behind', [optime('m0:27017', 'PRIMARY', 1700000060000), optime('m1:27017', 'SECONDARY', 1700000000000)], '8m',
-    { job: 'catalog-db', set: 'rs0', name: 'm1:27017', severity: 'warning' },
+    { job: 'catalog-db', rs_nm: 'rs0', member_idx: 'm1:27017', severity: 'warning' },
     { summary: 'catalog-db member m1:27017 lags its primary', description: 'm1:27017 of replica set rs0 is more than 10 s behind its primary.' }),
   silent('MongoReplicationLagHigh', 'a secondary 5 s behind', [optime('m0:27017', 'PRIMARY', 1700000060000), optime('m1:27017', 'SECONDARY', 1700000055000)], '8m'),
   fires('MongoConnectionsHigh', '90 % of connections for 10 minutes', connections(900, 100), '12m',

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { parse } from 'yaml';
@@ -192,6 +192,21 @@ describe('ObservabilityStack on AWS', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0.5, ExtendedStatistic: 'p95', MetricName: 'TargetResponseTime' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 90, MetricName: 'CPUUtilization', EvaluationPeriods: 3 });
+  });
+
+  test('the CPU and memory alarms use the same fractions of each task as the Prometheus rules', () => {
+    const { template } = render({ resourceAlerts: { serviceCpuUtilization: 0.8, serviceMemoryUtilization: 0.85 } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 80, MetricName: 'CPUUtilization', AlarmDescription: 'users: CPU above 80 % for 15 minutes' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 85, MetricName: 'MemoryUtilization', AlarmDescription: 'users: memory above 85 % for 15 minutes' });
+  });
+
+  test('Prometheus rules measure each service against its own size', () => {
+    const stack = awsStack();
+    new ServiceCluster(stack, 'Big', { image: 'ghcr.io/acme/big:1.0.0', cpu: 1, memory: Size.gibibytes(2) });
+    new ServiceCluster(stack, 'Small', { image: 'ghcr.io/acme/small:1.0.0' });
+    const rules = parse(new ObservabilityStack(stack, 'Observability', {}).renderAlertRules());
+    const cpu = rules.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ServiceCpuHigh');
+    expect(cpu.expr).toBe('((rate(process_cpu_seconds_total{job=~"big"}[5m]) / 1) or (rate(process_cpu_seconds_total{job=~"small"}[5m]) / 0.5)) > 0.9');
   });
 
   test('CloudWatch alarms can be turned off for Stacks near their resource quota', () => {

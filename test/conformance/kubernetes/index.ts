@@ -4,7 +4,7 @@
  */
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
-import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects } from './reliability-manifest';
+import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects, checkJobLifetimes } from './reliability-manifest';
 import { validateAgainstSchema } from './schema';
 import { Finding, objectId } from './types';
 
@@ -36,6 +36,7 @@ export function checkKubernetesManifests(manifests: any[], options: KubernetesCo
     ...checkDuplicateObjects(manifests),
     ...checkBlockingDisruptionBudgets(manifests),
     ...checkClusterScopedNamespaces(manifests),
+    ...checkJobLifetimes(manifests),
   ]);
   return {
     objects: manifests.length,

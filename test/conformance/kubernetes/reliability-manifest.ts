@@ -44,3 +44,33 @@ export function checkClusterScopedNamespaces(manifests: readonly any[]): Finding
       message: `is cluster-scoped but sets namespace "${o.metadata.namespace}": the API server drops it and diffs never settle; remove it`,
     }));
 }
+
+/**
+ * A finished Job stays until someone deletes it; while it does, a changed pod template under the
+ * same name cannot be applied (the template is immutable). Every Job needs
+ * `ttlSecondsAfterFinished`; a CronJob's Jobs need it or both history limits.
+ */
+export function checkJobLifetimes(manifests: readonly any[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const o of manifests) {
+    if (o?.kind === 'Job' && o.spec?.ttlSecondsAfterFinished === undefined) {
+      findings.push({
+        rule: 'Reliability-JobTtl',
+        object: objectId(o),
+        path: 'spec.ttlSecondsAfterFinished',
+        message: 'is not set: the finished Job is kept forever and blocks applying a changed template under its name',
+      });
+    }
+    const cron = o?.kind === 'CronJob' ? o.spec : undefined;
+    if (cron && cron.jobTemplate?.spec?.ttlSecondsAfterFinished === undefined
+      && (cron.successfulJobsHistoryLimit === undefined || cron.failedJobsHistoryLimit === undefined)) {
+      findings.push({
+        rule: 'Reliability-JobTtl',
+        object: objectId(o),
+        path: 'spec.jobTemplate.spec.ttlSecondsAfterFinished',
+        message: 'is not set and the history limits are not both set: finished Jobs pile up',
+      });
+    }
+  }
+  return findings;
+}

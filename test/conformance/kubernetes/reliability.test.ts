@@ -2,7 +2,7 @@ import {
   DIGEST, NAMESPACE, apiNetworkPolicy, defaultDenyNetworkPolicy, deployment, goodManifests, horizontalPodAutoscaler, podTemplate, service,
 } from './fixtures';
 import { checkReliability, desiredReplicas, imageProblem, isDefaultDeny, reliabilityRules } from './reliability';
-import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects } from './reliability-manifest';
+import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects, checkJobLifetimes } from './reliability-manifest';
 
 const CONTAINER = 'spec.template.spec.containers[0]';
 const ID = 'apps/v1/Deployment platform/api';
@@ -225,6 +225,17 @@ describe('manifest-wide rules', () => {
     expect(checkDuplicateObjects([svc('a'), svc('a')])).toEqual([expect.objectContaining({
       rule: 'Reliability-DuplicateObject', object: 'v1/Service shop/a', message: 'is defined more than once: kubectl apply would fail or keep only one',
     })]);
+  });
+
+  test('a Job without ttlSecondsAfterFinished, or a CronJob whose Jobs are never cleaned, is a finding', () => {
+    const batchJob = (spec: object) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'shop' }, spec });
+    const cron = (spec: object) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'shop' }, spec: { jobTemplate: { spec: {} }, ...spec } });
+    const cleaned = cron({ successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+    expect(checkJobLifetimes([batchJob({ ttlSecondsAfterFinished: 60 }), cleaned])).toEqual([]);
+    expect(checkJobLifetimes([batchJob({}), cron({ successfulJobsHistoryLimit: 3 })]).map(f => `${f.object} ${f.path} ${f.message}`)).toEqual([
+      'batch/v1/Job shop/j spec.ttlSecondsAfterFinished is not set: the finished Job is kept forever and blocks applying a changed template under its name',
+      'batch/v1/CronJob shop/c spec.jobTemplate.spec.ttlSecondsAfterFinished is not set and the history limits are not both set: finished Jobs pile up',
+    ]);
   });
 
   test('a disruption budget that allows no eviction is a finding', () => {
