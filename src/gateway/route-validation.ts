@@ -7,6 +7,7 @@ import { RouteSpec } from './route-spec';
 import { traefikRule } from './traefik-rules';
 import { isHostName } from './validation';
 import { invalidPropMessage } from '../platform/errors';
+import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange } from '../platform/validation';
 
@@ -57,8 +58,8 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   problems.push(...integerInRange(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes, 1, 4 * 1024 ** 3));
   problems.push(...integerInRange(scope, `${p}.timeout`, route.timeoutSeconds, 1, 3600));
   problems.push(...cidrProblems(scope, `${p}.ipAllowList`, route.ipAllowList));
-  if (route.healthCheck && !route.healthCheck.path.startsWith('/')) {
-    add('healthCheck.path', 'must start with "/"', route.healthCheck.path, 'use an absolute HTTP path such as "/healthz"');
+  if (route.healthCheck && !isHttpRequestPath(route.healthCheck.path)) {
+    add('healthCheck.path', 'is not an HTTP request path', route.healthCheck.path, HTTP_REQUEST_PATH_HINT);
   }
 
   const rule = traefikRule(route);

@@ -7,8 +7,8 @@
  * through mongos, then unlock and restart the balancer. These scripts follow it; the unlock runs on
  * any exit of the dump, including SIGTERM.
  */
-import { shellQuote } from './mongo-init';
 import { scriptPrelude } from './mongo-sharding';
+import { shellQuote } from '../platform/escape/shell';
 
 /** Names of the backup files in the scripts ConfigMap. */
 export const BACKUP_FILES = {

@@ -10,6 +10,7 @@
 import { scriptPrelude, shardingStatements } from './mongo-sharding';
 import { ShardedCollectionSpec } from './spec';
 import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
+import { shellQuote } from '../platform/escape/shell';
 
 /** The user the exporters log in with. */
 export const MONITOR_USER = 'metrics';
@@ -143,11 +144,6 @@ for (const shard of TOPOLOGY.shards) {
   print(\`added shard \${shard.name}\`);
 }
 ${shardingStatements(collections, { enableSharding: true })}`;
-}
-
-/** Quotes `value` for a POSIX shell. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /** The Job's entry point: runs each step until it succeeds, replica sets first, then mongos. */

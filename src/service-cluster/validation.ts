@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { describeFargateSizes, isFargateSize } from './fargate-sizes';
 import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
 import { isDnsLabel } from '../platform/names';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
@@ -53,8 +54,8 @@ const resources: Rule<ServiceClusterSpec> = (scope, s) => [
 const health: Rule<ServiceClusterSpec> = (scope, s) => {
   const h = s.health;
   const problems: string[] = [];
-  if (!h.path.startsWith('/')) {
-    problems.push(invalidPropMessage(scope, 'healthCheck.path', 'must start with "/"', h.path, 'use an absolute HTTP path such as "/healthz"'));
+  if (!Token.isUnresolved(h.path) && !isHttpRequestPath(h.path)) {
+    problems.push(invalidPropMessage(scope, 'healthCheck.path', 'is not an HTTP request path', h.path, HTTP_REQUEST_PATH_HINT));
   }
   problems.push(
     ...integerInRange(scope, 'healthCheck.interval', h.intervalSeconds, 5, 300),
@@ -67,8 +68,8 @@ const health: Rule<ServiceClusterSpec> = (scope, s) => {
     problems.push(invalidPropMessage(scope, 'healthCheck.timeout', 'must be shorter than healthCheck.interval',
       `${h.timeoutSeconds}s`, `use a timeout below ${h.intervalSeconds}s`));
   }
-  if (!s.metrics.path.startsWith('/')) {
-    problems.push(invalidPropMessage(scope, 'metrics.path', 'must start with "/"', s.metrics.path, 'use an absolute HTTP path such as "/metrics"'));
+  if (!Token.isUnresolved(s.metrics.path) && !isHttpRequestPath(s.metrics.path)) {
+    problems.push(invalidPropMessage(scope, 'metrics.path', 'is not an HTTP request path', s.metrics.path, HTTP_REQUEST_PATH_HINT));
   }
   return problems;
 };
