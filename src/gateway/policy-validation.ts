@@ -1,3 +1,4 @@
+export { isHttpUrl } from '../platform/grammar/url';
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CircuitBreakerSpec, CorsSpec, RateLimitSpec, RetrySpec } from './spec';
@@ -7,16 +8,6 @@ import { integerInRange, numberAbove } from '../platform/validation';
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_|~-]+$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** Whether `value` is an absolute http(s) URL with a host. */
-export function isHttpUrl(value: string, httpsOnly = false): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:')) && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 export function isHeaderName(value: string): boolean {
   return HEADER_NAME.test(value);

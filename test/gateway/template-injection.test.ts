@@ -63,11 +63,12 @@ describe('user strings in the Traefik dynamic configuration are data, never temp
     expectLoadedAsIntended(gateway);
   });
 
-  test('RouteTarget.url and healthCheck.path with template code are loaded as written', () => {
+  test('RouteTarget.url and healthCheck.path with template code are refused: braces are not URL characters', () => {
     const { gateway, users } = smallGateway(kubernetesChart(), {});
-    gateway.addRoute({ name: 'partner', pathPrefix: '/partner', target: RouteTarget.url('https://partner.example.net/{{ env "HOME" }}') });
-    gateway.addRoute({ name: 'hc', pathPrefix: '/hc', target: RouteTarget.service(users), healthCheck: { path: '/health{{ end }}' } });
-    expectLoadedAsIntended(gateway);
+    expect(() => gateway.addRoute({ name: 'partner', pathPrefix: '/partner', target: RouteTarget.url('https://partner.example.net/{{env"HOME"}}') }))
+      .toThrow(/routes\[partner\].target is not an http\(s\) URL \(got "https:\/\/partner.example.net\/\{\{env\\"HOME\\"\}\}"\)/);
+    expect(() => gateway.addRoute({ name: 'hc', pathPrefix: '/hc', target: RouteTarget.service(users), healthCheck: { path: '/health{{end}}' } }))
+      .toThrow(/routes\[hc\].healthCheck.path is not an HTTP request path \(got "\/health\{\{end\}\}"\)/);
   });
 });
 
