@@ -12,5 +12,5 @@ export function shellQuote(value: string): string {
 
 /** `text` as the body of a `#` comment: line breaks would end the comment and start a command. */
 export function shellComment(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return text.replace(/[\0-\x1f\x7f\u2028\u2029]+/g, ' ');
 }
