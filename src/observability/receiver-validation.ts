@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import { AlertReceiver } from './receivers';
 import { invalidPropMessage } from '../platform/errors';
 import { isEmailAddress, isHostPort, isSlackChannel } from '../platform/grammar/notification';
-import { isHttpUrl } from '../platform/grammar/url';
-import { PlatformSecret } from '../platform/secret';
+import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../platform/grammar/url';
+import { PlatformSecret, secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 
 /** The receiver types, in the order error messages list them. */
@@ -32,6 +32,7 @@ function webhookProblems(scope: IConstruct, prop: string, url: string | undefine
     return [invalidPropMessage(scope, `${prop}.url`, 'is not an http(s) URL', url,
       'use e.g. "https://hooks.example.com/alerts" (URL characters only: no spaces, control characters, quotes or braces)')];
   }
+  if (hasUserInfo(url)) return [invalidPropMessage(scope, `${prop}.url`, 'carries credentials in its URL', '<redacted>', USERINFO_HINT)];
   if (target === PlatformTarget.AWS && !isHttpUrl(url, true)) {
     return [invalidPropMessage(scope, `${prop}.url`, 'must use https on aws', url,
       'SNS delivers to webhooks over the internet: use an https:// URL so alerts are encrypted in transit')];
@@ -83,7 +84,7 @@ function emailProblems(scope: IConstruct, prop: string, receiver: AlertReceiver,
 }
 
 function namedSecret(scope: IConstruct, prop: string, secret: PlatformSecret | undefined): string[] {
-  if (secret?.secretName) return [];
+  if (secret?.secretName) return secretReferenceProblems(scope, prop, secret);
   return [invalidPropMessage(scope, prop, 'must reference a Kubernetes Secret by name', secret ? 'a Secrets Manager secret' : undefined,
     'use PlatformSecret.named(name, key); Alertmanager reads it from the mounted Secret file, never from the manifest')];
 }

@@ -27,3 +27,6 @@ export function hasUserInfo(value: string): boolean {
     return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value);
   }
 }
+
+export const USERINFO_HINT = 'remove the user name and password from the URL: it would be written in plain text into the template, '
+  + 'manifest and generated configuration; authenticate with a secret instead';

@@ -23,3 +23,11 @@ export const PROPERTY_RUNS = { numRuns: 150 };
 export function orValid(valid: string): fc.Arbitrary<string> {
   return fc.oneof(fc.constant(valid), hostileString);
 }
+
+/**
+ * `valid` with one of its props replaced by a hostile string: every prop has its own grammar, so
+ * one hostile value per run is what lets the others render.
+ */
+export function oneHostile<T extends Record<string, string>>(valid: T): fc.Arbitrary<T> {
+  return fc.tuple(fc.constantFrom(...Object.keys(valid)), hostileString).map(([key, value]) => ({ ...valid, [key]: value }));
+}
