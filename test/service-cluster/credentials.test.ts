@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { PlatformSecret, ServiceCluster, ServiceClusterProps } from '../../src';
 import { RouteTarget } from '../../src/gateway';
+import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { smallGateway } from '../gateway/fixtures';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
@@ -72,4 +73,16 @@ test('on Kubernetes a refused duplicate leaves one variable in the Deployment', 
   expect(() => users.addEnvironment('LOG_LEVEL', 'debug')).toThrow();
   const env = findObject(manifestsOf(chart), 'Deployment', 'users').spec.template.spec.containers[0].env;
   expect(env.filter((v: any) => v.name === 'LOG_LEVEL')).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
+});
+
+test('MongoShardedCluster.connectService sets each variable once: the same database again is a no-op, another is refused', () => {
+  const chart = kubernetesChart();
+  const cluster = new MongoShardedCluster(chart, 'OrdersDb');
+  const orders = service(chart);
+  cluster.connectService(orders, 'shop');
+  cluster.connectService(orders, 'shop');
+  expect(() => cluster.connectService(orders, 'billing'))
+    .toThrow(/OrdersDb: connectService\(database\) is a second database for platform\/Users \(got "billing"\)/);
+  const env = findObject(manifestsOf(chart), 'Deployment', 'users').spec.template.spec.containers[0].env;
+  expect(env.filter((v: any) => v.name === 'MONGODB_URI')).toHaveLength(1);
 });
