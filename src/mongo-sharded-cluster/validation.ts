@@ -5,6 +5,7 @@ import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
 import { invalidPropMessage } from '../platform/errors';
 import { CRON_HINT, cronProblem } from '../platform/grammar/cron';
 import { isDnsLabel } from '../platform/names';
+import { secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { grammarProblem, integerInRange, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
@@ -102,7 +103,9 @@ const shardKeys: MongoRule = (scope, s) => Object.entries(s.shardKeys).flatMap((
   return [];
 });
 
-const COMMON_RULES: MongoRule[] = [clusterName, topology, storage, adminUsername, backup, collections, shardKeys];
+const adminPassword: MongoRule = (scope, s) => secretReferenceProblems(scope, 'adminPassword', s.adminPassword);
+
+const COMMON_RULES: MongoRule[] = [clusterName, topology, storage, adminUsername, adminPassword, backup, collections, shardKeys];
 
 /** Every problem with `spec` on `target`. */
 export function validateMongoShardedCluster(scope: IConstruct, spec: MongoShardedClusterSpec, target: PlatformTarget): string[] {

@@ -1,6 +1,7 @@
 import { Size, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Chart } from 'cdk8s';
+import { CacheCluster } from '../../src/cache-cluster';
 import { Gateway, RouteTarget, TlsSource } from '../../src/gateway';
 import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
@@ -100,4 +101,11 @@ describe('values are checked against the grammar their consumer uses', () => {
       domainName: 'api.example.com', aws: { certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', '') },
     })).toThrow(/Api: aws.certificate is not a certificate ARN \(got ""\): pass an ACM certificate/);
   });
+});
+
+test.each(targets)('secret references of CacheCluster and MongoShardedCluster follow the same grammar on %s', (_t, scope) => {
+  expect(() => new CacheCluster(scope(), 'Sessions', { auth: PlatformSecret.named('sessions auth', 'password') }))
+    .toThrow(/Sessions: auth has an invalid secret name \(got "sessions auth"\)/);
+  expect(() => new MongoShardedCluster(scope(), 'OrdersDb', { adminPassword: PlatformSecret.named('orders-db', 'pass;word') }))
+    .toThrow(/OrdersDb: adminPassword has an invalid secret key \(got "pass;word"\)/);
 });
