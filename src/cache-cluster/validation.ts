@@ -6,6 +6,7 @@ import { CacheClusterSpec, usesSentinels } from './spec';
 import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
+import { secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
@@ -66,7 +67,9 @@ const port: Rule<CacheClusterSpec> = (scope, s) => {
     ? `${m} (the cluster bus listens on port + ${CLUSTER_BUS_OFFSET})` : m);
 };
 
-const COMMON_RULES = [cacheName, replicas, shards, failover, evictionPolicy, port];
+const auth: Rule<CacheClusterSpec> = (scope, s) => secretReferenceProblems(scope, 'auth', s.auth);
+
+const COMMON_RULES = [cacheName, replicas, shards, failover, evictionPolicy, port, auth];
 
 /** Every problem with `spec` on `target`. */
 export function validateCacheCluster(scope: IConstruct, spec: CacheClusterSpec, target: PlatformTarget): string[] {

@@ -9,7 +9,7 @@ import { JWT_SIDECAR_ADDRESS, jwtVerifierArgs } from './jwt-verifier-config';
 import { GatewayAwsOptions } from './props';
 import { GatewayAwsResources } from './resources';
 import { GATEWAY_DEFAULTS, GatewaySpec, JWT_VERIFIER_IMAGE } from './spec';
-import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config';
+import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml } from './traefik-config';
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { AwsPlatform } from '../platform/aws-platform';
@@ -64,7 +64,7 @@ export function renderGatewayOnAws(
     entryPoint: ['/bin/sh', '-c'],
     command: [START_SCRIPT],
     environment: {
-      TRAEFIK_STATIC_CONFIG: traefikConfigYaml(staticConfig),
+      TRAEFIK_STATIC_CONFIG: traefikStaticConfigYaml(staticConfig),
       // Rendered at synth, so routes added after construction are included.
       TRAEFIK_DYNAMIC_CONFIG: Lazy.string({
         produce: () => traefikConfigYaml(renderTraefikDynamicConfig(spec, context.routes(), targetOptions)),

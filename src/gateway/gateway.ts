@@ -10,7 +10,7 @@ import { GatewayRoute } from './route';
 import { resolveRouteSpec, RouteSpec } from './route-spec';
 import { validateRoute } from './route-validation';
 import { GatewaySpec, resolveGatewaySpec } from './spec';
-import { renderTraefikDynamicConfig } from './traefik-config';
+import { renderTraefikDynamicConfig, traefikConfigAsData } from './traefik-config';
 import { TRAEFIK_PORTS } from './traefik-static-config';
 import { gatewayWarnings, validateGateway } from './validation';
 import { Endpoint } from '../platform/endpoint';
@@ -114,6 +114,14 @@ export class Gateway extends Construct implements INetworkPeer {
 
   /** The Traefik dynamic configuration as it is now (what the file provider loads), for inspection and tests. */
   public traefikDynamicConfig(): any {
+    return traefikConfigAsData(this._renderTraefikDynamicConfig());
+  }
+
+  /**
+   * The dynamic configuration tree; `traefikConfigYaml` turns it into the file both targets write.
+   * @internal
+   */
+  public _renderTraefikDynamicConfig(): Record<string, any> {
     return renderTraefikDynamicConfig(this.spec, this.routeSpecs, {
       trustedProxyHops: this.target === PlatformTarget.AWS ? 1 : 0,
       jwtVerifierAddress: this.spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : this.spec.jwt?.verifier.address,

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { JWT_VERIFIER_HEALTH_PATH, JWT_VERIFIER_PORT, jwtVerifierArgs } from './jwt-verifier-config';
 import { GATEWAY_DEFAULTS, GatewaySpec, JWT_VERIFIER_IMAGE } from './spec';
 import { TRAEFIK_PORTS } from './traefik-static-config';
+import { kubernetesExpansionLiterals } from '../platform/escape/kubernetes-expansion';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 
 export const STATIC_CONFIG_DIR = '/etc/traefik/static';
@@ -57,7 +58,8 @@ export function gatewayPodTemplate(inputs: GatewayPodInputs): k8s.PodTemplateSpe
       name: 'jwt-verifier',
       image: JWT_VERIFIER_IMAGE,
       imagePullPolicy: 'IfNotPresent',
-      args: jwtVerifierArgs(spec.jwt),
+      // The issuer and audiences are user strings: Kubernetes must not expand $(…) in them.
+      args: kubernetesExpansionLiterals(jwtVerifierArgs(spec.jwt)),
       ports: [{ name: 'jwt-verifier', containerPort: JWT_VERIFIER_PORT, protocol: 'TCP' }],
       resources: { requests: { cpu: quantity('50m'), memory: quantity('64Mi') }, limits: { memory: quantity('128Mi') } },
       securityContext: restrictedContainerSecurityContext(),

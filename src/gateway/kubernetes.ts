@@ -9,7 +9,7 @@ import { GatewayKubernetesOptions } from './props';
 import { GatewayKubernetesResources } from './resources';
 import { RouteSpec } from './route-spec';
 import { GatewaySpec } from './spec';
-import { renderTraefikDynamicConfig, traefikConfigYaml } from './traefik-config';
+import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml } from './traefik-config';
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { Endpoint } from '../platform/endpoint';
@@ -47,7 +47,7 @@ export function renderGatewayOnKubernetes(
     // The file provider reads mounted files: Traefik never calls the Kubernetes API.
     automountServiceAccountToken: false,
   });
-  const staticYaml = traefikConfigYaml(renderTraefikStaticConfig(spec, {
+  const staticYaml = traefikStaticConfigYaml(renderTraefikStaticConfig(spec, {
     trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR, publicHttpsPort: PUBLIC_PORTS.https,
   }));
   const staticConfig = new k8s.KubeConfigMap(scope, 'StaticConfig', {

@@ -1,33 +1,18 @@
+export { isHttpUrl } from '../platform/grammar/url';
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CircuitBreakerSpec, CorsSpec, RateLimitSpec, RetrySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { CIDR_HINT, isCidr } from '../platform/grammar/cidr';
 import { integerInRange, numberAbove } from '../platform/validation';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_|~-]+$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** Whether `value` is an absolute http(s) URL with a host. */
-export function isHttpUrl(value: string, httpsOnly = false): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || (!httpsOnly && url.protocol === 'http:')) && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 export function isHeaderName(value: string): boolean {
   return HEADER_NAME.test(value);
 }
 
-/** Whether `value` is an IPv4 CIDR block (IPv6 ranges are accepted as written). */
-export function isCidr(value: string): boolean {
-  if (value.includes(':')) return /^[0-9a-fA-F:]+\/\d{1,3}$/.test(value);
-  const m = IPV4_CIDR.exec(value);
-  return m !== null && m.slice(1, 5).every(o => Number(o) <= 255) && Number(m[5]) <= 32;
-}
 
 export function rateLimitProblems(scope: IConstruct, prop: string, limit: RateLimitSpec): string[] {
   const problems = [
@@ -95,5 +80,5 @@ export function corsProblems(scope: IConstruct, cors: CorsSpec): string[] {
 
 export function cidrProblems(scope: IConstruct, prop: string, ranges: string[]): string[] {
   return ranges.filter(r => !Token.isUnresolved(r) && !isCidr(r)).map(r =>
-    invalidPropMessage(scope, prop, 'has an invalid address range', r, 'use CIDR notation, e.g. "203.0.113.0/24"'));
+    invalidPropMessage(scope, prop, 'has an invalid address range', r, CIDR_HINT));
 }

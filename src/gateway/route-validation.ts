@@ -7,13 +7,16 @@ import { RouteSpec } from './route-spec';
 import { traefikRule } from './traefik-rules';
 import { isHostName } from './validation';
 import { invalidPropMessage } from '../platform/errors';
+import { HTTP_METHODS, isHeaderValue } from '../platform/grammar/http-header';
+import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
+import { hasUserInfo, USERINFO_HINT } from '../platform/grammar/url';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange } from '../platform/validation';
 
 const ROUTE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Path characters that mean the same to Traefik and to the load balancer (no wildcards, no backquotes). */
 const PATH = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$/;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
+const METHODS = HTTP_METHODS;
 
 export interface RouteContext {
   readonly target: PlatformTarget;
@@ -37,6 +40,9 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   for (const [prop, value] of [['path', route.path], ['pathPrefix', route.pathPrefix]] as const) {
     if (value !== undefined && !PATH.test(value)) {
       add(prop, 'is not a valid path', value, 'start with "/" and use URL path characters only (no spaces, "*", "?" or backquotes)');
+    } else if (value !== undefined && value.includes('//')) {
+      // "//" strips to an empty prefix, which would match every path.
+      add(prop, 'has an empty path segment', value, 'write each "/" once, e.g. "/v1/users"');
     }
   }
   if (route.stripPrefix && !route.pathPrefix) add('stripPrefix', 'needs a pathPrefix', true, 'set pathPrefix or remove stripPrefix');
@@ -45,7 +51,9 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   }
   for (const [name, value] of Object.entries(route.headers)) {
     if (!isHeaderName(name)) add('headers', 'has an invalid header name', name, 'use HTTP header names such as "X-API-Version"');
-    if (/[`*?\r\n]/.test(value)) add(`headers.${name}`, 'has an invalid value', value, 'use a literal value without "`", "*", "?" or line breaks');
+    if (/[`*?]/.test(value) || !isHeaderValue(value)) {
+      add(`headers.${name}`, 'has an invalid value', value, 'use a literal value of visible ASCII and spaces, without "`", "*", "?" or line breaks');
+    }
   }
   for (const method of route.methods) {
     if (!METHODS.includes(method)) add('methods', 'has an unknown HTTP method', method, `use ${METHODS.join(', ')}`);
@@ -57,8 +65,8 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   problems.push(...integerInRange(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes, 1, 4 * 1024 ** 3));
   problems.push(...integerInRange(scope, `${p}.timeout`, route.timeoutSeconds, 1, 3600));
   problems.push(...cidrProblems(scope, `${p}.ipAllowList`, route.ipAllowList));
-  if (route.healthCheck && !route.healthCheck.path.startsWith('/')) {
-    add('healthCheck.path', 'must start with "/"', route.healthCheck.path, 'use an absolute HTTP path such as "/healthz"');
+  if (route.healthCheck && !isHttpRequestPath(route.healthCheck.path)) {
+    add('healthCheck.path', 'is not an HTTP request path', route.healthCheck.path, HTTP_REQUEST_PATH_HINT);
   }
 
   const rule = traefikRule(route);
@@ -79,6 +87,8 @@ function targetProblems(scope: IConstruct, p: string, route: RouteSpec, target: 
     const url = route.upstreams[0].url;
     if (!Token.isUnresolved(url) && !isHttpUrl(url)) {
       problems.push(invalidPropMessage(scope, `${p}.target`, 'is not an http(s) URL', url, 'use RouteTarget.url("https://host/...")'));
+    } else if (!Token.isUnresolved(url) && hasUserInfo(url)) {
+      problems.push(invalidPropMessage(scope, `${p}.target`, 'carries credentials in its URL', '<redacted>', USERINFO_HINT));
     }
     return problems;
   }

@@ -6,6 +6,7 @@ import {
   retryMiddleware, securityHeadersMiddleware, TraefikTargetOptions,
 } from './traefik-middlewares';
 import { IDEMPOTENT_METHODS, traefikRule } from './traefik-rules';
+import { goTemplateTree } from '../platform/escape/go-template';
 
 /** The entry point every route listens on (TLS). */
 export const ROUTE_ENTRY_POINT = 'websecure';
@@ -136,7 +137,21 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every(x => b.includes(x));
 }
 
-/** The configuration as the YAML file Traefik's file provider reads. */
+/**
+ * The dynamic configuration as the YAML file Traefik's file provider reads. The provider evaluates
+ * the file as a Go template first, so every string is escaped for it and only our own environment
+ * references (`GoTemplateEnv`) become template actions.
+ */
 export function traefikConfigYaml(config: Obj): string {
+  return Yaml.stringify(goTemplateTree(config));
+}
+
+/** The static configuration (traefik.yaml), which Traefik reads as plain YAML without templating. */
+export function traefikStaticConfigYaml(config: Obj): string {
   return Yaml.stringify(config);
+}
+
+/** The dynamic configuration with each environment reference as the action text the file holds. */
+export function traefikConfigAsData(config: Obj): Obj {
+  return JSON.parse(JSON.stringify(config));
 }

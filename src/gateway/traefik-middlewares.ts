@@ -1,4 +1,5 @@
 import { CircuitBreakerSpec, CorsSpec, GatewaySpec, RateLimitSpec, RetrySpec } from './spec';
+import { GoTemplateEnv } from '../platform/escape/go-template';
 import { IRedisConnection } from '../platform/redis-connection';
 
 /** Target facts the Traefik configuration depends on, so that it means the same on both targets. */
@@ -46,7 +47,7 @@ export function rateLimitMiddleware(limit: RateLimitSpec, options: TraefikTarget
   const redis = binding && {
     endpoints: [binding.store.redisEndpoint.address],
     // The file provider expands Go templates: the password comes from the container's environment.
-    ...(binding.passwordVariable ? { password: `{{ env "${binding.passwordVariable}" }}` } : {}),
+    ...(binding.passwordVariable ? { password: new GoTemplateEnv(binding.passwordVariable) } : {}),
     ...(limit.storeDatabase ? { db: limit.storeDatabase } : {}),
     // An explicit field: an empty tls block would not enable TLS.
     ...(binding.store.redisTls ? { tls: { insecureSkipVerify: false } } : {}),

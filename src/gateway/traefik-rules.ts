@@ -19,7 +19,7 @@ export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
  */
 export function traefikRule(match: RouteMatch, methods: string[] = match.methods): string {
   const terms: string[] = [];
-  if (match.hosts.length > 0) terms.push(anyOf(match.hosts.map(h => `Host(${quote(h)})`)));
+  if (match.hosts.length > 0) terms.push(anyOf(match.hosts.map(hostTerm)));
   if (match.path !== undefined) terms.push(`Path(${quote(match.path)})`);
   if (match.pathPrefix !== undefined && match.pathPrefix !== '/') {
     const prefix = match.pathPrefix.replace(/\/+$/, '');
@@ -28,6 +28,15 @@ export function traefikRule(match: RouteMatch, methods: string[] = match.methods
   for (const [name, value] of Object.entries(match.headers)) terms.push(`Header(${quote(name)}, ${quote(value)})`);
   if (methods.length > 0) terms.push(anyOf(methods.map(m => `Method(${quote(m)})`)));
   return terms.length > 0 ? terms.join(' && ') : `PathPrefix(${quote('/')})`;
+}
+
+/**
+ * `Host` compares literally, so a wildcard `*.example.com` becomes a `HostRegexp` of one more
+ * label (as a certificate's wildcard matches), case-insensitive like `Host`.
+ */
+function hostTerm(host: string): string {
+  if (!host.startsWith('*.')) return `Host(${quote(host)})`;
+  return `HostRegexp(${quote(`(?i)^[a-z0-9-]+\\.${host.slice(2).replace(/\./g, '\\.')}$`)})`;
 }
 
 function anyOf(terms: string[]): string {

@@ -6,10 +6,14 @@ import {
 import { GatewayAwsOptions, GatewayKubernetesOptions } from './props';
 import { GatewaySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { HTTP_METHODS, isHeaderValue, isReferrerPolicy, REFERRER_POLICIES } from '../platform/grammar/http-header';
+import { IMAGE_REFERENCE_HINT, parseImageReference } from '../platform/grammar/image-reference';
+import { DNS_SUBDOMAIN_HINT, isDnsSubdomain } from '../platform/grammar/kubernetes-names';
+import { hasUserInfo, USERINFO_HINT } from '../platform/grammar/url';
 import { isDnsLabel } from '../platform/names';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
-import { integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
+import { annotationKeyProblems, integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 import { describeFargateSizes, isFargateSize } from '../service-cluster/fargate-sizes';
 
@@ -26,7 +30,9 @@ const name: Rule<GatewaySpec> = (scope, s) => isDnsLabel(s.name) ? [] : [invalid
 const domain: Rule<GatewaySpec> = (scope, s) => s.domainName === undefined || Token.isUnresolved(s.domainName) || isHostName(s.domainName) ? []
   : [invalidPropMessage(scope, 'domainName', 'is not a host name', s.domainName, 'use a lowercase DNS name such as "api.example.com"')];
 
-const image: Rule<GatewaySpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? [] : [
+const image: Rule<GatewaySpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? [] : !parseImageReference(s.image) ? [
+  invalidPropMessage(scope, 'image', 'is not a valid image reference', s.image, IMAGE_REFERENCE_HINT),
+] : [
   invalidPropMessage(scope, 'image', 'is not pinned', s.image, 'use an explicit Traefik v3 tag (traefik:v3.5.3) or a digest'),
 ];
 
@@ -56,6 +62,9 @@ const jwt: Rule<GatewaySpec> = (scope, s) => {
   } else if (Token.isUnresolved(s.jwt.jwksUrl) && s.jwt.verifier.kind === 'sidecar') {
     problems.push(invalidPropMessage(scope, 'jwt.jwksUrl', 'is unresolved', '<token>', 'the JWT verifier sidecar needs a literal URL'));
   }
+  for (const [prop, url] of [['jwt.jwksUrl', s.jwt.jwksUrl], ['jwt.verifier', s.jwt.verifier.address]] as const) {
+    if (url !== undefined && !Token.isUnresolved(url) && hasUserInfo(url)) problems.push(invalidPropMessage(scope, prop, 'carries credentials in its URL', '<redacted>', USERINFO_HINT));
+  }
   const address = s.jwt.verifier.address;
   if (address !== undefined && !Token.isUnresolved(address) && !isHttpUrl(address)) {
     problems.push(invalidPropMessage(scope, 'jwt.verifier', 'has an invalid forwardAuth address', address, 'use an http(s) URL of the verifier'));
@@ -72,11 +81,33 @@ const policies: Rule<GatewaySpec> = (scope, s) => [
   ...cidrProblems(scope, 'ipAllowList', s.ipAllowList),
   ...integerInRange(scope, 'requestTimeout', s.requestTimeoutSeconds, 1, 3600),
   ...integerInRange(scope, 'securityHeaders.hstsMaxAge', s.securityHeaders.hstsSeconds, 0, 2 * 365 * 86_400),
+  ...securityHeaderProblems(scope, s),
   ...(s.tracing && !Token.isUnresolved(s.tracing.otlpEndpoint) && !isHttpUrl(s.tracing.otlpEndpoint)
     ? [invalidPropMessage(scope, 'tracing.otlpEndpoint', 'is not an http(s) URL', s.tracing.otlpEndpoint, 'e.g. "http://otel-collector:4318/v1/traces"')] : []),
+  ...(s.tracing && !Token.isUnresolved(s.tracing.otlpEndpoint) && hasUserInfo(s.tracing.otlpEndpoint)
+    ? [invalidPropMessage(scope, 'tracing.otlpEndpoint', 'carries credentials in its URL', '<redacted>', USERINFO_HINT)] : []),
   ...(s.tracing && !(s.tracing.sampleRate >= 0 && s.tracing.sampleRate <= 1)
     ? [invalidPropMessage(scope, 'tracing.sampleRate', 'is out of range', s.tracing.sampleRate, 'use a number from 0 to 1')] : []),
 ];
+
+function securityHeaderProblems(scope: IConstruct, s: GatewaySpec): string[] {
+  const problems: string[] = [];
+  const csp = s.securityHeaders.contentSecurityPolicy;
+  if (csp !== undefined && !Token.isUnresolved(csp) && !isHeaderValue(csp)) {
+    problems.push(invalidPropMessage(scope, 'securityHeaders.contentSecurityPolicy', 'is not an HTTP header value', csp,
+      'use visible ASCII, spaces and tabs only (no line breaks or control characters), without leading or trailing space'));
+  }
+  const referrer = s.securityHeaders.referrerPolicy;
+  if (!Token.isUnresolved(referrer) && !isReferrerPolicy(referrer)) {
+    problems.push(invalidPropMessage(scope, 'securityHeaders.referrerPolicy', 'is not a referrer policy', referrer, `use one of ${REFERRER_POLICIES.join(', ')}`));
+  }
+  for (const method of s.cors?.allowMethods ?? []) {
+    if (method !== '*' && !HTTP_METHODS.includes(method)) {
+      problems.push(invalidPropMessage(scope, 'cors.allowMethods', 'has an unknown HTTP method', method, `use ${HTTP_METHODS.join(', ')} or "*"`));
+    }
+  }
+  return problems;
+}
 
 /** Every target-neutral problem with `spec`, plus the target's own. */
 export function validateGateway(
@@ -96,6 +127,11 @@ function awsProblems(scope: IConstruct, spec: GatewaySpec, aws: GatewayAwsOption
   const problems: string[] = [];
   if (!isFargateSize(spec.cpu, spec.memoryMiB)) {
     problems.push(invalidPropMessage(scope, 'cpu/memory', 'is not a Fargate size', `${spec.cpu} vCPU / ${spec.memoryMiB} MiB`, describeFargateSizes(spec.cpu)));
+  }
+  const arn = aws.certificate?.certificateArn;
+  if (arn !== undefined && !Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+|iam::\d{12}:server-certificate\/\S+)$/.test(arn)) {
+    problems.push(invalidPropMessage(scope, 'aws.certificate', 'is not a certificate ARN', arn,
+      'pass an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>) or an IAM server certificate ARN: the HTTPS listener needs one'));
   }
   if (!aws.certificate && !aws.hostedZone) {
     problems.push(invalidPropMessage(scope, 'aws.certificate', 'is missing', undefined,
@@ -120,5 +156,10 @@ function kubernetesProblems(scope: IConstruct, spec: GatewaySpec, kubernetes: Ga
     problems.push(invalidPropMessage(scope, 'domainName', 'is missing', undefined, 'a cert-manager Certificate needs the domain name it is for'));
   }
   problems.push(...cidrProblems(scope, 'kubernetes.loadBalancerSourceRanges', kubernetes.loadBalancerSourceRanges ?? []));
+  problems.push(...annotationKeyProblems(scope, 'kubernetes.serviceAnnotations', kubernetes.serviceAnnotations));
+  const tlsSecret = kubernetes.tls?.secretName;
+  if (tlsSecret !== undefined && !Token.isUnresolved(tlsSecret) && !isDnsSubdomain(tlsSecret)) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.tls', 'has an invalid Secret name', tlsSecret, DNS_SUBDOMAIN_HINT));
+  }
   return problems;
 }

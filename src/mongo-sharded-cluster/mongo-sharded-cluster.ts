@@ -52,6 +52,8 @@ export class MongoShardedCluster extends Construct {
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: MongoShardedClusterKubernetesResources;
   private readonly handle: MongoClusterHandle<unknown>;
+  /** Services wired by connectService, with their database. */
+  private readonly connectedServices = new Map<ServiceCluster, string>();
 
   constructor(scope: Construct, id: string, props: MongoShardedClusterProps = {}) {
     super(scope, id);
@@ -102,6 +104,14 @@ export class MongoShardedCluster extends Construct {
    */
   public connectService(service: ServiceCluster, database: string): void {
     const uri = this.connectionString(database);
+    // A service's variables are set once: connecting it again to the same database changes nothing.
+    const connected = this.connectedServices.get(service);
+    if (connected === database) return;
+    if (connected !== undefined) {
+      throw new PlatformValidationError(invalidPropMessage(this, 'connectService(database)', `is a second database for ${service.node.path}`, database,
+        `the service already reads MONGODB_URI for "${connected}": connect each service to one database`));
+    }
+    this.connectedServices.set(service, database);
     this.allowFrom(service);
     service.addEnvironment(CLIENT_ENV.uri, uri);
     service.addEnvironment(CLIENT_ENV.database, database);

@@ -3,9 +3,11 @@ import { IConstruct } from 'constructs';
 import { MongoShardedClusterSpec } from './spec';
 import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
 import { invalidPropMessage } from '../platform/errors';
+import { CRON_HINT, cronProblem } from '../platform/grammar/cron';
 import { isDnsLabel } from '../platform/names';
+import { secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
-import { integerInRange, Rule, runRules } from '../platform/validation';
+import { grammarProblem, integerInRange, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /** Longest cluster name: derived names (`<name>-configsvr`, pods, claims, revision labels) must stay within 63 characters. */
@@ -14,7 +16,6 @@ export const MAX_NAME_LENGTH = 40;
 export const RESERVED_USERNAMES = ['admin', 'root', 'metrics', 'backup', 'serviceadmin'];
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const DATABASE = /^[A-Za-z0-9_-]{1,63}$/;
-const CRON_FIELD = /^(\*|\d+(-\d+)?(,\d+(-\d+)?)*)(\/\d+)?$/;
 
 type MongoRule = Rule<MongoShardedClusterSpec>;
 
@@ -61,15 +62,8 @@ const adminUsername: MongoRule = (scope, s) => {
     `choose a name other than ${RESERVED_USERNAMES.join(', ')} (built-in or created by the construct)`)] : [];
 };
 
-/** Whether `schedule` is a five-field cron expression. */
-export function isCron(schedule: string): boolean {
-  const fields = schedule.split(/\s+/);
-  return fields.length === 5 && fields.every(f => CRON_FIELD.test(f));
-}
-
 const backup: MongoRule = (scope, s) => [
-  ...(isCron(s.backup.schedule) ? [] : [invalidPropMessage(scope, 'backup.schedule', 'is not a five-field cron expression', s.backup.schedule,
-    'use "minute hour day-of-month month day-of-week" in UTC, e.g. "0 3 * * *"')]),
+  ...grammarProblem(scope, 'backup.schedule', Token.isUnresolved(s.backup.schedule) ? undefined : cronProblem(s.backup.schedule), s.backup.schedule, CRON_HINT),
   ...(Number.isInteger(s.backup.retentionDays) && s.backup.retentionDays >= 7 && s.backup.retentionDays <= 3650 ? [] : [
     invalidPropMessage(scope, 'backup.retention', 'is out of range', `${s.backup.retentionDays} days`, 'keep backups whole days, from 7 to 3650'),
   ]),
@@ -109,7 +103,9 @@ const shardKeys: MongoRule = (scope, s) => Object.entries(s.shardKeys).flatMap((
   return [];
 });
 
-const COMMON_RULES: MongoRule[] = [clusterName, topology, storage, adminUsername, backup, collections, shardKeys];
+const adminPassword: MongoRule = (scope, s) => secretReferenceProblems(scope, 'adminPassword', s.adminPassword);
+
+const COMMON_RULES: MongoRule[] = [clusterName, topology, storage, adminUsername, adminPassword, backup, collections, shardKeys];
 
 /** Every problem with `spec` on `target`. */
 export function validateMongoShardedCluster(scope: IConstruct, spec: MongoShardedClusterSpec, target: PlatformTarget): string[] {

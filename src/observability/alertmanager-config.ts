@@ -1,5 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { AlertReceiver } from './receivers';
+import { goTemplateText } from '../platform/escape/go-template';
 import { PlatformSecret } from '../platform/secret';
 
 /** The one receiver every alert goes to; it fans out to every configured integration. */
@@ -48,7 +49,8 @@ export function alertmanagerConfig(receivers: readonly AlertReceiver[], secretFi
     webhook_configs: of('webhook').map(r => ({ url: r.url, send_resolved: true })),
     slack_configs: of('slack').map(r => ({
       api_url_file: secretFile(r.slackOptions!.apiUrlSecret),
-      channel: r.slackOptions!.channel,
+      // channel, to and from are Go templates to Alertmanager: user strings are escaped as template text.
+      channel: goTemplateText(r.slackOptions!.channel),
       send_resolved: true,
       title: SLACK_TITLE,
       text: SLACK_TEXT,
@@ -56,8 +58,8 @@ export function alertmanagerConfig(receivers: readonly AlertReceiver[], secretFi
     email_configs: of('email').map(r => {
       const e = r.emailOptions!;
       return {
-        to: e.to,
-        from: e.sender,
+        to: goTemplateText(e.to),
+        from: e.sender === undefined ? undefined : goTemplateText(e.sender),
         smarthost: e.smarthost,
         require_tls: e.requireTls ?? true,
         send_resolved: true,

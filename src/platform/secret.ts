@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { PlatformValidationError } from './errors';
+import { invalidPropMessage, PlatformValidationError } from './errors';
+import { DNS_SUBDOMAIN_HINT, isDnsSubdomain, isSecretKey, SECRET_KEY_HINT } from './grammar/kubernetes-names';
 import { PlatformTarget } from './target';
 
 /**
@@ -80,6 +81,8 @@ export class PlatformSecret {
    * @internal
    */
   public _toSecretKeyRef(scope: IConstruct, prop: string): { name: string; key: string } {
+    const problems = secretReferenceProblems(scope, prop, this);
+    if (problems.length > 0) throw new PlatformValidationError(problems[0]);
     if (this.secretsManagerSecret || !this.secretName) {
       throw new PlatformValidationError(
         `${scope.node.path}: ${prop} is a Secrets Manager secret, which is not supported on ${PlatformTarget.KUBERNETES.name}: ` +
@@ -88,4 +91,21 @@ export class PlatformSecret {
     }
     return { name: this.secretName, key: this.key! };
   }
+}
+
+/**
+ * Problems with a portable secret reference given as `prop`: its name must be a Kubernetes Secret
+ * name (a lowercase DNS subdomain, which Secrets Manager also accepts) and its key a Secret key.
+ * A Secrets Manager secret is not checked here: it exists already.
+ */
+export function secretReferenceProblems(scope: IConstruct, prop: string, secret: PlatformSecret | undefined): string[] {
+  if (!secret || secret.secretsManagerSecret) return [];
+  const problems: string[] = [];
+  if (secret.secretName === undefined || (!Token.isUnresolved(secret.secretName) && !isDnsSubdomain(secret.secretName))) {
+    problems.push(invalidPropMessage(scope, prop, 'has an invalid secret name', secret.secretName, `PlatformSecret.named(name, key): ${DNS_SUBDOMAIN_HINT}`));
+  }
+  if (secret.key === undefined || (!Token.isUnresolved(secret.key) && !isSecretKey(secret.key))) {
+    problems.push(invalidPropMessage(scope, prop, 'has an invalid secret key', secret.key, `PlatformSecret.named(name, key): ${SECRET_KEY_HINT}`));
+  }
+  return problems;
 }

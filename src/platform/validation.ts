@@ -1,5 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalidPropMessage } from './errors';
+import { credentialInValue, credentialName } from './grammar/credential';
+import { isPinnedImageReference } from './grammar/image-reference';
+import { isQualifiedName, QUALIFIED_NAME_HINT } from './grammar/kubernetes-names';
 
 /** A validation rule: a small pure function that returns problems (empty when the input is valid). */
 export type Rule<T> = (scope: IConstruct, input: T) => string[];
@@ -7,6 +10,17 @@ export type Rule<T> = (scope: IConstruct, input: T) => string[];
 /** Runs every rule and gathers every problem. */
 export function runRules<T>(scope: IConstruct, input: T, rules: readonly Rule<T>[]): string[] {
   return rules.flatMap(rule => rule(scope, input));
+}
+
+/** The message of `problem` (from a grammar module) for `prop`, or nothing when there is none. */
+export function grammarProblem(scope: IConstruct, prop: string, problem: string | undefined, received: unknown, valid: string): string[] {
+  return problem === undefined ? [] : [invalidPropMessage(scope, prop, problem, received, valid)];
+}
+
+/** Annotation (or label) keys that the Kubernetes API server accepts. */
+export function annotationKeyProblems(scope: IConstruct, prop: string, annotations: { [key: string]: string } | undefined): string[] {
+  return Object.keys(annotations ?? {}).filter(key => !isQualifiedName(key)).map(key =>
+    invalidPropMessage(scope, prop, 'has an invalid annotation key', key, QUALIFIED_NAME_HINT));
 }
 
 /** `value` is an integer in [min, max]. */
@@ -21,27 +35,18 @@ export function numberAbove(scope: IConstruct, prop: string, value: number | und
   return [invalidPropMessage(scope, prop, 'is out of range', value, `use a number greater than ${min} and at most ${max}`)];
 }
 
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
-const CREDENTIAL_VALUE = [
-  /AKIA[0-9A-Z]{16}/, // AWS access key id
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /^(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{20,}$/, // GitHub tokens
-  /^xox[abposr]-[A-Za-z0-9-]{10,}$/, // Slack tokens
-  /:\/\/[^/\s:@]+:[^/\s@]+@/, // URL with embedded user:password
-];
-
-/** Whether a plain environment variable looks like a credential (by its name or its value). */
-export function looksLikeCredential(name: string, value: string): boolean {
-  if (value === '') return false;
-  return CREDENTIAL_NAME.test(name) || CREDENTIAL_VALUE.some(pattern => pattern.test(value));
+/**
+ * What a plain environment variable would leak, or undefined: a value in a credential format, or a
+ * non-empty value under a credential's name.
+ */
+export function credentialProblem(name: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  const kind = credentialInValue(value);
+  if (kind) return `holds ${kind} as plain text`;
+  return credentialName(name) ? 'is named like a credential but passed as plain text' : undefined;
 }
 
-/** Whether an image reference is pinned: a tag other than `latest`, or a digest. */
+/** Whether an image reference is valid and pinned: a tag other than `latest`, or a sha256 digest. */
 export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) && tag !== 'latest';
+  return isPinnedImageReference(image);
 }

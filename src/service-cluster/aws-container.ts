@@ -1,6 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ServiceClusterAwsOptions } from './props';
 import { ServiceClusterSpec } from './spec';
+import { shellQuote } from '../platform/escape/shell';
 
 /** Name of the application container in the task definition. */
 export const CONTAINER_NAME = 'app';
@@ -25,7 +26,8 @@ export interface ContainerDefinitionInputs {
 export function renderContainerDefinition(
   spec: ServiceClusterSpec, options: ServiceClusterAwsOptions, inputs: ContainerDefinitionInputs,
 ): ecs.CfnTaskDefinition.ContainerDefinitionProperty {
-  const healthUrl = `http://127.0.0.1:${spec.port}${spec.health.path}`;
+  // CMD-SHELL runs the command with /bin/sh -c: the URL is one quoted word, so "&", "$(…)" or ";" in the path stay data.
+  const healthUrl = shellQuote(`http://127.0.0.1:${spec.port}${spec.health.path}`);
   const environment = Object.entries(inputs.environment).map(([name, value]) => ({ name, value }));
   const secrets = Object.entries(inputs.secrets).map(([name, valueFrom]) => ({ name, valueFrom }));
   return {

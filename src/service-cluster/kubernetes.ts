@@ -5,6 +5,7 @@ import { ServiceClusterKubernetesResources } from './resources';
 import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
+import { kubernetesExpansionLiteral, kubernetesExpansionLiterals } from '../platform/escape/kubernetes-expansion';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
@@ -34,7 +35,7 @@ export function renderServiceClusterOnKubernetes(
   const metadata = platform.metadata(spec.name, 'service');
   // Mutable after construction: addEnvironment/addSecret/allowFrom append here; objects render at synth.
   const env: object[] = [
-    ...Object.entries(spec.environment).map(([name, value]) => ({ name, value })),
+    ...Object.entries(spec.environment).map(([name, value]) => ({ name, value: kubernetesExpansionLiteral(value) })),
     ...Object.entries(spec.secrets).map(([name, secret]) => secretEnv(scope, name, secret)),
   ];
   const ingress: object[] = [];
@@ -75,8 +76,8 @@ export function renderServiceClusterOnKubernetes(
             name: 'app',
             image: spec.image,
             imagePullPolicy: 'IfNotPresent',
-            command: spec.command,
-            args: spec.args,
+            command: kubernetesExpansionLiterals(spec.command),
+            args: kubernetesExpansionLiterals(spec.args),
             ports,
             env,
             resources: {
@@ -145,7 +146,7 @@ export function renderServiceClusterOnKubernetes(
       namespace: platform.namespace,
       allowEgress: grant => egress.push({ to: [podsIn(grant.podLabels, grant.namespace)], ports: [{ protocol: 'TCP', port: grant.port }] }),
     }),
-    addEnvironment: (name, value) => env.push({ name, value }),
+    addEnvironment: (name, value) => env.push({ name, value: kubernetesExpansionLiteral(value) }),
     addSecret: (name, secret) => env.push(secretEnv(scope, name, secret)),
     allowFrom: peer => {
       ingress.push({

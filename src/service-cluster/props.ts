@@ -164,6 +164,14 @@ export interface ServiceClusterProps {
    */
   readonly secrets?: { [name: string]: PlatformSecret };
   /**
+   * Names of plain `environment` variables that are not credentials although their name or value
+   * looks like one (e.g. `SESSION_TOKEN` holding a cookie name). Each listed variable skips the
+   * credential check; nothing else does.
+   *
+   * @default every plain variable is checked
+   */
+  readonly notCredentials?: string[];
+  /**
    * Overrides the image's entrypoint.
    *
    * @default the image's entrypoint
@@ -241,4 +249,16 @@ export interface ServiceClusterProps {
    * @default none
    */
   readonly kubernetes?: ServiceClusterKubernetesOptions;
+}
+
+/**
+ * Options of `ServiceCluster.addEnvironment`.
+ */
+export interface EnvironmentVariableOptions {
+  /**
+   * The value is not a credential although its name or value looks like one: skip the check.
+   *
+   * @default false
+   */
+  readonly notCredential?: boolean;
 }

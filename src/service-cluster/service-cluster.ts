@@ -2,10 +2,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { renderServiceClusterOnAws } from './aws';
 import { renderServiceClusterOnKubernetes } from './kubernetes';
-import { ServiceClusterProps } from './props';
+import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
 import { resolveServiceClusterSpec } from './spec';
-import { environmentVariableProblems, serviceClusterWarnings, validateServiceCluster } from './validation';
+import { duplicateVariableProblems, environmentVariableProblems, secretVariableProblems, serviceClusterWarnings, validateServiceCluster } from './validation';
 import { WorkloadHandle } from './workload-handle';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
@@ -14,9 +14,10 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
-import { PlatformSecret } from '../platform/secret';
+import { PlatformSecret, secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
+import { annotationKeyProblems } from '../platform/validation';
 import { platformWarning } from '../platform/warnings';
 
 /**
@@ -46,6 +47,8 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: ServiceClusterKubernetesResources;
   private readonly handle: WorkloadHandle<unknown>;
+  /** Every variable name set so far (plain and secret), so that none is set twice. */
+  private readonly variableNames: Set<string>;
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps) {
     super(scope, id);
@@ -53,7 +56,12 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     const effective = this.applyDefaults(props);
     const profile = PlatformProfile.of(this);
     const spec = resolveServiceClusterSpec(effective.serviceName ?? dnsLabelFromId(id), effective, profile);
-    throwIfInvalid(validateServiceCluster(this, spec, this.target));
+    this.variableNames = new Set([...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
+    throwIfInvalid([
+      ...validateServiceCluster(this, spec, this.target),
+      ...(this.target === PlatformTarget.KUBERNETES
+        ? annotationKeyProblems(this, 'kubernetes.serviceAccountAnnotations', effective.kubernetes?.serviceAccountAnnotations) : []),
+    ]);
     serviceClusterWarnings(spec, profile).forEach(w => platformWarning(this, w.id, w.message));
     this.serviceName = spec.name;
 
@@ -111,14 +119,27 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     return this.handle.ecsTasks;
   }
 
-  /** Adds a plain environment variable. Credentials belong in `addSecret`. */
-  public addEnvironment(name: string, value: string): void {
-    throwIfInvalid(environmentVariableProblems(this, name, value, []));
+  /**
+   * Adds a plain environment variable. Credentials belong in `addSecret`. A name already set (as a
+   * variable or a secret) is refused on both targets.
+   */
+  public addEnvironment(name: string, value: string, options: EnvironmentVariableOptions = {}): void {
+    throwIfInvalid([
+      ...duplicateVariableProblems(this, `environment.${name}`, name, this.variableNames),
+      ...environmentVariableProblems(this, name, value, [], options.notCredential ?? false),
+    ]);
+    this.variableNames.add(name);
     this.handle.addEnvironment(name, value);
   }
 
-  /** Adds an environment variable read from a secret at start-up. */
+  /** Adds an environment variable read from a secret at start-up. A name already set is refused. */
   public addSecret(name: string, secret: PlatformSecret): void {
+    throwIfInvalid([
+      ...duplicateVariableProblems(this, `secrets.${name}`, name, this.variableNames),
+      ...secretVariableProblems(this, name),
+      ...secretReferenceProblems(this, `secrets.${name}`, secret),
+    ]);
+    this.variableNames.add(name);
     this.handle.addSecret(name, secret);
   }
 

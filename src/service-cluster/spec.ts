@@ -12,6 +12,8 @@ export interface ServiceClusterSpec {
   readonly memoryMiB: number;
   readonly environment: Record<string, string>;
   readonly secrets: Record<string, PlatformSecret>;
+  /** Plain variables exempt from the credential check. */
+  readonly notCredentials: string[];
   readonly command?: string[];
   readonly args?: string[];
   readonly minReplicas: number;
@@ -67,6 +69,7 @@ export function resolveServiceClusterSpec(name: string, props: ServiceClusterPro
     memoryMiB: (props.memory ?? d.memory).toMebibytes(),
     environment: { ...props.environment },
     secrets: { ...props.secrets },
+    notCredentials: [...props.notCredentials ?? []],
     command: props.command,
     args: props.args,
     minReplicas: props.minReplicas ?? d.minReplicas,

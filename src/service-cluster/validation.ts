@@ -3,10 +3,14 @@ import { IConstruct } from 'constructs';
 import { describeFargateSizes, isFargateSize } from './fargate-sizes';
 import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
+import { IMAGE_REFERENCE_HINT, parseImageReference } from '../platform/grammar/image-reference';
+import { kubernetesCpuProblem, kubernetesMemoryProblem, MIN_KUBERNETES_CPU, MIN_KUBERNETES_MEMORY_MIB } from '../platform/grammar/quantity';
 import { isDnsLabel } from '../platform/names';
 import { PlatformProfile } from '../platform/profile';
+import { secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
-import { integerInRange, isPinnedImage, looksLikeCredential, numberAbove, Rule, runRules } from '../platform/validation';
+import { credentialProblem, grammarProblem, integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /** Fargate's longest stopTimeout. */
@@ -16,10 +20,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const serviceName: Rule<ServiceClusterSpec> = (scope, s) => isDnsLabel(s.name) ? [] : [invalidPropMessage(scope, 'serviceName',
   'is not a DNS label', s.name, 'use 1-63 lowercase letters, digits and "-", starting with a letter')];
 
-const pinnedImage: Rule<ServiceClusterSpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? [] : [
-  invalidPropMessage(scope, 'image', 'is not pinned', s.image,
-    'use an explicit tag other than "latest" (repo:1.2.3) or a digest (repo@sha256:…) so every replica runs the same code'),
-];
+const pinnedImage: Rule<ServiceClusterSpec> = (scope, s) => Token.isUnresolved(s.image) || isPinnedImage(s.image) ? []
+  : !parseImageReference(s.image) ? [
+    invalidPropMessage(scope, 'image', 'is not a valid image reference', s.image, IMAGE_REFERENCE_HINT),
+  ] : [
+    invalidPropMessage(scope, 'image', 'is not pinned', s.image,
+      'use an explicit tag other than "latest" (repo:1.2.3) or a digest (repo@sha256:…) so every replica runs the same code'),
+  ];
 
 const ports: Rule<ServiceClusterSpec> = (scope, s) => [
   ...integerInRange(scope, 'port', s.port, 1024, 65535),
@@ -53,8 +60,8 @@ const resources: Rule<ServiceClusterSpec> = (scope, s) => [
 const health: Rule<ServiceClusterSpec> = (scope, s) => {
   const h = s.health;
   const problems: string[] = [];
-  if (!h.path.startsWith('/')) {
-    problems.push(invalidPropMessage(scope, 'healthCheck.path', 'must start with "/"', h.path, 'use an absolute HTTP path such as "/healthz"'));
+  if (!Token.isUnresolved(h.path) && !isHttpRequestPath(h.path)) {
+    problems.push(invalidPropMessage(scope, 'healthCheck.path', 'is not an HTTP request path', h.path, HTTP_REQUEST_PATH_HINT));
   }
   problems.push(
     ...integerInRange(scope, 'healthCheck.interval', h.intervalSeconds, 5, 300),
@@ -67,22 +74,26 @@ const health: Rule<ServiceClusterSpec> = (scope, s) => {
     problems.push(invalidPropMessage(scope, 'healthCheck.timeout', 'must be shorter than healthCheck.interval',
       `${h.timeoutSeconds}s`, `use a timeout below ${h.intervalSeconds}s`));
   }
-  if (!s.metrics.path.startsWith('/')) {
-    problems.push(invalidPropMessage(scope, 'metrics.path', 'must start with "/"', s.metrics.path, 'use an absolute HTTP path such as "/metrics"'));
+  if (!Token.isUnresolved(s.metrics.path) && !isHttpRequestPath(s.metrics.path)) {
+    problems.push(invalidPropMessage(scope, 'metrics.path', 'is not an HTTP request path', s.metrics.path, HTTP_REQUEST_PATH_HINT));
   }
   return problems;
 };
 
 const shutdown: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, 'shutdownGracePeriod', s.shutdownGraceSeconds, 0, 3600);
 
-/** Problems with one plain environment variable. */
-export function environmentVariableProblems(scope: IConstruct, name: string, value: string, secretNames: readonly string[]): string[] {
-  if (!ENV_NAME.test(name)) {
-    return [invalidPropMessage(scope, `environment.${name}`, 'is not a valid variable name', name, 'use letters, digits and "_", not starting with a digit')];
-  }
-  if (!Token.isUnresolved(value) && looksLikeCredential(name, value)) {
-    return [invalidPropMessage(scope, `environment.${name}`, 'looks like a credential passed as plain text', '<redacted>',
-      `move it to secrets: { ${name}: PlatformSecret.named('<secret>', '<key>') } so it never lands in a template or manifest`)];
+const VARIABLE_NAME_HINT = 'use letters, digits and "_", not starting with a digit';
+
+/** Problems with one plain environment variable; `notCredential` is the user's explicit opt-out. */
+export function environmentVariableProblems(
+  scope: IConstruct, name: string, value: string, secretNames: readonly string[], notCredential = false,
+): string[] {
+  if (!ENV_NAME.test(name)) return [invalidPropMessage(scope, `environment.${name}`, 'is not a valid variable name', name, VARIABLE_NAME_HINT)];
+  const credential = notCredential || Token.isUnresolved(value) ? undefined : credentialProblem(name, value);
+  if (credential) {
+    return [invalidPropMessage(scope, `environment.${name}`, credential, '<redacted>',
+      `move it to secrets: { ${name}: PlatformSecret.named('<secret>', '<key>') } so it never lands in a template or manifest; ` +
+      'if it is not a credential, list it in notCredentials (or addEnvironment(name, value, { notCredential: true }))')];
   }
   if (secretNames.includes(name)) {
     return [invalidPropMessage(scope, `environment.${name}`, 'is also set in secrets', name, 'set each variable once')];
@@ -90,10 +101,24 @@ export function environmentVariableProblems(scope: IConstruct, name: string, val
   return [];
 }
 
+/** Problems with the name of a variable read from a secret. */
+export function secretVariableProblems(scope: IConstruct, name: string): string[] {
+  return ENV_NAME.test(name) ? [] : [invalidPropMessage(scope, `secrets.${name}`, 'is not a valid variable name', name, VARIABLE_NAME_HINT)];
+}
+
+/** A variable added after construction whose name is already set: refused on both targets alike. */
+export function duplicateVariableProblems(scope: IConstruct, prop: string, name: string, names: ReadonlySet<string>): string[] {
+  return names.has(name) ? [invalidPropMessage(scope, prop, 'is already set', name,
+    'set each variable once: a second value would replace the first on aws and duplicate it on kubernetes')] : [];
+}
+
 const environment: Rule<ServiceClusterSpec> = (scope, s) => [
-  ...Object.entries(s.environment).flatMap(([name, value]) => environmentVariableProblems(scope, name, value, Object.keys(s.secrets))),
-  ...Object.keys(s.secrets).filter(name => !ENV_NAME.test(name)).map(name =>
-    invalidPropMessage(scope, `secrets.${name}`, 'is not a valid variable name', name, 'use letters, digits and "_", not starting with a digit')),
+  ...Object.entries(s.environment).flatMap(([name, value]) =>
+    environmentVariableProblems(scope, name, value, Object.keys(s.secrets), s.notCredentials.includes(name))),
+  ...Object.keys(s.secrets).flatMap(name => secretVariableProblems(scope, name)),
+  ...Object.entries(s.secrets).flatMap(([name, secret]) => secretReferenceProblems(scope, `secrets.${name}`, secret)),
+  ...s.notCredentials.filter(name => !(name in s.environment)).map(name => invalidPropMessage(scope, 'notCredentials',
+    'names a variable that is not in environment', name, `list only names of plain variables (${Object.keys(s.environment).join(', ') || 'none set'})`)),
 ];
 
 const user: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, 'runAsUser', s.runAsUser, 1, 2147483647)
@@ -112,11 +137,17 @@ const fargate: Rule<ServiceClusterSpec> = (scope, s) => {
   return problems;
 };
 
+/** What Kubernetes cannot honour: sizes below what a container can run in. */
+const kubernetes: Rule<ServiceClusterSpec> = (scope, s) => [
+  ...grammarProblem(scope, 'cpu', kubernetesCpuProblem(s.cpu), s.cpu, `use at least ${MIN_KUBERNETES_CPU} (${MIN_KUBERNETES_CPU * 1000}m) in steps of 0.001`),
+  ...grammarProblem(scope, 'memory', kubernetesMemoryProblem(s.memoryMiB), `${s.memoryMiB} MiB`, `use at least ${MIN_KUBERNETES_MEMORY_MIB} MiB in whole MiB`),
+];
+
 const COMMON_RULES = [serviceName, pinnedImage, ports, replicas, scalingTargets, resources, health, shutdown, environment, user];
 
 /** Every problem with `spec` on `target`. */
 export function validateServiceCluster(scope: IConstruct, spec: ServiceClusterSpec, target: PlatformTarget): string[] {
-  const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate] : COMMON_RULES;
+  const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate] : [...COMMON_RULES, kubernetes];
   return runRules(scope, spec, rules);
 }
 

@@ -6,7 +6,7 @@ import { GatewayProps } from '../../src/gateway/props';
 import { GatewayRoute } from '../../src/gateway/route';
 import { resolveRouteSpec } from '../../src/gateway/route-spec';
 import { resolveGatewaySpec } from '../../src/gateway/spec';
-import { renderTraefikDynamicConfig, traefikConfigYaml } from '../../src/gateway/traefik-config';
+import { renderTraefikDynamicConfig, traefikConfigAsData, traefikConfigYaml } from '../../src/gateway/traefik-config';
 import { renderTraefikStaticConfig } from '../../src/gateway/traefik-static-config';
 import { ServiceCluster } from '../../src/service-cluster';
 import { kubernetesChart } from '../util';
@@ -18,7 +18,7 @@ const K8S = { trustedProxyHops: 0, jwtVerifierAddress: 'http://127.0.0.1:8081/ve
 
 function config(props: Partial<GatewayProps>, routes: GatewayRoute[], options: any = K8S) {
   const spec = resolveGatewaySpec('api', { domainName: 'api.example.com', ...props });
-  return renderTraefikDynamicConfig(spec, routes.map(r => resolveRouteSpec(r, spec)), options);
+  return traefikConfigAsData(renderTraefikDynamicConfig(spec, routes.map(r => resolveRouteSpec(r, spec)), options));
 }
 const usersRoute: GatewayRoute = { name: 'users', pathPrefix: '/v1/users', target: RouteTarget.service(users) };
 

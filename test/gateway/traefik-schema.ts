@@ -3,7 +3,7 @@
  * binary installs here: an allow-list of the documented v3 keys this library uses (checked
  * strictly: an unknown or misspelt key is an error), reference integrity (routers → services,
  * middlewares, serversTransports; weighted → services; entry points), and a parser for the rule
- * language subset we emit (Host, Path, PathPrefix, Header, Method, &&, ||, !, parentheses).
+ * language subset we emit (Host, HostRegexp, Path, PathPrefix, Header, Method, &&, ||, !, parentheses).
  */
 
 type Leaf = 'string' | 'number' | 'boolean' | 'string[]' | 'empty';
@@ -150,7 +150,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const ARITY: Record<string, number> = { Host: 1, Path: 1, PathPrefix: 1, Method: 1, Header: 2 };
+const ARITY: Record<string, number> = { Host: 1, HostRegexp: 1, Path: 1, PathPrefix: 1, Method: 1, Header: 2 };
 
 /** Parses a rule; throws with the position of the first error. Returns the matchers used. */
 export function parseRule(rule: string): string[] {

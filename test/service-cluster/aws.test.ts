@@ -226,7 +226,7 @@ describe('ServiceCluster on AWS', () => {
         Secrets: [Match.objectLike({ Name: 'API_TOKEN' })],
       })],
     });
-    expect(() => service.addEnvironment('DB_PASSWORD', 'hunter2')).toThrow(/Platform\/Users: environment.DB_PASSWORD looks like a credential/);
+    expect(() => service.addEnvironment('DB_PASSWORD', 'hunter2')).toThrow(/Platform\/Users: environment.DB_PASSWORD is named like a credential but passed as plain text/);
   });
 
   test('escape hatches: the service resources are CloudFormation resources under the ids earlier releases used', () => {

@@ -1,0 +1,33 @@
+import * as fc from 'fast-check';
+
+/** Fragments that mean something in one of the languages we generate. */
+const SPECIAL = [
+  '{{', '}}', '{{ env "RATE_LIMIT_STORE_1_PASSWORD" }}', '{{-', '`', '"', "'", '\\', '$', '$(', '$(HOME)', '${HOME}', '$$', '`id`',
+  ';', '&', '&&', '|', '||', '#', '\n', '\r\n', '\t', ' ', '\0', '%', '%[1]', '*', '?', '[', ']', '~', '-', '--', '=', ':', ': ', '- ',
+  '\u2028', '\u00e9', '\ud83d\ude00', '</script>', '0', '}', '{',
+];
+
+/** Arbitrary strings, biased towards the characters and sequences that are code somewhere. */
+export const hostileString: fc.Arbitrary<string> = fc.array(
+  fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom(...SPECIAL)),
+  { maxLength: 6 },
+).map(parts => parts.join(''));
+
+/** Property-run bounds: enough to find an escaping gap, small enough to keep the suite fast. */
+export const PROPERTY_RUNS = { numRuns: 150 };
+
+/**
+ * A hostile string or, half of the time, `valid`: when several props are set at once, a value
+ * refused by one prop's grammar must not hide what another prop's escaping does.
+ */
+export function orValid(valid: string): fc.Arbitrary<string> {
+  return fc.oneof(fc.constant(valid), hostileString);
+}
+
+/**
+ * `valid` with one of its props replaced by a hostile string: every prop has its own grammar, so
+ * one hostile value per run is what lets the others render.
+ */
+export function oneHostile<T extends Record<string, string>>(valid: T): fc.Arbitrary<T> {
+  return fc.tuple(fc.constantFrom(...Object.keys(valid)), hostileString).map(([key, value]) => ({ ...valid, [key]: value }));
+}
