@@ -20,6 +20,7 @@ import { PlatformSecret } from '../platform/secret';
  */
 export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec, userSetPort: boolean): CacheHandle<CacheClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
+  platform._claimName(scope, 'ElastiCache replication group', spec.name);
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const retain = spec.removalPolicy === RemovalPolicy.RETAIN;
 

@@ -30,8 +30,8 @@ export function renderGatewayOnKubernetes(
 ): GatewayHandle<GatewayKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
-  const selector = platform.selectorLabels(spec.name);
-  const metadata = (name: string) => platform.metadata(name, 'gateway');
+  const selector = platform.selectorLabels(spec.name, scope);
+  const metadata = (name: string) => platform.metadata(name, 'gateway', scope);
   const tls = options.tls!;
   const tlsSecretName = tls.secretName ?? `${spec.name}-tls`;
   const targetOptions: TraefikTargetOptions = {
@@ -83,7 +83,7 @@ export function renderGatewayOnKubernetes(
       template: gatewayPodTemplate({
         spec,
         selector,
-        labels: platform.labelsFor(spec.name, 'gateway'),
+        labels: platform.labelsFor(spec.name, 'gateway', scope),
         env,
         tlsSecretName,
         staticConfigName: `${spec.name}-static`,

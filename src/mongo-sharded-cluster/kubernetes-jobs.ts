@@ -77,7 +77,7 @@ function jobContainer(ctx: MongoKubernetesContext, name: string, script: string,
 export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string, string>): k8s.KubeJob {
   const name = `${ctx.spec.name}-init`;
   const hash = createHash('sha256').update(Object.values(INIT_FILES).map(f => files[f]).join('\0')).digest('hex').slice(0, 8);
-  const labels = ctx.platform.labelsFor(name, COMPONENTS.init);
+  const labels = ctx.platform.labelsFor(name, COMPONENTS.init, ctx.scope);
   const container = jobContainer(ctx, 'init', INIT_FILES.driver, [
     env('MONGO_KEYFILE', `${KEYFILE_SECRET_DIR}/keyfile`),
     env('MONGO_ADMIN_USER', ctx.spec.adminUsername),
@@ -86,7 +86,7 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
     secretEnv('MONGO_BACKUP_PASSWORD', ctx.backupPassword),
   ], [{ name: 'keyfile-secret', mountPath: KEYFILE_SECRET_DIR, readOnly: true }]);
   return new k8s.KubeJob(ctx.scope, 'InitJob', {
-    metadata: { ...ctx.platform.metadata(`${name}-${hash}`, COMPONENTS.init), labels },
+    metadata: { ...ctx.platform.metadata(`${name}-${hash}`, COMPONENTS.init, ctx.scope), labels },
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: 3600,
@@ -110,7 +110,7 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
 export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCronJob; volume?: k8s.KubePersistentVolumeClaim } {
   const { spec, platform } = ctx;
   const name = `${spec.name}-backup`;
-  const labels = platform.labelsFor(name, COMPONENTS.backup);
+  const labels = platform.labelsFor(name, COMPONENTS.backup, ctx.scope);
   const target = backupTargetOf(spec);
   const s3 = target.s3Options;
   const defaultSize = `${spec.storageGiB * spec.shards}Gi`;
@@ -120,7 +120,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
     resources: { requests: { storage: quantity(size ? `${size.toGibibytes()}Gi` : defaultSize) } },
   });
   const volume = s3 ? undefined : new k8s.KubePersistentVolumeClaim(ctx.scope, 'BackupVolume', {
-    metadata: { ...platform.metadata(`${name}s`, COMPONENTS.backup) },
+    metadata: { ...platform.metadata(`${name}s`, COMPONENTS.backup, ctx.scope) },
     spec: claimSpec(target.volumeOptions?.size, target.volumeOptions?.storageClass),
   });
   const backupVolume: k8s.Volume = s3
@@ -146,7 +146,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, scriptsMount, { name: 'backups', mountPath: BACKUP_DIR, readOnly: true }],
   } : undefined;
   const cronJob = new k8s.KubeCronJob(ctx.scope, 'BackupCronJob', {
-    metadata: { ...platform.metadata(name, COMPONENTS.backup) },
+    metadata: { ...platform.metadata(name, COMPONENTS.backup, ctx.scope) },
     spec: {
       schedule: spec.backup.schedule,
       timeZone: 'Etc/UTC',

@@ -43,11 +43,11 @@ export function renderMongoShardedClusterOnKubernetes(
   };
 
   const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
-    metadata: platform.metadata(n, 'database'),
+    metadata: platform.metadata(n, 'database', scope),
     automountServiceAccountToken: false,
   });
   const files = scriptFiles(ctx);
-  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database'), data: files });
+  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database', scope), data: files });
   const configServers = renderReplicaSet(ctx, 'ConfigServers', topology.configServers);
   const shards = topology.shards.map((shard, i) => renderReplicaSet(ctx, `Shard${i}`, shard));
   const { routers, routerService, routerDisruptionBudget, selector: routerLabels } = renderRouters(ctx);

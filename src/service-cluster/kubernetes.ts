@@ -29,9 +29,9 @@ export function renderServiceClusterOnKubernetes(
 ): WorkloadHandle<ServiceClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
-  const selector = platform.selectorLabels(spec.name);
-  const labels = platform.labelsFor(spec.name, 'service');
-  const metadata = platform.metadata(spec.name, 'service');
+  const selector = platform.selectorLabels(spec.name, scope);
+  const labels = platform.labelsFor(spec.name, 'service', scope);
+  const metadata = platform.metadata(spec.name, 'service', scope);
   // Mutable after construction: addEnvironment/addSecret/allowFrom append here; objects render at synth.
   const env: object[] = [
     ...Object.entries(spec.environment).map(([name, value]) => ({ name, value })),

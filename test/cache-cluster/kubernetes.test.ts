@@ -4,7 +4,7 @@ import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
+import { findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: CacheClusterProps = {}) {
   const chart = kubernetesChart();
@@ -113,7 +113,7 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
     cache.allowFrom(users);
     cache.allowFrom(NetworkPeer.ipv4('10.1.0.0/16'));
     const manifests = manifestsOf(chart);
-    const usersPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
+    const usersPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(users) } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.ingress).toEqual([
       { from: [usersPods], ports: [{ protocol: 'TCP', port: 6379 }] },
       { from: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6379 }] },
@@ -127,13 +127,13 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
   });
 
   test('internal traffic only between the parts that need it', () => {
-    const { manifests } = render();
+    const { manifests, cache } = render();
     const nodes = findObject(manifests, 'NetworkPolicy', 'sessions').spec;
     const names = (rule: any) => rule.from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
     expect(nodes.ingress.map((r: any) => [names(r), r.ports.map((p: any) => p.port)]))
       .toEqual([[['sessions'], [6379]], [['sessions-sentinel'], [6379]], [['sessions-proxy'], [6379]]]);
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.egress)
-      .toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions', 'app.kubernetes.io/part-of': 'platform' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+      .toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cache) } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
   });
 
   test('options: sizes, images, failure detection, sentinels, custom auth, DESTROY deletes the claims', () => {

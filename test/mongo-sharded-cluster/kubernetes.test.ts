@@ -4,7 +4,7 @@ import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
+import { findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: MongoShardedClusterProps = {}) {
   const chart = kubernetesChart();
@@ -110,10 +110,10 @@ describe('MongoShardedCluster on Kubernetes', () => {
   });
 
   test('availability: one member down at most per replica set, spread over zones and nodes', () => {
-    const { manifests } = render();
+    const { manifests, cluster } = render();
     for (const name of ['orders-db-configsvr', 'orders-db-shard-0', 'orders-db-mongos']) {
       const pdb = findObject(manifests, 'PodDisruptionBudget', name);
-      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform' } } });
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } } });
     }
     expect(pod(manifests, 'StatefulSet', 'orders-db-shard-0').topologySpreadConstraints.map((c: any) => c.topologyKey))
       .toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
@@ -135,7 +135,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
       port: 9216,
       path: '/metrics',
       host: 'orders-db-metrics.shop.svc.cluster.local',
-      selector: { 'app.kubernetes.io/instance': 'orders-db', 'app.kubernetes.io/part-of': 'platform' },
+      selector: { 'app.kubernetes.io/instance': 'orders-db', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) },
       namespace: 'shop',
     });
     expect(findObject(manifests, 'Service', 'orders-db-metrics').spec.selector).toEqual(cluster.metricsSource!.selector);
@@ -150,7 +150,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     cluster.allowMetricsFrom(NetworkPeer.fromPodLabels({ app: 'prometheus' }, 'monitoring'));
     const manifests = manifestsOf(chart);
     const routers = findObject(manifests, 'NetworkPolicy', 'orders-db-routers').spec;
-    expect(routers.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform' } });
+    expect(routers.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } });
     expect(routers.ingress.map((r: any) => r.ports[0].port)).toEqual([27017, 27017, 27017, 9216]);
     expect(routers.ingress[2].from).toEqual([{ ipBlock: { cidr: '10.9.0.0/16' } }]);
     const members = findObject(manifests, 'NetworkPolicy', 'orders-db-members').spec;
@@ -159,7 +159,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     expect(JSON.stringify(members.ingress)).not.toContain('orders"');
     // The service's own policy now lets it out to the routers.
     expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.egress).toContainEqual({
-      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
       ports: [{ protocol: 'TCP', port: 27017 }],
     });
     expect(findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.policyTypes).toEqual(['Egress']);

@@ -26,7 +26,10 @@ export function render(props: ObservabilityStackProps = { receivers: RECEIVERS }
   return { chart, users, orders, stack, manifests: manifestsOf(chart) };
 }
 
-export const selector = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform' });
+/** Pods of component `name`, whichever construct owns them (each selector carries its owner's label). */
+export const selector = (name: string) => expect.objectContaining({
+  'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform', 'cdk-portable-platform.io/owner': expect.any(String),
+});
 export const inShop = (name: string) => ({
   podSelector: { matchLabels: selector(name) }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
 });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AwsPlatform, KubernetesPlatform, NetworkPeer, PlatformTarget, ServiceCluster } from '../../src';
-import { awsStack, findObject, kubernetesChart, manifestsOf, TEST_ENV } from '../util';
+import { awsStack, findObject, kubernetesChart, manifestsOf, ownerLabel, TEST_ENV } from '../util';
 
 const image = 'ghcr.io/acme/users:1.4.2';
 
@@ -78,7 +78,7 @@ describe('KubernetesPlatform', () => {
   test('namespace from the chart; labels, storage class and extra labels are configurable', () => {
     const chart = kubernetesChart('c', 'payments');
     const platform = new KubernetesPlatform(chart, 'Platform', { platformName: 'pay', storageClassName: 'gp3', labels: { team: 'payments' } });
-    new ServiceCluster(chart, 'Users', { image });
+    const users = new ServiceCluster(chart, 'Users', { image });
     const manifests = manifestsOf(chart);
     expect(platform.storageClassName).toBe('gp3');
     expect(findObject(manifests, 'Deployment', 'users').metadata.labels).toEqual({
@@ -87,6 +87,7 @@ describe('KubernetesPlatform', () => {
       'app.kubernetes.io/managed-by': 'cdk-portable-platform',
       'app.kubernetes.io/name': 'users',
       'app.kubernetes.io/component': 'service',
+      ...ownerLabel(users),
     });
     expect(findObject(manifests, 'Namespace', 'payments')).toBeDefined();
   });

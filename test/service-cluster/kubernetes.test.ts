@@ -2,7 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { KubernetesPlatform, NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf } from '../util';
+import { findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
 
 function render(props: Partial<ConstructorParameters<typeof ServiceCluster>[2]> = {}) {
   const chart = kubernetesChart();
@@ -110,7 +110,7 @@ describe('ServiceCluster on Kubernetes', () => {
       port: 9090,
       path: '/metrics',
       host: 'users.shop.svc.cluster.local',
-      selector: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' },
+      selector: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(service) },
       namespace: 'shop',
     });
   });
@@ -131,8 +131,8 @@ describe('ServiceCluster on Kubernetes', () => {
     users.allowFrom(orders);
     users.allowFrom(NetworkPeer.fromPodLabels({ app: 'batch' }, 'jobs'));
     const manifests = manifestsOf(chart);
-    const ordersSelector = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/part-of': 'platform' };
-    const usersSelector = { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' };
+    const ordersSelector = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(orders) };
+    const usersSelector = { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(users) };
     const shop = { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } };
     expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: ordersSelector }, namespaceSelector: shop }], ports: [{ protocol: 'TCP', port: 8080 }] },
