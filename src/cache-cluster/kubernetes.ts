@@ -137,10 +137,12 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     },
     allowFrom: peer => {
       // Cluster clients and Sentinel-aware clients reach the nodes directly; the metrics port is for scrapers.
-      admit(nodesPolicy, labels.nodes, peer, [spec.port, EXPORTER_PORT]);
+      admit(nodesPolicy, labels.nodes, peer, [spec.port]);
       if (proxyPolicy) admit(proxyPolicy, labels.proxy, peer, [spec.port]);
       if (sentinelPolicy) admit(sentinelPolicy, labels.sentinels, peer, [SENTINEL_PORT]);
     },
+    // A scraper reads the exporters and nothing else: no data, no Sentinel commands.
+    allowMetricsFrom: peer => admit(nodesPolicy, labels.nodes, peer, [EXPORTER_PORT]),
   };
 }
 

@@ -210,6 +210,7 @@ export function renderServiceClusterOnAws(
       addDockerLabel: (name, value) => { dockerLabels[name] = value; },
     },
     allowFrom: peer => loadBalancer.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(port), `allowFrom ${peer.cidr ?? 'peer'}`),
+    allowMetricsFrom: peer => securityGroup.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(spec.metrics.port), 'metrics scrape'),
   };
 }
 

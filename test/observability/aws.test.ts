@@ -216,7 +216,8 @@ describe('ObservabilityStack on AWS', () => {
       scheme: 'http',
       dns_sd_configs: [{ names: ['cache-0.platform.internal'], type: 'A', port: 9121, refresh_interval: '30s' }],
     });
-    expect(caches[0].admitted[0].networkIdentity.connectable).toBeDefined();
+    expect(caches[0].metricsAdmitted[0].networkIdentity.connectable).toBeDefined();
+    expect(caches[0].admitted).toEqual([]);
   });
 
   test('alerts: encrypted topic usable by CloudWatch and the workspace; receivers as subscriptions and AWS Chatbot', () => {

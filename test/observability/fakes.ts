@@ -4,11 +4,14 @@ import { INetworkPeer } from '../../src/platform/network';
 
 /**
  * A stand-in for a platform construct the stack does not know by class (a cache, a MongoDB
- * cluster, a gateway): it only exposes `metricsSource` and, optionally, `allowFrom`.
+ * cluster, a gateway): it only exposes `metricsSource`, `allowFrom` and `allowMetricsFrom`.
  */
 export class FakeSource extends Construct {
   public readonly metricsSource: MetricsSource;
+  /** Peers admitted to the data port. */
   public readonly admitted: INetworkPeer[] = [];
+  /** Peers admitted to the metrics port. */
+  public readonly metricsAdmitted: INetworkPeer[] = [];
 
   constructor(scope: Construct, id: string, source: Partial<MetricsSource> & { job: string; kind: string }) {
     super(scope, id);
@@ -24,6 +27,10 @@ export class FakeSource extends Construct {
 
   public allowFrom(peer: INetworkPeer): void {
     this.admitted.push(peer);
+  }
+
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.metricsAdmitted.push(peer);
   }
 }
 

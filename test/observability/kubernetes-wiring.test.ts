@@ -35,9 +35,10 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     expect(objectsOfKind(manifests, 'ClusterRole')).toHaveLength(0);
     expect(podSpec(manifests, 'StatefulSet', 'prometheus').automountServiceAccountToken).toBe(false);
   });
-  test('Prometheus is admitted by every scraped workload, and opens its own egress', () => {
+  test('Prometheus is admitted by every scraped workload, to the metrics port only, and opens its own egress', () => {
     const { manifests } = render();
-    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080, 9090) });
+    // users serves on 8080 and exposes metrics on 9090: Prometheus reaches 9090 alone.
+    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toEqual([{ from: [inShop('prometheus')], ports: tcp(9090) }]);
     expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080) });
     const egress = findObject(manifests, 'NetworkPolicy', 'prometheus').spec.egress;
     expect(egress).toContainEqual({ to: [inShop('users')], ports: tcp(9090) });
@@ -72,7 +73,9 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
       .toEqual(['CacheMemoryHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheReplicaLinkDown', 'CacheFailover']);
     expect(JSON.parse(dashboardFiles(manifests)['catalog-db.json']).title).toBe('MongoDB: catalog-db');
     const sessions = chart.node.findChild('Sessions') as FakeSource;
-    expect(sessions.admitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
+    expect(sessions.metricsAdmitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
+    // Scrapers get the metrics port only, never what allowFrom opens.
+    expect(sessions.admitted).toEqual([]);
   });
   test('allowUiFrom opens Grafana and the Jaeger UI to a peer', () => {
     const { manifests } = render({}, c => {

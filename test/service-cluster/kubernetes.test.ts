@@ -143,6 +143,18 @@ describe('ServiceCluster on Kubernetes', () => {
     ]);
   });
 
+  test('allowFrom admits to the service port only; allowMetricsFrom to the metrics port only', () => {
+    const chart = kubernetesChart();
+    const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2', metrics: { port: 9090 } });
+    users.allowFrom(NetworkPeer.fromPodLabels({ app: 'client' }));
+    users.allowMetricsFrom(NetworkPeer.fromPodLabels({ app: 'scraper' }));
+    const ingress = findObject(manifestsOf(chart), 'NetworkPolicy', 'users').spec.ingress;
+    expect(ingress.map((r: any) => [r.from[0].podSelector.matchLabels.app, r.ports.map((p: any) => p.port)])).toEqual([
+      ['client', [8080]],
+      ['scraper', [9090]],
+    ]);
+  });
+
   test('namespace, default-deny and DNS egress come first, once per chart', () => {
     const chart = kubernetesChart();
     new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
