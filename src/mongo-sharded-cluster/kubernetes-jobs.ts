@@ -4,7 +4,7 @@
 import { createHash } from 'crypto';
 import { Size } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
-import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tmpVolume } from './kubernetes-pods';
+import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tlsCaVolume, tmpVolume } from './kubernetes-pods';
 import { COMPONENTS } from './kubernetes-workloads';
 import { BACKUP_FILES, backupLockScript, backupUnlockScript, dumpScript, uploadScript } from './mongo-backup';
 import { BACKUP_USER, clusterScript, INIT_FILES, initDriverScript, replicaSetConfigureScript, replicaSetInitiateScript } from './mongo-init';
@@ -99,7 +99,8 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
           automountServiceAccountToken: false,
           securityContext: podSecurityContext(),
           containers: [container],
-          volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => v.name.endsWith('-secret'))],
+          // The keyfile and the CA: the Job never needs the server's private key.
+          volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => ['keyfile-secret', 'tls-ca'].includes(v.name))],
         },
       },
     },
@@ -171,7 +172,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
               terminationGracePeriodSeconds: 120,
               initContainers: upload ? [dump] : undefined,
               containers: [upload ?? dump],
-              volumes: [tmpVolume(), scriptsVolume(ctx), backupVolume, ...secretVolumes(ctx).filter(v => v.name === 'tls-secret')],
+              volumes: [tmpVolume(), scriptsVolume(ctx), backupVolume, ...(ctx.spec.tls ? [tlsCaVolume(ctx)] : [])],
             },
           },
         },

@@ -38,7 +38,7 @@ export interface KubernetesRendering {
   readonly otlpEndpoint: Endpoint;
   /** Called once, at synthesis, with every observed construct. */
   readonly watch: (sources: readonly WatchedSource[]) => void;
-  readonly allowUiFrom: (peer: NetworkPeer) => void;
+  readonly allowUiFrom: (peer: NetworkPeer, jaeger: boolean) => void;
 }
 
 /** The headless Service through which Prometheus finds every replica of `job`. */
@@ -122,9 +122,9 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
     // OTLP/HTTP on both targets (gRPC also listens on 4317 here).
     otlpEndpoint: new Endpoint(host('otel-collector'), OTLP_HTTP_PORT, 'http'),
     watch,
-    allowUiFrom: peer => {
+    allowUiFrom: (peer, jaeger) => {
       admit(ui.grafana, peer, [GRAFANA_PORT], ns, scope);
-      admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);
+      if (jaeger) admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);
     },
   };
 }

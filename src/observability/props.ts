@@ -176,3 +176,17 @@ export interface ObservabilityStackProps {
    */
   readonly kubernetes?: ObservabilityKubernetesOptions;
 }
+
+/**
+ * Who reaches which UI, for `ObservabilityStack.allowUiFrom`.
+ */
+export interface UiAccessOptions {
+  /**
+   * Also open the Jaeger UI, which has no authentication: anyone admitted reads every trace
+   * (URLs, headers, payload attributes). Traces stay readable through Grafana, which signs users in.
+   * Set it only when something in front (an authenticating proxy) guards the UI.
+   *
+   * @default false
+   */
+  readonly unauthenticatedJaegerUi?: boolean;
+}

@@ -69,10 +69,31 @@ describe('MongoShardedCluster on Kubernetes', () => {
     expect(args[args.indexOf('--keyFile') + 1]).toBe('/var/run/mongodb/keyfile/keyfile');
   });
 
+  test('the TLS private key reaches only the init container that builds mongod\'s PEM file', () => {
+    const { manifests } = render({ backup: MongoBackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) });
+    const seeing: string[] = [];
+    for (const workload of manifests.filter(o => ['StatefulSet', 'Deployment', 'Job', 'CronJob'].includes(o.kind))) {
+      const spec = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+      const keysOf = (volume: any) => volume?.secret?.secretName !== 'orders-db-tls' ? []
+        : volume.secret.items ? volume.secret.items.map((i: any) => i.key) : ['tls.crt', 'tls.key', 'ca.crt'];
+      for (const c of [...spec.initContainers ?? [], ...spec.containers]) {
+        const keys = (c.volumeMounts ?? []).flatMap((m: any) => keysOf(spec.volumes.find((v: any) => v.name === m.name)));
+        if (keys.includes('tls.key')) seeing.push(`${workload.metadata.name}/${c.name}`);
+      }
+    }
+    expect(seeing.sort()).toEqual([
+      'orders-db-configsvr/prepare-secrets', 'orders-db-mongos/prepare-secrets',
+      'orders-db-shard-0/prepare-secrets', 'orders-db-shard-1/prepare-secrets', 'orders-db-shard-2/prepare-secrets',
+    ]);
+  });
+
   test('TLS by default: requireTLS with the Secret\'s certificate; off when asked', () => {
     const on = container(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr'), 'mongod');
     expect(on.args).toEqual(expect.arrayContaining(['--tlsMode', 'requireTLS', '--tlsCAFile', '/etc/mongodb/tls/ca.crt', '--tlsAllowConnectionsWithoutCertificates']));
-    expect(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr').volumes).toContainEqual({ name: 'tls-secret', secret: { secretName: 'orders-db-tls', defaultMode: 0o400 } });
+    expect(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr').volumes).toEqual(expect.arrayContaining([
+      { name: 'tls-secret', secret: { secretName: 'orders-db-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }], defaultMode: 0o400 } },
+      { name: 'tls-ca', secret: { secretName: 'orders-db-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+    ]));
     const { manifests, cluster } = render({ tls: false, kubernetes: { tlsSecretName: 'ignored' } });
     const off = pod(manifests, 'StatefulSet', 'orders-db-configsvr');
     expect(container(off, 'mongod').args.join(' ')).not.toContain('tls');

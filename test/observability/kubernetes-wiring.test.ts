@@ -3,6 +3,7 @@ import { FakeSource } from './fakes';
 import { configMapData, dashboardFiles, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
 import { ObservabilityStack } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
+import { platformWarningsOf } from '../../src/platform/warnings';
 import { ServiceCluster } from '../../src/service-cluster';
 import { checkKubernetesManifests } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
@@ -77,13 +78,25 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     // Scrapers get the metrics port only, never what allowFrom opens.
     expect(sessions.admitted).toEqual([]);
   });
-  test('allowUiFrom opens Grafana and the Jaeger UI to a peer', () => {
+  test('allowUiFrom opens Grafana, which signs users in, and not the unauthenticated Jaeger UI', () => {
     const { manifests } = render({}, c => {
       (c.node.findChild('Observability') as ObservabilityStack).allowUiFrom(NetworkPeer.fromPodLabels({ app: 'ingress-nginx' }, 'ingress'));
     });
     const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'grafana').spec.ingress).toEqual([{ from: [ingress], ports: tcp(3000) }]);
+    expect(JSON.stringify(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress)).not.toContain('ingress-nginx');
+  });
+  test('the Jaeger UI opens only when acknowledged as unauthenticated, with a warning', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { manifests, stack } = render({}, c => {
+      (c.node.findChild('Observability') as ObservabilityStack)
+        .allowUiFrom(NetworkPeer.fromPodLabels({ app: 'ingress-nginx' }, 'ingress'), { unauthenticatedJaegerUi: true });
+    });
+    const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress).toContainEqual({ from: [ingress], ports: tcp(16686) });
+    expect(platformWarningsOf(stack).map(w => w.message)).toEqual(['allowUiFrom opens the Jaeger UI, which has no authentication: ' +
+      'every admitted client reads every trace; guard it with an authenticating proxy, or read traces through Grafana']);
+    warn.mockRestore();
   });
   test('node-level log collection is opt-in, in its own namespace at Pod Security level privileged', () => {
     const { manifests } = render({ kubernetes: { nodeLogCollection: { namespace: 'node-logs' } } });
