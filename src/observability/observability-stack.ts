@@ -10,9 +10,10 @@ import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilit
 import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
-import { observabilityWarnings, validateObservabilityStack } from './validation';
+import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
@@ -67,7 +68,10 @@ export class ObservabilityStack extends Construct {
     const effective = this.applyDefaults(props);
     const profile = PlatformProfile.of(this);
     const spec = resolveObservabilitySpec(effective, profile);
-    throwIfInvalid(validateObservabilityStack(this, spec, this.target));
+    throwIfInvalid([
+      ...validateObservabilityStack(this, spec, this.target, profile),
+      ...this.target === PlatformTarget.KUBERNETES ? nodeLogNamespaceProblems(this, spec, KubernetesPlatform.of(this).namespace) : [],
+    ]);
     observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
     PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });
     this.spec = spec;

@@ -126,9 +126,9 @@ export interface ObservabilityStackProps {
    */
   readonly slo?: SloObjectives;
   /**
-   * Where alerts go.
+   * Where alerts go. At least one is required, except under the development profile (a warning).
    *
-   * @default none: alerts are visible in Alertmanager (Kubernetes) and on the SNS topic (AWS) only
+   * @default none: refused by the production profile, since every alert would go nowhere
    */
   readonly receivers?: AlertReceiver[];
   /**

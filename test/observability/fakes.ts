@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AlertReceiver } from '../../src/observability/receivers';
 import { MetricsSource } from '../../src/platform/metrics';
 import { INetworkPeer } from '../../src/platform/network';
 
@@ -36,3 +37,6 @@ export class FakeSource extends Construct {
 
 /** A construct without metrics. */
 export class Silent extends Construct {}
+
+/** One receiver: the production profile refuses a stack whose alerts would go nowhere. */
+export const ONCALL = [AlertReceiver.webhook('https://oncall.example.com/alerts')];

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { FakeSource } from './fakes';
+import { FakeSource, ONCALL } from './fakes';
 import { configMapData, dashboardFiles, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
 import { ObservabilityStack } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
@@ -58,7 +58,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     const chart = kubernetesChart();
     const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
     new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
-    new ObservabilityStack(chart, 'Observability', { watch: [users] });
+    new ObservabilityStack(chart, 'Observability', { watch: [users], receivers: ONCALL });
     const manifests = manifestsOf(chart);
     expect(Object.keys(dashboardFiles(manifests))).toEqual(['users.json']);
     expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-scrape')).map(s => s.metadata.name)).toEqual(['users-scrape']);

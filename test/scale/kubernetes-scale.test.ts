@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ObservabilityStack, ServiceCluster } from '../../src';
 import { checkObjectSize, expectKubernetesConformance } from '../conformance/kubernetes';
+import { ONCALL } from '../observability/fakes';
 import { manifestsOf } from '../util';
 
 /** What issue 8 promises on this 2-core machine, measured as `cdk8s synth` does it: objects to YAML files. */
@@ -29,7 +30,7 @@ describe('a 1,000-service platform on Kubernetes', () => {
   test('every object stays within 1 MiB with an observability stack watching all 1,000, and the chart conforms', () => {
     const chart = new Chart(new App(), 'platform', { namespace: 'platform' });
     for (let i = 0; i < 1000; i++) new ServiceCluster(chart, `Service${i}`, { image: 'ghcr.io/acme/service:1.0.0' });
-    new ObservabilityStack(chart, 'Observability');
+    new ObservabilityStack(chart, 'Observability', { receivers: ONCALL });
     const manifests = manifestsOf(chart);
     const largest = Math.max(...manifests.map(o => Buffer.byteLength(JSON.stringify(o))));
     console.info(`1,000 services + observability: ${manifests.length} objects, largest ${(largest / 1024).toFixed(1)} KiB`);
