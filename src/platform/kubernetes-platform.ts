@@ -5,6 +5,7 @@ import { clusterScoped, isClusterScoped } from './cluster-scoped';
 import { PlatformValidationError } from './errors';
 import { nameCollisionMessage } from './name-registry';
 import { validateDnsLabel } from './names';
+import { platformWarning } from './warnings';
 
 /**
  * Shared Kubernetes settings for every platform construct in one Chart.
@@ -19,7 +20,8 @@ export interface KubernetesPlatformProps {
   /**
    * Namespace of every object.
    *
-   * @default the Chart's namespace, else 'default'
+   * @default the Chart's namespace, else 'default' (with a warning: the platform does not own it, so
+   * its default-deny policy covers only the platform's pods and Pod Security is not enforced)
    */
   readonly namespace?: string;
   /**
@@ -120,14 +122,23 @@ export class KubernetesPlatform extends Construct {
         },
       }));
     }
+    // A namespace the platform does not own ("default", or one created elsewhere) holds other pods:
+    // a namespace-wide deny would cut them off. There the policies cover the platform's pods only.
+    const ownsNamespace = this.namespaceObject !== undefined;
+    if (this.namespace === NAMESPACED_DEFAULT) {
+      platformWarning(this, 'cdk-portable-platform:KubernetesPlatform:defaultNamespace',
+        `objects go to the shared namespace "${NAMESPACED_DEFAULT}", which the platform does not own: Pod Security "restricted" is not enforced ` +
+        'and the default-deny policy covers only the platform\'s pods; set the Chart\'s namespace (or KubernetesPlatform namespace)');
+    }
+    const podSelector = ownsNamespace ? {} : { matchLabels: this.platformPodLabels() };
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: this.metadata('default-deny-all'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: { podSelector, policyTypes: ['Ingress', 'Egress'] },
     });
     this.dnsEgressPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: this.metadata('allow-dns-egress'),
       spec: {
-        podSelector: {},
+        podSelector,
         policyTypes: ['Egress'],
         egress: [{
           to: [{
@@ -182,6 +193,11 @@ export class KubernetesPlatform extends Construct {
     const scopes = scope.node.scopes;
     const chartChild = scopes[scopes.indexOf(Chart.of(this)) + 1];
     if (chartChild && this.predecessors.has(chartChild)) scope.node.addDependency(this);
+  }
+
+  /** Labels every pod of this platform carries, whichever construct owns it. */
+  public platformPodLabels(): Record<string, string> {
+    return { 'app.kubernetes.io/part-of': this.platformName, 'app.kubernetes.io/managed-by': MANAGED_BY };
   }
 
   /** Labels on every object of the platform. */

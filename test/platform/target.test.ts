@@ -92,12 +92,28 @@ describe('KubernetesPlatform', () => {
     expect(findObject(manifests, 'Namespace', 'payments')).toBeDefined();
   });
 
-  test('the default namespace is not created', () => {
+  test('the default namespace is not created, and its other pods are not cut off: the policies cover the platform\'s pods only', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const chart = new Chart(Testing.app(), 'c');
     new ServiceCluster(chart, 'Users', { image });
     const manifests = manifestsOf(chart);
     expect(manifests.filter(o => o.kind === 'Namespace')).toHaveLength(0);
     expect(findObject(manifests, 'Deployment', 'users').metadata.namespace).toBe('default');
+    const platformPods = { matchLabels: { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': 'cdk-portable-platform' } };
+    expect(findObject(manifests, 'NetworkPolicy', 'default-deny-all').spec.podSelector).toEqual(platformPods);
+    expect(findObject(manifests, 'NetworkPolicy', 'allow-dns-egress').spec.podSelector).toEqual(platformPods);
+    expect(warn.mock.calls.map(args => String(args[0]))).toEqual(['[Warning at /c/PortablePlatform] objects go to the shared namespace "default", ' +
+      'which the platform does not own: Pod Security "restricted" is not enforced and the default-deny policy covers only the platform\'s pods; ' +
+      'set the Chart\'s namespace (or KubernetesPlatform namespace) [ack: cdk-portable-platform:KubernetesPlatform:defaultNamespace]']);
+    warn.mockRestore();
+  });
+
+  test('an existing namespace the platform does not create keeps its other pods reachable too', () => {
+    const chart = kubernetesChart('c', 'shared');
+    new KubernetesPlatform(chart, 'Platform', { createNamespace: false });
+    new ServiceCluster(chart, 'Users', { image });
+    expect(findObject(manifestsOf(chart), 'NetworkPolicy', 'default-deny-all').spec.podSelector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': 'cdk-portable-platform' });
   });
 
   test('one per chart; a bad namespace is rejected', () => {

@@ -60,11 +60,12 @@ describe('Isolation-SelectorCrossesConstructs', () => {
     expect(checkSelectorIsolation([a, service('a', { 'app.kubernetes.io/name': 'api', [OWNER_LABEL]: 'a' })])).toEqual([]);
   });
 
-  test('namespace-wide policies ({} selects every pod) and other namespaces are exempt', () => {
+  test('namespace-wide and platform-wide policies, and other namespaces, are exempt', () => {
     const deny = policy('default-deny-all', 'platform', {});
+    const platformDeny = policy('default-deny-platform', 'platform', { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': 'cdk-portable-platform' });
     const elsewhere = { ...policy('api', 'b', { 'app.kubernetes.io/name': 'api', [OWNER_LABEL]: 'b' }) };
     elsewhere.metadata = { ...elsewhere.metadata, namespace: 'other' };
-    expect(checkSelectorIsolation([workload('api', 'a'), deny, elsewhere])).toEqual([]);
+    expect(checkSelectorIsolation([workload('api', 'a'), deny, platformDeny, elsewhere])).toEqual([]);
   });
 });
 

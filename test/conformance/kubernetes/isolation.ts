@@ -41,7 +41,7 @@ export function checkSelectorIsolation(manifests: readonly any[]): Finding[] {
   const pods = podTemplatesOf(manifests);
   const findings: Finding[] = [];
   for (const { obj, path, selector, matches, nonEmpty } of selectingObjects(manifests)) {
-    if (!nonEmpty) continue;
+    if (!nonEmpty || platformWide(selector)) continue;
     const owner: string | undefined = obj.metadata?.labels?.[OWNER_LABEL];
     const managed = obj.metadata?.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY;
     const required = obj.kind === 'Service' ? selector : selector.matchLabels ?? {};
@@ -64,4 +64,16 @@ export function checkSelectorIsolation(manifests: readonly any[]): Finding[] {
     }
   }
   return findings;
+}
+
+const PLATFORM_WIDE_KEYS: ReadonlySet<string> = new Set(['app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by']);
+
+/**
+ * A selector naming no component, only the platform (its default deny in a namespace it shares):
+ * it covers every construct's pods by design.
+ */
+function platformWide(selector: any): boolean {
+  const labels = selector?.matchLabels ?? {};
+  const keys = Object.keys(labels);
+  return (selector?.matchExpressions ?? []).length === 0 && keys.length > 0 && keys.every(k => PLATFORM_WIDE_KEYS.has(k));
 }
