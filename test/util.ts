@@ -1,5 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { expectIsolatedConstructs } from './conformance/kubernetes';
+import { KubernetesPlatform } from '../src/platform/kubernetes-platform';
 
 /** Tests skip the ~1.5 s CloudFormation schema validation of each synth unless they test it. */
 process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
@@ -19,9 +22,11 @@ export function kubernetesChart(id = 'platform', namespace = 'shop'): Chart {
   return new Chart(Testing.app(), id, { namespace });
 }
 
-/** Synthesized manifests of a chart. */
+/** Synthesized manifests of a chart, checked for isolation between constructs (every Kubernetes test). */
 export function manifestsOf(chart: Chart): any[] {
-  return Testing.synth(chart);
+  const manifests = Testing.synth(chart);
+  expectIsolatedConstructs(manifests);
+  return manifests;
 }
 
 /** The object of `kind` named `name`: tests never look objects up by position. */
@@ -36,4 +41,9 @@ export function findObject(manifests: any[], kind: string, name: string): any {
 /** Objects of `kind`. */
 export function objectsOfKind(manifests: any[], kind: string): any[] {
   return manifests.filter(o => o.kind === kind);
+}
+
+/** The owner label every selector of `construct` carries (see KubernetesPlatform.OWNER_LABEL). */
+export function ownerLabel(construct: IConstruct): Record<string, string> {
+  return { [KubernetesPlatform.OWNER_LABEL]: KubernetesPlatform.ownerId(construct) };
 }

@@ -10,6 +10,7 @@ import { CacheClusterAwsResources } from './resources';
 import { CACHE_DEFAULTS, CacheClusterSpec } from './spec';
 import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
+import { PlatformValidationError } from '../platform/errors';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { PlatformSecret } from '../platform/secret';
 
@@ -20,6 +21,7 @@ import { PlatformSecret } from '../platform/secret';
  */
 export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec, userSetPort: boolean): CacheHandle<CacheClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
+  platform._claimName(scope, 'ElastiCache replication group', spec.name);
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const retain = spec.removalPolicy === RemovalPolicy.RETAIN;
 
@@ -90,6 +92,10 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
     password: authSecret ? spec.auth ?? PlatformSecret.fromSecretsManager(authSecret) : undefined,
     tls: true,
     allowFrom: peer => securityGroup.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(spec.port), `allowFrom ${peer.cidr ?? 'peer'} to cache ${spec.name}`),
+    allowMetricsFrom: () => {
+      throw new PlatformValidationError(`${scope.node.path}: allowMetricsFrom is not supported on aws: ` +
+        'ElastiCache publishes its metrics to CloudWatch (namespace AWS/ElastiCache); use metric() instead');
+    },
   };
 }
 

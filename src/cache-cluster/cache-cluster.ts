@@ -109,6 +109,14 @@ export class CacheCluster extends Construct implements IRedisConnection {
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'redis');
   }
 
+  /**
+   * Admits `peer` (e.g. Prometheus) to the exporters' port alone (Kubernetes only; AWS metrics are in
+   * CloudWatch). `allowFrom` admits clients to the data ports, never to the metrics port.
+   */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
   /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */
   public get memberClusterIds(): string[] {
     this.requireAws('memberClusterIds');

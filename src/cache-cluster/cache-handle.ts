@@ -12,4 +12,6 @@ export interface CacheHandle<R> {
   readonly sentinelEndpoint?: Endpoint;
   readonly metricsSource?: MetricsSource;
   allowFrom(peer: NetworkPeer): void;
+  /** Admits `peer` to the metrics port alone. */
+  allowMetricsFrom(peer: NetworkPeer): void;
 }

@@ -26,17 +26,17 @@ export function renderClusterMode(
   const service = new ApiObject(scope, 'Service', {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: platform.metadata(spec.name, 'cache'),
+    metadata: platform.metadata(spec.name, 'cache', scope),
     spec: {
       type: 'ClusterIP',
-      selector: platform.selectorLabels(topology.nodes),
+      selector: platform.selectorLabels(topology.nodes, scope),
       ports: [{ name: 'redis', port: spec.port, targetPort: 'redis', protocol: 'TCP' }],
     },
   });
 
-  const selector = platform.selectorLabels(topology.setup);
+  const selector = platform.selectorLabels(topology.setup, scope);
   const template = {
-    metadata: { labels: platform.labelsFor(topology.setup, 'cluster-setup') },
+    metadata: { labels: platform.labelsFor(topology.setup, 'cluster-setup', scope) },
     spec: {
       ...podBase(topology, selector),
       restartPolicy: 'OnFailure',
@@ -61,7 +61,7 @@ export function renderClusterMode(
   const setupJob = new ApiObject(scope, 'SetupJob', {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: platform.metadata(jobName(topology.setup, template, { 'cluster-setup.sh': setupScript }), 'cluster-setup'),
+    metadata: platform.metadata(jobName(topology.setup, template, { 'cluster-setup.sh': setupScript }), 'cluster-setup', scope),
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: SETUP_WAIT_SECONDS * 2,

@@ -25,8 +25,8 @@ export function renderRedisNodes(
   scope: Construct, topology: CacheTopology, password: { name: string; key: string }, configChecksum: string,
 ): RedisNodeObjects {
   const { spec, platform } = topology;
-  const selector = platform.selectorLabels(topology.nodes);
-  const metadata = platform.metadata(topology.nodes, 'cache');
+  const selector = platform.selectorLabels(topology.nodes, scope);
+  const metadata = platform.metadata(topology.nodes, 'cache', scope);
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const ports: Json[] = [{ name: 'redis', containerPort: spec.port, protocol: 'TCP' }];
   if (cluster) ports.push({ name: 'cluster-bus', containerPort: spec.port + CLUSTER_BUS_OFFSET, protocol: 'TCP' });
@@ -52,7 +52,7 @@ export function renderRedisNodes(
   const volumes = commonVolumes(topology);
   if (!spec.persistence) volumes.push({ name: 'data', emptyDir: { sizeLimit: `${spec.kubernetes.storageMiB}Mi` } });
   const claims: Json[] = spec.persistence ? [{
-    metadata: { name: 'data', labels: platform.labelsFor(topology.nodes, 'cache') },
+    metadata: { name: 'data', labels: platform.labelsFor(topology.nodes, 'cache', scope) },
     spec: {
       accessModes: ['ReadWriteOnce'],
       storageClassName: platform.storageClassName,
@@ -76,7 +76,7 @@ export function renderRedisNodes(
         whenScaled: 'Retain',
       },
       template: {
-        metadata: { labels: platform.labelsFor(topology.nodes, 'cache'), annotations: { 'cache.platform/config-checksum': configChecksum } },
+        metadata: { labels: platform.labelsFor(topology.nodes, 'cache', scope), annotations: { 'cache.platform/config-checksum': configChecksum } },
         spec: {
           ...podBase(topology, selector),
           terminationGracePeriodSeconds: 30,
@@ -96,7 +96,7 @@ export function renderRedisNodes(
   const headlessService = new ApiObject(scope, 'NodesService', {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: platform.metadata(topology.nodesService, 'cache'),
+    metadata: platform.metadata(topology.nodesService, 'cache', scope),
     spec: {
       clusterIP: 'None',
       // Nodes must resolve each other while they start (before they are ready).

@@ -21,8 +21,8 @@ export function renderSentinels(
   scope: Construct, topology: CacheTopology, password: { name: string; key: string }, configChecksum: string,
 ): SentinelObjects {
   const { spec, platform } = topology;
-  const selector = platform.selectorLabels(topology.sentinels);
-  const metadata = platform.metadata(topology.sentinels, 'sentinel');
+  const selector = platform.selectorLabels(topology.sentinels, scope);
+  const metadata = platform.metadata(topology.sentinels, 'sentinel', scope);
   const statefulSet = new ApiObject(scope, 'SentinelStatefulSet', {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -33,7 +33,7 @@ export function renderSentinels(
       podManagementPolicy: 'Parallel',
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: platform.labelsFor(topology.sentinels, 'sentinel'), annotations: { 'cache.platform/config-checksum': configChecksum } },
+        metadata: { labels: platform.labelsFor(topology.sentinels, 'sentinel', scope), annotations: { 'cache.platform/config-checksum': configChecksum } },
         spec: {
           ...podBase(topology, selector),
           terminationGracePeriodSeconds: 10,
@@ -95,8 +95,8 @@ export function renderPrimaryProxy(
   scope: Construct, topology: CacheTopology, password: { name: string; key: string }, configChecksum: string,
 ): ProxyObjects {
   const { spec, platform } = topology;
-  const selector = platform.selectorLabels(topology.proxy);
-  const metadata = platform.metadata(topology.proxy, 'proxy');
+  const selector = platform.selectorLabels(topology.proxy, scope);
+  const metadata = platform.metadata(topology.proxy, 'proxy', scope);
   const health = (path: string, periodSeconds: number): Json => ({
     httpGet: { path, port: 'health' }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3,
   });
@@ -109,7 +109,7 @@ export function renderPrimaryProxy(
       selector: { matchLabels: selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: platform.labelsFor(topology.proxy, 'proxy'), annotations: { 'cache.platform/config-checksum': configChecksum } },
+        metadata: { labels: platform.labelsFor(topology.proxy, 'proxy', scope), annotations: { 'cache.platform/config-checksum': configChecksum } },
         spec: {
           ...podBase(topology, selector),
           terminationGracePeriodSeconds: 30,
@@ -138,7 +138,7 @@ export function renderPrimaryProxy(
   const service = new ApiObject(scope, 'Service', {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: platform.metadata(spec.name, 'proxy'),
+    metadata: platform.metadata(spec.name, 'proxy', scope),
     spec: {
       type: 'ClusterIP',
       selector,

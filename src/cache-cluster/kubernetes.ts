@@ -40,12 +40,12 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const files = configFiles(topology);
   const configChecksum = createHash('sha256').update(JSON.stringify(files)).digest('hex');
   const configMap = new ApiObject(scope, 'Config', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(topology.config, 'cache'), data: files,
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(topology.config, 'cache', scope), data: files,
   });
   const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: platform.metadata(spec.name, 'cache'),
+    metadata: platform.metadata(spec.name, 'cache', scope),
     automountServiceAccountToken: false,
   });
 
@@ -55,10 +55,10 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const clusterObjects = cluster ? renderClusterMode(scope, topology, password, files['cluster-setup.sh']) : undefined;
 
   const labels = {
-    nodes: platform.selectorLabels(topology.nodes),
-    sentinels: platform.selectorLabels(topology.sentinels),
-    proxy: platform.selectorLabels(topology.proxy),
-    setup: platform.selectorLabels(topology.setup),
+    nodes: platform.selectorLabels(topology.nodes, scope),
+    sentinels: platform.selectorLabels(topology.sentinels, scope),
+    proxy: platform.selectorLabels(topology.proxy, scope),
+    setup: platform.selectorLabels(topology.setup, scope),
   };
   const nodePorts = cluster ? [spec.port, spec.port + CLUSTER_BUS_OFFSET] : [spec.port];
   const policy = (id: string, name: string, component: string, selector: Record<string, string>) => {
@@ -66,7 +66,7 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     const object = new ApiObject(scope, id, {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: platform.metadata(name, component),
+      metadata: platform.metadata(name, component, scope),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: rules.ingress, egress: rules.egress },
     });
     return { object, ...rules };
@@ -137,10 +137,12 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     },
     allowFrom: peer => {
       // Cluster clients and Sentinel-aware clients reach the nodes directly; the metrics port is for scrapers.
-      admit(nodesPolicy, labels.nodes, peer, [spec.port, EXPORTER_PORT]);
+      admit(nodesPolicy, labels.nodes, peer, [spec.port]);
       if (proxyPolicy) admit(proxyPolicy, labels.proxy, peer, [spec.port]);
       if (sentinelPolicy) admit(sentinelPolicy, labels.sentinels, peer, [SENTINEL_PORT]);
     },
+    // A scraper reads the exporters and nothing else: no data, no Sentinel commands.
+    allowMetricsFrom: peer => admit(nodesPolicy, labels.nodes, peer, [EXPORTER_PORT]),
   };
 }
 

@@ -3,7 +3,7 @@ import { RouteMatch, traefikRule } from './traefik-rules';
 
 /** ALB limit: condition values per listener rule. */
 export const MAX_ALB_CONDITION_VALUES = 5;
-/** ALB limit: rules per listener (the quota is 100; keep room for the preflight rule and operators). */
+/** ALB limit: rules per listener (the quota is 100; keep room for operators). */
 export const MAX_ALB_RULES = 90;
 
 /** A listener rule equivalent to one route, in the order Traefik evaluates routes. */
@@ -62,14 +62,55 @@ export function albRouteRules(routes: readonly RouteLike[]): AlbRouteRule[] {
 
 /**
  * CORS preflight requests carry no token: they reach Traefik, whose CORS middleware answers them
- * without calling a service. Only true preflights (OPTIONS with Origin and
- * Access-Control-Request-Method) skip verification.
+ * without calling a service. Only true preflights (OPTIONS with a non-empty Origin and
+ * Access-Control-Request-Method, what Traefik takes for one) skip verification, and only towards a
+ * route whose chain has the CORS middleware: anywhere else the OPTIONS request would reach the
+ * service unverified.
  */
 export const PREFLIGHT_CONDITIONS = [
   { field: 'http-request-method', httpRequestMethodConfig: { values: ['OPTIONS'] } },
-  { field: 'http-header', httpHeaderConfig: { httpHeaderName: 'Origin', values: ['*'] } },
-  { field: 'http-header', httpHeaderConfig: { httpHeaderName: 'Access-Control-Request-Method', values: ['*'] } },
+  { field: 'http-header', httpHeaderConfig: { httpHeaderName: 'Origin', values: ['?*'] } },
+  { field: 'http-header', httpHeaderConfig: { httpHeaderName: 'Access-Control-Request-Method', values: ['?*'] } },
 ];
+
+interface PreflightRouteLike extends RouteMatch {
+  readonly jwt: boolean;
+  readonly cors: boolean;
+}
+
+/** Whether the route needs a preflight rule: it verifies tokens, its CORS middleware answers preflights, and it matches OPTIONS. */
+export function answersPreflight(route: PreflightRouteLike): boolean {
+  return route.jwt && route.cors && (route.methods.length === 0 || route.methods.includes('OPTIONS'));
+}
+
+/** Most preflight rules one route takes (a path prefix is two path values, split over two rules when needed). */
+export const MAX_PREFLIGHT_RULES_PER_ROUTE = 2;
+
+const valueCount = (conditions: readonly any[]) => conditions.reduce((n, c) => n + conditionValues(c), 0);
+
+/**
+ * The route's preflight rules, as condition lists: a preflight to exactly what the route matches (the
+ * method condition is the preflight's). When the route's path values and the three preflight values
+ * exceed what one rule holds, one rule per path value (their union is the route's match).
+ */
+export function albPreflightRules(route: RouteMatch): any[][] {
+  const conditions = [...PREFLIGHT_CONDITIONS, ...albConditions({ ...route, methods: [] })];
+  if (valueCount(conditions) <= MAX_ALB_CONDITION_VALUES) return [conditions];
+  const path = conditions.find(c => c.field === 'path-pattern');
+  if (!path || path.pathPatternConfig.values.length < 2) return [conditions];
+  const others = conditions.filter(c => c !== path);
+  return path.pathPatternConfig.values.map((value: string) => [...others, { field: 'path-pattern', pathPatternConfig: { values: [value] } }]);
+}
+
+/** Condition values of the route's largest preflight rule. */
+export function albPreflightConditionValueCount(route: RouteMatch): number {
+  return Math.max(...albPreflightRules(route).map(valueCount));
+}
+
+/** Listener rules the route takes: its own, and its preflight rules when it answers preflights. */
+export function albRuleCount(route: PreflightRouteLike): number {
+  return 1 + (answersPreflight(route) ? albPreflightRules(route).length : 0);
+}
 
 /** The `jwt-validation` listener action (issuer, JWKS, audiences). */
 export function albJwtValidationAction(jwt: JwtSpec, order: number): any {

@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { albConditions, albJwtValidationAction, PREFLIGHT_CONDITIONS } from './alb-jwt-rules';
+import { albConditions, albJwtValidationAction, albPreflightRules, answersPreflight, MAX_PREFLIGHT_RULES_PER_ROUTE } from './alb-jwt-rules';
 import { GatewayAwsOptions } from './props';
 import { RouteSpec } from './route-spec';
 import { GatewaySpec } from './spec';
@@ -136,11 +136,6 @@ export class AwsListenerRouting {
     const forward = { type: 'forward', targetGroupArn: targetGroup.targetGroupArn };
     // The L2 listener forwards to the target group (and attaches it); verification goes first.
     (listener.node.defaultChild as elbv2.CfnListener).defaultActions = [albJwtValidationAction(spec.jwt!, 1), { ...forward, order: 2 }];
-    if (spec.cors) {
-      new elbv2.CfnListenerRule(scope, 'PreflightRule', {
-        listenerArn: listener.listenerArn, priority: 1, conditions: PREFLIGHT_CONDITIONS, actions: [forward],
-      });
-    }
   }
 
   private get verifies(): boolean {
@@ -151,10 +146,21 @@ export class AwsListenerRouting {
     if (!this.verifies) return;
     this.routes.push(route);
     const forward = { type: 'forward', targetGroupArn: this.targetGroup.targetGroupArn };
+    // Priorities follow Traefik's (longest rule first) over all routes, known only at synth. Each
+    // route's preflight rules come just before its own: a more specific route, earlier, still wins.
+    const slots = MAX_PREFLIGHT_RULES_PER_ROUTE + 1;
+    const first = () => 2 + slots * this.order().indexOf(route.name);
+    if (answersPreflight(route)) {
+      albPreflightRules(route).forEach((conditions, i) => new elbv2.CfnListenerRule(this.scope, `Preflight${i}-${route.name}`, {
+        listenerArn: this.listener.listenerArn,
+        priority: Lazy.number({ produce: () => first() + i }),
+        conditions,
+        actions: [forward],
+      }));
+    }
     new elbv2.CfnListenerRule(this.scope, `Route-${route.name}`, {
       listenerArn: this.listener.listenerArn,
-      // Priorities follow Traefik's (longest rule first) over all routes, known only at synth.
-      priority: Lazy.number({ produce: () => 2 + this.order().indexOf(route.name) }),
+      priority: Lazy.number({ produce: () => first() + MAX_PREFLIGHT_RULES_PER_ROUTE }),
       conditions: albConditions(route),
       actions: route.jwt ? [albJwtValidationAction(this.spec.jwt!, 1), { ...forward, order: 2 }] : [forward],
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { MAX_ALB_RULES } from './alb-jwt-rules';
+import { albRuleCount, MAX_ALB_RULES } from './alb-jwt-rules';
 import { renderGatewayOnAws } from './aws';
 import { GatewayHandle } from './gateway-handle';
 import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
@@ -150,9 +150,11 @@ export class Gateway extends Construct implements INetworkPeer {
 
   private checkedRoute(route: GatewayRoute, existing: readonly RouteSpec[]): RouteSpec {
     const spec = resolveRouteSpec(route, this.spec);
-    if (this.loadBalancerJwt && existing.length >= MAX_ALB_RULES) {
+    const rules = [...existing, spec].reduce((n, r) => n + albRuleCount(r), 0);
+    if (this.loadBalancerJwt && rules > MAX_ALB_RULES) {
       throwIfInvalid([invalidPropMessage(this, 'routes', 'are too many for load balancer JWT verification', existing.length + 1,
-        `with JwtVerifier.loadBalancer() every route is a listener rule: use at most ${MAX_ALB_RULES} routes, or JwtVerifier.sidecar()`)]);
+        'with JwtVerifier.loadBalancer() every route is a listener rule, and a CORS route a second one for preflights: ' +
+        `use at most ${MAX_ALB_RULES} rules (${rules} needed), or JwtVerifier.sidecar()`)]);
     }
     return spec;
   }

@@ -13,12 +13,12 @@ import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml 
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { Endpoint } from '../platform/endpoint';
+import { publicInternetIpBlock } from '../platform/internet';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
 import { podsIn } from '../platform/workload-peer';
 
 /** Internet addresses: egress to external upstreams and the JWKS, never to the cluster's private ranges. */
-const INTERNET = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] };
 
 /**
  * Renders the gateway as a Traefik Deployment (static config and the synth-time dynamic config from
@@ -30,8 +30,8 @@ export function renderGatewayOnKubernetes(
 ): GatewayHandle<GatewayKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
-  const selector = platform.selectorLabels(spec.name);
-  const metadata = (name: string) => platform.metadata(name, 'gateway');
+  const selector = platform.selectorLabels(spec.name, scope);
+  const metadata = (name: string) => platform.metadata(name, 'gateway', scope);
   const tls = options.tls!;
   const tlsSecretName = tls.secretName ?? `${spec.name}-tls`;
   const targetOptions: TraefikTargetOptions = {
@@ -85,7 +85,7 @@ export function renderGatewayOnKubernetes(
       template: gatewayPodTemplate({
         spec,
         selector,
-        labels: platform.labelsFor(spec.name, 'gateway'),
+        labels: platform.labelsFor(spec.name, 'gateway', scope),
         env,
         tlsSecretName,
         staticConfigName: `${spec.name}-static`,
@@ -185,7 +185,7 @@ function externalEgress(spec: GatewaySpec, egress: k8s.NetworkPolicyEgressRule[]
   };
   // Mutated as routes are added; rendered at synth. An empty port list would mean every port: the rule is added with its first port.
   const internetPorts = new Set<number>();
-  const internetRule: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: INTERNET }], ports: [] };
+  const internetRule: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: publicInternetIpBlock() }], ports: [] };
   const allowInternet = (url: string) => {
     const port = portOf(url);
     if (internetPorts.has(port)) return;

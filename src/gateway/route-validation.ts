@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { albConditionValueCount, MAX_ALB_CONDITION_VALUES } from './alb-jwt-rules';
+import { albConditionValueCount, albPreflightConditionValueCount, answersPreflight, MAX_ALB_CONDITION_VALUES } from './alb-jwt-rules';
 import { cidrProblems, circuitBreakerProblems, isHeaderName, isHttpUrl, rateLimitProblems, retryProblems } from './policy-validation';
 import { RouteSpec } from './route-spec';
 import { traefikRule } from './traefik-rules';
@@ -77,6 +77,10 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   if (context.loadBalancerJwt && albConditionValueCount(route) > MAX_ALB_CONDITION_VALUES) {
     add('match', 'has too many conditions for a load balancer rule', rule,
       `with JwtVerifier.loadBalancer() a route is a listener rule of at most ${MAX_ALB_CONDITION_VALUES} condition values; use fewer hosts/methods or JwtVerifier.sidecar()`);
+  } else if (context.loadBalancerJwt && answersPreflight(route) && albPreflightConditionValueCount(route) > MAX_ALB_CONDITION_VALUES) {
+    add('match', 'has too many conditions for its CORS preflight rule', rule,
+      'with JwtVerifier.loadBalancer() and CORS a route\'s preflight rule adds 3 condition values (OPTIONS, Origin, Access-Control-Request-Method) ' +
+      `to its hosts, one path value and headers, at most ${MAX_ALB_CONDITION_VALUES} in all; use fewer hosts/headers, disable CORS on the route, or JwtVerifier.sidecar()`);
   }
   return problems;
 }

@@ -27,6 +27,7 @@ export const DOCUMENTDB_OPTIONS = '&tls=true&retryWrites=false';
  */
 export function renderMongoShardedClusterOnAws(scope: Construct, spec: MongoShardedClusterSpec): MongoClusterHandle<MongoShardedClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
+  platform._claimName(scope, 'DocumentDB Elastic cluster', spec.name);
   const key = spec.aws.encryptionKey ?? platform.encryptionKey;
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: platform.vpc,

@@ -50,7 +50,8 @@ export interface MongoBackupS3Options {
   /**
    * Addresses the backup pods may reach on the endpoint's port (the default-deny policy blocks the rest).
    *
-   * @default '0.0.0.0/0' (S3 has no fixed addresses)
+   * @default the public internet: '0.0.0.0/0' except private and link-local ranges (S3 has no fixed
+   * addresses); set it for an endpoint inside your network (e.g. MinIO)
    */
   readonly egressCidr?: string;
   /**

@@ -3,7 +3,7 @@
  */
 import { Size } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
-import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tmpVolume } from './kubernetes-pods';
+import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tlsCaVolume, tmpVolume } from './kubernetes-pods';
 import { COMPONENTS } from './kubernetes-workloads';
 import { BACKUP_FILES, backupLockScript, backupUnlockScript, dumpScript, uploadScript } from './mongo-backup';
 import { BACKUP_USER, clusterScript, INIT_FILES, initDriverScript, replicaSetConfigureScript, replicaSetInitiateScript } from './mongo-init';
@@ -77,7 +77,7 @@ function jobContainer(ctx: MongoKubernetesContext, name: string, script: string,
  */
 export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string, string>): k8s.KubeJob {
   const name = `${ctx.spec.name}-init`;
-  const labels = ctx.platform.labelsFor(name, COMPONENTS.init);
+  const labels = ctx.platform.labelsFor(name, COMPONENTS.init, ctx.scope);
   const container = jobContainer(ctx, 'init', INIT_FILES.driver, [
     env('MONGO_KEYFILE', `${KEYFILE_SECRET_DIR}/keyfile`),
     env('MONGO_ADMIN_USER', ctx.spec.adminUsername),
@@ -93,12 +93,13 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(),
       containers: [container],
-      volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => v.name.endsWith('-secret'))],
+      // The keyfile and the CA: the Job never needs the server's private key.
+      volumes: [tmpVolume(), scriptsVolume(ctx), ...secretVolumes(ctx).filter(v => ['keyfile-secret', 'tls-ca'].includes(v.name))],
     },
   };
   const scripts = Object.fromEntries(Object.values(INIT_FILES).map(file => [file, files[file]]));
   return new k8s.KubeJob(ctx.scope, 'InitJob', {
-    metadata: { ...ctx.platform.metadata(jobName(name, template, scripts), COMPONENTS.init), labels },
+    metadata: { ...ctx.platform.metadata(jobName(name, template, scripts), COMPONENTS.init, ctx.scope), labels },
     spec: {
       backoffLimit: 6,
       activeDeadlineSeconds: 3600,
@@ -112,7 +113,7 @@ export function renderInitJob(ctx: MongoKubernetesContext, files: Record<string,
 export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCronJob; volume?: k8s.KubePersistentVolumeClaim } {
   const { spec, platform } = ctx;
   const name = `${spec.name}-backup`;
-  const labels = platform.labelsFor(name, COMPONENTS.backup);
+  const labels = platform.labelsFor(name, COMPONENTS.backup, ctx.scope);
   const target = backupTargetOf(spec);
   const s3 = target.s3Options;
   const defaultSize = `${spec.storageGiB * spec.shards}Gi`;
@@ -122,7 +123,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
     resources: { requests: { storage: quantity(size ? `${size.toGibibytes()}Gi` : defaultSize) } },
   });
   const volume = s3 ? undefined : new k8s.KubePersistentVolumeClaim(ctx.scope, 'BackupVolume', {
-    metadata: { ...platform.metadata(`${name}s`, COMPONENTS.backup) },
+    metadata: { ...platform.metadata(`${name}s`, COMPONENTS.backup, ctx.scope) },
     spec: claimSpec(target.volumeOptions?.size, target.volumeOptions?.storageClass),
   });
   const backupVolume: k8s.Volume = s3
@@ -148,7 +149,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, scriptsMount, { name: 'backups', mountPath: BACKUP_DIR, readOnly: true }],
   } : undefined;
   const cronJob = new k8s.KubeCronJob(ctx.scope, 'BackupCronJob', {
-    metadata: { ...platform.metadata(name, COMPONENTS.backup) },
+    metadata: { ...platform.metadata(name, COMPONENTS.backup, ctx.scope) },
     spec: {
       schedule: spec.backup.schedule,
       timeZone: 'Etc/UTC',
@@ -173,7 +174,7 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
               terminationGracePeriodSeconds: 120,
               initContainers: upload ? [dump] : undefined,
               containers: [upload ?? dump],
-              volumes: [tmpVolume(), scriptsVolume(ctx), backupVolume, ...secretVolumes(ctx).filter(v => v.name === 'tls-secret')],
+              volumes: [tmpVolume(), scriptsVolume(ctx), backupVolume, ...(ctx.spec.tls ? [tlsCaVolume(ctx)] : [])],
             },
           },
         },

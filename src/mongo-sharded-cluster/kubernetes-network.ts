@@ -25,7 +25,7 @@ export function podSelectors(ctx: MongoKubernetesContext, routerLabels: Record<s
     },
     routers: { matchLabels: routerLabels },
     jobs: {
-      matchLabels: { 'app.kubernetes.io/part-of': ctx.platform.platformName },
+      matchLabels: { 'app.kubernetes.io/part-of': ctx.platform.platformName, ...ctx.platform.ownerLabels(ctx.scope) },
       matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [`${ctx.spec.name}-init`, `${ctx.spec.name}-backup`] }],
     },
   };
@@ -57,7 +57,7 @@ export function renderNetworkPolicies(
   type Ingress = k8s.NetworkPolicyIngressRule[] | undefined;
   const policy = (id: string, name: string, podSelector: k8s.LabelSelector, ingress: Ingress, egress: k8s.NetworkPolicyEgressRule[]) =>
     new k8s.KubeNetworkPolicy(scope, id, {
-      metadata: platform.metadata(name, 'network-policy'),
+      metadata: platform.metadata(name, 'network-policy', scope),
       spec: { podSelector, policyTypes: ingress ? ['Ingress', 'Egress'] : ['Egress'], ingress, egress },
     });
 

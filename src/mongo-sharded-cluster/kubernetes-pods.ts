@@ -18,6 +18,10 @@ export const KEYFILE_SECRET_DIR = '/etc/mongodb/keyfile-secret';
 export const KEYFILE = '/var/run/mongodb/keyfile/keyfile';
 const TLS_SECRET_DIR = '/etc/mongodb/tls';
 const SERVER_PEM = '/var/run/mongodb/tls/server.pem';
+/** Keys of a kubernetes.io/tls Secret (cert-manager adds ca.crt). */
+const TLS_CERT = 'tls.crt';
+const TLS_KEY = 'tls.key';
+const TLS_CA = 'ca.crt';
 const DEFAULT_MEMBER: MongoContainerResources = { cpu: 1, memory: Size.gibibytes(2) };
 // mongos is small, but the mongosh readiness probe runs in its container too.
 const DEFAULT_ROUTER: MongoContainerResources = { cpu: 0.5, memory: Size.gibibytes(1) };
@@ -74,7 +78,11 @@ export function tmpVolume(): k8s.Volume {
   return { name: 'tmp', emptyDir: { sizeLimit: quantity('256Mi') } };
 }
 
-/** The keyfile and TLS Secrets, plus in-memory volumes for the files mongod reads. */
+/**
+ * The keyfile and TLS Secrets, plus in-memory volumes for the files mongod reads. The TLS Secret is
+ * projected twice: certificate and key for the init container that builds mongod's PEM file, and
+ * the CA alone (`tls-ca`) for everything else (mongod, exporter, Jobs): none of them reads the key.
+ */
 export function secretVolumes(ctx: MongoKubernetesContext): k8s.Volume[] {
   const volumes: k8s.Volume[] = [
     // fsGroup makes the file 0440 root:999: readable by the init container, too open for mongod.
@@ -83,22 +91,28 @@ export function secretVolumes(ctx: MongoKubernetesContext): k8s.Volume[] {
   ];
   if (ctx.spec.tls) {
     volumes.push(
-      { name: 'tls-secret', secret: { secretName: ctx.tlsSecretName, defaultMode: 0o400 } },
+      { name: 'tls-secret', secret: { secretName: ctx.tlsSecretName, items: [TLS_CERT, TLS_KEY].map(key => ({ key, path: key })), defaultMode: 0o400 } },
+      tlsCaVolume(ctx),
       { name: 'tls', emptyDir: { medium: 'Memory', sizeLimit: quantity('1Mi') } },
     );
   }
   return volumes;
 }
 
-/** Mounts of the files mongod/mongos read. */
-export function serverMounts(tls: boolean): k8s.VolumeMount[] {
-  const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }, { name: 'keyfile', mountPath: '/var/run/mongodb/keyfile', readOnly: true }];
-  return tls ? [...mounts, { name: 'tls-secret', mountPath: TLS_SECRET_DIR, readOnly: true }, { name: 'tls', mountPath: '/var/run/mongodb/tls', readOnly: true }] : mounts;
+/** The CA certificate of the TLS Secret, and nothing else from it. */
+export function tlsCaVolume(ctx: MongoKubernetesContext): k8s.Volume {
+  return { name: 'tls-ca', secret: { secretName: ctx.tlsSecretName, items: [{ key: TLS_CA, path: TLS_CA }], defaultMode: 0o444 } };
 }
 
-/** The CA mount clients inside the cluster need (Jobs, exporters). */
+/** Mounts of the files mongod/mongos read: the PEM file the init container built, and the CA. */
+export function serverMounts(tls: boolean): k8s.VolumeMount[] {
+  const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }, { name: 'keyfile', mountPath: '/var/run/mongodb/keyfile', readOnly: true }];
+  return tls ? [...mounts, ...caMounts(tls), { name: 'tls', mountPath: '/var/run/mongodb/tls', readOnly: true }] : mounts;
+}
+
+/** The CA mount clients inside the cluster need (Jobs, exporters): never the private key. */
 export function caMounts(tls: boolean): k8s.VolumeMount[] {
-  return tls ? [{ name: 'tls-secret', mountPath: TLS_SECRET_DIR, readOnly: true }] : [];
+  return tls ? [{ name: 'tls-ca', mountPath: TLS_SECRET_DIR, readOnly: true }] : [];
 }
 
 /**

@@ -16,11 +16,11 @@ export const COMPONENTS = { configServer: 'config-server', shard: 'shard', route
 
 /** Labels of the cluster's long-running pods (members and routers), which carry an exporter. */
 export function instanceLabels(ctx: MongoKubernetesContext): Record<string, string> {
-  return { 'app.kubernetes.io/instance': ctx.spec.name, 'app.kubernetes.io/part-of': ctx.platform.platformName };
+  return { 'app.kubernetes.io/instance': ctx.spec.name, 'app.kubernetes.io/part-of': ctx.platform.platformName, ...ctx.platform.ownerLabels(ctx.scope) };
 }
 
 function workloadLabels(ctx: MongoKubernetesContext, name: string, component: string): Record<string, string> {
-  return { ...ctx.platform.labelsFor(name, component), ...instanceLabels(ctx) };
+  return { ...ctx.platform.labelsFor(name, component, ctx.scope), ...instanceLabels(ctx) };
 }
 
 function podSpec(ctx: MongoKubernetesContext, selector: Record<string, string>, containers: k8s.Container[]): k8s.PodSpec {
@@ -39,7 +39,7 @@ function podSpec(ctx: MongoKubernetesContext, selector: Record<string, string>, 
 
 function disruptionBudget(ctx: MongoKubernetesContext, id: string, name: string, component: string, selector: Record<string, string>) {
   return new k8s.KubePodDisruptionBudget(ctx.scope, id, {
-    metadata: { ...ctx.platform.metadata(name, component), labels: workloadLabels(ctx, name, component) },
+    metadata: { ...ctx.platform.metadata(name, component, ctx.scope), labels: workloadLabels(ctx, name, component) },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
   });
 }
@@ -49,8 +49,8 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
   const { name } = replicaSet;
   const component = replicaSet.role === 'configsvr' ? COMPONENTS.configServer : COMPONENTS.shard;
   const labels = workloadLabels(ctx, name, component);
-  const selector = ctx.platform.selectorLabels(name);
-  const metadata = { ...ctx.platform.metadata(name, component), labels };
+  const selector = ctx.platform.selectorLabels(name, ctx.scope);
+  const metadata = { ...ctx.platform.metadata(name, component, ctx.scope), labels };
   const resources = memberResources(ctx.spec);
   const mongod = serverContainer(ctx, 'mongod', [
     `--${replicaSet.role}`, '--replSet', name, '--dbpath', '/data/db',
@@ -95,11 +95,11 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
 export function renderRouters(ctx: MongoKubernetesContext) {
   const name = ctx.topology.routerDeployment;
   const labels = workloadLabels(ctx, name, COMPONENTS.router);
-  const selector = ctx.platform.selectorLabels(name);
+  const selector = ctx.platform.selectorLabels(name, ctx.scope);
   const config = ctx.topology.configServers;
   const mongos = serverContainer(ctx, 'mongos', ['--configdb', `${config.name}/${config.members.join(',')}`], routerResources(ctx.spec), []);
   const routers = new k8s.KubeDeployment(ctx.scope, 'Routers', {
-    metadata: { ...ctx.platform.metadata(name, COMPONENTS.router), labels },
+    metadata: { ...ctx.platform.metadata(name, COMPONENTS.router, ctx.scope), labels },
     spec: {
       replicas: ctx.spec.routers,
       revisionHistoryLimit: 10,
@@ -109,7 +109,10 @@ export function renderRouters(ctx: MongoKubernetesContext) {
     },
   });
   const routerService = new k8s.KubeService(ctx.scope, 'RouterService', {
-    metadata: { ...ctx.platform.metadata(ctx.spec.name, COMPONENTS.router), labels: workloadLabels(ctx, ctx.spec.name, COMPONENTS.router) },
+    metadata: {
+      ...ctx.platform.metadata(ctx.spec.name, COMPONENTS.router, ctx.scope),
+      labels: workloadLabels(ctx, ctx.spec.name, COMPONENTS.router),
+    },
     spec: {
       selector,
       ports: [{ name: 'mongodb', port: MONGO_DEFAULTS.port, targetPort: k8s.IntOrString.fromString('mongodb'), protocol: 'TCP' }],
@@ -123,7 +126,7 @@ export function renderRouters(ctx: MongoKubernetesContext) {
 export function renderMetricsService(ctx: MongoKubernetesContext): k8s.KubeService {
   const name = `${ctx.spec.name}-metrics`;
   return new k8s.KubeService(ctx.scope, 'MetricsService', {
-    metadata: { ...ctx.platform.metadata(name, 'metrics'), labels: { ...ctx.platform.labelsFor(name, 'metrics'), ...instanceLabels(ctx) } },
+    metadata: { ...ctx.platform.metadata(name, 'metrics', ctx.scope), labels: { ...ctx.platform.labelsFor(name, 'metrics', ctx.scope), ...instanceLabels(ctx) } },
     spec: {
       clusterIp: 'None',
       selector: instanceLabels(ctx),

@@ -10,6 +10,7 @@ import { MongoShardedClusterKubernetesResources } from './resources';
 import { backupTargetOf, MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
 import { mongoTopology, tlsDnsNames } from './topology';
 import { Endpoint } from '../platform/endpoint';
+import { publicInternetIpBlock } from '../platform/internet';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { PlatformSecret } from '../platform/secret';
 import { ServiceCluster } from '../service-cluster/service-cluster';
@@ -43,11 +44,11 @@ export function renderMongoShardedClusterOnKubernetes(
   };
 
   const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
-    metadata: platform.metadata(n, 'database'),
+    metadata: platform.metadata(n, 'database', scope),
     automountServiceAccountToken: false,
   });
   const files = scriptFiles(ctx);
-  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database'), data: files });
+  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database', scope), data: files });
   const configServers = renderReplicaSet(ctx, 'ConfigServers', topology.configServers);
   const shards = topology.shards.map((shard, i) => renderReplicaSet(ctx, `Shard${i}`, shard));
   const { routers, routerService, routerDisruptionBudget, selector: routerLabels } = renderRouters(ctx);
@@ -55,7 +56,8 @@ export function renderMongoShardedClusterOnKubernetes(
 
   const s3 = backupTargetOf(spec).s3Options;
   const bucketEgress: k8s.NetworkPolicyEgressRule[] = s3 ? [{
-    to: [{ ipBlock: { cidr: s3.egressCidr ?? '0.0.0.0/0' } }],
+    // S3 is public: without an explicit range, the Jobs may not reach private addresses this way.
+    to: [{ ipBlock: s3.egressCidr ? { cidr: s3.egressCidr } : publicInternetIpBlock() }],
     ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpointPort(s3.endpoint)) }],
   }] : [];
   const policies = renderNetworkPolicies(ctx, podSelectors(ctx, routerLabels), bucketEgress);

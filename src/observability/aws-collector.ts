@@ -108,6 +108,7 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
   const listener = new elbv2.ApplicationListener(scope, 'CollectorListener', {
     loadBalancer, port, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultTargetGroups: [targetGroup],
   });
+  platform._claimName(scope, 'Cloud Map service', COLLECTOR_NAME);
   const discoveryService = new servicediscovery.Service(scope, 'CollectorDiscovery', {
     namespace: platform.namespace,
     name: COLLECTOR_NAME,

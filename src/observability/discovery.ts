@@ -70,21 +70,14 @@ export function sourceProblems(scope: IConstruct, sources: readonly WatchedSourc
   return problems;
 }
 
-/** `construct.allowFrom(peer)` when the construct offers it (duck typing). */
-export function allowFromIfSupported(construct: IConstruct, peer: INetworkPeer): boolean {
-  const allowFrom = (construct as { allowFrom?: unknown }).allowFrom;
-  if (typeof allowFrom !== 'function') return false;
-  allowFrom.call(construct, peer);
-  return true;
-}
-
 /**
- * Admits `peer` to `construct`'s metrics: through `allowMetricsFrom` when the construct has one (the
- * metrics port alone), else `allowFrom`. Returns whether either exists.
+ * Admits `peer` to `construct`'s metrics port alone, through its `allowMetricsFrom`. Never through
+ * `allowFrom`: that admits clients to the data ports, which a scraper has no business reaching.
+ * Returns whether the construct offers it.
  */
 export function allowScrapeFrom(construct: IConstruct, peer: INetworkPeer): boolean {
   const allowMetricsFrom = (construct as { allowMetricsFrom?: unknown }).allowMetricsFrom;
-  if (typeof allowMetricsFrom !== 'function') return allowFromIfSupported(construct, peer);
+  if (typeof allowMetricsFrom !== 'function') return false;
   allowMetricsFrom.call(construct, peer);
   return true;
 }

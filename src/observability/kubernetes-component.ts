@@ -63,8 +63,8 @@ const port = (value: number | string) => typeof value === 'number' ? k8s.IntOrSt
  * PodDisruptionBudget (when replicated) and a NetworkPolicy whose rules `admit` fills in.
  */
 export function renderComponent(scope: Construct, platform: KubernetesPlatform, props: ComponentProps): Component {
-  const selector = platform.selectorLabels(props.name);
-  const metadata = platform.metadata(props.name, 'observability');
+  const selector = platform.selectorLabels(props.name, scope);
+  const metadata = platform.metadata(props.name, 'observability', scope);
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   const egress: k8s.NetworkPolicyEgressRule[] = [];
   const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
@@ -110,7 +110,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
   const headlessName = `${props.name}-headless`;
   if (stateful || props.headless) {
     headlessService = new k8s.KubeService(scope, 'HeadlessService', {
-      metadata: platform.metadata(headlessName, 'observability'),
+      metadata: platform.metadata(headlessName, 'observability', scope),
       spec: {
         clusterIp: 'None',
         publishNotReadyAddresses: true,

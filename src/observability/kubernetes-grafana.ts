@@ -75,7 +75,7 @@ export function renderGrafana(
   const grafanaScope = new Construct(scope, 'Grafana');
   const files = grafanaProvisioning(platform);
   const provisioning = new k8s.KubeConfigMap(grafanaScope, 'Config', {
-    metadata: platform.metadata('grafana', 'observability'),
+    metadata: platform.metadata('grafana', 'observability', grafanaScope),
     data: { 'datasources.yml': files.datasources, 'dashboards.yml': files.dashboards },
   });
   // Render every dashboard once per synthesis, however many shards ask (synthesis is synchronous).
@@ -88,7 +88,7 @@ export function renderGrafana(
     return rendered;
   };
   const dashboards = Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => new k8s.KubeConfigMap(grafanaScope, `Dashboards${shard}`, {
-    metadata: platform.metadata(`grafana-dashboards-${shard}`, 'observability'),
+    metadata: platform.metadata(`grafana-dashboards-${shard}`, 'observability', grafanaScope),
     data: lazy(() => Object.fromEntries(Object.entries(allFiles()).filter(([file]) => dashboardShard(file) === shard))),
   }));
   const admin = spec.kubernetes.grafanaAdminSecret;

@@ -37,11 +37,11 @@ export function renderMetricsPipeline(
   const k = spec.kubernetes;
   const promScope = new Construct(scope, 'Prometheus');
   const prometheusConfig = new k8s.KubeConfigMap(promScope, 'Config', {
-    metadata: platform.metadata('prometheus', 'observability'),
+    metadata: platform.metadata('prometheus', 'observability', promScope),
     data: { 'prometheus.yml': lazy(content.prometheusYaml) },
   });
   const prometheusRules = new k8s.KubeConfigMap(promScope, 'Rules', {
-    metadata: platform.metadata('prometheus-rules', 'observability'),
+    metadata: platform.metadata('prometheus-rules', 'observability', promScope),
     data: { 'platform.yml': lazy(content.rulesYaml) },
   });
   const prometheus = renderComponent(promScope, platform, {
@@ -75,7 +75,7 @@ export function renderMetricsPipeline(
   const secretFile = (s: PlatformSecret) => `${SECRETS_DIR}/${s.secretName}/${s.key}`;
   const amYaml = toYaml(alertmanagerConfig(spec.receivers, secretFile));
   const alertmanagerConfigMap = new k8s.KubeConfigMap(amScope, 'Config', {
-    metadata: platform.metadata('alertmanager', 'observability'),
+    metadata: platform.metadata('alertmanager', 'observability', amScope),
     data: { 'alertmanager.yml': amYaml },
   });
   const replicas = k.alertmanagerReplicas;

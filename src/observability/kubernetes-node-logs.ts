@@ -43,11 +43,11 @@ export function renderNodeLogCollection(
   scope: Construct, platform: KubernetesPlatform, spec: ObservabilitySpec, namespace: string, collector: Component,
 ): NodeLogCollectionObjects {
   const nodeScope = new Construct(scope, 'NodeLogs');
-  const labels = { ...platform.labelsFor(NAME, 'observability') };
-  const selector = platform.selectorLabels(NAME);
+  const labels = { ...platform.labelsFor(NAME, 'observability', nodeScope) };
+  const selector = platform.selectorLabels(NAME, nodeScope);
   const metadata = { name: NAME, namespace, labels };
   const namespaceObject = clusterScoped(new k8s.KubeNamespace(nodeScope, 'Namespace', {
-    metadata: { name: namespace, labels: { ...platform.commonLabels(), 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    metadata: { name: namespace, labels: { ...platform.commonLabels(), ...platform.ownerLabels(nodeScope), 'pod-security.kubernetes.io/enforce': 'privileged' } },
   }));
   const configMap = new k8s.KubeConfigMap(nodeScope, 'Config', {
     metadata,
@@ -55,7 +55,7 @@ export function renderNodeLogCollection(
   });
   const serviceAccount = new k8s.KubeServiceAccount(nodeScope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
   const defaultDeny = new k8s.KubeNetworkPolicy(nodeScope, 'DefaultDeny', {
-    metadata: { name: 'default-deny-all', namespace, labels: platform.commonLabels() },
+    metadata: { name: 'default-deny-all', namespace, labels: { ...platform.commonLabels(), ...platform.ownerLabels(nodeScope) } },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
   const networkPolicy = new k8s.KubeNetworkPolicy(nodeScope, 'NetworkPolicy', {

@@ -57,7 +57,7 @@ export function renderTracingPipeline(scope: Construct, platform: KubernetesPlat
     logsEndpoint: spec.logsEndpoint,
   }));
   const collectorConfig = new k8s.KubeConfigMap(collectorScope, 'Config', {
-    metadata: platform.metadata('otel-collector', 'observability'),
+    metadata: platform.metadata('otel-collector', 'observability', collectorScope),
     data: { 'collector.yaml': collectorYaml },
   });
   const collector = renderComponent(collectorScope, platform, {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { toYaml } from './alertmanager-config';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
@@ -38,7 +38,7 @@ export interface KubernetesRendering {
   readonly otlpEndpoint: Endpoint;
   /** Called once, at synthesis, with every observed construct. */
   readonly watch: (sources: readonly WatchedSource[]) => void;
-  readonly allowUiFrom: (peer: NetworkPeer) => void;
+  readonly allowUiFrom: (peer: NetworkPeer, jaeger: boolean) => void;
 }
 
 /** The headless Service through which Prometheus finds every replica of `job`. */
@@ -85,7 +85,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const watch = (sources: readonly WatchedSource[]) => {
     for (const { construct, source } of sources) {
       const service = new k8s.KubeService(scope, `Metrics-${source.job}`, {
-        metadata: { ...platform.metadata(metricsServiceName(source.job), 'observability'), namespace: source.namespace || ns },
+        metadata: { ...platform.metadata(metricsServiceName(source.job), 'observability', selectsOwnPods(construct, source) ? construct : undefined), namespace: source.namespace || ns },
         spec: {
           clusterIp: 'None',
           // Unready replicas are scraped too, so a broken one shows up as down instead of vanishing.
@@ -122,9 +122,9 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
     // OTLP/HTTP on both targets (gRPC also listens on 4317 here).
     otlpEndpoint: new Endpoint(host('otel-collector'), OTLP_HTTP_PORT, 'http'),
     watch,
-    allowUiFrom: peer => {
+    allowUiFrom: (peer, jaeger) => {
       admit(ui.grafana, peer, [GRAFANA_PORT], ns, scope);
-      admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);
+      if (jaeger) admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);
     },
   };
 }
@@ -151,4 +151,9 @@ function common(component: Component, configMap?: k8s.KubeConfigMap) {
 
 function stateful(component: Component, configMap?: k8s.KubeConfigMap): ObservabilityStatefulObjects {
   return { ...common(component, configMap), statefulSet: component.statefulSet!, headlessService: component.headlessService! };
+}
+
+/** A source whose selector carries its construct's identity: the scrape Service then belongs to that construct. */
+function selectsOwnPods(construct: IConstruct, source: { readonly selector?: Record<string, string> }): boolean {
+  return source.selector?.[KubernetesPlatform.OWNER_LABEL] === KubernetesPlatform.ownerId(construct);
 }

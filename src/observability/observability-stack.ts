@@ -7,12 +7,13 @@ import { renderObservabilityOnAws } from './aws';
 import { grafanaDashboard } from './dashboards';
 import { discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
 import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
-import { ObservabilityStackProps } from './props';
+import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
-import { observabilityWarnings, validateObservabilityStack } from './validation';
+import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
@@ -50,7 +51,7 @@ export class ObservabilityStack extends Construct {
   public readonly kubernetes?: ObservabilityKubernetesResources;
   private readonly spec: ObservabilitySpec;
   private readonly wireWatched: (sources: readonly WatchedSource[]) => void;
-  private readonly admitUi?: (peer: NetworkPeer) => void;
+  private readonly admitUi?: (peer: NetworkPeer, jaeger: boolean) => void;
   private discovered?: readonly WatchedSource[];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
@@ -67,7 +68,10 @@ export class ObservabilityStack extends Construct {
     const effective = this.applyDefaults(props);
     const profile = PlatformProfile.of(this);
     const spec = resolveObservabilitySpec(effective, profile);
-    throwIfInvalid(validateObservabilityStack(this, spec, this.target));
+    throwIfInvalid([
+      ...validateObservabilityStack(this, spec, this.target, profile),
+      ...this.target === PlatformTarget.KUBERNETES ? nodeLogNamespaceProblems(this, spec, KubernetesPlatform.of(this).namespace) : [],
+    ]);
     observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
     PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });
     this.spec = spec;
@@ -126,15 +130,23 @@ export class ObservabilityStack extends Construct {
   }
 
   /**
-   * Lets `peer` reach the Grafana and Jaeger UIs (Kubernetes NetworkPolicy). On AWS, Amazon Managed
-   * Grafana and the X-Ray console are reached through AWS sign-in, not the network.
+   * Lets `peer` reach the Grafana UI, which signs users in (Kubernetes NetworkPolicy); traces are
+   * read there too. The Jaeger UI has no authentication: it opens only with
+   * `unauthenticatedJaegerUi: true`, and then with a warning. On AWS, Amazon Managed Grafana and the
+   * X-Ray console are reached through AWS sign-in, not the network.
    */
-  public allowUiFrom(peer: INetworkPeer): void {
+  public allowUiFrom(peer: INetworkPeer, options: UiAccessOptions = {}): void {
     if (!this.admitUi) {
       throw new PlatformValidationError(`${this.node.path}: allowUiFrom is not supported on aws: ` +
         'Amazon Managed Grafana (aws.grafana) and the X-Ray console are reached through IAM Identity Center and the AWS console');
     }
-    this.admitUi(peer.networkIdentity);
+    const jaeger = options.unauthenticatedJaegerUi ?? false;
+    if (jaeger) {
+      platformWarning(this, 'cdk-portable-platform:ObservabilityStack:unauthenticatedJaegerUi',
+        'allowUiFrom opens the Jaeger UI, which has no authentication: every admitted client reads every trace; ' +
+        'guard it with an authenticating proxy, or read traces through Grafana');
+    }
+    this.admitUi(peer.networkIdentity, jaeger);
   }
 
   /**

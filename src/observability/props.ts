@@ -142,9 +142,9 @@ export interface ObservabilityStackProps {
    */
   readonly slo?: SloObjectives;
   /**
-   * Where alerts go.
+   * Where alerts go. At least one is required, except under the development profile (a warning).
    *
-   * @default none: alerts are visible in Alertmanager (Kubernetes) and on the SNS topic (AWS) only
+   * @default none: refused by the production profile, since every alert would go nowhere
    */
   readonly receivers?: AlertReceiver[];
   /**
@@ -191,4 +191,18 @@ export interface ObservabilityStackProps {
    * @default none
    */
   readonly kubernetes?: ObservabilityKubernetesOptions;
+}
+
+/**
+ * Who reaches which UI, for `ObservabilityStack.allowUiFrom`.
+ */
+export interface UiAccessOptions {
+  /**
+   * Also open the Jaeger UI, which has no authentication: anyone admitted reads every trace
+   * (URLs, headers, payload attributes). Traces stay readable through Grafana, which signs users in.
+   * Set it only when something in front (an authenticating proxy) guards the UI.
+   *
+   * @default false
+   */
+  readonly unauthenticatedJaegerUi?: boolean;
 }

@@ -133,17 +133,38 @@ const kubernetes: Rule<ObservabilitySpec> = (scope, s) => {
 
 const COMMON_RULES = [slo, retention, scraping, metricNames, thresholds, logsEndpoint, watch];
 
+const NO_RECEIVERS = 'every alert goes nowhere: nobody is told when an SLO burns or a primary fails';
+const ADD_RECEIVER = 'add an AlertReceiver (webhook, slack or email)';
+
 /** Every problem with `spec` on `target`. */
-export function validateObservabilityStack(scope: IConstruct, spec: ObservabilitySpec, target: PlatformTarget): string[] {
+export function validateObservabilityStack(
+  scope: IConstruct, spec: ObservabilitySpec, target: PlatformTarget, profile = PlatformProfile.PRODUCTION,
+): string[] {
   const targetRules = target === PlatformTarget.AWS ? [aws] : [kubernetes];
-  return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target)];
+  const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability
+    ? [invalidPropMessage(scope, 'receivers', `is empty: ${NO_RECEIVERS}`, [], `${ADD_RECEIVER}; the development profile allows none, with a warning`)]
+    : [];
+  return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target), ...noReceivers];
+}
+
+/** The platform's namespace is restricted; node log collection needs a privileged one of its own. */
+export function nodeLogNamespaceProblems(scope: IConstruct, spec: ObservabilitySpec, platformNamespace: string): string[] {
+  const namespace = spec.kubernetes.nodeLogNamespace;
+  return namespace === platformNamespace ? [invalidPropMessage(scope, 'kubernetes.nodeLogCollection.namespace', 'is the platform\'s own namespace', namespace,
+    'use a namespace of its own: the collector reads host paths, which needs Pod Security "privileged", and the platform\'s namespace stays "restricted"')] : [];
 }
 
 /** Reduced availability that the development profile allows on Kubernetes, as warnings (production allows one replica silently). */
 export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformTarget, profile: PlatformProfile): ProfileWarning[] {
-  if (!profile.allowsReducedAvailability || target !== PlatformTarget.KUBERNETES) return [];
+  if (!profile.allowsReducedAvailability) return [];
+  const noReceivers = spec.receivers.length === 0 ? [{
+    id: 'cdk-portable-platform:observability:receivers',
+    message: `receivers is empty, which the development profile allows: ${NO_RECEIVERS}; production needs ${ADD_RECEIVER}`,
+  }] : [];
+  if (target !== PlatformTarget.KUBERNETES) return noReceivers;
   const k = spec.kubernetes;
   return [
+    ...noReceivers,
     ...(k.prometheusReplicas === 1 ? [reducedAvailabilityWarning('observability', 'kubernetes.prometheusReplicas', 1,
       'metrics go unrecorded and alerts unevaluated while the only Prometheus restarts', 'at least 2')] : []),
     ...(k.alertmanagerReplicas === 1 ? [reducedAvailabilityWarning('observability', 'kubernetes.alertmanagerReplicas', 1,

@@ -9,6 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
 import { acknowledgeNagFinding } from './nag';
+import { NameRegistry } from './name-registry';
 import { PlatformProfile } from './profile';
 import { ServiceLoadBalancerPool, ServiceListenerSlot } from './service-load-balancers';
 import { ServicePlacement } from './service-placement';
@@ -100,6 +101,7 @@ export class AwsPlatform extends Construct {
   private key?: kms.IKey;
   private logsBucket?: s3.IBucket;
   private loadBalancers?: ServiceLoadBalancerPool;
+  private readonly names = new NameRegistry();
 
   constructor(scope: Construct, id: string, props: AwsPlatformProps = {}) {
     super(scope, id);
@@ -130,6 +132,17 @@ export class AwsPlatform extends Construct {
       vpc: this.vpc,
       description: `Service discovery for the ${this.platformName} platform`,
     });
+  }
+
+  /**
+   * Records that `owner` creates the AWS resource `kind` named `name` in this Stack. A second
+   * construct claiming the same one fails synthesis naming both, instead of failing the deploy.
+   * Unresolved tokens are not checked.
+   *
+   * @internal
+   */
+  public _claimName(owner: IConstruct, kind: string, name: string): void {
+    if (!Token.isUnresolved(name)) this.names.claim(owner, kind, name);
   }
 
   /** Customer-managed key for data at rest, created on first use. */

@@ -13,3 +13,13 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   }
   return obj;
 }
+
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'PriorityClass', 'IngressClass',
+  'CustomResourceDefinition', 'PersistentVolume', 'RuntimeClass',
+]);
+
+/** Whether objects of `obj`'s kind live outside any namespace. */
+export function isClusterScoped(obj: ApiObject): boolean {
+  return CLUSTER_SCOPED_KINDS.has(obj.kind);
+}

@@ -1,9 +1,11 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { clusterScoped } from './cluster-scoped';
+import { clusterScoped, isClusterScoped } from './cluster-scoped';
 import { PlatformValidationError } from './errors';
+import { nameCollisionMessage } from './name-registry';
 import { validateDnsLabel } from './names';
+import { platformWarning } from './warnings';
 
 /**
  * Shared Kubernetes settings for every platform construct in one Chart.
@@ -18,7 +20,8 @@ export interface KubernetesPlatformProps {
   /**
    * Namespace of every object.
    *
-   * @default the Chart's namespace, else 'default'
+   * @default the Chart's namespace, else 'default' (with a warning: the platform does not own it, so
+   * its default-deny policy covers only the platform's pods and Pod Security is not enforced)
    */
   readonly namespace?: string;
   /**
@@ -43,6 +46,7 @@ export interface KubernetesPlatformProps {
 
 const REGISTRY = Symbol.for('cdk-portable-platform.KubernetesPlatform');
 const MANAGED_BY = 'cdk-portable-platform';
+const NAMESPACED_DEFAULT = 'default';
 
 /**
  * Per-Chart shared Kubernetes context: the namespace (restricted Pod Security), the
@@ -50,6 +54,17 @@ const MANAGED_BY = 'cdk-portable-platform';
  * Created on first use by any platform construct; create it yourself, first, to override.
  */
 export class KubernetesPlatform extends Construct {
+  /**
+   * Label carrying the identity of the construct that owns an object: derived from the construct's
+   * path, it is in every selector a platform construct emits, so no other construct's pods match.
+   */
+  public static readonly OWNER_LABEL = 'cdk-portable-platform.io/owner';
+
+  /** Value of `OWNER_LABEL` for the objects of `owner`: its construct address (unique per path). */
+  public static ownerId(owner: IConstruct): string {
+    return owner.node.addr;
+  }
+
   /** The platform of the Chart that contains `scope`, created with defaults on first use. */
   public static of(scope: IConstruct): KubernetesPlatform {
     const chart = Chart.of(scope);
@@ -71,6 +86,8 @@ export class KubernetesPlatform extends Construct {
   private readonly extraLabels: Record<string, string>;
   /** The Chart's children that existed before this platform: only their objects can precede it. */
   private readonly predecessors: ReadonlySet<IConstruct>;
+  /** Constructs that labelled objects with their identity: the owners named in collision messages. */
+  private readonly owners = new Set<IConstruct>();
 
   constructor(scope: Construct, id: string, props: KubernetesPlatformProps = {}) {
     super(scope, id);
@@ -85,7 +102,7 @@ export class KubernetesPlatform extends Construct {
     this.predecessors = new Set(chart.node.children.filter(child => child !== this));
 
     this.platformName = props.platformName ?? 'platform';
-    this.namespace = props.namespace ?? chart.namespace ?? 'default';
+    this.namespace = props.namespace ?? chart.namespace ?? NAMESPACED_DEFAULT;
     this.storageClassName = props.storageClassName;
     this.extraLabels = props.labels ?? {};
     validateDnsLabel(this, 'namespace', this.namespace);
@@ -105,14 +122,23 @@ export class KubernetesPlatform extends Construct {
         },
       }));
     }
+    // A namespace the platform does not own ("default", or one created elsewhere) holds other pods:
+    // a namespace-wide deny would cut them off. There the policies cover the platform's pods only.
+    const ownsNamespace = this.namespaceObject !== undefined;
+    if (this.namespace === NAMESPACED_DEFAULT) {
+      platformWarning(this, 'cdk-portable-platform:KubernetesPlatform:defaultNamespace',
+        `objects go to the shared namespace "${NAMESPACED_DEFAULT}", which the platform does not own: Pod Security "restricted" is not enforced ` +
+        'and the default-deny policy covers only the platform\'s pods; set the Chart\'s namespace (or KubernetesPlatform namespace)');
+    }
+    const podSelector = ownsNamespace ? {} : { matchLabels: this.platformPodLabels() };
     this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
       metadata: this.metadata('default-deny-all'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: { podSelector, policyTypes: ['Ingress', 'Egress'] },
     });
     this.dnsEgressPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: this.metadata('allow-dns-egress'),
       spec: {
-        podSelector: {},
+        podSelector,
         policyTypes: ['Egress'],
         egress: [{
           to: [{
@@ -123,6 +149,34 @@ export class KubernetesPlatform extends Construct {
         }],
       },
     });
+    chart.node.addValidation({ validate: () => this.nameCollisions(chart) });
+  }
+
+  /**
+   * Every object of the Chart is one kind/namespace/name: two constructs emitting the same one
+   * would, on apply, silently keep only the later. Checked over the whole Chart at synthesis, so
+   * it holds for every construct, hooks and escape hatches included.
+   */
+  private nameCollisions(chart: Chart): string[] {
+    const seen = new Map<string, ApiObject>();
+    const problems: string[] = [];
+    for (const node of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(node)) continue;
+      const kind = `${node.apiGroup === 'core' ? '' : `${node.apiGroup}/`}${node.kind}`;
+      const namespace = isClusterScoped(node) ? '' : `${node.metadata.namespace ?? NAMESPACED_DEFAULT}/`;
+      const key = `${kind} ${namespace}${node.name}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, node);
+        continue;
+      }
+      problems.push(nameCollisionMessage(this.ownerOf(node), this.ownerOf(first), kind, `${namespace}${node.name}`));
+    }
+    return problems;
+  }
+
+  private ownerOf(object: IConstruct): IConstruct {
+    return object.node.scopes.slice().reverse().find(s => this.owners.has(s)) ?? object.node.scope ?? object;
   }
 
   /**
@@ -141,28 +195,56 @@ export class KubernetesPlatform extends Construct {
     if (chartChild && this.predecessors.has(chartChild)) scope.node.addDependency(this);
   }
 
+  /** Labels every pod of this platform carries, whichever construct owns it. */
+  public platformPodLabels(): Record<string, string> {
+    return { 'app.kubernetes.io/part-of': this.platformName, 'app.kubernetes.io/managed-by': MANAGED_BY };
+  }
+
   /** Labels on every object of the platform. */
   public commonLabels(): Record<string, string> {
     return { ...this.extraLabels, 'app.kubernetes.io/part-of': this.platformName, 'app.kubernetes.io/managed-by': MANAGED_BY };
   }
 
-  /** Labels that select the pods of the component `name`. */
-  public selectorLabels(name: string): Record<string, string> {
-    return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': this.platformName };
+  /**
+   * Labels that select the pods of the component `name`.
+   *
+   * @param owner the construct the pods belong to: its identity (`OWNER_LABEL`) joins the selector,
+   * so no pod of another construct matches, whatever its name. Always pass it.
+   * @default - without an owner, any construct whose pods carry the same name label matches
+   */
+  public selectorLabels(name: string, owner?: IConstruct): Record<string, string> {
+    return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': this.platformName, ...this.ownerLabels(owner) };
   }
 
-  /** All labels of an object belonging to component `name`. */
-  public labelsFor(name: string, component: string): Record<string, string> {
-    return { ...this.commonLabels(), ...this.selectorLabels(name), 'app.kubernetes.io/component': component };
+  /**
+   * All labels of an object belonging to component `name`.
+   *
+   * @param owner the construct the object belongs to (see `selectorLabels`)
+   * @default - no owner label
+   */
+  public labelsFor(name: string, component: string, owner?: IConstruct): Record<string, string> {
+    return { ...this.commonLabels(), ...this.selectorLabels(name, owner), 'app.kubernetes.io/component': component };
   }
 
-  /** Object metadata in the platform namespace. */
-  public metadata(name: string, component?: string): k8s.ObjectMeta {
+  /**
+   * Object metadata in the platform namespace.
+   *
+   * @param owner the construct the object belongs to (see `selectorLabels`)
+   * @default - no owner label
+   */
+  public metadata(name: string, component?: string, owner?: IConstruct): k8s.ObjectMeta {
     return {
       name,
       namespace: this.namespace,
-      labels: component ? this.labelsFor(name, component) : this.commonLabels(),
+      labels: component ? this.labelsFor(name, component, owner) : { ...this.commonLabels(), ...this.ownerLabels(owner) },
     };
+  }
+
+  /** `{ OWNER_LABEL: ownerId(owner) }`, and remembers `owner` for collision messages. */
+  public ownerLabels(owner?: IConstruct): Record<string, string> {
+    if (owner === undefined) return {};
+    this.owners.add(owner);
+    return { [KubernetesPlatform.OWNER_LABEL]: KubernetesPlatform.ownerId(owner) };
   }
 
   /** Cluster DNS name of the Service `name`. */

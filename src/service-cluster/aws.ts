@@ -35,6 +35,7 @@ export function renderServiceClusterOnAws(
   scope: Construct, spec: ServiceClusterSpec, options: ServiceClusterAwsOptions = {},
 ): WorkloadHandle<ServiceClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
+  platform._claimName(scope, 'Cloud Map service', spec.name);
   // A nested stack per service keeps every template far below CloudFormation's 500 resources, and a
   // service's resources never move between templates when other services come and go.
   const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK
@@ -210,6 +211,7 @@ export function renderServiceClusterOnAws(
       addDockerLabel: (name, value) => { dockerLabels[name] = value; },
     },
     allowFrom: peer => loadBalancer.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(port), `allowFrom ${peer.cidr ?? 'peer'}`),
+    allowMetricsFrom: peer => securityGroup.connections.allowFrom(peer._awsPeer(scope), ec2.Port.tcp(spec.metrics.port), 'metrics scrape'),
   };
 }
 

@@ -30,9 +30,9 @@ export function renderServiceClusterOnKubernetes(
 ): WorkloadHandle<ServiceClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
-  const selector = platform.selectorLabels(spec.name);
-  const labels = platform.labelsFor(spec.name, 'service');
-  const metadata = platform.metadata(spec.name, 'service');
+  const selector = platform.selectorLabels(spec.name, scope);
+  const labels = platform.labelsFor(spec.name, 'service', scope);
+  const metadata = platform.metadata(spec.name, 'service', scope);
   // Mutable after construction: addEnvironment/addSecret/allowFrom append here; objects render at synth.
   const env: object[] = [
     ...Object.entries(spec.environment).map(([name, value]) => ({ name, value: kubernetesExpansionLiteral(value) })),
@@ -137,7 +137,11 @@ export function renderServiceClusterOnKubernetes(
 
   const autoscaler = autoscaled ? renderAutoscaler(scope, metadata, spec, options) : undefined;
 
-  const containerPorts = [...new Set([spec.port, spec.metrics.port])];
+  // Peers reach the service port; scrapers the metrics port. Neither gets the other's.
+  const admit = (peer: NetworkPeer, port: number) => {
+    ingress.push({ from: [peer._kubernetesPeer(scope, platform.namespace)], ports: [{ protocol: 'TCP', port }] });
+    peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
+  };
   return {
     resources: { deployment, service, serviceAccount, disruptionBudget, networkPolicy, autoscaler },
     endpoint: new Endpoint(platform.serviceHost(spec.name), SERVICE_PORT),
@@ -148,13 +152,8 @@ export function renderServiceClusterOnKubernetes(
     }),
     addEnvironment: (name, value) => env.push({ name, value: kubernetesExpansionLiteral(value) }),
     addSecret: (name, secret) => env.push(secretEnv(scope, name, secret)),
-    allowFrom: peer => {
-      ingress.push({
-        from: [peer._kubernetesPeer(scope, platform.namespace)],
-        ports: containerPorts.map(port => ({ protocol: 'TCP', port: port })),
-      });
-      for (const port of containerPorts) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
-    },
+    allowFrom: peer => admit(peer, spec.port),
+    allowMetricsFrom: peer => admit(peer, spec.metrics.port),
   };
 }
 

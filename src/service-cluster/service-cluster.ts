@@ -111,6 +111,14 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   }
 
   /**
+   * Admits `peer` (e.g. a Prometheus) to the metrics port alone. `allowFrom` admits to the service
+   * port only.
+   */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
+  /**
    * The ECS tasks, for a collector that scrapes each task (undefined on Kubernetes).
    *
    * @internal

@@ -13,4 +13,6 @@ export interface WorkloadHandle<R> {
   addEnvironment(name: string, value: string): void;
   addSecret(name: string, secret: PlatformSecret): void;
   allowFrom(peer: NetworkPeer): void;
+  /** Admits `peer` to the metrics port alone. */
+  allowMetricsFrom(peer: NetworkPeer): void;
 }

@@ -4,7 +4,7 @@ import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
+import { awsStack, findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: CacheClusterProps = {}) {
   const chart = kubernetesChart();
@@ -113,27 +113,43 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
     cache.allowFrom(users);
     cache.allowFrom(NetworkPeer.ipv4('10.1.0.0/16'));
     const manifests = manifestsOf(chart);
-    const usersPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
+    const usersPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(users) } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.ingress).toEqual([
       { from: [usersPods], ports: [{ protocol: 'TCP', port: 6379 }] },
       { from: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6379 }] },
     ]);
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-sentinel').spec.ingress).toContainEqual({ from: [usersPods], ports: [{ protocol: 'TCP', port: 26379 }] });
-    expect(findObject(manifests, 'NetworkPolicy', 'sessions').spec.ingress).toContainEqual({ from: [usersPods], ports: [{ protocol: 'TCP', port: 6379 }, { protocol: 'TCP', port: 9121 }] });
+    // A client gets the data port, never the exporter's.
+    expect(findObject(manifests, 'NetworkPolicy', 'sessions').spec.ingress).toContainEqual({ from: [usersPods], ports: [{ protocol: 'TCP', port: 6379 }] });
     const egress = findObject(manifests, 'NetworkPolicy', 'users').spec.egress;
     expect(egress.map((r: any) => [r.to[0].podSelector.matchLabels['app.kubernetes.io/name'], r.ports[0].port]))
-      .toEqual([['sessions', 6379], ['sessions', 9121], ['sessions-proxy', 6379], ['sessions-sentinel', 26379]]);
+      .toEqual([['sessions', 6379], ['sessions-proxy', 6379], ['sessions-sentinel', 26379]]);
     expectKubernetesConformance(manifests);
   });
 
+  test('allowMetricsFrom admits a scraper to the exporters alone: no data port, no Sentinel port', () => {
+    const chart = kubernetesChart();
+    const cache = new CacheCluster(chart, 'Sessions');
+    const scraper = NetworkPeer.fromPodLabels({ app: 'prometheus' }, 'monitoring');
+    cache.allowMetricsFrom(scraper);
+    const manifests = manifestsOf(chart);
+    const fromScraper = (name: string) => findObject(manifests, 'NetworkPolicy', name).spec.ingress
+      .filter((r: any) => r.from.some((p: any) => p.podSelector?.matchLabels?.app === 'prometheus'));
+    expect(fromScraper('sessions')).toEqual([{ from: [expect.anything()], ports: [{ protocol: 'TCP', port: 9121 }] }]);
+    expect(fromScraper('sessions-sentinel')).toEqual([]);
+    expect(fromScraper('sessions-proxy')).toEqual([]);
+    expect(() => new CacheCluster(awsStack(), 'Sessions').allowMetricsFrom(scraper))
+      .toThrow('Platform/Sessions: allowMetricsFrom is not supported on aws: ElastiCache publishes its metrics to CloudWatch (namespace AWS/ElastiCache); use metric() instead');
+  });
+
   test('internal traffic only between the parts that need it', () => {
-    const { manifests } = render();
+    const { manifests, cache } = render();
     const nodes = findObject(manifests, 'NetworkPolicy', 'sessions').spec;
     const names = (rule: any) => rule.from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
     expect(nodes.ingress.map((r: any) => [names(r), r.ports.map((p: any) => p.port)]))
       .toEqual([[['sessions'], [6379]], [['sessions-sentinel'], [6379]], [['sessions-proxy'], [6379]]]);
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.egress)
-      .toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions', 'app.kubernetes.io/part-of': 'platform' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+      .toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cache) } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
   });
 
   test('options: sizes, images, failure detection, sentinels, custom auth, DESTROY deletes the claims', () => {

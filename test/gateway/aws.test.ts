@@ -165,19 +165,56 @@ describe('Gateway on AWS', () => {
       },
     };
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, DefaultActions: [validation, Match.objectLike({ Type: 'forward', Order: 2 })] });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 1, Conditions: Match.arrayWith([{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['OPTIONS'] } }]), Actions: [Match.objectLike({ Type: 'forward' })],
-    });
     const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).map((r: any) => r.Properties);
-    const byPath = (path: string) => rules.find(r => JSON.stringify(r.Conditions).includes(path));
+    const isPreflight = (r: any) => JSON.stringify(r.Conditions).includes('OPTIONS');
+    const byPath = (path: string) => rules.find(r => !isPreflight(r) && JSON.stringify(r.Conditions).includes(path));
+    // Each CORS route's preflight rules (host, OPTIONS, Origin, ACRM and one path value each: five, ALB's
+    // most), just before the route's own: never one for every path.
+    const preflights = rules.filter(r => isPreflight(r) && JSON.stringify(r.Conditions).includes('/v1/users'));
+    const usersPriority = byPath('/v1/users/*').Priority;
+    expect(preflights.map(r => r.Priority)).toEqual([usersPriority - 2, usersPriority - 1]);
+    expect(preflights.map(r => r.Conditions)).toEqual(['/v1/users', '/v1/users/*'].map(path => [
+      { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['OPTIONS'] } },
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'Origin', Values: ['?*'] } },
+      { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'Access-Control-Request-Method', Values: ['?*'] } },
+      { Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } },
+      { Field: 'path-pattern', PathPatternConfig: { Values: [path] } },
+    ]));
+    expect(preflights.every(r => r.Actions[0].Type === 'forward')).toBe(true);
     expect(byPath('/healthz').Actions).toEqual([Match.objectLike({ Type: 'forward' })].map(() => expect.objectContaining({ Type: 'forward' })));
     expect(byPath('/v1/users/*').Actions[0]).toEqual(validation);
     expect(byPath('/v1/users/*').Conditions).toContainEqual({ Field: 'path-pattern', PathPatternConfig: { Values: ['/v1/users', '/v1/users/*'] } });
-    // Priorities follow Traefik's order: longer (more specific) rules first.
-    expect(rules.map(r => r.Priority).sort()).toEqual([1, 2, 3, 4]);
+    // Priorities follow Traefik's order: longer (more specific) rules first. /healthz verifies nothing: no preflight rule.
+    expect(rules.map(r => r.Priority).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 10]);
     expect(byPath('/v1/orders/*').Priority).toBeLessThan(byPath('/healthz').Priority);
     // Traefik no longer verifies: no forwardAuth, no sidecar.
     expect(gateway.traefikDynamicConfig().http.middlewares.jwt).toBeUndefined();
+  });
+
+  test('JWT at the load balancer with CORS: a preflight-shaped OPTIONS to a route without CORS is verified', () => {
+    const stack = awsStack();
+    const { gateway, users } = smallGateway(stack, {
+      jwt: { ...JWT, verifier: JwtVerifier.loadBalancer() }, cors: { allowOrigins: ['https://app.example.com'] },
+    });
+    // More specific than /v1/users, and its chain has no CORS middleware: Traefik would pass OPTIONS to the service.
+    gateway.addRoute({ name: 'admin', pathPrefix: '/v1/users/admin', target: RouteTarget.service(users), disable: [GatewayPolicy.CORS] });
+    const rules = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).map((r: any) => r.Properties);
+    const preflights = rules.filter(r => JSON.stringify(r.Conditions).includes('OPTIONS'));
+    const paths = (r: any) => r.Conditions.filter((c: any) => c.Field === 'path-pattern').flatMap((c: any) => c.PathPatternConfig.Values);
+    expect(preflights.map(paths).sort()).toEqual([['/v1/orders'], ['/v1/orders/*'], ['/v1/users'], ['/v1/users/*']]);
+    const admin = rules.find(r => paths(r).includes('/v1/users/admin/*'));
+    expect(admin.Actions[0].Type).toBe('jwt-validation');
+    // The admin route is evaluated before the users route's preflight rule, which would otherwise match /v1/users/admin/x.
+    for (const usersPreflight of preflights.filter(r => paths(r)[0].startsWith('/v1/users'))) expect(admin.Priority).toBeLessThan(usersPreflight.Priority);
+  });
+
+  test('JWT at the load balancer with CORS: a route whose preflight rule exceeds the ALB condition limit is refused', () => {
+    const stack = awsStack();
+    const { gateway, users } = smallGateway(stack, {
+      jwt: { ...JWT, verifier: JwtVerifier.loadBalancer() }, cors: { allowOrigins: ['https://app.example.com'] },
+    });
+    expect(() => gateway.addRoute({ name: 'multi', hosts: ['a.example.com', 'b.example.com'], path: '/multi', target: RouteTarget.service(users) }))
+      .toThrow(/Platform\/Api: routes\[multi\]\.match has too many conditions for its CORS preflight rule .*: with JwtVerifier.loadBalancer\(\) and CORS a route's preflight rule adds 3 condition values/);
   });
 
   test('distributed rate limit: the store password is a Secrets Manager secret, the store admits the gateway', () => {

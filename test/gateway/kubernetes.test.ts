@@ -6,7 +6,7 @@ import { referenceProblems, schemaProblems } from './traefik-schema';
 import { GatewayPolicy, JwtVerifier, RouteTarget, TlsSource } from '../../src/gateway';
 import { ServiceCluster } from '../../src/service-cluster';
 import { checkKubernetesManifests, expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf } from '../util';
+import { findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
 
 function render(props: Parameters<typeof smallGateway>[1] = {}) {
   const chart = kubernetesChart();
@@ -92,15 +92,15 @@ describe('Gateway on Kubernetes', () => {
   });
 
   test('network: clients reach web/websecure; the gateway reaches its upstreams, which admit it', () => {
-    const { manifests } = render();
+    const { manifests, gateway, users } = render();
     const policy = findObject(manifests, 'NetworkPolicy', 'api');
     expect(policy.spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 8000 }, { protocol: 'TCP', port: 8443 }] }]);
-    const gatewayPods = { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'platform' } };
+    const gatewayPods = { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(gateway) } };
     expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toEqual([
       { from: [{ podSelector: gatewayPods, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
     ]);
     expect(policy.spec.egress).toContainEqual({
-      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(users) } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
       ports: [{ protocol: 'TCP', port: 8080 }],
     });
     // Nothing leaves for the internet until a route or the JWKS needs it.

@@ -66,4 +66,19 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
     expect(findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 9000 }] });
     expect(findObject(manifests, 'ConfigMap', 'orders-db-scripts').data['backup-upload.sh']).toContain("--endpoint-url 'https://minio.storage.svc:9000'");
   });
+
+  test('backup to Amazon S3: egress to the public internet on 443, never to private or link-local addresses', () => {
+    const { manifests } = render({
+      kubernetes: {
+        backupTarget: MongoBackupTarget.s3({
+          bucket: 'acme-backups', accessKeyId: PlatformSecret.named('backup-s3', 'id'), secretAccessKey: PlatformSecret.named('backup-s3', 'secret'),
+        }),
+      },
+    });
+    const egress = findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.egress;
+    expect(egress.filter((r: any) => r.to.some((p: any) => p.ipBlock))).toEqual([{
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }],
+      ports: [{ protocol: 'TCP', port: 443 }],
+    }]);
+  });
 });

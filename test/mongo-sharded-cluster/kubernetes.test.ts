@@ -4,7 +4,7 @@ import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
+import { findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: MongoShardedClusterProps = {}) {
   const chart = kubernetesChart();
@@ -69,10 +69,31 @@ describe('MongoShardedCluster on Kubernetes', () => {
     expect(args[args.indexOf('--keyFile') + 1]).toBe('/var/run/mongodb/keyfile/keyfile');
   });
 
+  test('the TLS private key reaches only the init container that builds mongod\'s PEM file', () => {
+    const { manifests } = render({ backup: MongoBackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) });
+    const seeing: string[] = [];
+    for (const workload of manifests.filter(o => ['StatefulSet', 'Deployment', 'Job', 'CronJob'].includes(o.kind))) {
+      const spec = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+      const keysOf = (volume: any) => volume?.secret?.secretName !== 'orders-db-tls' ? []
+        : volume.secret.items ? volume.secret.items.map((i: any) => i.key) : ['tls.crt', 'tls.key', 'ca.crt'];
+      for (const c of [...spec.initContainers ?? [], ...spec.containers]) {
+        const keys = (c.volumeMounts ?? []).flatMap((m: any) => keysOf(spec.volumes.find((v: any) => v.name === m.name)));
+        if (keys.includes('tls.key')) seeing.push(`${workload.metadata.name}/${c.name}`);
+      }
+    }
+    expect(seeing.sort()).toEqual([
+      'orders-db-configsvr/prepare-secrets', 'orders-db-mongos/prepare-secrets',
+      'orders-db-shard-0/prepare-secrets', 'orders-db-shard-1/prepare-secrets', 'orders-db-shard-2/prepare-secrets',
+    ]);
+  });
+
   test('TLS by default: requireTLS with the Secret\'s certificate; off when asked', () => {
     const on = container(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr'), 'mongod');
     expect(on.args).toEqual(expect.arrayContaining(['--tlsMode', 'requireTLS', '--tlsCAFile', '/etc/mongodb/tls/ca.crt', '--tlsAllowConnectionsWithoutCertificates']));
-    expect(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr').volumes).toContainEqual({ name: 'tls-secret', secret: { secretName: 'orders-db-tls', defaultMode: 0o400 } });
+    expect(pod(render().manifests, 'StatefulSet', 'orders-db-configsvr').volumes).toEqual(expect.arrayContaining([
+      { name: 'tls-secret', secret: { secretName: 'orders-db-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }], defaultMode: 0o400 } },
+      { name: 'tls-ca', secret: { secretName: 'orders-db-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+    ]));
     const { manifests, cluster } = render({ tls: false, kubernetes: { tlsSecretName: 'ignored' } });
     const off = pod(manifests, 'StatefulSet', 'orders-db-configsvr');
     expect(container(off, 'mongod').args.join(' ')).not.toContain('tls');
@@ -110,10 +131,10 @@ describe('MongoShardedCluster on Kubernetes', () => {
   });
 
   test('availability: one member down at most per replica set, spread over zones and nodes', () => {
-    const { manifests } = render();
+    const { manifests, cluster } = render();
     for (const name of ['orders-db-configsvr', 'orders-db-shard-0', 'orders-db-mongos']) {
       const pdb = findObject(manifests, 'PodDisruptionBudget', name);
-      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform' } } });
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } } });
     }
     expect(pod(manifests, 'StatefulSet', 'orders-db-shard-0').topologySpreadConstraints.map((c: any) => c.topologyKey))
       .toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
@@ -135,7 +156,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
       port: 9216,
       path: '/metrics',
       host: 'orders-db-metrics.shop.svc.cluster.local',
-      selector: { 'app.kubernetes.io/instance': 'orders-db', 'app.kubernetes.io/part-of': 'platform' },
+      selector: { 'app.kubernetes.io/instance': 'orders-db', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) },
       namespace: 'shop',
     });
     expect(findObject(manifests, 'Service', 'orders-db-metrics').spec.selector).toEqual(cluster.metricsSource!.selector);
@@ -150,7 +171,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     cluster.allowMetricsFrom(NetworkPeer.fromPodLabels({ app: 'prometheus' }, 'monitoring'));
     const manifests = manifestsOf(chart);
     const routers = findObject(manifests, 'NetworkPolicy', 'orders-db-routers').spec;
-    expect(routers.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform' } });
+    expect(routers.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } });
     expect(routers.ingress.map((r: any) => r.ports[0].port)).toEqual([27017, 27017, 27017, 9216]);
     expect(routers.ingress[2].from).toEqual([{ ipBlock: { cidr: '10.9.0.0/16' } }]);
     const members = findObject(manifests, 'NetworkPolicy', 'orders-db-members').spec;
@@ -159,7 +180,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     expect(JSON.stringify(members.ingress)).not.toContain('orders"');
     // The service's own policy now lets it out to the routers.
     expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.egress).toContainEqual({
-      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-db-mongos', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cluster) } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }],
       ports: [{ protocol: 'TCP', port: 27017 }],
     });
     expect(findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.policyTypes).toEqual(['Egress']);

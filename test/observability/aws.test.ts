@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { parse } from 'yaml';
 import { hasAmtool, hasPromtool, run, withFiles } from './engines';
-import { FakeSource } from './fakes';
+import { FakeSource, ONCALL } from './fakes';
 import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
@@ -27,10 +27,10 @@ const EXISTING_WORKSPACE = {
 };
 
 /** Users (metrics on 9090), the stack, then Orders: created after the stack, observed all the same. */
-function render(props: ObservabilityStackProps = { receivers: RECEIVERS }) {
+function render(props: ObservabilityStackProps = {}) {
   const stack = awsStack();
   const users = new ServiceCluster(stack, 'Users', { image: 'ghcr.io/acme/users:1.4.2', metrics: { port: 9090 } });
-  const observability = new ObservabilityStack(stack, 'Observability', props);
+  const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS, ...props });
   const orders = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
   return { stack, users, orders, observability, template: Template.fromStack(stack) };
 }
@@ -218,7 +218,7 @@ describe('ObservabilityStack on AWS', () => {
 
   test('constructs without ECS tasks are scraped by DNS and admit the collector; a dashboard per 40 constructs', () => {
     const stack = awsStack();
-    new ObservabilityStack(stack, 'Observability');
+    new ObservabilityStack(stack, 'Observability', { receivers: ONCALL });
     const caches = Array.from({ length: 41 }, (_, i) =>
       new FakeSource(stack, `Cache${i}`, { job: `cache-${i}`, kind: 'cache', host: `cache-${i}.platform.internal`, selector: {}, namespace: '' }));
     const template = Template.fromStack(stack);
@@ -231,7 +231,8 @@ describe('ObservabilityStack on AWS', () => {
       scheme: 'http',
       dns_sd_configs: [{ names: ['cache-0.platform.internal'], type: 'A', port: 9121, refresh_interval: '30s' }],
     });
-    expect(caches[0].admitted[0].networkIdentity.connectable).toBeDefined();
+    expect(caches[0].metricsAdmitted[0].networkIdentity.connectable).toBeDefined();
+    expect(caches[0].admitted).toEqual([]);
   });
 
   test('alerts: encrypted topic usable by CloudWatch and the workspace; receivers as subscriptions and AWS Chatbot', () => {

@@ -17,16 +17,19 @@ export const RECEIVERS = [
 ];
 
 /** Users (metrics on 9090), the stack, then Orders: created after the stack, observed all the same. */
-export function render(props: ObservabilityStackProps = { receivers: RECEIVERS }, extra?: (chart: Chart) => void) {
+export function render(props: ObservabilityStackProps = {}, extra?: (chart: Chart) => void) {
   const chart = kubernetesChart();
   const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2', metrics: { port: 9090 } });
-  const stack = new ObservabilityStack(chart, 'Observability', props);
+  const stack = new ObservabilityStack(chart, 'Observability', { receivers: RECEIVERS, ...props });
   const orders = new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
   extra?.(chart);
   return { chart, users, orders, stack, manifests: manifestsOf(chart) };
 }
 
-export const selector = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform' });
+/** Pods of component `name`, whichever construct owns them (each selector carries its owner's label). */
+export const selector = (name: string) => expect.objectContaining({
+  'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'platform', 'cdk-portable-platform.io/owner': expect.any(String),
+});
 export const inShop = (name: string) => ({
   podSelector: { matchLabels: selector(name) }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
 });

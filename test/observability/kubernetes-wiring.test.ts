@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
-import { FakeSource } from './fakes';
+import { FakeSource, ONCALL } from './fakes';
 import { configMapData, dashboardFiles, inShop, podSpec, render, selector, tcp } from './kubernetes-fixture';
 import { ObservabilityStack } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
+import { platformWarningsOf } from '../../src/platform/warnings';
 import { ServiceCluster } from '../../src/service-cluster';
 import { checkKubernetesManifests } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
@@ -35,9 +36,10 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     expect(objectsOfKind(manifests, 'ClusterRole')).toHaveLength(0);
     expect(podSpec(manifests, 'StatefulSet', 'prometheus').automountServiceAccountToken).toBe(false);
   });
-  test('Prometheus is admitted by every scraped workload, and opens its own egress', () => {
+  test('Prometheus is admitted by every scraped workload, to the metrics port only, and opens its own egress', () => {
     const { manifests } = render();
-    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080, 9090) });
+    // users serves on 8080 and exposes metrics on 9090: Prometheus reaches 9090 alone.
+    expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toEqual([{ from: [inShop('prometheus')], ports: tcp(9090) }]);
     expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.ingress).toContainEqual({ from: [inShop('prometheus')], ports: tcp(8080) });
     const egress = findObject(manifests, 'NetworkPolicy', 'prometheus').spec.egress;
     expect(egress).toContainEqual({ to: [inShop('users')], ports: tcp(9090) });
@@ -56,7 +58,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     const chart = kubernetesChart();
     const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
     new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
-    new ObservabilityStack(chart, 'Observability', { watch: [users] });
+    new ObservabilityStack(chart, 'Observability', { watch: [users], receivers: ONCALL });
     const manifests = manifestsOf(chart);
     expect(Object.keys(dashboardFiles(manifests))).toEqual(['users.json']);
     expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-scrape')).map(s => s.metadata.name)).toEqual(['users-scrape']);
@@ -72,15 +74,29 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
       .toEqual(['CacheMemoryHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheReplicaLinkDown', 'CacheFailover']);
     expect(JSON.parse(dashboardFiles(manifests)['catalog-db.json']).title).toBe('MongoDB: catalog-db');
     const sessions = chart.node.findChild('Sessions') as FakeSource;
-    expect(sessions.admitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
+    expect(sessions.metricsAdmitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);
+    // Scrapers get the metrics port only, never what allowFrom opens.
+    expect(sessions.admitted).toEqual([]);
   });
-  test('allowUiFrom opens Grafana and the Jaeger UI to a peer', () => {
+  test('allowUiFrom opens Grafana, which signs users in, and not the unauthenticated Jaeger UI', () => {
     const { manifests } = render({}, c => {
       (c.node.findChild('Observability') as ObservabilityStack).allowUiFrom(NetworkPeer.fromPodLabels({ app: 'ingress-nginx' }, 'ingress'));
     });
     const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'grafana').spec.ingress).toEqual([{ from: [ingress], ports: tcp(3000) }]);
+    expect(JSON.stringify(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress)).not.toContain('ingress-nginx');
+  });
+  test('the Jaeger UI opens only when acknowledged as unauthenticated, with a warning', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { manifests, stack } = render({}, c => {
+      (c.node.findChild('Observability') as ObservabilityStack)
+        .allowUiFrom(NetworkPeer.fromPodLabels({ app: 'ingress-nginx' }, 'ingress'), { unauthenticatedJaegerUi: true });
+    });
+    const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress).toContainEqual({ from: [ingress], ports: tcp(16686) });
+    expect(platformWarningsOf(stack).map(w => w.message)).toEqual(['allowUiFrom opens the Jaeger UI, which has no authentication: ' +
+      'every admitted client reads every trace; guard it with an authenticating proxy, or read traces through Grafana']);
+    warn.mockRestore();
   });
   test('node-level log collection is opt-in, in its own namespace at Pod Security level privileged', () => {
     const { manifests } = render({ kubernetes: { nodeLogCollection: { namespace: 'node-logs' } } });

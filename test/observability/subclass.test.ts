@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
+import { ONCALL } from './fakes';
 import {
   AlertReceiver, ObservabilityAwsResources, ObservabilityKubernetesResources, ObservabilityStack, ObservabilityStackProps,
 } from '../../src/observability';
@@ -45,7 +46,7 @@ describe('subclassing ObservabilityStack', () => {
     const observability = new AcmeObservability(stack, 'Observability', { slo: { availability: 0.999 } });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://oncall.acme.example/hooks/alertmanager' });
-    expect(observability.renderAlertRules()).toBe(new ObservabilityStack(awsStack('Other'), 'Observability').renderAlertRules());
+    expect(observability.renderAlertRules()).toBe(new ObservabilityStack(awsStack('Other'), 'Observability', { receivers: ONCALL }).renderAlertRules());
     expect(observability.aws!.alertTopic.node.metadata.some(m => m.type === 'acme:owner')).toBe(true);
   });
 

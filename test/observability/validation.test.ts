@@ -1,13 +1,13 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Chart } from 'cdk8s';
-import { FakeSource, Silent } from './fakes';
+import { FakeSource, ONCALL, Silent } from './fakes';
 import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { PlatformSecret } from '../../src/platform/secret';
 import { awsStack, kubernetesChart, manifestsOf } from '../util';
 
 const targets: Array<[string, () => Stack | Chart]> = [['aws', () => awsStack()], ['kubernetes', () => kubernetesChart()]];
-const create = (scope: Stack | Chart, props: ObservabilityStackProps) => () => new ObservabilityStack(scope, 'Observability', props);
+const create = (scope: Stack | Chart, props: ObservabilityStackProps) => () => new ObservabilityStack(scope, 'Observability', { receivers: ONCALL, ...props });
 const smSecret = () => PlatformSecret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(awsStack('Secrets'), 'S', 'slack'));
 /** Synthesizes the scope: discovery (and its checks) runs then. */
 const synth = (scope: Stack | Chart) => () => (scope instanceof Stack ? scope.node.root as any : undefined)?.synth() ?? manifestsOf(scope as Chart);
@@ -58,7 +58,7 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
 
   test('an unknown metricsSource kind fails synthesis with the construct and the known kinds', () => {
     const root = scope();
-    new ObservabilityStack(root, 'Observability');
+    new ObservabilityStack(root, 'Observability', { receivers: ONCALL });
     new FakeSource(root, 'Queue', { job: 'jobs', kind: 'queue' });
     expect(synth(root)).toThrow(/Observability: metricsSource of .*\/Queue: kind is unknown \(got "queue"\): the observability stack knows service, gateway, cache, mongo/);
   });
@@ -67,14 +67,20 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
     const root = scope();
     new FakeSource(root, 'A', { job: 'sessions', kind: 'cache' });
     new FakeSource(root, 'B', { job: 'sessions', kind: 'cache' });
-    new ObservabilityStack(root, 'Observability');
+    new ObservabilityStack(root, 'Observability', { receivers: ONCALL });
     expect(synth(root)).toThrow(/metricsSource of .*\/B: job is also the job of .*\/A \(got "sessions"\): give every observed construct a distinct name/);
+  });
+
+  test('no receivers: every alert would go nowhere, refused by the production profile', () => {
+    expect(() => new ObservabilityStack(scope(), 'Observability')).toThrow(new RegExp(
+      'Observability: receivers is empty: every alert goes nowhere: nobody is told when an SLO burns or a primary fails \\(got \\[\\]\\): ' +
+      'add an AlertReceiver \\(webhook, slack or email\\); the development profile allows none, with a warning'));
   });
 
   test('one stack per Stack or Chart', () => {
     const root = scope();
-    new ObservabilityStack(root, 'Observability');
-    expect(() => new ObservabilityStack(root, 'Again')).toThrow(/Again: an ObservabilityStack already exists in .* \(.*\/Observability\): create one per Stack or Chart/);
+    new ObservabilityStack(root, 'Observability', { receivers: ONCALL });
+    expect(() => new ObservabilityStack(root, 'Again', { receivers: ONCALL })).toThrow(/Again: an ObservabilityStack already exists in .* \(.*\/Observability\): create one per Stack or Chart/);
   });
 
   test('every problem is reported at once', () => {
@@ -126,6 +132,12 @@ describe('target-specific validation', () => {
     expect(create(awsStack(), { kubernetes })).not.toThrow();
   });
 
+  test('Kubernetes: node logs in the platform\'s own namespace (it would turn privileged)', () => {
+    expect(create(kubernetesChart(), { kubernetes: { nodeLogCollection: { namespace: 'shop' } } })).toThrow(
+      'platform/Observability: kubernetes.nodeLogCollection.namespace is the platform\'s own namespace (got "shop"): use a namespace of its own: ' +
+      'the collector reads host paths, which needs Pod Security "privileged", and the platform\'s namespace stays "restricted"');
+  });
+
   test('AWS: an unpinned collector image', () => {
     expect(create(awsStack(), { aws: { collectorImage: 'public.ecr.aws/aws-observability/aws-otel-collector:latest' } }))
       .toThrow(/aws.collectorImage is not pinned/);
@@ -135,7 +147,7 @@ describe('target-specific validation', () => {
     const chart = kubernetesChart();
     new FakeSource(chart, 'Anonymous', { job: 'anonymous', kind: 'cache', selector: {} });
     new FakeSource(chart, 'Tracing', { job: 'jaeger', kind: 'service' });
-    new ObservabilityStack(chart, 'Observability');
+    new ObservabilityStack(chart, 'Observability', { receivers: ONCALL });
     expect(() => manifestsOf(chart)).toThrow(new RegExp('2 problems:\n.*metricsSource of platform/Anonymous: selector is empty on kubernetes \\(got \\{\\}\\)' +
       '.*\n.*metricsSource of platform/Tracing: job is reserved for the observability stack \\(got "jaeger"\\)'));
   });

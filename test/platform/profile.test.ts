@@ -12,6 +12,7 @@ import { ObservabilityStack } from '../../src/observability';
 import { PlatformProfile } from '../../src/platform/profile';
 import { platformWarning, platformWarningsOf } from '../../src/platform/warnings';
 import { ServiceCluster } from '../../src/service-cluster';
+import { ONCALL } from '../observability/fakes';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
 
 const image = 'ghcr.io/acme/users:1.4.2';
@@ -110,9 +111,9 @@ describe.each(PROFILES)('%s profile defaults', profile => {
   });
 
   test('ObservabilityStack: retention, replicas and volumes', () => {
-    const aws = onAws(profile, stack => new ObservabilityStack(stack, 'Observability'));
+    const aws = onAws(profile, stack => new ObservabilityStack(stack, 'Observability', { receivers: ONCALL }));
     aws.hasResourceProperties('AWS::APS::Workspace', { WorkspaceConfiguration: { RetentionPeriodInDays: development ? 7 : 15 } });
-    const k8s = onKubernetes(profile, chart => new ObservabilityStack(chart, 'Observability'));
+    const k8s = onKubernetes(profile, chart => new ObservabilityStack(chart, 'Observability', { receivers: ONCALL }));
     const prometheus = findObject(k8s, 'StatefulSet', 'prometheus');
     expect(prometheus.spec.replicas).toBe(development ? 1 : 2);
     expect(prometheus.spec.template.spec.containers[0].args).toContain(`--storage.tsdb.retention.time=${development ? '7d' : '15d'}`);
@@ -183,11 +184,20 @@ describe('the development profile', () => {
       'Platform/Users minReplicas is 1',
       'Platform/Api minReplicas is 1',
     ]);
-    const k8s = build(kubernetesChart(), dev, chart => new ObservabilityStack(chart, 'Observability'));
+    const k8s = build(kubernetesChart(), dev, chart => new ObservabilityStack(chart, 'Observability', { receivers: ONCALL }));
     expect(k8s.printed.map(p => p.replace(/,.*/, ''))).toEqual([
       '[Warning at /platform/Observability] kubernetes.prometheusReplicas is 1',
       '[Warning at /platform/Observability] kubernetes.alertmanagerReplicas is 1',
     ]);
+  });
+
+  test('no alert receiver warns on both targets (production refuses it)', () => {
+    const message = 'receivers is empty, which the development profile allows: every alert goes nowhere: nobody is told when an SLO burns ' +
+      'or a primary fails; production needs add an AlertReceiver (webhook, slack or email)';
+    const aws = build(awsStack(), dev, stack => new ObservabilityStack(stack, 'Observability'));
+    expect(platformWarningsOf(aws.scope).map(w => w.message)).toEqual([message]);
+    const k8s = build(kubernetesChart(), dev, chart => new ObservabilityStack(chart, 'Observability'));
+    expect(k8s.printed[0]).toBe(`[Warning at /platform/Observability] ${message} [ack: cdk-portable-platform:observability:receivers]`);
   });
 });
 

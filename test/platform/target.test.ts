@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AwsPlatform, KubernetesPlatform, NetworkPeer, PlatformTarget, ServiceCluster } from '../../src';
-import { awsStack, findObject, kubernetesChart, manifestsOf, TEST_ENV } from '../util';
+import { awsStack, findObject, kubernetesChart, manifestsOf, ownerLabel, TEST_ENV } from '../util';
 
 const image = 'ghcr.io/acme/users:1.4.2';
 
@@ -78,7 +78,7 @@ describe('KubernetesPlatform', () => {
   test('namespace from the chart; labels, storage class and extra labels are configurable', () => {
     const chart = kubernetesChart('c', 'payments');
     const platform = new KubernetesPlatform(chart, 'Platform', { platformName: 'pay', storageClassName: 'gp3', labels: { team: 'payments' } });
-    new ServiceCluster(chart, 'Users', { image });
+    const users = new ServiceCluster(chart, 'Users', { image });
     const manifests = manifestsOf(chart);
     expect(platform.storageClassName).toBe('gp3');
     expect(findObject(manifests, 'Deployment', 'users').metadata.labels).toEqual({
@@ -87,16 +87,33 @@ describe('KubernetesPlatform', () => {
       'app.kubernetes.io/managed-by': 'cdk-portable-platform',
       'app.kubernetes.io/name': 'users',
       'app.kubernetes.io/component': 'service',
+      ...ownerLabel(users),
     });
     expect(findObject(manifests, 'Namespace', 'payments')).toBeDefined();
   });
 
-  test('the default namespace is not created', () => {
+  test('the default namespace is not created, and its other pods are not cut off: the policies cover the platform\'s pods only', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const chart = new Chart(Testing.app(), 'c');
     new ServiceCluster(chart, 'Users', { image });
     const manifests = manifestsOf(chart);
     expect(manifests.filter(o => o.kind === 'Namespace')).toHaveLength(0);
     expect(findObject(manifests, 'Deployment', 'users').metadata.namespace).toBe('default');
+    const platformPods = { matchLabels: { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': 'cdk-portable-platform' } };
+    expect(findObject(manifests, 'NetworkPolicy', 'default-deny-all').spec.podSelector).toEqual(platformPods);
+    expect(findObject(manifests, 'NetworkPolicy', 'allow-dns-egress').spec.podSelector).toEqual(platformPods);
+    expect(warn.mock.calls.map(args => String(args[0]))).toEqual(['[Warning at /c/PortablePlatform] objects go to the shared namespace "default", ' +
+      'which the platform does not own: Pod Security "restricted" is not enforced and the default-deny policy covers only the platform\'s pods; ' +
+      'set the Chart\'s namespace (or KubernetesPlatform namespace) [ack: cdk-portable-platform:KubernetesPlatform:defaultNamespace]']);
+    warn.mockRestore();
+  });
+
+  test('an existing namespace the platform does not create keeps its other pods reachable too', () => {
+    const chart = kubernetesChart('c', 'shared');
+    new KubernetesPlatform(chart, 'Platform', { createNamespace: false });
+    new ServiceCluster(chart, 'Users', { image });
+    expect(findObject(manifestsOf(chart), 'NetworkPolicy', 'default-deny-all').spec.podSelector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': 'cdk-portable-platform' });
   });
 
   test('one per chart; a bad namespace is rejected', () => {

@@ -74,9 +74,15 @@ describe('reference platform on Kubernetes', () => {
     expect(ingress('orders')).toEqual(['api', 'prometheus']);
     // The cache admits the gateway's rate limiter and the three services that use it; orders does not.
     for (const policy of ['shop-cache', 'shop-cache-proxy', 'shop-cache-sentinel']) {
-      expect(ingress(policy)).toEqual(expect.arrayContaining(['api', 'products', 'prometheus', 'realtime', 'users']));
+      expect(ingress(policy)).toEqual(expect.arrayContaining(['api', 'products', 'realtime', 'users']));
       expect(ingress(policy)).not.toContain('orders');
     }
+    // Prometheus reaches the exporters alone: no data port, no Sentinel port, no proxy.
+    expect(ingress('shop-cache-proxy')).not.toContain('prometheus');
+    expect(ingress('shop-cache-sentinel')).not.toContain('prometheus');
+    const scrape = findObject(production.manifests, 'NetworkPolicy', 'shop-cache').spec.ingress
+      .filter((r: any) => r.from.some((p: any) => p.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'));
+    expect(scrape.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[9121]]);
     // Mongo's routers admit the three services connected to it, not realtime nor the gateway.
     expect(ingress('shop-db-routers').filter(n => !n.startsWith('{'))).toEqual(['orders', 'products', 'prometheus', 'users']);
     // Each side's egress matches: realtime cannot reach Mongo, orders cannot reach the cache, users cannot call products.

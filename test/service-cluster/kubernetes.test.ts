@@ -2,7 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { KubernetesPlatform, NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf } from '../util';
+import { findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
 
 function render(props: Partial<ConstructorParameters<typeof ServiceCluster>[2]> = {}) {
   const chart = kubernetesChart();
@@ -110,7 +110,7 @@ describe('ServiceCluster on Kubernetes', () => {
       port: 9090,
       path: '/metrics',
       host: 'users.shop.svc.cluster.local',
-      selector: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' },
+      selector: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(service) },
       namespace: 'shop',
     });
   });
@@ -131,8 +131,8 @@ describe('ServiceCluster on Kubernetes', () => {
     users.allowFrom(orders);
     users.allowFrom(NetworkPeer.fromPodLabels({ app: 'batch' }, 'jobs'));
     const manifests = manifestsOf(chart);
-    const ordersSelector = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/part-of': 'platform' };
-    const usersSelector = { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform' };
+    const ordersSelector = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(orders) };
+    const usersSelector = { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(users) };
     const shop = { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } };
     expect(findObject(manifests, 'NetworkPolicy', 'users').spec.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: ordersSelector }, namespaceSelector: shop }], ports: [{ protocol: 'TCP', port: 8080 }] },
@@ -140,6 +140,18 @@ describe('ServiceCluster on Kubernetes', () => {
     ]);
     expect(findObject(manifests, 'NetworkPolicy', 'orders').spec.egress).toEqual([
       { to: [{ podSelector: { matchLabels: usersSelector }, namespaceSelector: shop }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+  });
+
+  test('allowFrom admits to the service port only; allowMetricsFrom to the metrics port only', () => {
+    const chart = kubernetesChart();
+    const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2', metrics: { port: 9090 } });
+    users.allowFrom(NetworkPeer.fromPodLabels({ app: 'client' }));
+    users.allowMetricsFrom(NetworkPeer.fromPodLabels({ app: 'scraper' }));
+    const ingress = findObject(manifestsOf(chart), 'NetworkPolicy', 'users').spec.ingress;
+    expect(ingress.map((r: any) => [r.from[0].podSelector.matchLabels.app, r.ports.map((p: any) => p.port)])).toEqual([
+      ['client', [8080]],
+      ['scraper', [9090]],
     ]);
   });
 

@@ -2,6 +2,7 @@
  * Kubernetes half of the conformance harness: strict schema, Pod Security "restricted" and
  * reliability rules over synthesized manifests (e.g. `Testing.synth(chart)`).
  */
+import { checkSelectorIsolation } from './isolation';
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
 import { checkBlockingDisruptionBudgets, checkClusterScopedNamespaces, checkDuplicateObjects, checkJobLifetimes } from './reliability-manifest';
@@ -14,6 +15,7 @@ export * from './pod-security';
 export * from './reliability';
 export * from './reliability-manifest';
 export * from './workloads';
+export * from './isolation';
 
 export interface KubernetesConformanceReport {
   readonly objects: number;
@@ -37,6 +39,7 @@ export function checkKubernetesManifests(manifests: any[], options: KubernetesCo
     ...checkBlockingDisruptionBudgets(manifests),
     ...checkClusterScopedNamespaces(manifests),
     ...checkJobLifetimes(manifests),
+    ...checkSelectorIsolation(manifests),
   ]);
   return {
     objects: manifests.length,
@@ -52,6 +55,15 @@ export function expectKubernetesConformance(manifests: any[], options: Kubernete
     throw new Error(`${report.findings.length} Kubernetes conformance finding(s) in ${report.objects} object(s):\n${formatFindings(report.findings)}`);
   }
   return report;
+}
+
+/**
+ * The isolation rules alone (no duplicate kind/namespace/name; no selector reaching another
+ * construct's pods): cheap enough to run on every manifest any Kubernetes test synthesizes.
+ */
+export function expectIsolatedConstructs(manifests: any[]): void {
+  const findings = [...checkDuplicateObjects(manifests), ...checkSelectorIsolation(manifests)];
+  if (findings.length > 0) throw new Error(`${findings.length} isolation finding(s):\n${formatFindings(findings)}`);
 }
 
 /** A ConfigMap or Secret holds at most 1 MiB, and etcd refuses larger requests: split what grows. */
