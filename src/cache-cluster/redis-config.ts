@@ -52,7 +52,7 @@ export function renderRedisConf(spec: CacheClusterSpec, layout: RedisNodeLayout 
     '',
     '# Replication: a primary refuses writes unless a replica is connected and recent, so a',
     '# primary cut off from its replicas cannot acknowledge writes that a failover would lose.',
-    `min-replicas-to-write ${spec.replicas > 0 ? 1 : 0}`,
+    `min-replicas-to-write ${minReplicasToWrite(spec)}`,
     `min-replicas-max-lag ${MIN_REPLICAS_MAX_LAG}`,
     'replica-read-only yes',
     'replica-serve-stale-data yes',
@@ -73,6 +73,11 @@ export function renderRedisConf(spec: CacheClusterSpec, layout: RedisNodeLayout 
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** Replicas that must acknowledge recently for a primary to accept writes. */
+export function minReplicasToWrite(spec: CacheClusterSpec): number {
+  return spec.replicas > 0 ? 1 : 0;
 }
 
 function persistenceLines(spec: CacheClusterSpec): string[] {
