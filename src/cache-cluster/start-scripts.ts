@@ -152,11 +152,12 @@ exec redis-sentinel "$RUN_DIR/sentinel.conf"
  * 1. It marks itself as leaving (`replica-priority 0`: never promoted again) and waits until the
  *    proxies have seen the mark: from then on they open no session to it and hold new clients,
  *    while the sessions already open finish their writes.
- * 2. It pauses writes, so nothing is acknowledged that the new primary lacks, and asks the
- *    Sentinels for a failover; it follows the new primary as soon as one is promoted.
- * 3. It closes the client sessions still open before writes resume: a paused write would
- *    otherwise be answered READONLY by what is now a replica; a closed connection is one a
- *    client reconnects, through the proxy, to the new primary.
+ * 2. It closes the client sessions still open (a pooled connection is idle most of the time, and
+ *    its client reconnects to wait at the proxy), pauses writes, so nothing is acknowledged that
+ *    the new primary lacks, and asks the Sentinels for a failover; it follows the new primary as
+ *    soon as one is promoted.
+ * 3. It closes any session opened since before writes resume: a paused write would otherwise be
+ *    answered READONLY by what is now a replica.
  *
  * If no replica takes over, it clears the mark and resumes writes. Bounded to about 25 s.
  */
@@ -176,6 +177,9 @@ role() { local_cli INFO replication | grep '^role:'; }
 priority=$(local_cli CONFIG GET ${HANDOVER_MARKER.config} | tail -n 1)
 local_cli CONFIG SET ${HANDOVER_MARKER.config} ${HANDOVER_MARKER.value} > /dev/null
 sleep ${noticeSeconds}
+# The proxies hold new clients now. Close the sessions still open while they are most likely idle:
+# their clients reconnect and wait at the proxy, instead of having a write paused and then cut.
+local_cli CLIENT KILL TYPE normal SKIPME yes > /dev/null
 local_cli CLIENT PAUSE 25000 WRITE > /dev/null
 for s in $SENTINELS; do
   if sentinel_cli "$s" SENTINEL FAILOVER ${spec.name} | grep -q OK; then echo "switchover requested from $s"; break; fi

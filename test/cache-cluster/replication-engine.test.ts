@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { Duration } from 'aws-cdk-lib';
 import { EngineSandbox, freePort, infoFields, redisCli, sleep, waitFor, writeFile } from './engine-harness';
-import { accepts, exchange, WriteProbe } from './write-probe';
+import { accepts, exchange, PersistentWriteProbe, WriteProbe } from './write-probe';
 import { renderHaproxyConfig } from '../../src/cache-cluster/haproxy-config';
 import { renderProxyGateScript } from '../../src/cache-cluster/proxy-gate';
 import { failoverTimeoutMs, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
@@ -234,6 +234,9 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
     const script = writeFile(sandbox.dir, 'prestop.sh', renderRedisPreStopScript(spec));
     let tookMs = 0;
     let exitCode: number | null = null;
+    // Also a client holding one connection open through the switchover (measured, see below).
+    const persistent = new PersistentWriteProbe(proxyPort, PASSWORD, 'held');
+    persistent.start();
     const seen = await throughEvent('switchover', proxyPort, proxyHealthPort, async () => {
       const started = Date.now();
       const preStop = sandbox.start('prestop', 'sh', [script], {
@@ -243,6 +246,12 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
       tookMs = Date.now() - started;
       await waitForAsync('the proxy to route to the new primary', 10_000, () => routesToPrimary(proxyPort));
     });
+    await persistent.stop();
+    console.info(`switchover, one connection held open: ${persistent.successes} writes, ${persistent.connections} connections, ` +
+      `failures ${JSON.stringify(persistent.failures)}`);
+    // Its command in flight when the old primary's sessions are closed fails once, and only that one.
+    expect(persistent.failures.every(f => !/READONLY|NOREPLICAS/.test(f))).toBe(true);
+    expect(persistent.failures.length).toBeLessThanOrEqual(1);
     expect(exitCode).toBe(0);
     expect(replication(primary).role).toBe('slave');
     const next = Number(replication(primary).master_port);

@@ -115,3 +115,97 @@ export function accepts(port: number): Promise<boolean> {
 function resp(args: string[]): string {
   return `*${args.length}\r\n${args.map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 }
+
+/**
+ * A client that keeps one connection open and writes on it continuously, retrying nothing: a
+ * command whose connection closes or errs before its reply is a failure. A connection closed
+ * while idle is replaced before the next write, as pooled clients do (go-redis checks a pooled
+ * connection before reusing it).
+ */
+export class PersistentWriteProbe {
+  public readonly failures: string[] = [];
+  public successes = 0;
+  public connections = 0;
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(private readonly port: number, private readonly password: string, private readonly prefix: string) {}
+
+  public start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      let connection: Connection | undefined;
+      for (let i = 0; this.running; i++) {
+        if (!connection || connection.closed) {
+          connection = await Connection.open(this.port);
+          this.connections++;
+          const auth = await connection.command(['AUTH', this.password]);
+          if (auth !== '+OK') {
+            this.failures.push(`AUTH: ${auth}`);
+            connection = undefined;
+            await new Promise(resolve => setTimeout(resolve, 50));
+            continue;
+          }
+        }
+        const reply = await connection.command(['SET', `${this.prefix}:${i}`, String(i)]);
+        if (reply === '+OK') this.successes++;
+        else this.failures.push(reply);
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+      connection?.socket.destroy();
+    })();
+  }
+
+  public async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}
+
+/** One RESP connection with one command in flight at a time; status and error replies only. */
+class Connection {
+  public static open(port: number): Promise<Connection> {
+    return new Promise(resolve => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      const connection = new Connection(socket);
+      socket.once('connect', () => resolve(connection));
+      socket.once('error', () => resolve(connection));
+    });
+  }
+
+  public closed = false;
+  private pending?: (reply: string) => void;
+  private buffer = '';
+
+  private constructor(public readonly socket: net.Socket) {
+    socket.on('data', d => {
+      this.buffer += String(d);
+      const end = this.buffer.indexOf('\r\n');
+      if (end >= 0 && this.pending) {
+        const line = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end + 2);
+        this.settle(line);
+      }
+    });
+    const close = (why: string) => {
+      this.closed = true;
+      this.settle(why);
+    };
+    socket.on('error', e => close((e as NodeJS.ErrnoException).code ?? e.message));
+    socket.on('close', () => close('connection closed by the server'));
+  }
+
+  public command(args: string[]): Promise<string> {
+    if (this.closed) return Promise.resolve('connection closed by the server');
+    return new Promise(resolve => {
+      this.pending = resolve;
+      this.socket.write(resp(args));
+    });
+  }
+
+  private settle(reply: string): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.(reply);
+  }
+}
