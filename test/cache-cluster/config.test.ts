@@ -42,7 +42,12 @@ describe('generated configuration (pure functions)', () => {
     expect(conf).not.toContain('cluster-enabled');
     expect(conf).not.toMatch(/requirepass|masterauth/);
     expect(renderRedisConf(cluster)).toContain('cluster-enabled yes');
-    expect(renderRedisConf(resolveCacheClusterSpec('s', { replicas: 0, automaticFailover: false }, PlatformTarget.KUBERNETES))).toContain('min-replicas-to-write 0');
+    // A single failure never stops writes, as on AWS: one replica is required only when there are two or more.
+    const withReplicas = (replicas: number) => renderRedisConf(resolveCacheClusterSpec('s', { replicas, automaticFailover: replicas > 0 }, PlatformTarget.KUBERNETES));
+    expect(withReplicas(0)).toContain('min-replicas-to-write 0');
+    expect(withReplicas(1)).toContain('min-replicas-to-write 0');
+    expect(withReplicas(2)).toContain('min-replicas-to-write 1');
+    expect(withReplicas(5)).toContain('min-replicas-to-write 1');
   });
 
   test('sentinel.conf: hostnames (pods change IP), then the per-primary options after the monitor line', () => {
