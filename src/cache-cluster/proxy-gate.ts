@@ -39,8 +39,8 @@ local function primary_selected()
     end
   end
   if up ~= 1 or selected == nil then return false end
-  -- Down (and so checked) in "leaving": the node is not handing its role over.
-  return not is_up(core.backends["leaving"].servers[selected]:get_stats())
+  -- DOWN in "leaving" (checked, not unresolved or in maintenance): not handing its role over.
+  return string.sub(core.backends["leaving"].servers[selected]:get_stats().status, 1, 4) == "DOWN"
 end
 
 core.register_fetches("primary_selected", function(txn)
