@@ -1,3 +1,4 @@
+import { minReplicasToWrite } from './redis-config';
 import { CacheClusterSpec } from './spec';
 import { requireSecrets, SECRET_RULE_FUNCTION } from '../platform/secret-shell';
 
@@ -56,7 +57,7 @@ sees_replica() { q "$1" CLUSTER NODES | awk -v me="$2" -v p="$3" '$1 == me && $3
 # min-replicas-to-write: a primary accepts writes, and so slot migrations (MIGRATE writes on both
 # ends), only while a replica acknowledges. Wait for every primary before moving slots.
 primaries_writable() {
-  [ "$R" -eq 0 ] && return 0
+  [ ${minReplicasToWrite(spec)} -eq 0 ] && return 0 # min-replicas-to-write of redis.conf
   for a in $(q "$entry" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ { split($2, x, "@"); print x[1] }'); do
     q "$a" INFO replication | grep -q '^min_slaves_good_slaves:[1-9]' || return 1
   done

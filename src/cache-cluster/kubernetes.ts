@@ -4,11 +4,12 @@ import { Construct } from 'constructs';
 import { CacheHandle } from './cache-handle';
 import { renderClusterSetupScript } from './cluster-setup-script';
 import { CacheClusterMode } from './engine';
-import { ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
+import { PROXY_GATE_FILE, ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
 import { renderClusterMode } from './kubernetes-cluster';
 import { renderRedisNodes } from './kubernetes-nodes';
 import { Json, CacheTopology, podsPeer, tcpPorts } from './kubernetes-pods';
 import { renderPrimaryProxy, renderSentinels } from './kubernetes-replication';
+import { renderProxyGateScript } from './proxy-gate';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
 import { CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, usesSentinels } from './spec';
@@ -164,6 +165,7 @@ function configFiles(topology: CacheTopology): Record<string, string> {
   } else {
     const servers: ProxyBackendServer[] = topology.redisNodes().map((address, i) => ({ name: `${topology.nodes}-${i}`, address }));
     files['haproxy.cfg'] = renderHaproxyConfig(spec, servers);
+    files[PROXY_GATE_FILE] = renderProxyGateScript(spec);
   }
   return files;
 }

@@ -141,6 +141,10 @@ export interface CacheClusterProps {
   /**
    * Replicas of each primary (replication mode) or of each shard's primary (cluster mode), 0-5.
    *
+   * On both targets one replica being down never stops writes. With two or more on Kubernetes, a
+   * primary that has lost every replica refuses writes (`min-replicas-to-write 1`), which
+   * ElastiCache does not.
+   *
    * @default 2 (PlatformProfile.DEVELOPMENT: 1)
    */
   readonly replicas?: number;

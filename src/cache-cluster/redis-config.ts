@@ -51,9 +51,9 @@ export function renderRedisConf(spec: CacheClusterSpec, layout: RedisNodeLayout 
     '',
     ...persistenceLines(spec),
     '',
-    '# Replication: a primary refuses writes unless a replica is connected and recent, so a',
-    '# primary cut off from its replicas cannot acknowledge writes that a failover would lose.',
-    `min-replicas-to-write ${spec.replicas > 0 ? 1 : 0}`,
+    '# Replication: with two or more replicas, a primary refuses writes unless one is connected and',
+    '# recent, so a primary cut off from all of them cannot acknowledge writes a failover would lose.',
+    `min-replicas-to-write ${minReplicasToWrite(spec)}`,
     `min-replicas-max-lag ${MIN_REPLICAS_MAX_LAG}`,
     'replica-read-only yes',
     'replica-serve-stale-data yes',
@@ -74,6 +74,18 @@ export function renderRedisConf(spec: CacheClusterSpec, layout: RedisNodeLayout 
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Replicas that must acknowledge recently for a primary to accept writes. ElastiCache has no such
+ * setting: its primary keeps writing while replicas are down. So a single failure must not stop
+ * writes here either: with one replica, none is required (a primary cut off from it may then
+ * acknowledge writes that a failover discards, as on AWS); with two or more, one is, so writes
+ * stop only when every replica is gone — a primary cut off from all of them, whose writes a
+ * failover would discard.
+ */
+export function minReplicasToWrite(spec: CacheClusterSpec): number {
+  return spec.replicas >= 2 ? 1 : 0;
 }
 
 function persistenceLines(spec: CacheClusterSpec): string[] {

@@ -52,7 +52,10 @@ export function rateLimitMiddleware(limit: RateLimitSpec, options: TraefikTarget
     // An explicit field: an empty tls block would not enable TLS.
     ...(binding.store.redisTls ? { tls: { insecureSkipVerify: false } } : {}),
     dialTimeout: '2s',
-    readTimeout: '1s',
+    // Longer than a planned switchover behind a CacheCluster proxy (about 3 s), during which the
+    // proxy holds new connections instead of refusing them: a rolling update of the store delays
+    // rate-limited requests rather than failing them closed.
+    readTimeout: '5s',
     writeTimeout: '1s',
   };
   return {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
 import { CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster/engine';
 import { renderHaproxyConfig } from '../../src/cache-cluster/haproxy-config';
+import { renderProxyGateScript } from '../../src/cache-cluster/proxy-gate';
 import { renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
 import { resolveCacheClusterSpec } from '../../src/cache-cluster/spec';
 import {
@@ -41,7 +42,12 @@ describe('generated configuration (pure functions)', () => {
     expect(conf).not.toContain('cluster-enabled');
     expect(conf).not.toMatch(/requirepass|masterauth/);
     expect(renderRedisConf(cluster)).toContain('cluster-enabled yes');
-    expect(renderRedisConf(resolveCacheClusterSpec('s', { replicas: 0, automaticFailover: false }, PlatformTarget.KUBERNETES))).toContain('min-replicas-to-write 0');
+    // A single failure never stops writes, as on AWS: one replica is required only when there are two or more.
+    const withReplicas = (replicas: number) => renderRedisConf(resolveCacheClusterSpec('s', { replicas, automaticFailover: replicas > 0 }, PlatformTarget.KUBERNETES));
+    expect(withReplicas(0)).toContain('min-replicas-to-write 0');
+    expect(withReplicas(1)).toContain('min-replicas-to-write 0');
+    expect(withReplicas(2)).toContain('min-replicas-to-write 1');
+    expect(withReplicas(5)).toContain('min-replicas-to-write 1');
   });
 
   test('sentinel.conf: hostnames (pods change IP), then the per-primary options after the monitor line', () => {
@@ -104,21 +110,32 @@ describe('generated configuration (pure functions)', () => {
 
 const describeHaproxy = requireTool('haproxy -v', 'apt-get install haproxy') ? describe : describe.skip;
 
+/** `haproxy -c` over the config, with the gate script beside it. */
+function haproxyCheck(cfg: (gateScript: string) => string) {
+  return withFile('primary-gate.lua', renderProxyGateScript(replication), (gateScript, dir) => {
+    const file = path.join(dir, 'haproxy.cfg');
+    fs.writeFileSync(file, cfg(gateScript));
+    return spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', env: { ...process.env, REDIS_PASSWORD: 'checked-by-haproxy' } });
+  });
+}
+
 describeHaproxy('haproxy.cfg checked by haproxy -c', () => {
-  test('the Kubernetes config (DNS-resolved pods) is valid', () => {
+  test('the Kubernetes config (DNS-resolved pods) and its gate script are valid', () => {
     const servers = [0, 1, 2].map(i => ({ name: `sessions-${i}`, address: `sessions-${i}.sessions-nodes.shop.svc.cluster.local:6379` }));
     const cfg = renderHaproxyConfig(replication, servers);
     expect(cfg).toContain('resolvers cluster\n  parse-resolv-conf');
+    expect(cfg).toContain('lua-load /etc/cache/primary-gate.lua');
     expect(cfg).not.toMatch(/AUTH [^$]/);
-    const run = withFile('haproxy.cfg', cfg, file => spawnSync('haproxy', ['-c', '-f', file], {
-      encoding: 'utf8', env: { ...process.env, REDIS_PASSWORD: 'checked-by-haproxy' },
-    }));
+    const run = haproxyCheck(gateScript => renderHaproxyConfig(replication, servers, { gateScript }));
     expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({ status: 0, output: expect.stringContaining('Configuration file is valid') });
+    expect(run.stdout + run.stderr).not.toContain('WARNING');
   });
 
-  test('an unknown directive is rejected (the check is real)', () => {
-    const run = withFile('haproxy.cfg', `${renderHaproxyConfig(replication, [])}\nbackend broken\n  no-such-directive on\n`,
-      file => spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', env: { ...process.env, REDIS_PASSWORD: 'x' } }));
-    expect(run.status).not.toBe(0);
+  test('an unknown directive, or a broken gate script, is rejected (the check is real)', () => {
+    expect(haproxyCheck(gateScript => `${renderHaproxyConfig(replication, [], { gateScript })}\nbackend broken\n  no-such-directive on\n`).status).not.toBe(0);
+    expect(haproxyCheck(gateScript => {
+      fs.appendFileSync(gateScript, '\nthis is not lua\n');
+      return renderHaproxyConfig(replication, [], { gateScript });
+    }).status).not.toBe(0);
   });
 });

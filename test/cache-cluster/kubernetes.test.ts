@@ -83,8 +83,15 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
     const haproxy = container(manifests, 'Deployment', 'sessions-proxy', 'haproxy');
     expect(haproxy.image).toBe('haproxy:3.0.5');
     expect(haproxy.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'health' });
-    const cfg = findObject(manifests, 'ConfigMap', 'sessions-config').data['haproxy.cfg'];
+    const files = findObject(manifests, 'ConfigMap', 'sessions-config').data;
+    const cfg = files['haproxy.cfg'];
     expect(cfg).toContain('tcp-check expect string role:master');
+    // The gate script is mounted where the config loads it; the preStop sets the mark the proxy checks.
+    expect(cfg).toContain('lua-load /etc/cache/primary-gate.lua');
+    expect(files['primary-gate.lua']).toContain('core.register_action("await_primary"');
+    expect(haproxy.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/etc/cache' }));
+    expect(cfg).toContain('tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\nCONFIG GET replica-priority\\r\\nQUIT\\r\\n"');
+    expect(files['prestop-redis.sh']).toContain('local_cli CONFIG SET replica-priority 0');
     expect(cfg).toContain('server sessions-2 sessions-2.sessions-nodes.shop.svc.cluster.local:6379');
     expect(cache.redisEndpoint.url).toBe('redis://sessions.shop.svc.cluster.local:6379');
     expect(cache.sentinelEndpoint?.address).toBe('sessions-sentinel.shop.svc.cluster.local:26379');

@@ -1,7 +1,9 @@
 import * as http from 'http';
 import { Duration } from 'aws-cdk-lib';
 import { EngineSandbox, freePort, infoFields, redisCli, sleep, waitFor, writeFile } from './engine-harness';
+import { accepts, exchange, PersistentWriteProbe, WriteProbe } from './write-probe';
 import { renderHaproxyConfig } from '../../src/cache-cluster/haproxy-config';
+import { renderProxyGateScript } from '../../src/cache-cluster/proxy-gate';
 import { failoverTimeoutMs, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
 import { resolveCacheClusterSpec } from '../../src/cache-cluster/spec';
 import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from '../../src/cache-cluster/start-scripts';
@@ -33,6 +35,8 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
   const sentinelPorts: number[] = [];
   let proxyPort = 0;
   let proxyHealthPort = 0;
+  /** Worst write gap per event, reported at the end. */
+  const gaps: Record<string, number> = {};
 
   const nodeEnv = (port: number, name: string) => ({
     SELF_HOST: '127.0.0.1',
@@ -60,8 +64,51 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
   };
   const replication = (port: number) => infoFields(redisCli(port, PASSWORD, ['INFO', 'replication']));
   const sentinelPrimary = (i: number) => redisCli(sentinelPorts[i], PASSWORD, ['SENTINEL', 'get-master-addr-by-name', spec.name]).trim().split('\n');
-  const logs = () => [...redisPorts.map((_, i) => `redis-${i}`), ...sentinelPorts.map((_, i) => `sentinel-${i}`), 'haproxy']
+  const logs = () => [...redisPorts.map((_, i) => `redis-${i}`), ...sentinelPorts.map((_, i) => `sentinel-${i}`), 'haproxy', 'haproxy-2', 'prestop']
     .map(n => `--- ${n}\n${sandbox.log(n).slice(-1500)}`).join('\n');
+  /** A proxy whose backend lists the nodes in `order` (HAProxy's first-server balancing prefers the first). */
+  const startProxy = (name: string, port: number, healthPort: number, order: number[]) => {
+    const servers = order.map(i => ({ name: `${spec.name}-${i}`, address: `127.0.0.1:${redisPorts[i]}` }));
+    const dir = sandbox.subdir(name);
+    const gateScript = writeFile(dir, 'primary-gate.lua', renderProxyGateScript(spec));
+    const config = renderHaproxyConfig(spec, servers, { port, healthPort, dnsResolution: false, bindAddress: '127.0.0.1', gateScript });
+    sandbox.start(name, 'haproxy', ['-db', '-f', writeFile(dir, 'haproxy.cfg', config)], { REDIS_PASSWORD: PASSWORD });
+  };
+  /**
+   * Runs `event` while a client writes continuously through `port`, from \`settleMs\` before to
+   * \`settleMs\` after it; returns what that client saw.
+   */
+  const throughEvent = async (name: string, port: number, healthPort: number, event: () => Promise<void>, settleMs = 1500) => {
+    const probe = new WriteProbe(port, PASSWORD, name);
+    probe.start();
+    const ready = watchReady(port, healthPort);
+    await sleep(settleMs);
+    const from = Date.now();
+    await event();
+    await sleep(settleMs);
+    const to = Date.now();
+    await probe.stop();
+    const readyRoutes = await ready.stop();
+    gaps[name] = probe.worstGapMs(from, to);
+    return { probe, failures: probe.failuresBetween(0, Date.now()), counts: probe.failureCounts(), worstGapMs: gaps[name], readyRoutes };
+  };
+  /** Asks /ready every 50 ms; after each 200, whether a connection through the proxy reached a primary. */
+  const watchReady = (port: number, healthPort: number) => {
+    const routes: boolean[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        if (await httpStatus(healthPort, '/ready').catch(() => 0) === 200) routes.push(await routesToPrimary(port));
+        await sleep(50);
+      }
+    })();
+    return { stop: async () => { running = false; await loop; return routes; } };
+  };
+  /** Whether a connection through the proxy now reaches a primary (INFO replication says role:master). */
+  const routesToPrimary = async (port: number) => {
+    const { text } = await exchange(port, [['AUTH', PASSWORD], ['INFO', 'replication']], 5000, lines => lines.some(l => l.startsWith('role:')));
+    return /role:master/.test(text);
+  };
 
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) redisPorts.push(await freePort());
@@ -95,14 +142,37 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
     expect(sentinelPrimary(0)).toEqual(['127.0.0.1', String(redisPorts[0])]);
   });
 
-  test('HAProxy routes to the primary', async () => {
-    const servers = redisPorts.map((p, i) => ({ name: `${spec.name}-${i}`, address: `127.0.0.1:${p}` }));
-    const config = renderHaproxyConfig(spec, servers, { port: proxyPort, healthPort: proxyHealthPort, dnsResolution: false, bindAddress: '127.0.0.1' });
-    const file = writeFile(sandbox.subdir('haproxy'), 'haproxy.cfg', config);
-    sandbox.start('haproxy', 'haproxy', ['-db', '-f', file], { REDIS_PASSWORD: PASSWORD });
-    await waitFor('HAProxy routing to the primary', 10_000, () => replication(proxyPort).role === 'master' || undefined, logs);
+  /**
+   * Starts a proxy and, from the moment it accepts connections, writes through it continuously and
+   * asks its /ready; after every 200, a connection through it must reach the primary.
+   */
+  const proxyStart = async (name: string, port: number, healthPort: number, order: number[]) => {
+    startProxy(name, port, healthPort, order);
+    await waitForAsync('the proxy to accept connections', 5000, () => accepts(port));
+    const from = Date.now();
+    const probe = new WriteProbe(port, PASSWORD, name);
+    probe.start();
+    const ready = watchReady(port, healthPort);
+    let firstReady = 0;
+    while (Date.now() - from < 3000) {
+      if (!firstReady && await httpStatus(healthPort, '/ready').catch(() => 0) === 200) firstReady = Date.now();
+      await sleep(10);
+    }
+    await probe.stop();
+    const readyRoutes = await ready.stop();
+    const to = Date.now();
+    gaps[name] = probe.worstGapMs(from, to);
+    return { counts: probe.failureCounts(), readyRoutes, readyAfterMs: firstReady - from, writes: probe.successes.length };
+  };
+
+  test('HAProxy routes to the primary; a client writing from the moment it listens sees no error', async () => {
+    const started = await proxyStart('haproxy', proxyPort, proxyHealthPort, [0, 1, 2]);
+    console.info(`proxy start: ${started.writes} writes, failures ${JSON.stringify(started.counts)}, ` +
+      `worst write gap ${gaps.haproxy} ms, /ready 200 after ${started.readyAfterMs} ms`);
+    expect(started.counts).toEqual({});
+    expect(started.readyRoutes.length).toBeGreaterThan(0);
+    expect(started.readyRoutes.every(r => r)).toBe(true);
     expect(replication(proxyPort).connected_slaves).toBe('2');
-    expect(await httpStatus(proxyHealthPort, '/ready')).toBe(200);
   });
 
   test('killing the primary: a replica is promoted in time, the proxy follows, no WAIT-acknowledged write is lost', async () => {
@@ -159,40 +229,83 @@ describeEngines('replication mode on real redis-server, redis-sentinel and hapro
     await waitFor('the new primary to count two replicas', 10_000, () => replication(newPrimary).connected_slaves === '2' || undefined, logs);
   });
 
-  test('a planned stop (preStop) hands the primary role over before the node goes, losing no acknowledged write', async () => {
+  test('a planned stop (preStop) hands the primary role over: a client writing through the proxy sees no error, no write is lost', async () => {
     const primary = Number(sentinelPrimary(0)[1]);
-    const acknowledged: string[] = [];
-    let attempts = 0;
-    const write = () => {
-      const key = `planned:${attempts++}`;
-      const reply = redisCli(proxyPort, PASSWORD, [], `SET ${key} ${key}\nWAIT 1 500\n`).trim().split('\n');
-      if (reply[0] === 'OK' && Number(reply[1]) >= 1) acknowledged.push(key);
-    };
-    for (let i = 0; i < 20; i++) write();
-    expect(acknowledged).toHaveLength(20);
     const script = writeFile(sandbox.dir, 'prestop.sh', renderRedisPreStopScript(spec));
-    const started = Date.now();
-    const preStop = sandbox.start('prestop', 'sh', [script], {
-      REDIS_PORT: String(primary), SELF_HOST: '127.0.0.1', REDIS_PASSWORD: PASSWORD, SENTINELS: sentinelPorts.map(p => `127.0.0.1:${p}`).join(' '),
+    let tookMs = 0;
+    let exitCode: number | null = null;
+    // Also a client holding one connection open through the switchover (measured, see below).
+    const persistent = new PersistentWriteProbe(proxyPort, PASSWORD, 'held');
+    persistent.start();
+    const seen = await throughEvent('switchover', proxyPort, proxyHealthPort, async () => {
+      const started = Date.now();
+      const preStop = sandbox.start('prestop', 'sh', [script], {
+        REDIS_PORT: String(primary), SELF_HOST: '127.0.0.1', REDIS_PASSWORD: PASSWORD, SENTINELS: sentinelPorts.map(p => `127.0.0.1:${p}`).join(' '),
+      });
+      exitCode = await new Promise<number | null>(resolve => preStop.once('exit', code => resolve(code)));
+      tookMs = Date.now() - started;
+      await waitForAsync('the proxy to route to the new primary', 10_000, () => routesToPrimary(proxyPort));
     });
-    const exited = new Promise<number | null>(resolve => preStop.once('exit', code => resolve(code)));
-    while (sandbox.running('prestop') && Date.now() - started < 30_000) {
-      write();
-      await sleep(20);
-    }
-    expect(await exited).toBe(0);
-    const tookMs = Date.now() - started;
+    await persistent.stop();
+    console.info(`switchover, one connection held open: ${persistent.successes} writes, ${persistent.connections} connections, ` +
+      `failures ${JSON.stringify(persistent.failures)}`);
+    // Its command in flight when the old primary's sessions are closed fails once, and only that one.
+    expect(persistent.failures.every(f => !/READONLY|NOREPLICAS/.test(f))).toBe(true);
+    expect(persistent.failures.length).toBeLessThanOrEqual(1);
+    expect(exitCode).toBe(0);
     expect(replication(primary).role).toBe('slave');
     const next = Number(replication(primary).master_port);
-    await waitFor('the proxy to route to the new primary', 10_000,
-      () => Number(infoFields(redisCli(proxyPort, PASSWORD, ['INFO', 'server'])).tcp_port) === next || undefined, logs);
-    const lost = acknowledged.filter(key => redisCli(next, PASSWORD, ['GET', key]).trim() !== key);
-    console.info(`switchover: preStop moved the primary role in ${tookMs} ms; ${attempts} writes attempted in all, ` +
-      `${acknowledged.length} acknowledged with WAIT, ${lost.length} lost`);
+    expect(Number(infoFields(redisCli(proxyPort, PASSWORD, ['INFO', 'server'])).tcp_port)).toBe(next);
+    const lost = seen.probe.acknowledged.filter(key => redisCli(next, PASSWORD, ['GET', key]).trim() !== key);
+    console.info(`switchover: preStop moved the primary role in ${tookMs} ms; ${seen.probe.acknowledged.length} writes acknowledged, ` +
+      `${lost.length} lost, failures ${JSON.stringify(seen.counts)}, worst write gap ${seen.worstGapMs} ms`);
+    expect(seen.counts).toEqual({});
+    expect(seen.readyRoutes.every(r => r)).toBe(true);
     expect(tookMs).toBeLessThan(PROMOTION_BOUND_MS);
+    expect(seen.worstGapMs).toBeLessThan(PROMOTION_BOUND_MS);
     expect(lost).toEqual([]);
   });
+
+  test('a proxy starting while a replica is its first server never routes to it', async () => {
+    const primaryIndex = redisPorts.indexOf(Number(sentinelPrimary(0)[1]));
+    const order = [0, 1, 2].filter(i => i !== primaryIndex).concat(primaryIndex);
+    const port = await freePort();
+    const healthPort = await freePort();
+    const started = await proxyStart('haproxy-2', port, healthPort, order);
+    console.info(`proxy start (a replica first): ${started.writes} writes, failures ${JSON.stringify(started.counts)}, ` +
+      `worst write gap ${gaps['haproxy-2']} ms, /ready 200 after ${started.readyAfterMs} ms`);
+    expect(started.counts).toEqual({});
+    expect(started.readyRoutes.length).toBeGreaterThan(0);
+    expect(started.readyRoutes.every(r => r)).toBe(true);
+  });
+
+  test('a replica restarting costs a client writing through the proxy nothing', async () => {
+    const primaryIndex = redisPorts.indexOf(Number(sentinelPrimary(0)[1]));
+    const replica = [0, 1, 2].find(i => i !== primaryIndex)!;
+    const seen = await throughEvent('replica restart', proxyPort, proxyHealthPort, async () => {
+      await sandbox.kill(`redis-${replica}`);
+      await sleep(500);
+      startRedis(replica);
+      await waitForAsync('the replica to resync', 15_000, async () => {
+        const r = replication(redisPorts[replica]);
+        return r.role === 'slave' && r.master_link_status === 'up';
+      });
+    });
+    console.info(`replica restart: ${seen.probe.successes.length} writes, failures ${JSON.stringify(seen.counts)}, worst write gap ${seen.worstGapMs} ms`);
+    expect(seen.counts).toEqual({});
+    expect(seen.readyRoutes.every(r => r)).toBe(true);
+    console.info(`worst write gap through the proxy per event (ms): ${JSON.stringify(gaps)}`);
+  });
 });
+
+/** Polls an async probe until it returns true, at most `timeoutMs`. */
+async function waitForAsync(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
 
 function httpStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
