@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { dynamicConfigSizeProblems, encodeDynamicConfig, traefikStartScript } from './aws-config-delivery';
 import { AwsListenerRouting, renderAwsEdge } from './aws-edge';
 import { GatewayHandle, GatewayRenderContext } from './gateway-handle';
 import { JWT_SIDECAR_ADDRESS, jwtVerifierArgs } from './jwt-verifier-config';
@@ -11,7 +12,7 @@ import { GatewayAwsResources } from './resources';
 import { GATEWAY_DEFAULTS, GatewaySpec, JWT_VERIFIER_IMAGE } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml } from './traefik-config';
 import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
-import { DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
 import { AwsPlatform } from '../platform/aws-platform';
 import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
@@ -22,12 +23,6 @@ import { NetworkPeer } from '../platform/network';
 
 /** Fargate has no ConfigMap: the container writes both files from its environment into /tmp, then starts Traefik. */
 const CONFIG_DIR = '/tmp/traefik';
-const START_SCRIPT = [
-  `mkdir -p ${CONFIG_DIR}/dynamic`,
-  `printf '%s' "$TRAEFIK_STATIC_CONFIG" > ${CONFIG_DIR}/traefik.yaml`,
-  `printf '%s' "$TRAEFIK_DYNAMIC_CONFIG" > ${CONFIG_DIR}/dynamic/${DYNAMIC_CONFIG_FILE}`,
-  `exec traefik --configFile=${CONFIG_DIR}/traefik.yaml`,
-].join(' && ');
 
 /**
  * Renders the gateway as an internet-facing ALB (with WAF) in front of a Traefik fleet on Fargate.
@@ -58,17 +53,22 @@ export function renderGatewayOnAws(
     trustedIps: [platform.vpc.vpcCidrBlock], dynamicConfigDir: `${CONFIG_DIR}/dynamic`, publicHttpsPort: PUBLIC_PORTS.https,
   });
   const stores = () => rateLimitStoreBindings([spec.rateLimit, ...context.routes().map(r => r.rateLimit?.spec)]);
+  const dynamicYaml = () => traefikConfigYaml(renderTraefikDynamicConfig(spec, context.routes(), targetOptions));
+  scope.node.addValidation({
+    validate: () => {
+      const yaml = dynamicYaml();
+      return dynamicConfigSizeProblems(scope.node.path, yaml, encodeDynamicConfig(yaml), context.routes().length);
+    },
+  });
   const container = taskDefinition.addContainer('traefik', {
     image: ecs.ContainerImage.fromRegistry(spec.image),
     essential: true,
     entryPoint: ['/bin/sh', '-c'],
-    command: [START_SCRIPT],
+    command: [traefikStartScript(CONFIG_DIR)],
     environment: {
       TRAEFIK_STATIC_CONFIG: traefikStaticConfigYaml(staticConfig),
-      // Rendered at synth, so routes added after construction are included.
-      TRAEFIK_DYNAMIC_CONFIG: Lazy.string({
-        produce: () => traefikConfigYaml(renderTraefikDynamicConfig(spec, context.routes(), targetOptions)),
-      }),
+      // Rendered at synth, so routes added after construction are included; compressed, so hundreds of routes fit.
+      TRAEFIK_DYNAMIC_CONFIG: Lazy.string({ produce: () => encodeDynamicConfig(dynamicYaml()) }),
     },
     portMappings: [TRAEFIK_PORTS.websecure, TRAEFIK_PORTS.ping, TRAEFIK_PORTS.metrics]
       .map(containerPort => ({ containerPort, protocol: ecs.Protocol.TCP })),

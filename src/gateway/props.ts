@@ -174,7 +174,8 @@ export interface GatewayProps {
    */
   readonly tracing?: GatewayTracingOptions;
   /**
-   * Traefik image, pinned.
+   * Traefik image, pinned. On AWS its start script needs `/bin/sh`, `base64` and `gunzip` (the
+   * official Alpine-based image has them): the configuration arrives compressed in the environment.
    *
    * @default 'traefik:v3.5.3'
    */

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'zlib';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -107,7 +108,7 @@ describe('Gateway on AWS', () => {
 
   test('the environment holds the same dynamic configuration, for the load balancer hop', () => {
     const { gateway, template } = render({ jwt: JWT, ipAllowList: ['203.0.113.0/24'] });
-    const config = parse(environment(traefikContainer(template)).TRAEFIK_DYNAMIC_CONFIG);
+    const config = parse(gunzipSync(Buffer.from(environment(traefikContainer(template)).TRAEFIK_DYNAMIC_CONFIG, 'base64')).toString('utf8'));
     expect(config).toEqual(gateway.traefikDynamicConfig());
     expect(schemaProblems(config)).toEqual([]);
     expect(referenceProblems(config, ['web', 'websecure'])).toEqual([]);

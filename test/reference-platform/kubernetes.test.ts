@@ -67,6 +67,11 @@ describe('reference platform on Kubernetes', () => {
     expect(production.manifests.filter(o => o.kind === 'Secret')).toEqual([]);
   });
 
+  test('every object belongs to one construct (owner label), but the platform\'s own namespace, default deny and DNS policy', () => {
+    const unowned = production.manifests.filter(o => !o.metadata.labels?.['cdk-portable-platform.io/owner']).map(o => `${o.kind}/${o.metadata.name}`);
+    expect(unowned).toEqual(['Namespace/shop', 'NetworkPolicy/default-deny-all', 'NetworkPolicy/allow-dns-egress']);
+  });
+
   test('network access exists only where declared', () => {
     // Who may connect to each service: the gateway routes to it, Prometheus scrapes it, orders calls products.
     expect(ingress('users')).toEqual(['api', 'prometheus']);

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import { cfnLint, CfnLintMatch } from './cfn-lint';
+import { TaskDefinitionSize, taskDefinitionSizeProblems, taskDefinitionSizes } from './ecs-limits';
 import { deployToMoto, MotoResult, PublishedAsset } from './moto';
 import { NagFinding, nagFindings, nagSuppressions, synthWithSuppressions } from './nag';
 import { requireTool } from '../tools';
@@ -10,6 +11,7 @@ import { requireTool } from '../tools';
 export { cfnLint } from './cfn-lint';
 export type { CfnLintMatch, CfnLintResult } from './cfn-lint';
 export { deployToMoto } from './moto';
+export * from './ecs-limits';
 export type { MotoResult } from './moto';
 export { nagFindings, nagSuppressions } from './nag';
 export type { NagFinding, NagSuppression } from './nag';
@@ -48,6 +50,8 @@ export interface AwsConformanceReport {
   readonly cfnLintErrors: CfnLintMatch[];
   readonly cfnLintWarnings: CfnLintMatch[];
   readonly moto: MotoResult[];
+  /** Every ECS task definition's size, nested stacks included. */
+  readonly taskDefinitions: TaskDefinitionSize[];
 }
 
 /**
@@ -83,7 +87,8 @@ export function checkAwsConformance(stacks: Stack[], options: AwsConformanceOpti
       return file;
     });
     const lint = runLint ? cfnLint([...files, ...nested.map(n => n.file)]) : { errors: [], warnings: [] };
-    const nestedResources = nested.reduce((n, { file }) => n + Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {}).length, 0);
+    const nestedTemplateList = nested.map(({ file }) => ({ name: path.basename(file), template: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+    const nestedResources = nestedTemplateList.reduce((n, { template }) => n + Object.keys(template.Resources ?? {}).length, 0);
     return {
       stacks: stacks.length,
       nestedStacks: nested.length,
@@ -93,6 +98,10 @@ export function checkAwsConformance(stacks: Stack[], options: AwsConformanceOpti
       cfnLintErrors: lint.errors,
       cfnLintWarnings: lint.warnings,
       moto: runMoto ? deployToMoto(files, nested) : [],
+      taskDefinitions: taskDefinitionSizes([
+        ...templates.map(({ stack, template }) => ({ name: stack.artifactId, template })),
+        ...nestedTemplateList,
+      ]),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -136,9 +145,10 @@ export function expectAwsConformance(stacks: Stack[], options?: AwsConformanceOp
   return report;
 }
 
-/** Every nag finding, every cfn-lint error and every stack moto did not create; warnings are not problems. */
+/** Every nag finding, every cfn-lint error, every stack moto did not create and every task definition ECS would refuse; warnings are not problems. */
 export function awsConformanceProblems(report: AwsConformanceReport): string[] {
   return [
+    ...taskDefinitionSizeProblems(report.taskDefinitions ?? []),
     ...report.nagFindings.map((f) => `cdk-nag ${f.level} ${f.ruleId} at ${f.path}: ${f.message}`),
     ...report.cfnLintErrors.map((e) => `cfn-lint ${e.ruleId} in ${path.basename(e.file)} at ${e.path}: ${e.message}`),
     ...report.moto.filter((m) => m.status !== 'CREATE_COMPLETE').map((m) =>
