@@ -6,7 +6,7 @@ import { traefikConfigYaml } from '../../src/gateway/traefik-config';
 import { PlatformValidationError } from '../../src/platform/errors';
 import { GoTemplateEnv } from '../../src/platform/escape/go-template';
 import { evaluateGoTemplate } from '../conformance/languages/go-template';
-import { oneHostile, printableHostile, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, oneHostile, printableHostile, PROPERTY_RUNS } from '../conformance/languages/hostile';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
 
 /** The environment the Traefik container has: a password that itself looks like template code. */
@@ -89,7 +89,7 @@ test('property: printable strings with template code in header values and the CS
     expectLoadedAsIntended(gateway);
   }), PROPERTY_RUNS);
   expect(rendered).toBe(PROPERTY_RUNS.numRuns);
-});
+}, ENGINE_TIMEOUT_MS);
 
 describe('property: any string in any Gateway string prop is refused at construction or loaded exactly as given', () => {
   let refused = 0;
@@ -135,5 +135,5 @@ describe('property: any string in any Gateway string prop is refused at construc
       rendered++;
       expectLoadedAsIntended(gateway);
     }), PROPERTY_RUNS);
-  });
+  }, ENGINE_TIMEOUT_MS);
 });

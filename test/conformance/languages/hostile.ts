@@ -24,6 +24,12 @@ export const printableHostile: fc.Arbitrary<string> = fc.array(
 export const PROPERTY_RUNS = { numRuns: 150 };
 
 /**
+ * Jest's limit for a property test (150 constructs, or an engine per run or once for all runs):
+ * generous, because two cores are shared with other suites. Nothing is asserted about the time taken.
+ */
+export const ENGINE_TIMEOUT_MS = 120_000;
+
+/**
  * `valid` with one of its props replaced by a hostile string: every prop has its own grammar, so
  * one hostile value per run is what lets the others render.
  */
