@@ -1,4 +1,5 @@
 import { DnsScrapeTarget, dnsScrapeConfig } from './prometheus-config';
+import { otelConfigLiteral } from '../platform/escape/otel-config';
 
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
@@ -40,7 +41,8 @@ export function kubernetesCollectorConfig(input: KubernetesCollectorInput): Reco
     exporters: {
       'otlp/jaeger': { endpoint: input.jaegerEndpoint, tls: { insecure: true } },
       'prometheus': { endpoint: `0.0.0.0:${COLLECTOR_METRICS_PORT}`, resource_to_telemetry_conversion: { enabled: true } },
-      ...(input.logsEndpoint ? { 'otlphttp/logs': { endpoint: input.logsEndpoint } } : { debug: { verbosity: 'basic' } }),
+      // The collector expands ${…} in its configuration: the user's URL is escaped for it.
+      ...(input.logsEndpoint ? { 'otlphttp/logs': { endpoint: otelConfigLiteral(input.logsEndpoint) } } : { debug: { verbosity: 'basic' } }),
     },
     service: {
       extensions: ['health_check'],
@@ -139,7 +141,7 @@ export function adotCollectorConfig(input: AdotCollectorInput): Record<string, u
       },
       awsxray: { region: input.region },
       ...(input.logsEndpoint
-        ? { 'otlphttp/logs': { endpoint: input.logsEndpoint } }
+        ? { 'otlphttp/logs': { endpoint: otelConfigLiteral(input.logsEndpoint) } }
         : { awscloudwatchlogs: { region: input.region, log_group_name: input.logGroupName, log_stream_name: 'otlp' } }),
     },
     service: {

@@ -4,6 +4,7 @@ import { watchProblems } from './discovery';
 import { receiverProblems } from './receiver-validation';
 import { ObservabilitySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../platform/grammar/url';
 import { isDnsLabel } from '../platform/names';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
@@ -78,8 +79,11 @@ const thresholds: Rule<ObservabilitySpec> = (scope, s) => {
 };
 
 const logsEndpoint: Rule<ObservabilitySpec> = (scope, s) =>
-  s.logsEndpoint === undefined || Token.isUnresolved(s.logsEndpoint) || /^https?:\/\/[^\s/]+/.test(s.logsEndpoint) ? [] : [
-    invalidPropMessage(scope, 'logsEndpoint', 'is not an http(s) URL', s.logsEndpoint, 'use the OTLP/HTTP base URL of the log store, e.g. "https://logs.example.com/otlp"'),
+  s.logsEndpoint === undefined || Token.isUnresolved(s.logsEndpoint) ? [] : !isHttpUrl(s.logsEndpoint) ? [
+    invalidPropMessage(scope, 'logsEndpoint', 'is not an http(s) URL', s.logsEndpoint,
+      'use the OTLP/HTTP base URL of the log store, e.g. "https://logs.example.com/otlp" (URL characters only: no spaces, quotes or braces)'),
+  ] : !hasUserInfo(s.logsEndpoint) ? [] : [
+    invalidPropMessage(scope, 'logsEndpoint', 'carries credentials in its URL', '<redacted>', USERINFO_HINT),
   ];
 
 const watch: Rule<ObservabilitySpec> = (scope, s) => watchProblems(scope, s.watch);

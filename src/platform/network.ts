@@ -1,7 +1,9 @@
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { PlatformValidationError } from './errors';
+import { invalidPropMessage, PlatformValidationError } from './errors';
+import { isCidr } from './grammar/cidr';
 import { EgressGrant, podsIn, WorkloadPeerProps } from './workload-peer';
 
 /**
@@ -68,7 +70,7 @@ export class NetworkPeer implements INetworkPeer {
   /** @internal */
   public _awsPeer(scope: IConstruct): ec2.IConnectable {
     if (this.connectable) return this.connectable;
-    if (this.cidr) return ec2.Peer.ipv4(this.cidr);
+    if (this.cidr) return ec2.Peer.ipv4(this.checkedCidr(scope));
     throw new PlatformValidationError(
       `${scope.node.path}: allowFrom(peer) got a Kubernetes-only peer (pod labels) on aws: ` +
       'pass a platform construct, NetworkPeer.ipv4(cidr) or NetworkPeer.fromConnectable(...)',
@@ -77,12 +79,19 @@ export class NetworkPeer implements INetworkPeer {
 
   /** @internal */
   public _kubernetesPeer(scope: IConstruct, defaultNamespace: string): k8s.NetworkPolicyPeer {
-    if (this.cidr) return { ipBlock: { cidr: this.cidr } };
+    if (this.cidr) return { ipBlock: { cidr: this.checkedCidr(scope) } };
     if (this.podLabels) return podsIn(this.podLabels, this.namespace ?? defaultNamespace);
     throw new PlatformValidationError(
       `${scope.node.path}: allowFrom(peer) got an AWS-only peer (security groups) on kubernetes: ` +
       'pass a platform construct, NetworkPeer.ipv4(cidr) or NetworkPeer.fromPodLabels(...)',
     );
+  }
+
+  /** The range, refused on both targets alike unless it is an IPv4 CIDR block. */
+  private checkedCidr(scope: IConstruct): string {
+    const cidr = this.cidr!;
+    if (Token.isUnresolved(cidr) || (isCidr(cidr) && !cidr.includes(':'))) return cidr;
+    throw new PlatformValidationError(invalidPropMessage(scope, 'allowFrom(NetworkPeer.ipv4)', 'is not an IPv4 range', cidr, 'use CIDR notation, e.g. "10.0.0.0/16"'));
   }
 
   /** @internal */

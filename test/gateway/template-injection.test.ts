@@ -6,7 +6,7 @@ import { traefikConfigYaml } from '../../src/gateway/traefik-config';
 import { PlatformValidationError } from '../../src/platform/errors';
 import { GoTemplateEnv } from '../../src/platform/escape/go-template';
 import { evaluateGoTemplate } from '../conformance/languages/go-template';
-import { oneHostile, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, oneHostile, printableHostile, PROPERTY_RUNS } from '../conformance/languages/hostile';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
 
 /** The environment the Traefik container has: a password that itself looks like template code. */
@@ -73,6 +73,24 @@ describe('user strings in the Traefik dynamic configuration are data, never temp
   });
 });
 
+test('property: printable strings with template code in header values and the CSP are loaded exactly as given', () => {
+  let rendered = 0;
+  fc.assert(fc.property(printableHostile, printableHostile, (header, csp) => {
+    const { gateway, users } = smallGateway(kubernetesChart(), {
+      securityHeaders: { contentSecurityPolicy: `v${csp}v` }, rateLimit: { average: 10, store: new FakeRedis() },
+    });
+    try {
+      gateway.addRoute({ name: 'hostile', pathPrefix: '/h', headers: { 'X-Hostile': `v${header}v` }, target: RouteTarget.service(users) });
+    } catch (e) {
+      // "`", "*" and "?" are not literal in a Traefik rule: refused.
+      if (!(e instanceof PlatformValidationError) || !/[`*?]/.test(header)) throw e;
+    }
+    rendered++;
+    expectLoadedAsIntended(gateway);
+  }), PROPERTY_RUNS);
+  expect(rendered).toBe(PROPERTY_RUNS.numRuns);
+}, ENGINE_TIMEOUT_MS);
+
 describe('property: any string in any Gateway string prop is refused at construction or loaded exactly as given', () => {
   let refused = 0;
   let rendered = 0;
@@ -117,5 +135,5 @@ describe('property: any string in any Gateway string prop is refused at construc
       rendered++;
       expectLoadedAsIntended(gateway);
     }), PROPERTY_RUNS);
-  });
+  }, ENGINE_TIMEOUT_MS);
 });

@@ -3,11 +3,13 @@ import { parse } from 'yaml';
 import { hasAmtool, run, withFiles } from './engines';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { alertmanagerConfig, toYaml } from '../../src/observability/alertmanager-config';
+import { kubernetesCollectorConfig } from '../../src/observability/otel-collector-config';
 import { receiverProblems } from '../../src/observability/receiver-validation';
 import { PlatformSecret } from '../../src/platform/secret';
 import { PlatformTarget } from '../../src/platform/target';
 import { evaluateGoTemplate } from '../conformance/languages/go-template';
-import { orValid, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, oneHostile, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { expandOtel } from '../conformance/languages/otel-expansion';
 import { kubernetesChart } from '../util';
 
 const secretFile = (s: PlatformSecret) => `/etc/alertmanager/secrets/${s.secretName}/${s.secretKey}`;
@@ -32,13 +34,13 @@ describe('Alertmanager receivers: addresses are data, URLs are URLs', () => {
 
   test('property: any string in a receiver is refused, or reaches Alertmanager unchanged and amtool accepts the file', () => {
     const accepted: Record<string, string> = {};
-    fc.assert(fc.property(fc.record({
-      channel: orValid('#alerts'),
-      to: orValid('oncall@example.com'),
-      sender: orValid('Alertmanager <am@example.com>'),
-      smarthost: orValid('smtp.example.com:587'),
-      username: orValid('am'),
-      url: orValid('https://hooks.example.com/alerts'),
+    fc.assert(fc.property(oneHostile({
+      channel: '#alerts',
+      to: 'oncall@example.com',
+      sender: 'Alertmanager <am@example.com>',
+      smarthost: 'smtp.example.com:587',
+      username: 'am',
+      url: 'https://hooks.example.com/alerts',
     }), s => {
       const receivers = [
         AlertReceiver.webhook(s.url), slack(s.channel),
@@ -64,5 +66,16 @@ describe('Alertmanager receivers: addresses are data, URLs are URLs', () => {
       expect(result.output).toMatch(/SUCCESS/);
       expect(result.status).toBe(0);
     });
+  }, ENGINE_TIMEOUT_MS);
+});
+
+describe('OpenTelemetry Collector: the logs endpoint is a URL, never an expansion', () => {
+  test('an environment reference in logsEndpoint is refused; a "$" is escaped for the collector', () => {
+    expect(() => new ObservabilityStack(kubernetesChart(), 'Observability', { logsEndpoint: 'https://logs.example.com/${env:AWS_SECRET_ACCESS_KEY}' }))
+      .toThrow(/Observability: logsEndpoint is not an http\(s\) URL \(got "https:\/\/logs.example.com\/\$\{env:AWS_SECRET_ACCESS_KEY\}"\)/);
+    expect(() => new ObservabilityStack(kubernetesChart(), 'Observability', { logsEndpoint: 'https://u:p@logs.example.com/otlp' }))
+      .toThrow(/logsEndpoint carries credentials in its URL/);
+    const config: any = kubernetesCollectorConfig({ jaegerEndpoint: 'jaeger:4317', logsEndpoint: 'https://logs.example.com/a$HOME/otlp' });
+    expect(expandOtel(config.exporters['otlphttp/logs'].endpoint, { HOME: '/root' })).toBe('https://logs.example.com/a$HOME/otlp');
   });
 });

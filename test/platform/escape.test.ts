@@ -7,11 +7,13 @@ import { configComment, configWord } from '../../src/platform/escape/config-file
 import { goTemplateText, goTemplateTree, GoTemplateEnv } from '../../src/platform/escape/go-template';
 import { jsComment, jsLiteral } from '../../src/platform/escape/javascript';
 import { kubernetesExpansionLiteral } from '../../src/platform/escape/kubernetes-expansion';
+import { otelConfigLiteral } from '../../src/platform/escape/otel-config';
 import { shellComment, shellQuote } from '../../src/platform/escape/shell';
 import { EngineSandbox, freePort, redisCli, waitFor, writeFile } from '../cache-cluster/engine-harness';
 import { evaluateGoTemplate } from '../conformance/languages/go-template';
-import { hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
 import { expandKubernetes } from '../conformance/languages/kubernetes-expansion';
+import { expandOtel } from '../conformance/languages/otel-expansion';
 import { requireTool } from '../conformance/tools';
 
 /** Strings a process can receive: well-formed UTF-16 (a lone surrogate has no UTF-8 form). */
@@ -41,18 +43,24 @@ describe('one escaping function per generated language, proven on arbitrary stri
       const out = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${shellQuote(a)} ${shellQuote(b)}`], { encoding: 'utf8' });
       expect(out.split('\0').slice(0, -1)).toEqual([a, b]);
     }), PROPERTY_RUNS);
-  });
+  }, ENGINE_TIMEOUT_MS);
 
   test('POSIX shell: a comment stays a comment', () => {
     fc.assert(fc.property(wellFormed, s => {
       const out = execFileSync('/bin/sh', ['-c', `# ${shellComment(s)}\necho ok`], { encoding: 'utf8' });
       expect(out).toBe('ok\n');
     }), PROPERTY_RUNS);
-  });
+  }, ENGINE_TIMEOUT_MS);
 
   test('Kubernetes $(VAR) expansion: an escaped value expands to itself, even with the variables defined', () => {
     fc.assert(fc.property(hostileString, s => {
       expect(expandKubernetes(kubernetesExpansionLiteral(s), { HOME: '/root', VAR: 'x', RATE_LIMIT_STORE_1_PASSWORD: 'secret' })).toBe(s);
+    }), PROPERTY_RUNS);
+  });
+
+  test('OpenTelemetry Collector ${…} expansion: an escaped value expands to itself', () => {
+    fc.assert(fc.property(hostileString, s => {
+      expect(expandOtel(otelConfigLiteral(s), { HOME: '/root', AWS_SECRET_ACCESS_KEY: 'secret' })).toBe(s);
     }), PROPERTY_RUNS);
   });
 
@@ -77,7 +85,7 @@ describe('one escaping function per generated language, proven on arbitrary stri
       sandbox.start('redis', 'redis-server', [file]);
       const reply = await waitFor('redis-server', 20_000, () => redisCli(port, '', ['CONFIG', 'GET', 'maxmemory-policy']) || undefined, () => sandbox.log('redis'));
       expect(reply.trim().split('\n')).toEqual(['maxmemory-policy', 'allkeys-lru']);
-    });
+    }, ENGINE_TIMEOUT_MS);
 
     test('haproxy -c accepts a file of arbitrary comments and every word configWord lets through', () => {
       if (!requireTool('haproxy -v', 'apt-get install haproxy')) return;
@@ -98,6 +106,6 @@ describe('one escaping function per generated language, proven on arbitrary stri
       const check = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' });
       expect(`${check.stdout}${check.stderr}`).not.toMatch(/ALERT/);
       expect(check.status).toBe(0);
-    });
+    }, ENGINE_TIMEOUT_MS);
   });
 });

@@ -5,6 +5,7 @@ import { CacheCluster } from '../../src/cache-cluster';
 import { Gateway, RouteTarget, TlsSource } from '../../src/gateway';
 import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
+import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster, ServiceClusterProps } from '../../src/service-cluster';
 import { smallGateway } from '../gateway/fixtures';
@@ -108,4 +109,10 @@ test.each(targets)('secret references of CacheCluster and MongoShardedCluster fo
     .toThrow(/Sessions: auth has an invalid secret name \(got "sessions auth"\)/);
   expect(() => new MongoShardedCluster(scope(), 'OrdersDb', { adminPassword: PlatformSecret.named('orders-db', 'pass;word') }))
     .toThrow(/OrdersDb: adminPassword has an invalid secret key \(got "pass;word"\)/);
+});
+
+test.each(targets)('NetworkPeer.ipv4 with a range that is not one is refused on %s, as AWS already did', (_t, scope) => {
+  const users = service(scope());
+  expect(() => users.allowFrom(NetworkPeer.ipv4('10.0.0.300/8'))).toThrow(/Users: allowFrom\(NetworkPeer.ipv4\) is not an IPv4 range \(got "10.0.0.300\/8"\)/);
+  expect(() => users.allowFrom(NetworkPeer.ipv4('10.0.0.0/8'))).not.toThrow();
 });

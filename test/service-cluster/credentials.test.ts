@@ -29,7 +29,25 @@ describe.each(targets)('credentials in plain environment variables on %s', (_tar
 
   test('names that only mention a credential, with ordinary values, are accepted', () => {
     expect(() => service(scope(), {
-      environment: { OAUTH_TOKEN_URL: 'https://auth.example.com/oauth/token', PASSWORD_MIN_LENGTH: '12', SECRET_ROTATION_DAYS: '30', TOKEN_TTL_SECONDS: '900' },
+      environment: {
+        OAUTH_TOKEN_URL: 'https://auth.example.com/oauth/token',
+        PASSWORD_MIN_LENGTH: '12',
+        SECRET_ROTATION_DAYS: '30',
+        TOKEN_TTL_SECONDS: '900',
+        JWKS_URL: 'https://auth.example.com/.well-known/jwks.json',
+        JWT_ISSUER: 'https://auth.example.com/',
+        API_KEY_HEADER: 'X-Api-Key',
+        SECRET_NAME: 'orders-db',
+        AUTH_URL: 'https://auth.example.com/authorize',
+        REDIS_URL: 'redis://cache.shop.svc:6379/0',
+        DATABASE_URL: 'postgres://db.shop.svc:5432/orders',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        STRIPE_PUBLISHABLE_KEY_ID: 'pk_live_51Hx',
+        CORS_ORIGINS: 'https://app.example.com,https://admin.example.com',
+        FEATURE_FLAGS: 'a,b',
+        GIT_SHA: '3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39',
+      },
     })).not.toThrow();
   });
 

@@ -6,7 +6,7 @@ import { PlatformTarget } from '../../src/platform/target';
 import { renderContainerDefinition } from '../../src/service-cluster/aws-container';
 import { resolveServiceClusterSpec } from '../../src/service-cluster/spec';
 import { validateServiceCluster } from '../../src/service-cluster/validation';
-import { hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
 import { awsStack } from '../util';
 
 const INPUTS = { logGroupName: 'logs', region: 'us-east-1', environment: {}, secrets: {}, dockerLabels: {} };
@@ -60,7 +60,7 @@ describe('ServiceCluster on AWS: the container health check runs the probe on th
       expect(wgetArgv(command)).toEqual(expectedArgv(`http://127.0.0.1:8080${path}`));
     }), PROPERTY_RUNS);
     expect(rendered).toBeGreaterThan(0);
-  });
+  }, ENGINE_TIMEOUT_MS);
 
   test('an invalid path is refused with its message', () => {
     expect(() => new ServiceCluster(awsStack(), 'Api', { image: 'ghcr.io/acme/api:1.0.0', healthCheck: { path: '/a b' } }))

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { PlatformSecret, ServiceCluster } from '../../src';
 import { PlatformValidationError } from '../../src/platform/errors';
-import { hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
+import { ENGINE_TIMEOUT_MS, hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
 import { expandKubernetes } from '../conformance/languages/kubernetes-expansion';
 import { kubernetesChart } from '../util';
 
@@ -63,5 +63,5 @@ describe('ServiceCluster on Kubernetes: "$(…)" in user strings is not expanded
       expect(started.command).toEqual([command]);
       expect(started.args).toEqual([arg]);
     }), PROPERTY_RUNS);
-  });
+  }, ENGINE_TIMEOUT_MS);
 });
