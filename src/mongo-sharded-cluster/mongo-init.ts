@@ -7,6 +7,7 @@
  * pod, so the replica-set steps authenticate as the cluster's internal identity (`__system`, whose
  * password is the keyfile); cluster users are created through mongos, as MongoDB recommends.
  */
+import { BACKUP_RECORDS, DEFAULT_BACKUP_MAX_AGE_SECONDS } from './backup-records';
 import { scriptPrelude, shardingStatements } from './mongo-sharding';
 import { ShardedCollectionSpec } from './spec';
 import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
@@ -17,8 +18,12 @@ export const MONITOR_USER = 'metrics';
 /** The user the backup job logs in with. */
 export const BACKUP_USER = 'backup';
 const MONITOR_ROLES = [{ role: 'clusterMonitor', db: 'admin' }, { role: 'read', db: 'local' }];
-// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock.
-const BACKUP_ROLES = [{ role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' }];
+// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock;
+// readWrite on the records: each successful backup is recorded for the backup alert.
+const BACKUP_ROLES = [
+  { role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' },
+  { role: 'readWrite', db: BACKUP_RECORDS.database },
+];
 const ROOT_ROLES = [{ role: 'root', db: 'admin' }];
 
 /** Names of the files in the scripts ConfigMap. */
@@ -49,6 +54,8 @@ function authenticateAsCluster() {
 function ensureUser(user, password, roles) {
   const admin = db.getSiblingDB('admin');
   if (admin.getUser(user) !== null) {
+    // Roles added by a later version of this script reach existing users too (granting is idempotent).
+    admin.grantRolesToUser(user, roles);
     print(\`user \${user} already exists\`);
     return;
   }
@@ -127,7 +134,9 @@ if (replicaSet.role === 'shardsvr') {
 }
 
 /** Step 3, through mongos: cluster users, every shard, and the sharded collections. */
-export function clusterScript(topology: MongoTopology, collections: readonly ShardedCollectionSpec[]): string {
+export function clusterScript(
+  topology: MongoTopology, collections: readonly ShardedCollectionSpec[], backupMaxAgeSeconds = DEFAULT_BACKUP_MAX_AGE_SECONDS,
+): string {
   return `${clusterPrelude(topology, `Adds the shards of the sharded cluster "${topology.clusterName}" and shards its collections.`)}
 authenticateAsCluster();
 ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
@@ -143,6 +152,23 @@ for (const shard of TOPOLOGY.shards) {
   sh.addShard(\`\${shard.name}/\${shard.members.join(',')}\`);
   print(\`added shard \${shard.name}\`);
 }
+
+// Backup records: a successful backup inserts one, the TTL index deletes it after the maximum age,
+// so the exporters' dbStats object count is 0 exactly when no backup succeeded within that age.
+const records = db.getSiblingDB(${JSON.stringify(BACKUP_RECORDS.database)});
+const recordsExisted = records.getCollectionNames().includes(${JSON.stringify(BACKUP_RECORDS.collection)});
+const ttl = { name: 'at_ttl', expireAfterSeconds: ${backupMaxAgeSeconds} };
+const ttlIndex = recordsExisted ? records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).getIndexes().find(index => index.name === ttl.name) : undefined;
+if (ttlIndex === undefined) {
+  records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).createIndex({ at: 1 }, ttl);
+} else if (ttlIndex.expireAfterSeconds !== ttl.expireAfterSeconds) {
+  records.runCommand({ collMod: ${JSON.stringify(BACKUP_RECORDS.collection)}, index: ttl });
+}
+if (!recordsExisted) {
+  // A new cluster has had no chance to back up yet: its creation counts as one, once.
+  records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).insertOne({ at: new Date(), archive: null, created: true });
+}
+print('backup records ready');
 ${shardingStatements(collections, { enableSharding: true })}`;
 }
 

@@ -108,4 +108,12 @@ export interface MongoShardedClusterKubernetesOptions {
    * @default true
    */
   readonly backupBlocksWrites?: boolean;
+  /**
+   * Age of the last successful backup past which the ObservabilityStack's `MongoBackupMissing`
+   * alert fires. Each successful backup is recorded in the `platform_backups` database with a TTL
+   * of this age, which the exporters report. Set it above the interval of `backup.schedule`.
+   *
+   * @default Duration.hours(26) (a daily schedule, plus two hours)
+   */
+  readonly backupMaxAge?: Duration;
 }

@@ -152,4 +152,13 @@ const s3Target: MongoRule = (scope, s) => {
   ];
 };
 
-export const KUBERNETES_RULES: MongoRule[] = [votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target];
+/** The backup alert needs a whole number of seconds, at least an hour (a dump takes time). */
+const backupMaxAge: MongoRule = (scope, s) => {
+  const age = s.kubernetes.backupMaxAge;
+  if (age === undefined || age.isUnresolved()) return [];
+  const seconds = age.toSeconds({ integral: false });
+  return Number.isInteger(seconds) && seconds >= 3600 ? [] : [invalidPropMessage(scope, 'kubernetes.backupMaxAge', 'is too short',
+    age.toHumanString(), 'use whole seconds, at least Duration.hours(1), above the interval of backup.schedule')];
+};
+
+export const KUBERNETES_RULES: MongoRule[] = [votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target, backupMaxAge];

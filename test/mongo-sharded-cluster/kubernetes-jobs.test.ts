@@ -26,7 +26,7 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
     expect(job.spec).toMatchObject({ backoffLimit: 6, activeDeadlineSeconds: 3600 });
     expect(container(job.spec.template.spec, 'init').command).toEqual(['/bin/sh', '/scripts/init.sh']);
     expect(Object.keys(findObject(small, 'ConfigMap', 'orders-db-scripts').data).sort()).toEqual([
-      'backup-lock.js', 'backup-unlock.js', 'backup.sh', 'cluster.js', 'init.sh', 'replica-set-configure.js', 'replica-set-initiate.js',
+      'backup-lock.js', 'backup-record.js', 'backup-unlock.js', 'backup.sh', 'cluster.js', 'init.sh', 'replica-set-configure.js', 'replica-set-initiate.js',
     ]);
     expect(objectsOfKind(render({ shards: 2 }).manifests, 'Job')[0].metadata.name).toBe(job.metadata.name);
     expect(objectsOfKind(render({ shards: 3 }).manifests, 'Job')[0].metadata.name).not.toBe(job.metadata.name);
@@ -57,8 +57,11 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
       },
     });
     const spec = findObject(manifests, 'CronJob', 'orders-db-backup').spec.jobTemplate.spec.template.spec;
-    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['dump']);
-    const upload = container(spec, 'upload');
+    // Dump, upload, and only then record the success the backup alert reads.
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['dump', 'upload']);
+    expect(spec.containers.map((c: any) => c.command)).toEqual([['/bin/sh', '/scripts/backup-record.sh']]);
+    expect(findObject(manifests, 'ConfigMap', 'orders-db-scripts').data['backup.sh']).not.toContain('backup-record.js');
+    const upload = spec.initContainers.find((c: any) => c.name === 'upload');
     expect(upload.image).toBe('amazon/aws-cli:2.17.0');
     expect(upload.env).toContainEqual({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'backup-s3', key: 'secret' } } });
     expect(spec.volumes).toContainEqual(expect.objectContaining({ name: 'backups', ephemeral: expect.anything() }));

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bootstrap, ENV, fakeClusterFor, parseJavaScript, scriptsOf, shellSyntax, topologyOf } from './support/scripts';
 import { MongoShardKey } from '../../src/mongo-sharded-cluster';
-import { INIT_FILES, initDriverScript } from '../../src/mongo-sharded-cluster/mongo-init';
+import { clusterScript, INIT_FILES, initDriverScript } from '../../src/mongo-sharded-cluster/mongo-init';
 import { replicaSetsOf } from '../../src/mongo-sharded-cluster/topology';
 
 describe('init scripts: structure', () => {
@@ -91,6 +91,9 @@ describe('init scripts: run by a fake mongosh', () => {
       'sh.addShard orders-db-shard-0',
       'sh.addShard orders-db-shard-1',
       'sh.addShard orders-db-shard-2',
+      // Backup records: kept 26 h; the new cluster's creation counts as its first backup.
+      'createIndex platform_backups.succeeded at_ttl 93600',
+      'insertOne platform_backups.succeeded (created)',
       'sh.enableSharding shop',
       'sh.shardCollection shop.orders {"customerId":"hashed"}',
     ]);
@@ -101,6 +104,21 @@ describe('init scripts: run by a fake mongosh', () => {
       'shard orders-db-shard-1 is already part of the cluster',
       'collection shop.orders is already sharded',
     ]));
+  });
+
+  test('a cluster from before backup records: the backup user gets its new role, and a new maximum age reaches the TTL', () => {
+    const { topology, collections } = topologyOf();
+    const cluster = fakeClusterFor(topology);
+    bootstrap(cluster, topology, scriptsOf(topology, collections));
+    // As an older version left it: the backup user without the role on the records.
+    const backup = cluster.replicaSets.get('orders-db-configsvr')!.users.get('backup')!;
+    backup.roles = (backup.roles as Array<{ db: string }>).filter(r => r.db !== 'platform_backups');
+    const again = { ...scriptsOf(topology, collections), cluster: clusterScript(topology, collections, 8 * 24 * 3600) };
+    expect(bootstrap(cluster, topology, again)).toEqual([
+      'grantRolesToUser backup@cluster readWrite@platform_backups',
+      'collMod platform_backups.succeeded at_ttl 691200',
+    ]);
+    expect(cluster.backupRecords.records).toBe(1);
   });
 
   test('a grown topology adds only what is new: members, a shard, a collection', () => {

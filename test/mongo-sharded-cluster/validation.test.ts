@@ -111,6 +111,8 @@ describe('what only Kubernetes refuses', () => {
     ['an invalid storage class', { storageClass: 'GP3' }, /storageClass is not a StorageClass name \(got "GP3"\)/],
     ['too little memory', { kubernetes: { memberResources: { cpu: 1, memory: Size.mebibytes(128) } } }, /kubernetes.memberResources.memory is too small \(got "128 MiB"\): give mongod and mongos at least 256 whole MiB/],
     ['no cpu', { kubernetes: { routerResources: { cpu: 0, memory: Size.gibibytes(1) } } }, /kubernetes.routerResources.cpu is out of range \(got 0\)/],
+    ['a backup age under an hour', { kubernetes: { backupMaxAge: Duration.minutes(30) } },
+      /kubernetes.backupMaxAge is too short \(got "30 minutes"\): use whole seconds, at least Duration.hours\(1\), above the interval of backup.schedule/],
     ['an invalid bucket', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'Bad_Bucket', ...s3Credentials }) } }, /kubernetes.backupTarget.bucket is not a bucket name \(got "Bad_Bucket"\)/],
     ['an endpoint without scheme', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'b-1', endpoint: 'minio:9000', ...s3Credentials }) } },
       /kubernetes.backupTarget.endpoint is not an endpoint URL \(got "minio:9000"\)/],
