@@ -26,6 +26,10 @@ const BACKUP_ROLES = [
 ];
 const ROOT_ROLES = [{ role: 'root', db: 'admin' }];
 
+/** Draining is polled every 10 s for up to 50 minutes per Job attempt (its deadline is an hour). */
+const DRAIN_POLL_MS = 10_000;
+const DRAIN_ATTEMPTS = 300;
+
 /** Names of the files in the scripts ConfigMap. */
 export const INIT_FILES = {
   driver: 'init.sh',
@@ -36,7 +40,7 @@ export const INIT_FILES = {
 
 function clusterPrelude(topology: MongoTopology, banner: string): string {
   return `${scriptPrelude(banner)}
-const TOPOLOGY = ${JSON.stringify({ configServers: topology.configServers, shards: topology.shards }, undefined, 2)};
+const TOPOLOGY = ${JSON.stringify({ configServers: topology.configServers, shards: topology.shards, draining: topology.draining }, undefined, 2)};
 const TLS_QUERY = ${JSON.stringify(tlsQuery(topology.tls))};
 
 function replicaSetNamed(name) {
@@ -120,10 +124,20 @@ for (const host of replicaSet.members) {
   rs.add({ host: host });
   print(\`added member \${host} to \${replicaSet.name}\`);
 }
-for (const host of configured) {
-  if (replicaSet.members.includes(host)) continue;
-  // Removing a member is never automatic: its data may still be needed.
-  print(\`WARNING: \${host} is a member of \${replicaSet.name} but not of the topology; remove it with rs.remove('\${host}')\`);
+// Members the topology dropped (membersPerShard lowered: the StatefulSet has deleted their pods)
+// leave the configuration, or every restart of a remaining member could cost the set its primary.
+// Removing is safe only while the remaining members are a majority of the configured ones.
+const dropped = configured.filter(host => !replicaSet.members.includes(host));
+if (dropped.length > 0) {
+  const kept = configured.length - dropped.length;
+  if (kept * 2 <= configured.length) {
+    throw new Error(\`\${replicaSet.name}: \${kept} of its \${configured.length} configured members remain, not a majority: ` +
+      `no primary can remove the others. Shrink in steps that keep a majority (e.g. 7 → 5 → 3; README: "Changing the topology")\`);
+  }
+  for (const host of dropped) {
+    rs.remove(host);
+    print(\`removed member \${host} from \${replicaSet.name}\`);
+  }
 }
 if (replicaSet.role === 'shardsvr') {
   // Direct connections to a shard (its exporters, maintenance) authenticate against shard-local users.
@@ -144,13 +158,45 @@ ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD')
 ensureUser(${JSON.stringify(BACKUP_USER)}, requireEnv('MONGO_BACKUP_PASSWORD'), ${JSON.stringify(BACKUP_ROLES)});
 
 const shardIds = db.adminCommand({ listShards: 1 }).shards.map(shard => shard._id);
+// A registered shard that is no longer declared still owns chunks, and its StatefulSet is gone.
+const undeclared = shardIds.filter(id => !TOPOLOGY.shards.some(shard => shard.name === id));
+if (undeclared.length > 0) {
+  throw new Error(\`shards \${undeclared.join(', ')} are registered but no longer declared: their data is unreachable. ` +
+    `Raise shards to declare them again, drain them with kubernetes.drainingShards, then lower shards (README: "Changing the topology")\`);
+}
 for (const shard of TOPOLOGY.shards) {
+  if (TOPOLOGY.draining.includes(shard.name)) continue;
   if (shardIds.includes(shard.name)) {
     print(\`shard \${shard.name} is already part of the cluster\`);
     continue;
   }
   sh.addShard(\`\${shard.name}/\${shard.members.join(',')}\`);
   print(\`added shard \${shard.name}\`);
+}
+
+// Draining: removeShard moves the shard's chunks away; databases whose primary it is move with
+// movePrimary. Each call reports progress; the StatefulSet stays until MongoDB reports completion.
+const activeShards = TOPOLOGY.shards.filter(shard => !TOPOLOGY.draining.includes(shard.name)).map(shard => shard.name);
+for (const name of TOPOLOGY.draining) {
+  if (!shardIds.includes(name)) {
+    print(\`shard \${name} is removed: lower shards to delete its StatefulSet\`);
+    continue;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const progress = db.adminCommand({ removeShard: name });
+    if (progress.state === 'completed') {
+      print(\`shard \${name} is removed: lower shards to delete its StatefulSet\`);
+      break;
+    }
+    for (const database of progress.dbsToMove || []) {
+      db.adminCommand({ movePrimary: database, to: activeShards[0] });
+      print(\`moved the primary of \${database} to \${activeShards[0]}\`);
+    }
+    if (attempt >= ${DRAIN_ATTEMPTS}) {
+      throw new Error(\`shard \${name} is still draining (\${JSON.stringify(progress.remaining)} left): the Job's next attempt continues\`);
+    }
+    sleep(${DRAIN_POLL_MS});
+  }
 }
 
 // Backup records: a successful backup inserts one, the TTL index deletes it after the maximum age,

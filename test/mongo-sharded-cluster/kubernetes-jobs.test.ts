@@ -69,4 +69,18 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
     expect(findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 9000 }] });
     expect(findObject(manifests, 'ConfigMap', 'orders-db-scripts').data['backup-upload.sh']).toContain("--endpoint-url 'https://minio.storage.svc:9000'");
   });
+
+  test('growing storageSize: the templates keep their size (the API server refuses a change), each claim is declared at the new one', () => {
+    const created = render({ shards: 2, storageSize: Size.gibibytes(20) }).manifests;
+    const grown = render({ shards: 2, storageSize: Size.gibibytes(50), kubernetes: { volumeClaimTemplateSize: Size.gibibytes(20) } }).manifests;
+    for (const name of ['orders-db-shard-0', 'orders-db-shard-1', 'orders-db-configsvr']) {
+      expect(findObject(grown, 'StatefulSet', name).spec.volumeClaimTemplates).toEqual(findObject(created, 'StatefulSet', name).spec.volumeClaimTemplates);
+    }
+    const claims = objectsOfKind(grown, 'PersistentVolumeClaim').filter((c: any) => c.metadata.name.startsWith('data-'));
+    expect(claims.map((c: any) => c.metadata.name).sort()).toEqual([
+      ...[0, 1, 2].map(i => `data-orders-db-configsvr-${i}`), ...[0, 1].flatMap(s => [0, 1, 2].map(i => `data-orders-db-shard-${s}-${i}`)),
+    ].sort());
+    expect(claims.every((c: any) => c.spec.resources.requests.storage === '50Gi')).toBe(true);
+    expect(objectsOfKind(created, 'PersistentVolumeClaim').filter((c: any) => c.metadata.name.startsWith('data-'))).toEqual([]);
+  });
 });

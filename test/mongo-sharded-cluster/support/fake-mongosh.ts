@@ -34,6 +34,9 @@ export class FakeCluster {
   public readonly files = new Map<string, string>();
   /** The backup records collection: whether it exists, its TTL index, how many records it holds. */
   public readonly backupRecords = { exists: false, ttlSeconds: undefined as number | undefined, records: 0 };
+  /** removeShard calls so far, by shard; databases whose primary shard each shard is. */
+  public readonly removeShardCalls = new Map<string, number>();
+  public readonly primaryOn = new Map<string, string[]>();
   public balancerEnabled = true;
   public fsyncLocks = 0;
   /** DocumentDB Elastic: the config database is not readable. */
@@ -122,6 +125,23 @@ export class FakeCluster {
       adminCommand: (command: Record<string, unknown>) => {
         requireAuth(Object.keys(command)[0]);
         if (command.listShards) return { ok: 1, shards: cluster.shards.map(id => ({ _id: id })) };
+        if (typeof command.removeShard === 'string') {
+          // Like MongoDB: started, then ongoing while chunks remain, then completed (and gone from listShards).
+          const shard = command.removeShard;
+          if (!cluster.shards.includes(shard)) throw new ServerError(`Shard ${shard} not found`, 70, 'ShardNotFound');
+          const calls = (cluster.removeShardCalls.get(shard) ?? 0) + 1;
+          cluster.removeShardCalls.set(shard, calls);
+          if (calls === 1) { record(`removeShard ${shard} started`); return { ok: 1, state: 'started' }; }
+          if (calls === 2) return { ok: 1, state: 'ongoing', remaining: { chunks: 3 }, dbsToMove: cluster.primaryOn.get(shard) ?? [] };
+          cluster.shards.splice(cluster.shards.indexOf(shard), 1);
+          record(`removeShard ${shard} completed`);
+          return { ok: 1, state: 'completed' };
+        }
+        if (typeof command.movePrimary === 'string') {
+          for (const dbs of cluster.primaryOn.values()) if (dbs.includes(command.movePrimary)) dbs.splice(dbs.indexOf(command.movePrimary), 1);
+          record(`movePrimary ${command.movePrimary} ${command.to}`);
+          return { ok: 1 };
+        }
         throw new Error(`fake: unsupported adminCommand ${JSON.stringify(command)}`);
       },
       getCollection: (collection: string) => ({
@@ -185,6 +205,13 @@ export class FakeCluster {
         requireAuth('replSetReconfig');
         this.stateOf(rsName!).members.push(member.host);
         record(`rs.add ${member.host}`);
+      },
+      remove: (host: string) => {
+        requireAuth('replSetReconfig');
+        const members = this.stateOf(rsName!).members;
+        if (!members.includes(host)) throw new ServerError(`Could not find member to remove with host ${host}`, 2, 'BadValue');
+        members.splice(members.indexOf(host), 1);
+        record(`rs.remove ${host}`);
       },
     };
 
