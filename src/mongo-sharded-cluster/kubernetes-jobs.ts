@@ -3,9 +3,10 @@
  */
 import { Size } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
+import { DEFAULT_BACKUP_MAX_AGE_SECONDS } from './backup-records';
 import { MongoKubernetesContext, caMounts, KEYFILE_SECRET_DIR, podSecurityContext, quantity, resourcesOf, secretVolumes, tlsCaVolume, tmpVolume } from './kubernetes-pods';
 import { COMPONENTS } from './kubernetes-workloads';
-import { BACKUP_FILES, backupLockScript, backupUnlockScript, dumpScript, uploadScript } from './mongo-backup';
+import { BACKUP_FILES, backupLockScript, backupRecordScript, backupUnlockScript, dumpScript, recordAfterUploadScript, uploadScript } from './mongo-backup';
 import { BACKUP_USER, clusterScript, INIT_FILES, initDriverScript, replicaSetConfigureScript, replicaSetInitiateScript } from './mongo-init';
 import { backupTargetOf } from './spec';
 import { routerUri } from './topology';
@@ -26,7 +27,7 @@ export function scriptFiles(ctx: MongoKubernetesContext): Record<string, string>
     [INIT_FILES.driver]: initDriverScript(topology, SCRIPTS_DIR),
     [INIT_FILES.initiate]: replicaSetInitiateScript(topology),
     [INIT_FILES.configure]: replicaSetConfigureScript(topology),
-    [INIT_FILES.cluster]: clusterScript(topology, spec.collections),
+    [INIT_FILES.cluster]: clusterScript(topology, spec.collections, spec.kubernetes.backupMaxAge?.toSeconds() ?? DEFAULT_BACKUP_MAX_AGE_SECONDS),
     [BACKUP_FILES.dump]: dumpScript({
       clusterName: spec.name,
       routerUri: routerUri(topology),
@@ -36,8 +37,10 @@ export function scriptFiles(ctx: MongoKubernetesContext): Record<string, string>
     }),
     [BACKUP_FILES.lock]: backupLockScript(blockWrites),
     [BACKUP_FILES.unlock]: backupUnlockScript(blockWrites),
+    [BACKUP_FILES.record]: backupRecordScript(),
   };
   if (s3) {
+    files[BACKUP_FILES.recordAfterUpload] = recordAfterUploadScript(routerUri(topology), SCRIPTS_DIR);
     files[BACKUP_FILES.upload] = uploadScript({
       bucket: s3.bucket, prefix: s3.prefix ?? `${spec.name}/`, endpoint: s3.endpoint, inputDir: BACKUP_DIR, retentionDays: spec.backup.retentionDays,
     });
@@ -148,6 +151,10 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, scriptsMount, { name: 'backups', mountPath: BACKUP_DIR, readOnly: true }],
   } : undefined;
+  const record = jobContainer(ctx, 'record', BACKUP_FILES.recordAfterUpload, [
+    env('MONGO_BACKUP_USER', BACKUP_USER),
+    secretEnv('MONGO_BACKUP_PASSWORD', ctx.backupPassword),
+  ], []);
   const cronJob = new k8s.KubeCronJob(ctx.scope, 'BackupCronJob', {
     metadata: { ...platform.metadata(name, COMPONENTS.backup, ctx.scope) },
     spec: {
@@ -172,8 +179,10 @@ export function renderBackup(ctx: MongoKubernetesContext): { cronJob: k8s.KubeCr
               securityContext: podSecurityContext(),
               // Time for the dump's SIGTERM trap to unlock writes and restart the balancer.
               terminationGracePeriodSeconds: 120,
-              initContainers: upload ? [dump] : undefined,
-              containers: [upload ?? dump],
+              // S3: dump, then upload, then record the success (the backup alert reads the records).
+              initContainers: upload ? [dump, upload] : undefined,
+              containers: [upload ? record : dump],
+              // The CA alone: no backup container needs the server's private key.
               volumes: [tmpVolume(), scriptsVolume(ctx), backupVolume, ...(ctx.spec.tls ? [tlsCaVolume(ctx)] : [])],
             },
           },

@@ -1,6 +1,7 @@
 /**
  * The long-running workloads: one StatefulSet per replica set, and the mongos Deployment.
  */
+import { SizeRoundingBehavior } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 import {
   exporterContainer, memberResources, MongoKubernetesContext, podSecurityContext, prepareSecretsContainer, quantity,
@@ -44,6 +45,12 @@ function disruptionBudget(ctx: MongoKubernetesContext, id: string, name: string,
   });
 }
 
+/** The size of the volume claim templates, in GiB: fixed once the cluster exists (see volumeClaimTemplateSize). */
+export function volumeClaimTemplateGiB(ctx: MongoKubernetesContext): number {
+  const size = ctx.spec.kubernetes.volumeClaimTemplateSize;
+  return size ? size.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) : ctx.spec.storageGiB;
+}
+
 /** One replica set: a StatefulSet of `mongod --configsvr|--shardsvr --replSet`, its headless Service and PDB. */
 export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replicaSet: ReplicaSetTopology): MongoReplicaSetObjects {
   const { name } = replicaSet;
@@ -52,6 +59,12 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
   const selector = ctx.platform.selectorLabels(name, ctx.scope);
   const metadata = { ...ctx.platform.metadata(name, component, ctx.scope), labels };
   const resources = memberResources(ctx.spec);
+  const templateGiB = volumeClaimTemplateGiB(ctx);
+  const claimSpec = (gib: number): k8s.PersistentVolumeClaimSpec => ({
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: ctx.spec.storageClass ?? ctx.platform.storageClassName,
+    resources: { requests: { storage: quantity(`${gib}Gi`) } },
+  });
   const mongod = serverContainer(ctx, 'mongod', [
     `--${replicaSet.role}`, '--replSet', name, '--dbpath', '/data/db',
     '--wiredTigerCacheSizeGB', String(wiredTigerCacheGiB(resources)),
@@ -78,17 +91,22 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
       selector: { matchLabels: selector },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: { metadata: { labels }, spec: podSpec(ctx, selector, [mongod, exporterContainer(ctx)]) },
-      volumeClaimTemplates: [{
-        metadata: { name: 'data', labels },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: ctx.spec.storageClass ?? ctx.platform.storageClassName,
-          resources: { requests: { storage: quantity(`${ctx.spec.storageGiB}Gi`) } },
-        },
-      }],
+      volumeClaimTemplates: [{ metadata: { name: 'data', labels }, spec: claimSpec(templateGiB) }],
     },
   });
-  return { replicaSetName: name, statefulSet, headlessService, disruptionBudget: disruptionBudget(ctx, `${id}DisruptionBudget`, name, component, selector) };
+  // Claims are named <template>-<StatefulSet>-<ordinal>: declaring them at the new size expands them.
+  const expandedVolumeClaims = ctx.spec.storageGiB > templateGiB ? replicaSet.members.map((_, i) =>
+    new k8s.KubePersistentVolumeClaim(ctx.scope, `${id}Data${i}`, {
+      metadata: { ...ctx.platform.metadata(`data-${name}-${i}`, component), labels },
+      spec: claimSpec(ctx.spec.storageGiB),
+    })) : [];
+  return {
+    replicaSetName: name,
+    statefulSet,
+    headlessService,
+    expandedVolumeClaims,
+    disruptionBudget: disruptionBudget(ctx, `${id}DisruptionBudget`, name, component, selector),
+  };
 }
 
 /** The mongos Deployment, its Service (the cluster's endpoint) and PDB. */

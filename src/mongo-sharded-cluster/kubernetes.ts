@@ -28,7 +28,8 @@ export function renderMongoShardedClusterOnKubernetes(
   const n = spec.name;
   const adminSecret = spec.adminPassword ?? PlatformSecret.named(`${n}-admin`, 'password');
   const ref = (secret: PlatformSecret, prop: string) => secret._toSecretKeyRef(scope, prop);
-  const topology = mongoTopology(n, platform.namespace, spec.shards, spec.membersPerShard, spec.configServers, spec.tls);
+  const topology = mongoTopology(
+    n, platform.namespace, spec.shards, spec.membersPerShard, spec.configServers, spec.tls, spec.kubernetes.drainingShards ?? 0);
   const ctx: MongoKubernetesContext = {
     scope,
     platform,

@@ -7,6 +7,7 @@
  * pod, so the replica-set steps authenticate as the cluster's internal identity (`__system`, whose
  * password is the keyfile); cluster users are created through mongos, as MongoDB recommends.
  */
+import { BACKUP_RECORDS, DEFAULT_BACKUP_MAX_AGE_SECONDS } from './backup-records';
 import { scriptPrelude, shardingStatements } from './mongo-sharding';
 import { ShardedCollectionSpec } from './spec';
 import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
@@ -19,9 +20,17 @@ export const MONITOR_USER = 'metrics';
 /** The user the backup job logs in with. */
 export const BACKUP_USER = 'backup';
 const MONITOR_ROLES = [{ role: 'clusterMonitor', db: 'admin' }, { role: 'read', db: 'local' }];
-// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock.
-const BACKUP_ROLES = [{ role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' }];
+// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock;
+// readWrite on the records: each successful backup is recorded for the backup alert.
+const BACKUP_ROLES = [
+  { role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' },
+  { role: 'readWrite', db: BACKUP_RECORDS.database },
+];
 const ROOT_ROLES = [{ role: 'root', db: 'admin' }];
+
+/** Draining is polled every 10 s for up to 50 minutes per Job attempt (its deadline is an hour). */
+const DRAIN_POLL_MS = 10_000;
+const DRAIN_ATTEMPTS = 300;
 
 /** Names of the files in the scripts ConfigMap. */
 export const INIT_FILES = {
@@ -33,7 +42,7 @@ export const INIT_FILES = {
 
 function clusterPrelude(topology: MongoTopology, banner: string): string {
   return `${scriptPrelude(banner)}
-const TOPOLOGY = ${jsLiteral({ configServers: topology.configServers, shards: topology.shards }, 2)};
+const TOPOLOGY = ${jsLiteral({ configServers: topology.configServers, shards: topology.shards, draining: topology.draining }, 2)};
 const TLS_QUERY = ${jsLiteral(tlsQuery(topology.tls))};
 
 function replicaSetNamed(name) {
@@ -51,6 +60,8 @@ function authenticateAsCluster() {
 function ensureUser(user, password, roles) {
   const admin = db.getSiblingDB('admin');
   if (admin.getUser(user) !== null) {
+    // Roles added by a later version of this script reach existing users too (granting is idempotent).
+    admin.grantRolesToUser(user, roles);
     print(\`user \${user} already exists\`);
     return;
   }
@@ -115,10 +126,20 @@ for (const host of replicaSet.members) {
   rs.add({ host: host });
   print(\`added member \${host} to \${replicaSet.name}\`);
 }
-for (const host of configured) {
-  if (replicaSet.members.includes(host)) continue;
-  // Removing a member is never automatic: its data may still be needed.
-  print(\`WARNING: \${host} is a member of \${replicaSet.name} but not of the topology; remove it with rs.remove('\${host}')\`);
+// Members the topology dropped (membersPerShard lowered: the StatefulSet has deleted their pods)
+// leave the configuration, or every restart of a remaining member could cost the set its primary.
+// Removing is safe only while the remaining members are a majority of the configured ones.
+const dropped = configured.filter(host => !replicaSet.members.includes(host));
+if (dropped.length > 0) {
+  const kept = configured.length - dropped.length;
+  if (kept * 2 <= configured.length) {
+    throw new Error(\`\${replicaSet.name}: \${kept} of its \${configured.length} configured members remain, not a majority: ` +
+      `no primary can remove the others. Shrink in steps that keep a majority (e.g. 7 → 5 → 3; README: "Changing the topology")\`);
+  }
+  for (const host of dropped) {
+    rs.remove(host);
+    print(\`removed member \${host} from \${replicaSet.name}\`);
+  }
 }
 if (replicaSet.role === 'shardsvr') {
   // Direct connections to a shard (its exporters, maintenance) authenticate against shard-local users.
@@ -129,7 +150,9 @@ if (replicaSet.role === 'shardsvr') {
 }
 
 /** Step 3, through mongos: cluster users, every shard, and the sharded collections. */
-export function clusterScript(topology: MongoTopology, collections: readonly ShardedCollectionSpec[]): string {
+export function clusterScript(
+  topology: MongoTopology, collections: readonly ShardedCollectionSpec[], backupMaxAgeSeconds = DEFAULT_BACKUP_MAX_AGE_SECONDS,
+): string {
   return `${clusterPrelude(topology, `Adds the shards of the sharded cluster "${topology.clusterName}" and shards its collections.`)}
 authenticateAsCluster();
 ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
@@ -137,7 +160,14 @@ ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD')
 ensureUser(${JSON.stringify(BACKUP_USER)}, requireEnv('MONGO_BACKUP_PASSWORD'), ${JSON.stringify(BACKUP_ROLES)});
 
 const shardIds = db.adminCommand({ listShards: 1 }).shards.map(shard => shard._id);
+// A registered shard that is no longer declared still owns chunks, and its StatefulSet is gone.
+const undeclared = shardIds.filter(id => !TOPOLOGY.shards.some(shard => shard.name === id));
+if (undeclared.length > 0) {
+  throw new Error(\`shards \${undeclared.join(', ')} are registered but no longer declared: their data is unreachable. ` +
+    `Raise shards to declare them again, drain them with kubernetes.drainingShards, then lower shards (README: "Changing the topology")\`);
+}
 for (const shard of TOPOLOGY.shards) {
+  if (TOPOLOGY.draining.includes(shard.name)) continue;
   if (shardIds.includes(shard.name)) {
     print(\`shard \${shard.name} is already part of the cluster\`);
     continue;
@@ -145,6 +175,48 @@ for (const shard of TOPOLOGY.shards) {
   sh.addShard(\`\${shard.name}/\${shard.members.join(',')}\`);
   print(\`added shard \${shard.name}\`);
 }
+
+// Draining: removeShard moves the shard's chunks away; databases whose primary it is move with
+// movePrimary. Each call reports progress; the StatefulSet stays until MongoDB reports completion.
+const activeShards = TOPOLOGY.shards.filter(shard => !TOPOLOGY.draining.includes(shard.name)).map(shard => shard.name);
+for (const name of TOPOLOGY.draining) {
+  if (!shardIds.includes(name)) {
+    print(\`shard \${name} is removed: lower shards to delete its StatefulSet\`);
+    continue;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const progress = db.adminCommand({ removeShard: name });
+    if (progress.state === 'completed') {
+      print(\`shard \${name} is removed: lower shards to delete its StatefulSet\`);
+      break;
+    }
+    for (const database of progress.dbsToMove || []) {
+      db.adminCommand({ movePrimary: database, to: activeShards[0] });
+      print(\`moved the primary of \${database} to \${activeShards[0]}\`);
+    }
+    if (attempt >= ${DRAIN_ATTEMPTS}) {
+      throw new Error(\`shard \${name} is still draining (\${JSON.stringify(progress.remaining)} left): the Job's next attempt continues\`);
+    }
+    sleep(${DRAIN_POLL_MS});
+  }
+}
+
+// Backup records: a successful backup inserts one, the TTL index deletes it after the maximum age,
+// so the exporters' dbStats object count is 0 exactly when no backup succeeded within that age.
+const records = db.getSiblingDB(${JSON.stringify(BACKUP_RECORDS.database)});
+const recordsExisted = records.getCollectionNames().includes(${JSON.stringify(BACKUP_RECORDS.collection)});
+const ttl = { name: 'at_ttl', expireAfterSeconds: ${backupMaxAgeSeconds} };
+const ttlIndex = recordsExisted ? records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).getIndexes().find(index => index.name === ttl.name) : undefined;
+if (ttlIndex === undefined) {
+  records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).createIndex({ at: 1 }, ttl);
+} else if (ttlIndex.expireAfterSeconds !== ttl.expireAfterSeconds) {
+  records.runCommand({ collMod: ${JSON.stringify(BACKUP_RECORDS.collection)}, index: ttl });
+}
+if (!recordsExisted) {
+  // A new cluster has had no chance to back up yet: its creation counts as one, once.
+  records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).insertOne({ at: new Date(), archive: null, created: true });
+}
+print('backup records ready');
 ${shardingStatements(collections, { enableSharding: true })}`;
 }
 

@@ -49,6 +49,11 @@ export interface MongoReplicaSetObjects {
   readonly headlessService: k8s.KubeService;
   /** At most one member down at a time. */
   readonly disruptionBudget: k8s.KubePodDisruptionBudget;
+  /**
+   * Each member's volume claim, declared at `storageSize` when it has grown past
+   * `kubernetes.volumeClaimTemplateSize` (Kubernetes expands them in place); otherwise empty.
+   */
+  readonly expandedVolumeClaims: k8s.KubePersistentVolumeClaim[];
 }
 
 /**

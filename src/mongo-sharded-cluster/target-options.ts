@@ -108,4 +108,32 @@ export interface MongoShardedClusterKubernetesOptions {
    * @default true
    */
   readonly backupBlocksWrites?: boolean;
+  /**
+   * Age of the last successful backup past which the ObservabilityStack's `MongoBackupMissing`
+   * alert fires. Each successful backup is recorded in the `platform_backups` database with a TTL
+   * of this age, which the exporters report. Set it above the interval of `backup.schedule`.
+   *
+   * @default Duration.hours(26) (a daily schedule, plus two hours)
+   */
+  readonly backupMaxAge?: Duration;
+  /**
+   * How many of the last shards to drain: the init Job runs `removeShard` on them (moving their
+   * chunks and database primaries to the other shards) and waits until MongoDB has removed them,
+   * while their StatefulSets keep running. Once it has succeeded, lower `shards` by as many and set
+   * this back to 0. Lowering `shards` directly would delete a shard that still owns data: the init
+   * Job refuses to continue while a registered shard is no longer declared.
+   *
+   * @default 0
+   */
+  readonly drainingShards?: number;
+  /**
+   * The size the StatefulSets' volume claim templates were created with. The API server refuses
+   * any change to a StatefulSet's volumeClaimTemplates, so to grow `storageSize` keep this at the
+   * size the cluster was created with: each member's claim is then declared at `storageSize` as its
+   * own PersistentVolumeClaim, which Kubernetes expands in place (the StorageClass must set
+   * `allowVolumeExpansion`). Volumes cannot shrink.
+   *
+   * @default storageSize
+   */
+  readonly volumeClaimTemplateSize?: Size;
 }

@@ -24,6 +24,8 @@ export interface MongoTopology {
   readonly tls: boolean;
   readonly configServers: ReplicaSetTopology;
   readonly shards: ReplicaSetTopology[];
+  /** Names of the shards being drained (`removeShard`) before their StatefulSets go: the last ones. */
+  readonly draining: string[];
   /** Name of the mongos Deployment. */
   readonly routerDeployment: string;
   /** `host:port` of the mongos Service (the cluster's endpoint). */
@@ -32,7 +34,7 @@ export interface MongoTopology {
 
 /** Builds the topology of a cluster named `clusterName` in `namespace`. */
 export function mongoTopology(
-  clusterName: string, namespace: string, shards: number, membersPerShard: number, configServers: number, tls: boolean,
+  clusterName: string, namespace: string, shards: number, membersPerShard: number, configServers: number, tls: boolean, drainingShards = 0,
 ): MongoTopology {
   const replicaSet = (name: string, role: ReplicaSetTopology['role'], size: number): ReplicaSetTopology => ({
     name,
@@ -45,6 +47,7 @@ export function mongoTopology(
     tls,
     configServers: replicaSet(`${clusterName}-configsvr`, 'configsvr', configServers),
     shards: Array.from({ length: shards }, (_, i) => replicaSet(`${clusterName}-shard-${i}`, 'shardsvr', membersPerShard)),
+    draining: Array.from({ length: Math.min(drainingShards, shards) }, (_, i) => `${clusterName}-shard-${shards - 1 - i}`).reverse(),
     routerDeployment: `${clusterName}-mongos`,
     router: `${clusterName}.${namespace}.svc.cluster.local:${MONGO_PORT}`,
   };

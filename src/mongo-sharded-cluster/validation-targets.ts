@@ -152,4 +152,31 @@ const s3Target: MongoRule = (scope, s) => {
   ];
 };
 
-export const KUBERNETES_RULES: MongoRule[] = [votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target];
+/** The backup alert needs a whole number of seconds, at least an hour (a dump takes time). */
+const backupMaxAge: MongoRule = (scope, s) => {
+  const age = s.kubernetes.backupMaxAge;
+  if (age === undefined || age.isUnresolved()) return [];
+  const seconds = age.toSeconds({ integral: false });
+  return Number.isInteger(seconds) && seconds >= 3600 ? [] : [invalidPropMessage(scope, 'kubernetes.backupMaxAge', 'is too short',
+    age.toHumanString(), 'use whole seconds, at least Duration.hours(1), above the interval of backup.schedule')];
+};
+
+/** Volumes grow in place and never shrink: the template keeps the size the cluster was created with. */
+const volumeClaimTemplate: MongoRule = (scope, s) => {
+  const size = s.kubernetes.volumeClaimTemplateSize;
+  if (size === undefined || size.isUnresolved()) return [];
+  const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(gib) || gib < 1) {
+    return [invalidPropMessage(scope, 'kubernetes.volumeClaimTemplateSize', 'is not a valid volume size', `${gib} GiB`, 'use whole gibibytes, at least 1')];
+  }
+  return gib <= s.storageGiB ? [] : [invalidPropMessage(scope, 'storageSize', 'is below kubernetes.volumeClaimTemplateSize', `${s.storageGiB} GiB`,
+    `volumes cannot shrink: keep storageSize at ${gib} GiB or more, or restore into a new cluster (README: "Changing the topology")`)];
+};
+
+/** Draining shards are the last ones; at least one shard must keep the data. */
+const drainingShards: MongoRule = (scope, s) => s.kubernetes.drainingShards === undefined || s.shards < 1 ? []
+  : integerInRange(scope, 'kubernetes.drainingShards', s.kubernetes.drainingShards, 0, s.shards - 1);
+
+export const KUBERNETES_RULES: MongoRule[] = [
+  votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target, backupMaxAge, drainingShards, volumeClaimTemplate,
+];

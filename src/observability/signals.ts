@@ -1,4 +1,5 @@
 import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNumber, WatchedJob } from './rule-types';
+import { BACKUP_RECORDS } from '../mongo-sharded-cluster/backup-records';
 
 /**
  * What the observability stack knows about one kind of platform construct: the metrics it exports,
@@ -15,7 +16,8 @@ import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNu
  *   `redis_evicted_keys_total`, `redis_connected_slaves`, `redis_master_repl_offset`,
  *   `redis_connected_slave_offset_bytes`, `redis_master_link_up`, `redis_instance_info{role}`.
  * - `mongo` (percona/mongodb_exporter): `mongodb_up`, `mongodb_ss_connections{conn_type}`,
- *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{rs_nm,member_idx,member_state}`.
+ *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{rs_nm,member_idx,member_state}`,
+ *   `mongodb_dbstats_objects{database}` (the backup records).
  *
  * test/observability/fixtures.test.ts evaluates every rule and panel against samples of these
  * exporters at the pinned versions.
@@ -157,6 +159,13 @@ const mongoConnections = (sel: (...m: string[]) => string) =>
   `sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) / ` +
   `(sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) + sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="available"')}}))`;
 
+/**
+ * Successful backups within their maximum age: each one is a document of the backup records
+ * database, which a TTL index deletes at that age (see MongoShardedCluster's backup records).
+ */
+const mongoBackups = (sel: (...m: string[]) => string) =>
+  `max by (job) (mongodb_dbstats_objects{${sel(`database="${BACKUP_RECORDS.database}"`)}})`;
+
 const mongo: KindSignals = {
   title: 'MongoDB',
   alerts: (jobs, t) => {
@@ -168,6 +177,9 @@ const mongo: KindSignals = {
       alert('MongoReplicationLagHigh', `${mongoLag(sel)} > ${promNumber(t.mongoReplicationLagSeconds)}`, '5m', 'warning',
         '{{ $labels.job }} member {{ $labels.member_idx }} lags its primary',
         `{{ $labels.member_idx }} of replica set {{ $labels.rs_nm }} is more than ${promNumber(t.mongoReplicationLagSeconds)} s behind its primary.`),
+      alert('MongoBackupMissing', `${mongoBackups(sel)} < 1`, '15m', 'critical',
+        '{{ $labels.job }} has no recent successful backup',
+        'No backup of {{ $labels.job }} has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs.'),
       alert('MongoConnectionsHigh', `${mongoConnections(sel)} > ${promNumber(t.mongoConnectionsUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} {{ $labels.instance }} is running out of connections',
         `{{ $labels.instance }} has used more than ${promNumber(t.mongoConnectionsUtilization * 100)} % of its connections for 10 minutes.`),
@@ -179,6 +191,7 @@ const mongo: KindSignals = {
       { title: 'Connections', unit: 'short', queries: [{ expr: `mongodb_ss_connections{${sel('conn_type="current"')}}`, legend: '{{instance}}' }] },
       { title: 'Operations', unit: 'ops', queries: [{ expr: `sum by (legacy_op_type) (rate(mongodb_ss_opcounters{${sel()}}[5m]))`, legend: '{{legacy_op_type}}' }] },
       { title: 'Replication lag', unit: 's', queries: [{ expr: mongoLag(sel), legend: '{{rs_nm}} {{member_idx}}' }] },
+      { title: 'Recent successful backups', unit: 'short', queries: [{ expr: mongoBackups(sel), legend: 'backups' }] },
     ];
   },
 };

@@ -26,7 +26,7 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
     expect(job.spec).toMatchObject({ backoffLimit: 6, activeDeadlineSeconds: 3600 });
     expect(container(job.spec.template.spec, 'init').command).toEqual(['/bin/sh', '/scripts/init.sh']);
     expect(Object.keys(findObject(small, 'ConfigMap', 'orders-db-scripts').data).sort()).toEqual([
-      'backup-lock.js', 'backup-unlock.js', 'backup.sh', 'cluster.js', 'init.sh', 'replica-set-configure.js', 'replica-set-initiate.js',
+      'backup-lock.js', 'backup-record.js', 'backup-unlock.js', 'backup.sh', 'cluster.js', 'init.sh', 'replica-set-configure.js', 'replica-set-initiate.js',
     ]);
     expect(objectsOfKind(render({ shards: 2 }).manifests, 'Job')[0].metadata.name).toBe(job.metadata.name);
     expect(objectsOfKind(render({ shards: 3 }).manifests, 'Job')[0].metadata.name).not.toBe(job.metadata.name);
@@ -57,8 +57,11 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
       },
     });
     const spec = findObject(manifests, 'CronJob', 'orders-db-backup').spec.jobTemplate.spec.template.spec;
-    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['dump']);
-    const upload = container(spec, 'upload');
+    // Dump, upload, and only then record the success the backup alert reads.
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['dump', 'upload']);
+    expect(spec.containers.map((c: any) => c.command)).toEqual([['/bin/sh', '/scripts/backup-record.sh']]);
+    expect(findObject(manifests, 'ConfigMap', 'orders-db-scripts').data['backup.sh']).not.toContain('backup-record.js');
+    const upload = spec.initContainers.find((c: any) => c.name === 'upload');
     expect(upload.image).toBe('amazon/aws-cli:2.17.0');
     expect(upload.env).toContainEqual({ name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'backup-s3', key: 'secret' } } });
     expect(spec.volumes).toContainEqual(expect.objectContaining({ name: 'backups', ephemeral: expect.anything() }));
@@ -80,5 +83,19 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
       to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }],
       ports: [{ protocol: 'TCP', port: 443 }],
     }]);
+  });
+
+  test('growing storageSize: the templates keep their size (the API server refuses a change), each claim is declared at the new one', () => {
+    const created = render({ shards: 2, storageSize: Size.gibibytes(20) }).manifests;
+    const grown = render({ shards: 2, storageSize: Size.gibibytes(50), kubernetes: { volumeClaimTemplateSize: Size.gibibytes(20) } }).manifests;
+    for (const name of ['orders-db-shard-0', 'orders-db-shard-1', 'orders-db-configsvr']) {
+      expect(findObject(grown, 'StatefulSet', name).spec.volumeClaimTemplates).toEqual(findObject(created, 'StatefulSet', name).spec.volumeClaimTemplates);
+    }
+    const claims = objectsOfKind(grown, 'PersistentVolumeClaim').filter((c: any) => c.metadata.name.startsWith('data-'));
+    expect(claims.map((c: any) => c.metadata.name).sort()).toEqual([
+      ...[0, 1, 2].map(i => `data-orders-db-configsvr-${i}`), ...[0, 1].flatMap(s => [0, 1, 2].map(i => `data-orders-db-shard-${s}-${i}`)),
+    ].sort());
+    expect(claims.every((c: any) => c.spec.resources.requests.storage === '50Gi')).toBe(true);
+    expect(objectsOfKind(created, 'PersistentVolumeClaim').filter((c: any) => c.metadata.name.startsWith('data-'))).toEqual([]);
   });
 });

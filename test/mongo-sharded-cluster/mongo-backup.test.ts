@@ -99,11 +99,11 @@ ${options.mongodump ?? 'echo dump > "$archive"'}
     }
   });
 
-  test('locks, dumps through mongos into a gzip archive, unlocks, then prunes dumps past retention', () => {
+  test('locks, dumps through mongos into a gzip archive, unlocks, prunes dumps past retention, then records the success', () => {
     const { run, calls, files, script } = runDump();
     expect(run.status).toBe(0);
     expect(calls.map(c => c.split(' ')[0] === 'mongodump' ? 'mongodump' : c)).toEqual([
-      `mongosh ${BACKUP_FILES.lock}`, 'mongodump', "password: 'backup-pw'", `mongosh ${BACKUP_FILES.unlock}`,
+      `mongosh ${BACKUP_FILES.lock}`, 'mongodump', "password: 'backup-pw'", `mongosh ${BACKUP_FILES.unlock}`, `mongosh ${BACKUP_FILES.record}`,
     ]);
     const dump = calls.find(c => c.startsWith('mongodump'))!;
     expect(dump).toContain(`--uri=${ROUTER_URI}`);
@@ -114,10 +114,11 @@ ${options.mongodump ?? 'echo dump > "$archive"'}
     expect(files).toEqual(['20200102T000000Z.archive.gz', expect.stringMatching(/^\d{8}T\d{6}Z\.archive\.gz$/)]);
   });
 
-  test('a failed dump still unlocks, keeps no half archive under the final name, and fails the Job', () => {
+  test('a failed dump still unlocks, keeps no half archive under the final name, records nothing, and fails the Job', () => {
     const { run, calls, files } = runDump({ mongodump: 'exit 3' });
     expect(run.status).toBe(3);
     expect(calls[calls.length - 1]).toBe(`mongosh ${BACKUP_FILES.unlock}`);
+    expect(calls).not.toContain(`mongosh ${BACKUP_FILES.record}`);
     expect(files.filter(f => f.endsWith('.archive.gz'))).toEqual(['20200101T000000Z.archive.gz', '20200102T000000Z.archive.gz']);
   });
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bootstrap, ENV, fakeClusterFor, parseJavaScript, scriptsOf, shellSyntax, topologyOf } from './support/scripts';
 import { MongoShardKey } from '../../src/mongo-sharded-cluster';
-import { INIT_FILES, initDriverScript } from '../../src/mongo-sharded-cluster/mongo-init';
+import { clusterScript, INIT_FILES, initDriverScript } from '../../src/mongo-sharded-cluster/mongo-init';
 import { replicaSetsOf } from '../../src/mongo-sharded-cluster/topology';
 
 describe('init scripts: structure', () => {
@@ -52,7 +52,8 @@ describe('init scripts: structure', () => {
     expect(scripts.initiate).toMatch(/rs\.status\(\);\s*return true;[\s\S]*error\.code === 94 \|\| error\.codeName === 'NotYetInitialized'/);
     expect(scripts.initiate).toContain('configsvr: true');
     expect(scripts.configure).toMatch(/if \(configured\.includes\(host\)\) continue;\s*rs\.add\(\{ host: host \}\)/);
-    expect(scripts.configure).not.toMatch(/rs\.remove\(\s*host/);
+    // Members are removed only while those that remain are a majority of the configured ones.
+    expect(scripts.configure).toMatch(/if \(kept \* 2 <= configured\.length\) \{\s*throw[\s\S]*for \(const host of dropped\) \{\s*rs\.remove\(host\)/);
     for (const script of [scripts.configure, scripts.cluster]) {
       expect(script).toMatch(/if \(admin\.getUser\(user\) !== null\) \{[\s\S]*?return;\s*\}\s*admin\.createUser\(/);
     }
@@ -91,6 +92,9 @@ describe('init scripts: run by a fake mongosh', () => {
       'sh.addShard orders-db-shard-0',
       'sh.addShard orders-db-shard-1',
       'sh.addShard orders-db-shard-2',
+      // Backup records: kept 26 h; the new cluster's creation counts as its first backup.
+      'createIndex platform_backups.succeeded at_ttl 93600',
+      'insertOne platform_backups.succeeded (created)',
       'sh.enableSharding shop',
       'sh.shardCollection shop.orders {"customerId":"hashed"}',
     ]);
@@ -101,6 +105,66 @@ describe('init scripts: run by a fake mongosh', () => {
       'shard orders-db-shard-1 is already part of the cluster',
       'collection shop.orders is already sharded',
     ]));
+  });
+
+  test('a cluster from before backup records: the backup user gets its new role, and a new maximum age reaches the TTL', () => {
+    const { topology, collections } = topologyOf();
+    const cluster = fakeClusterFor(topology);
+    bootstrap(cluster, topology, scriptsOf(topology, collections));
+    // As an older version left it: the backup user without the role on the records.
+    const backup = cluster.replicaSets.get('orders-db-configsvr')!.users.get('backup')!;
+    backup.roles = (backup.roles as Array<{ db: string }>).filter(r => r.db !== 'platform_backups');
+    const again = { ...scriptsOf(topology, collections), cluster: clusterScript(topology, collections, 8 * 24 * 3600) };
+    expect(bootstrap(cluster, topology, again)).toEqual([
+      'grantRolesToUser backup@cluster readWrite@platform_backups',
+      'collMod platform_backups.succeeded at_ttl 691200',
+    ]);
+    expect(cluster.backupRecords.records).toBe(1);
+  });
+
+  test('fewer members per shard: the dropped members leave each replica set configuration', () => {
+    const big = topologyOf(1, 5);
+    const cluster = fakeClusterFor(big.topology);
+    bootstrap(cluster, big.topology, scriptsOf(big.topology, big.collections));
+    const small = topologyOf(1, 3);
+    expect(bootstrap(cluster, small.topology, scriptsOf(small.topology, small.collections))).toEqual([3, 4].map(m =>
+      `rs.remove orders-db-shard-0-${m}.orders-db-shard-0.shop.svc.cluster.local:27017`));
+    expect(cluster.replicaSets.get('orders-db-shard-0')!.members).toHaveLength(3);
+  });
+
+  test('a shrink that leaves no majority (7 → 3) is refused with the procedure', () => {
+    const big = topologyOf(1, 7);
+    const cluster = fakeClusterFor(big.topology);
+    bootstrap(cluster, big.topology, scriptsOf(big.topology, big.collections));
+    const small = topologyOf(1, 3);
+    expect(() => bootstrap(cluster, small.topology, scriptsOf(small.topology, small.collections)))
+      .toThrow('orders-db-shard-0: 3 of its 7 configured members remain, not a majority: no primary can remove the others. Shrink in steps that keep a majority');
+  });
+
+  test('fewer shards without draining: refused, the shard still owns data', () => {
+    const three = topologyOf(3, 3);
+    const cluster = fakeClusterFor(three.topology);
+    bootstrap(cluster, three.topology, scriptsOf(three.topology, three.collections));
+    const two = topologyOf(2, 3);
+    expect(() => bootstrap(cluster, two.topology, scriptsOf(two.topology, two.collections)))
+      .toThrow('shards orders-db-shard-2 are registered but no longer declared: their data is unreachable. Raise shards to declare them again, drain them with kubernetes.drainingShards');
+    expect(cluster.shards).toContain('orders-db-shard-2');
+  });
+
+  test('draining a shard: removeShard until completed, its databases moved; then lowering shards changes nothing', () => {
+    const three = topologyOf(3, 3);
+    const cluster = fakeClusterFor(three.topology);
+    bootstrap(cluster, three.topology, scriptsOf(three.topology, three.collections));
+    cluster.primaryOn.set('orders-db-shard-2', ['reports']);
+    const draining = topologyOf(3, 3, undefined, 1);
+    expect(draining.topology.draining).toEqual(['orders-db-shard-2']);
+    expect(bootstrap(cluster, draining.topology, scriptsOf(draining.topology, draining.collections))).toEqual([
+      'removeShard orders-db-shard-2 started', 'movePrimary reports orders-db-shard-0', 'removeShard orders-db-shard-2 completed',
+    ]);
+    expect(bootstrap(cluster, draining.topology, scriptsOf(draining.topology, draining.collections))).toEqual([]);
+    const two = topologyOf(2, 3);
+    expect(bootstrap(cluster, two.topology, scriptsOf(two.topology, two.collections))).toEqual([]);
+    expect(cluster.shards).toEqual(['orders-db-shard-0', 'orders-db-shard-1']);
   });
 
   test('a grown topology adds only what is new: members, a shard, a collection', () => {

@@ -171,6 +171,17 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { job: 'catalog-db', rs_nm: 'rs0', member_idx: 'm1:27017', severity: 'warning' },
     { summary: 'catalog-db member m1:27017 lags its primary', description: 'm1:27017 of replica set rs0 is more than 10 s behind its primary.' }),
   silent('MongoReplicationLagHigh', 'a secondary 5 s behind', [optime('m0:27017', 'PRIMARY', 1700000060000), optime('m1:27017', 'SECONDARY', 1700000055000)], '8m'),
+  fires('MongoBackupMissing', 'the last backup record expired (no success within the maximum age)', [
+    { series: `mongodb_dbstats_objects{${MONGO}, database="platform_backups", rs_nm="rs0"}`, values: '2 1 0x30' },
+    { series: `mongodb_dbstats_objects{${MONGO}, database="orders", rs_nm="rs0"}`, values: '500x30' },
+  ], '20m', { job: 'catalog-db', severity: 'critical' }, {
+    summary: 'catalog-db has no recent successful backup',
+    description: 'No backup of catalog-db has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs.',
+  }),
+  silent('MongoBackupMissing', 'one recent backup recorded (other databases do not count)', [
+    { series: `mongodb_dbstats_objects{${MONGO}, database="platform_backups", rs_nm="rs0"}`, values: '1x30' },
+    { series: `mongodb_dbstats_objects{${MONGO}, database="orders", rs_nm="rs0"}`, values: '0x30' },
+  ], '20m'),
   fires('MongoConnectionsHigh', '90 % of connections for 10 minutes', connections(900, 100), '12m',
     { job: 'catalog-db', instance: '10.0.0.5:9216', severity: 'warning' },
     { summary: 'catalog-db 10.0.0.5:9216 is running out of connections', description: '10.0.0.5:9216 has used more than 80 % of its connections for 10 minutes.' }),

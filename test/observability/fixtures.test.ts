@@ -143,6 +143,7 @@ describe('alert rules and dashboards against real exporter metrics', () => {
     expect(checks.length).toBeGreaterThan(100);
     const { failed, output } = failingChecks(rulesInput, samples, checks);
     expect({ failed, output: failed.length ? output : '' }).toEqual({ failed: [], output: '' });
+    console.info(`real exporter samples: ${checks.length} checks over every rule and dashboard query, ${samples.length} samples`);
   }, 120_000);
 
   test('the harness fails an alert on labels the exporter does not emit', () => {

@@ -112,6 +112,9 @@ describe('ServiceCluster on Kubernetes', () => {
       host: 'users.shop.svc.cluster.local',
       selector: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(service) },
       namespace: 'shop',
+      // Its size, so resource alerts fire at a fraction of it.
+      cpuCores: 0.5,
+      memoryBytes: 1024 ** 3,
     });
   });
 

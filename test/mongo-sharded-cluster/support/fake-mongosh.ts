@@ -32,6 +32,11 @@ export class FakeCluster {
   public readonly collections = new Map<string, unknown>();
   public readonly down = new Set<string>();
   public readonly files = new Map<string, string>();
+  /** The backup records collection: whether it exists, its TTL index, how many records it holds. */
+  public readonly backupRecords = { exists: false, ttlSeconds: undefined as number | undefined, records: 0 };
+  /** removeShard calls so far, by shard; databases whose primary shard each shard is. */
+  public readonly removeShardCalls = new Map<string, number>();
+  public readonly primaryOn = new Map<string, string[]>();
   public balancerEnabled = true;
   public fsyncLocks = 0;
   /** DocumentDB Elastic: the config database is not readable. */
@@ -94,12 +99,70 @@ export class FakeCluster {
         usersHere().set(doc.user, { pwd: doc.pwd, roles: doc.roles });
         record(`createUser ${doc.user}@${where}`);
       },
+      grantRolesToUser: (user: string, roles: Array<{ role: string; db: string }>) => {
+        requireAuth('grantRolesToUser');
+        const existing = usersHere().get(user);
+        if (!existing) throw new ServerError(`Could not find user "${user}@admin"`, 11, 'UserNotFound');
+        const held = existing.roles as Array<{ role: string; db: string }>;
+        const added = roles.filter(r => !held.some(h => h.role === r.role && h.db === r.db));
+        if (added.length === 0) return;
+        existing.roles = [...held, ...added];
+        record(`grantRolesToUser ${user}@${where} ${added.map(r => `${r.role}@${r.db}`).join(',')}`);
+      },
+      getCollectionNames: () => {
+        requireAuth('listCollections');
+        return name === 'platform_backups' && cluster.backupRecords.exists ? ['succeeded'] : [];
+      },
+      runCommand: (command: { collMod?: string; index?: { name: string; expireAfterSeconds: number } }) => {
+        requireAuth(Object.keys(command)[0]);
+        if (name !== 'platform_backups' || command.collMod !== 'succeeded' || command.index?.name !== 'at_ttl') {
+          throw new Error(`fake: unsupported runCommand ${JSON.stringify(command)}`);
+        }
+        cluster.backupRecords.ttlSeconds = command.index.expireAfterSeconds;
+        record(`collMod platform_backups.succeeded at_ttl ${command.index.expireAfterSeconds}`);
+        return { ok: 1 };
+      },
       adminCommand: (command: Record<string, unknown>) => {
         requireAuth(Object.keys(command)[0]);
         if (command.listShards) return { ok: 1, shards: cluster.shards.map(id => ({ _id: id })) };
+        if (typeof command.removeShard === 'string') {
+          // Like MongoDB: started, then ongoing while chunks remain, then completed (and gone from listShards).
+          const shard = command.removeShard;
+          if (!cluster.shards.includes(shard)) throw new ServerError(`Shard ${shard} not found`, 70, 'ShardNotFound');
+          const calls = (cluster.removeShardCalls.get(shard) ?? 0) + 1;
+          cluster.removeShardCalls.set(shard, calls);
+          if (calls === 1) { record(`removeShard ${shard} started`); return { ok: 1, state: 'started' }; }
+          if (calls === 2) return { ok: 1, state: 'ongoing', remaining: { chunks: 3 }, dbsToMove: cluster.primaryOn.get(shard) ?? [] };
+          cluster.shards.splice(cluster.shards.indexOf(shard), 1);
+          record(`removeShard ${shard} completed`);
+          return { ok: 1, state: 'completed' };
+        }
+        if (typeof command.movePrimary === 'string') {
+          for (const dbs of cluster.primaryOn.values()) if (dbs.includes(command.movePrimary)) dbs.splice(dbs.indexOf(command.movePrimary), 1);
+          record(`movePrimary ${command.movePrimary} ${command.to}`);
+          return { ok: 1 };
+        }
         throw new Error(`fake: unsupported adminCommand ${JSON.stringify(command)}`);
       },
       getCollection: (collection: string) => ({
+        getIndexes: () => {
+          requireAuth('listIndexes');
+          const ttl = cluster.backupRecords.ttlSeconds;
+          return [{ name: '_id_' }, ...ttl === undefined ? [] : [{ name: 'at_ttl', expireAfterSeconds: ttl }]];
+        },
+        createIndex: (_keys: unknown, options: { name: string; expireAfterSeconds: number }) => {
+          requireAuth('createIndexes');
+          if (`${name}.${collection}` !== 'platform_backups.succeeded') throw new Error(`fake: createIndex on ${name}.${collection}`);
+          Object.assign(cluster.backupRecords, { exists: true, ttlSeconds: options.expireAfterSeconds });
+          record(`createIndex platform_backups.succeeded ${options.name} ${options.expireAfterSeconds}`);
+        },
+        insertOne: (doc: Record<string, unknown>) => {
+          requireAuth('insert');
+          if (`${name}.${collection}` !== 'platform_backups.succeeded') throw new Error(`fake: insertOne on ${name}.${collection}`);
+          cluster.backupRecords.exists = true;
+          cluster.backupRecords.records++;
+          record(`insertOne platform_backups.succeeded${doc.created ? ' (created)' : ''}`);
+        },
         countDocuments: (filter: { _id: string }) => {
           requireAuth('find');
           if (name !== 'config' || connection.kind !== 'router') throw new Error('fake: config collections are read through mongos');
@@ -142,6 +205,13 @@ export class FakeCluster {
         requireAuth('replSetReconfig');
         this.stateOf(rsName!).members.push(member.host);
         record(`rs.add ${member.host}`);
+      },
+      remove: (host: string) => {
+        requireAuth('replSetReconfig');
+        const members = this.stateOf(rsName!).members;
+        if (!members.includes(host)) throw new ServerError(`Could not find member to remove with host ${host}`, 2, 'BadValue');
+        members.splice(members.indexOf(host), 1);
+        record(`rs.remove ${host}`);
       },
     };
 

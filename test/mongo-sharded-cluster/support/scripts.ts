@@ -16,12 +16,14 @@ export const ENV = {
 };
 
 /** A topology and collections as the construct would resolve them. */
-export function topologyOf(shards = 3, members = 3, collections: Record<string, MongoShardKey | undefined> = { 'shop.orders': MongoShardKey.hashed('customerId') }) {
+export function topologyOf(
+  shards = 3, members = 3, collections: Record<string, MongoShardKey | undefined> = { 'shop.orders': MongoShardKey.hashed('customerId') }, drainingShards = 0,
+) {
   const spec = resolveMongoShardedClusterSpec('orders-db', {
     shardedCollections: Object.keys(collections),
     shardKeys: Object.fromEntries(Object.entries(collections).filter(([, k]) => k).map(([ns, k]) => [ns, k!])),
   });
-  return { topology: mongoTopology('orders-db', 'shop', shards, members, 3, true), collections: spec.collections };
+  return { topology: mongoTopology('orders-db', 'shop', shards, members, 3, true, drainingShards), collections: spec.collections };
 }
 
 export function scriptsOf(topology: MongoTopology, collections: ReturnType<typeof topologyOf>['collections']) {
