@@ -204,7 +204,7 @@ describe('ObservabilityStack on AWS', () => {
     const stack = awsStack();
     new ServiceCluster(stack, 'Big', { image: 'ghcr.io/acme/big:1.0.0', cpu: 1, memory: Size.gibibytes(2) });
     new ServiceCluster(stack, 'Small', { image: 'ghcr.io/acme/small:1.0.0' });
-    const rules = parse(new ObservabilityStack(stack, 'Observability', {}).renderAlertRules());
+    const rules = parse(new ObservabilityStack(stack, 'Observability', { receivers: ONCALL }).renderAlertRules());
     const cpu = rules.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ServiceCpuHigh');
     expect(cpu.expr).toBe('((rate(process_cpu_seconds_total{job=~"big"}[5m]) / 1) or (rate(process_cpu_seconds_total{job=~"small"}[5m]) / 0.5)) > 0.9');
   });
