@@ -12,7 +12,7 @@ import { awsStack, TEST_ENV } from '../util';
 
 // CI runs this suite twice: on the lowest versions of our peer ranges (the devDependencies) and on
 // the newest that npm resolves for them. These tests guard what differs between the two.
-const CDK_VERSION: string = require('aws-cdk-lib/package.json').version;
+const CDK_VERSION: string = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version;
 
 function allResources(stack: Stack): CfnResource[] {
   return stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
