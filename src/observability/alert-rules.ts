@@ -1,7 +1,7 @@
 import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
 import { SIGNALS } from './signals';
 
-export { WatchedJob } from './rule-types';
+export type { WatchedJob } from './rule-types';
 
 /** Service level objectives with every default applied. */
 export interface SloTargets {

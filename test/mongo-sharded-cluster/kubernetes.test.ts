@@ -70,7 +70,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
   });
 
   test('the TLS private key reaches only the init container that builds mongod\'s PEM file', () => {
-    const { manifests } = render({ backup: MongoBackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) });
+    const { manifests } = render({ kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) } });
     const seeing: string[] = [];
     for (const workload of manifests.filter(o => ['StatefulSet', 'Deployment', 'Job', 'CronJob'].includes(o.kind))) {
       const spec = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;

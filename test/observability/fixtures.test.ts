@@ -52,6 +52,8 @@ function input(serviceMetrics: HttpSignals): AlertRulesInput {
     thresholds: {
       serviceCpuUtilization: 0.9,
       serviceMemoryUtilization: 0.9,
+      serviceCpuCores: 0.45,
+      serviceMemoryBytes: 0.9 * 2 ** 30,
       serviceRestartsPerHour: 3,
       cacheMemoryUtilization: 0.9,
       cacheReplicationLagBytes: 16777216,

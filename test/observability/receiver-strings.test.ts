@@ -12,7 +12,7 @@ import { ENGINE_TIMEOUT_MS, oneHostile, PROPERTY_RUNS } from '../conformance/lan
 import { expandOtel } from '../conformance/languages/otel-expansion';
 import { kubernetesChart } from '../util';
 
-const secretFile = (s: PlatformSecret) => `/etc/alertmanager/secrets/${s.secretName}/${s.secretKey}`;
+const secretFile = (s: PlatformSecret) => `/etc/alertmanager/secrets/${s.secretName}/${s.key}`;
 const create = (receivers: AlertReceiver[]) => () => new ObservabilityStack(kubernetesChart(), 'Observability', { receivers });
 const slack = (channel: string) => AlertReceiver.slack({ apiUrlSecret: PlatformSecret.named('slack', 'url'), channel });
 

@@ -17,7 +17,8 @@ import { expandOtel } from '../conformance/languages/otel-expansion';
 import { requireTool } from '../conformance/tools';
 
 /** Strings a process can receive: well-formed UTF-16 (a lone surrogate has no UTF-8 form). */
-const wellFormed = hostileString.filter(s => s.isWellFormed());
+// Node 20 has String.prototype.isWellFormed; the project's TypeScript lib (es2022) does not declare it.
+const wellFormed = hostileString.filter(s => (s as unknown as { isWellFormed(): boolean }).isWellFormed());
 
 describe('one escaping function per generated language, proven on arbitrary strings', () => {
   test('Go template: every string evaluates to itself, whatever it contains', () => {

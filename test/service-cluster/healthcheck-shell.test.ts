@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as fc from 'fast-check';
 import { ServiceCluster } from '../../src';
 import { PlatformValidationError } from '../../src/platform/errors';
@@ -25,7 +26,7 @@ function healthCommand(path: string): string[] {
   const stack = awsStack();
   const service = new ServiceCluster(stack, 'Api', { image: 'ghcr.io/acme/api:1.0.0', port: 8080, healthCheck: { path } });
   const spec = resolveServiceClusterSpec(service.serviceName, { image: 'ghcr.io/acme/api:1.0.0', port: 8080, healthCheck: { path } });
-  return renderContainerDefinition(spec, {}, INPUTS).healthCheck!.command as string[];
+  return (renderContainerDefinition(spec, {}, INPUTS).healthCheck as ecs.CfnTaskDefinition.HealthCheckProperty).command as string[];
 }
 
 /** What `printf "%s\n" args | od -c` prints for wget's expected argv. */
@@ -56,7 +57,7 @@ describe('ServiceCluster on AWS: the container health check runs the probe on th
         return;
       }
       rendered++;
-      const [, command] = renderContainerDefinition(spec, {}, INPUTS).healthCheck!.command as string[];
+      const [, command] = (renderContainerDefinition(spec, {}, INPUTS).healthCheck as ecs.CfnTaskDefinition.HealthCheckProperty).command as string[];
       expect(wgetArgv(command)).toEqual(expectedArgv(`http://127.0.0.1:8080${path}`));
     }), PROPERTY_RUNS);
     expect(rendered).toBeGreaterThan(0);
