@@ -1,0 +1,3 @@
+export * from './props';
+export * from './resources';
+export * from './message-queue';
