@@ -36,6 +36,10 @@ export class MessageQueue extends Construct {
   public readonly maxReceiveCount: number;
   /** Names of the work queues, highest priority first (on AWS the SQS names are generated; see `aws.queues`). */
   public readonly workQueueNames: string[];
+  /** Seconds a consumer has to acknowledge a message before it is delivered again. */
+  public readonly visibilityTimeoutSeconds: number;
+  /** Secret holding the broker's TLS certificate and CA (Kubernetes; on AWS the name it would have). */
+  public readonly kubernetesTlsSecretName: string;
   /** Name of the dead-letter queue (RabbitMQ); on AWS see `aws.deadLetterQueue`. */
   public readonly deadLetterQueueName: string;
   /**
@@ -64,6 +68,8 @@ export class MessageQueue extends Construct {
     throwIfInvalid(validateMessageQueue(this, spec, this.target));
     this.queueName = spec.name;
     this.maxReceiveCount = spec.maxReceiveCount;
+    this.visibilityTimeoutSeconds = spec.visibilityTimeoutSeconds;
+    this.kubernetesTlsSecretName = spec.kubernetes.tlsSecretName;
     this.workQueueNames = workQueueNames(spec);
     this.deadLetterQueueName = deadLetterQueueName(spec);
 
