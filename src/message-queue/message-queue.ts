@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMessageQueueOnAws } from './aws';
@@ -13,6 +14,7 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
 import { IQueueClient } from '../platform/queue-client';
+import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology, TopologyLayer } from '../platform/topology';
 
@@ -141,6 +143,25 @@ export class MessageQueue extends Construct {
   /** Messages in the dead-letter queue (AWS only). */
   public metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.requireAws('metricDeadLetterMessages').deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props });
+  }
+
+  /**
+   * The CloudWatch metrics the observability stack alarms on (AWS only; undefined on Kubernetes,
+   * where `metricsSource` serves them).
+   *
+   * @internal
+   */
+  public _queueCloudWatchMetrics(): QueueCloudWatchMetrics | undefined {
+    if (!this.aws) return undefined;
+    const period = Duration.minutes(5);
+    return {
+      name: this.queueName,
+      depth: this.metricMessagesVisible({ period }),
+      ageOfOldestMessage: this.metricAgeOfOldestMessage({ period }),
+      deadLetters: this.metricDeadLetterMessages({ period }),
+      // A message older than twenty visibility timeouts is not being worked off.
+      maxAgeSeconds: Math.min(this.visibilityTimeoutSeconds * 20, 24 * 3600),
+    };
   }
 
   /**

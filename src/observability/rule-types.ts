@@ -37,6 +37,7 @@ export interface AlertThresholds {
   readonly cacheReplicationLagBytes: number;
   readonly mongoReplicationLagSeconds: number;
   readonly mongoConnectionsUtilization: number;
+  readonly queueBacklogMessages: number;
 }
 
 /** Metric names an HTTP workload exports, with every default applied. */
