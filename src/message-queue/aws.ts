@@ -37,13 +37,15 @@ export function renderMessageQueueOnAws(scope: Construct, spec: MessageQueueSpec
   }));
 
   const granted = new Set<object>();
+  const notOnAws = (member: string) => () => {
+    throw new PlatformValidationError(`${scope.node.path}: ${member} is not supported on aws: ` +
+      'SQS is reached over its HTTPS API, not the VPC; use grantSend/grantConsume, which grant IAM access');
+  };
   return {
     resources: { queues, deadLetterQueue },
     queueAddresses: queues.map(q => q.queueUrl),
-    allowFrom: () => {
-      throw new PlatformValidationError(`${scope.node.path}: allowFrom is not supported on aws: ` +
-        'SQS is reached over its HTTPS API, not the VPC; use grantSend/grantConsume, which grant IAM access');
-    },
+    allowFrom: notOnAws('allowFrom'),
+    allowMetricsFrom: notOnAws('allowMetricsFrom'),
     grant: (client, publish, consume, prefix) => {
       for (const queue of queues) {
         if (publish) queue.grantSendMessages(client);

@@ -226,6 +226,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
       namespace: platform.namespace,
     },
     allowFrom: peer => admit(peer, [AMQPS_PORT, PROMETHEUS_PORT]),
+    allowMetricsFrom: peer => admit(peer, [PROMETHEUS_PORT]),
     grant: (client, publish, consume, prefix) => {
       const user = client.serviceName;
       const previous = users.get(user);

@@ -125,6 +125,11 @@ export class MessageQueue extends Construct {
     this.handle.allowFrom(peer.networkIdentity);
   }
 
+  /** Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only). */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
   /** Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only). */
   public metricMessagesVisible(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const queues = this.requireAws('metricMessagesVisible').queues;

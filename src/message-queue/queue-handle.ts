@@ -12,6 +12,7 @@ export interface QueueHandle<R> {
   /** Names (Kubernetes) or URLs (AWS) of the work queues, highest priority first. */
   readonly queueAddresses: string[];
   allowFrom(peer: NetworkPeer): void;
+  allowMetricsFrom(peer: NetworkPeer): void;
   /** Lets `client` publish and/or consume, and hands it the queue's coordinates. */
   grant(client: IQueueClient, publish: boolean, consume: boolean, envPrefix: string): void;
 }

@@ -9,6 +9,7 @@ import { resolveQueueWorkerSpec, validateQueueWorker } from './worker-spec';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { dnsLabelFromId } from '../platform/names';
 import { NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
@@ -43,7 +44,8 @@ export class QueueWorker extends Construct implements IQueueClient {
     super(scope, id);
     this.target = PlatformTarget.of(this);
     const effective = this.applyDefaults(props);
-    const spec = resolveQueueWorkerSpec(effective.serviceName ?? dnsLabelFromId(id), effective, effective.queue.visibilityTimeoutSeconds);
+    const spec = resolveQueueWorkerSpec(effective.serviceName ?? dnsLabelFromId(id), effective, effective.queue.visibilityTimeoutSeconds,
+      PlatformProfile.of(this).allowsReducedAvailability);
     const problems = validateQueueWorker(this, spec, this.target, effective.queue.visibilityTimeoutSeconds);
     if (this.target === PlatformTarget.KUBERNETES && !spec.keda && spec.minReplicas < 1) {
       problems.push(invalidPropMessage(this, 'minReplicas', 'must be at least 1 without KEDA', spec.minReplicas,

@@ -78,9 +78,9 @@ export interface QueueWorkerProps {
    */
   readonly command?: string[];
   /**
-   * Fewest replicas.
+   * Fewest replicas; two keep messages moving through the loss of a zone or node.
    *
-   * @default 1
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1)
    */
   readonly minReplicas?: number;
   /**

@@ -33,7 +33,12 @@ const FARGATE_MEMORY: Record<number, [number, number]> = {
   0.25: [512, 2048], 0.5: [1024, 4096], 1: [2048, 8192], 2: [4096, 16384], 4: [8192, 30720],
 };
 
-export function resolveQueueWorkerSpec(name: string, props: QueueWorkerProps, visibilityTimeoutSeconds: number): QueueWorkerSpec {
+/**
+ * `reducedAvailability` (the DEVELOPMENT profile): one worker by default rather than two.
+ */
+export function resolveQueueWorkerSpec(
+  name: string, props: QueueWorkerProps, visibilityTimeoutSeconds: number, reducedAvailability = false,
+): QueueWorkerSpec {
   return {
     name,
     image: props.image,
@@ -43,7 +48,7 @@ export function resolveQueueWorkerSpec(name: string, props: QueueWorkerProps, vi
     environment: props.environment ?? {},
     secrets: props.secrets ?? {},
     command: props.command,
-    minReplicas: props.minReplicas ?? 1,
+    minReplicas: props.minReplicas ?? (reducedAvailability ? 1 : 2),
     maxReplicas: props.maxReplicas ?? 10,
     targetBacklogPerReplica: props.targetBacklogPerReplica ?? 100,
     shutdownGraceSeconds: props.shutdownGracePeriod?.toSeconds() ?? Math.max(1, Math.min(60, visibilityTimeoutSeconds - 5)),
