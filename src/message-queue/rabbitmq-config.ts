@@ -179,7 +179,9 @@ export function renderStartScript(users: readonly QueueUser[], paths: StartScrip
       `if [ "$(printf '%s' "\$${env}" | wc -l)" -ne 0 ] || printf '%s' "\$${env}" | grep -q '["\\\\[:cntrl:]]'; then echo "password of broker user ${u.name} contains a quote, backslash or control character" >&2; exit 1; fi`,
     ].join('\n');
   });
-  const substitutions = users.map(u => `  line = put(line, "${passwordPlaceholder(u.name)}", ENVIRON["${passwordEnvName(u.name)}"])`);
+  // One substitution per line, never re-scanned: a password that contains another user's placeholder stays as it is.
+  const substitutions = users.map(u =>
+    `  if (index($0, "${passwordPlaceholder(u.name)}")) { print put($0, "${passwordPlaceholder(u.name)}", ENVIRON["${passwordEnvName(u.name)}"]); next }`);
   return [
     '#!/bin/sh',
     'set -eu',
@@ -194,9 +196,8 @@ export function renderStartScript(users: readonly QueueUser[], paths: StartScrip
     '  return k == 0 ? s : substr(s, 1, k - 1) value substr(s, k + length(placeholder))',
     '}',
     '{',
-    '  line = $0',
     ...substitutions,
-    '  print line',
+    '  print',
     `}' ${paths.template} > ${paths.definitionsFile}.tmp`,
     `mv ${paths.definitionsFile}.tmp ${paths.definitionsFile}`,
     'exec rabbitmq-server',
