@@ -32,7 +32,7 @@ describe('the RabbitMQ start script', () => {
       }
       const result = spawnSync('sh', [script], { env, encoding: 'utf8' });
       const cookie = fs.existsSync(path.join(dir, '.erlang.cookie')) ? fs.statSync(path.join(dir, '.erlang.cookie')) : undefined;
-      return { ...result, cookieMode: cookie ? (cookie.mode & 0o777).toString(8) : undefined };
+      return { ...result, cookieMode: cookie ? (cookie.mode % 0o1000).toString(8) : undefined };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
