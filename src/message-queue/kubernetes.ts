@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { interNodeTlsErlArgs, renderInterNodeTlsConfig } from './inter-node-tls';
 import { QueueHandle } from './queue-handle';
 import {
   AMQPS_PORT, DIST_PORT, EPMD_PORT, exchangeName, MANAGEMENT_PORT, passwordEnvName, PROMETHEUS_PORT, QueueUser,
@@ -50,6 +51,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
   const files = () => ({
     'rabbitmq.conf': renderRabbitmqConf(spec, { nodes: nodeNames, definitionsFile: `${RUN_DIR}/definitions.json`, tlsDir: TLS_DIR }),
     'enabled_plugins': renderEnabledPlugins(),
+    'inter_node_tls.config': renderInterNodeTlsConfig(TLS_DIR),
     'definitions.template.json': renderDefinitionsTemplate(spec, userList()),
     'start.sh': renderStartScript(userList(), {
       template: `${CONFIG_DIR}/definitions.template.json`, definitionsFile: `${RUN_DIR}/definitions.json`, cookieFile: `${COOKIE_DIR}/cookie`,
@@ -81,6 +83,9 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
         { name: 'RABBITMQ_MNESIA_BASE', value: `${DATA_DIR}/mnesia` },
         { name: 'RABBITMQ_DIST_PORT', value: String(DIST_PORT) },
         { name: 'RABBITMQ_ENABLED_PLUGINS_FILE', value: `${CONFIG_DIR}/enabled_plugins` },
+        // Node-to-node and CLI-to-node traffic (the probes too) is TLS with the broker certificate.
+        { name: 'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS', value: interNodeTlsErlArgs(`${CONFIG_DIR}/inter_node_tls.config`) },
+        { name: 'RABBITMQ_CTL_ERL_ARGS', value: interNodeTlsErlArgs(`${CONFIG_DIR}/inter_node_tls.config`) },
         ...userList().map(u => ({ name: passwordEnvName(u.name), valueFrom: { secretKeyRef: userPasswordSecret(spec, u.name)._toSecretKeyRef(scope, 'grant') } })),
       ],
     }),

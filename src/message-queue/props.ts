@@ -35,8 +35,9 @@ export interface MessageQueueKubernetesOptions {
    */
   readonly storage?: Size;
   /**
-   * Secret of type `kubernetes.io/tls` (`tls.crt`, `tls.key`, `ca.crt`) for the AMQPS listener,
-   * e.g. issued by cert-manager for `<queueName>.<namespace>.svc`.
+   * Secret of type `kubernetes.io/tls` (`tls.crt`, `tls.key`, `ca.crt`) for the AMQPS listener and the
+   * TLS between the nodes, e.g. issued by cert-manager for `<queueName>.<namespace>.svc` and
+   * `*.<queueName>-nodes.<namespace>.svc.cluster.local`, with the server and client auth usages.
    *
    * @default '<queueName>-tls'
    */

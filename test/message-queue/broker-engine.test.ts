@@ -88,6 +88,11 @@ run('generated RabbitMQ configuration on the real broker', () => {
     expect((await get('orders-dlq', 'ack_requeue_false')).status).toBe(401);
   });
 
+  test('the node speaks Erlang distribution over TLS only: a CLI tool without the certificate is refused', () => {
+    expect(broker.ctl('eval', 'init:get_argument(proto_dist).')).toContain('{ok,[["inet_tls"]]}');
+    expect(() => broker.ctlWith({ RABBITMQ_CTL_ERL_ARGS: '' }, 'status')).toThrow(/TCP connection succeeded but Erlang distribution failed/);
+  });
+
   test('rabbitmq_prometheus serves per-queue depth and consumer series', async () => {
     // Statistics are collected every 5 seconds.
     let text = '';

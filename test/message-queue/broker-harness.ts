@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { interNodeTlsErlArgs, renderInterNodeTlsConfig } from '../../src/message-queue/inter-node-tls';
 import { QueueUser, renderDefinitionsTemplate, renderEnabledPlugins, renderRabbitmqConf, renderStartScript } from '../../src/message-queue/rabbitmq-config';
 import { MessageQueueSpec } from '../../src/message-queue/spec';
 import { EngineSandbox, freePort, sleep, writeFile } from '../cache-cluster/engine-harness';
@@ -23,10 +24,7 @@ export class Broker {
     const [epmdPort, distPort] = [await freePort(), await freePort()];
     [this.amqpsPort, this.managementPort, this.prometheusPort] = [await freePort(), await freePort(), await freePort()];
     const tls = this.sandbox.subdir('tls');
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', path.join(tls, 'tls.key'), '-out', path.join(tls, 'tls.crt')], { encoding: 'utf8' });
-    if (cert.status !== 0) throw new Error(`openssl failed: ${cert.stderr}`);
-    fs.copyFileSync(path.join(tls, 'tls.crt'), path.join(tls, 'ca.crt'));
+    issueCertificates(tls);
     const home = this.sandbox.subdir('home');
     const secrets = this.sandbox.subdir('secrets');
     const cookie = writeFile(secrets, 'cookie', `cookie${Math.random().toString(36).slice(2)}${Date.now()}`);
@@ -42,6 +40,7 @@ export class Broker {
       prometheusPort: this.prometheusPort,
     }));
     const template = writeFile(dir, 'definitions.template.json', renderDefinitionsTemplate(spec, users));
+    const erlArgs = interNodeTlsErlArgs(writeFile(dir, 'inter_node_tls.config', renderInterNodeTlsConfig(tls)));
     const script = writeFile(dir, 'start.sh', renderStartScript(users, { template, definitionsFile, cookieFile: cookie }));
     this.env = {
       HOME: home,
@@ -56,6 +55,9 @@ export class Broker {
       RABBITMQ_MNESIA_BASE: this.sandbox.subdir('mnesia'),
       RABBITMQ_LOG_BASE: this.sandbox.subdir('log'),
       RABBITMQ_PID_FILE: path.join(dir, 'rabbit.pid'),
+      // Erlang distribution over TLS, for the node and for rabbitmqctl alike.
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs,
+      RABBITMQ_CTL_ERL_ARGS: erlArgs,
     };
     this.sandbox.start('epmd', 'epmd', ['-port', String(epmdPort), '-address', '127.0.0.1'], this.env);
     // From the sandbox, so anything the VM dumps when killed goes away with it.
@@ -70,10 +72,14 @@ export class Broker {
     }
   }
 
-  /** rabbitmqctl against the broker. */
+  /** rabbitmqctl against the broker (`env` overrides the broker's environment, e.g. to drop the TLS arguments). */
   public ctl(...args: string[]): string {
+    return this.ctlWith({}, ...args);
+  }
+
+  public ctlWith(env: Record<string, string>, ...args: string[]): string {
     const run = spawnSync(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['-n', this.env.RABBITMQ_NODENAME, ...args], {
-      encoding: 'utf8', env: { ...process.env, ...this.env }, timeout: 60_000,
+      encoding: 'utf8', env: { ...process.env, ...this.env, ...env }, timeout: 60_000,
     });
     if (run.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${run.stdout}${run.stderr}`);
     return run.stdout;
@@ -98,6 +104,20 @@ export class Broker {
     }
     await this.sandbox.stop();
   }
+}
+
+/** A CA and a broker certificate it signed (`ca.crt`, `tls.crt`, `tls.key`), as cert-manager would issue them. */
+function issueCertificates(dir: string): void {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => {
+    const run = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.stderr}`);
+  };
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', file('ca.key'), '-out', file('ca.crt'));
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', file('tls.key'), '-out', file('tls.csr'));
+  fs.writeFileSync(file('ext.cnf'), 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  openssl('x509', '-req', '-in', file('tls.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1',
+    '-extfile', file('ext.cnf'), '-out', file('tls.crt'));
 }
 
 function passwordEnv(user: string): string {

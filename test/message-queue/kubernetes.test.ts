@@ -55,6 +55,10 @@ describe('MessageQueue on Kubernetes', () => {
     expect(conf).toContain('listeners.tcp = none\nlisteners.ssl.default = 5671');
     expect(conf).toContain('prometheus.tcp.port = 15692');
     expect(env(rabbit(manifests)).RABBITMQ_NODENAME).toBe('rabbit@$(POD_NAME).orders-nodes.shop.svc.cluster.local');
+    // The nodes, the CLI tools and the probes speak TLS to each other with the same certificate.
+    const tlsArgs = '-proto_dist inet_tls -ssl_dist_optfile /etc/rabbitmq-platform/inter_node_tls.config';
+    expect(env(rabbit(manifests))).toMatchObject({ RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: tlsArgs, RABBITMQ_CTL_ERL_ARGS: tlsArgs });
+    expect(findObject(manifests, 'ConfigMap', 'orders-config').data['inter_node_tls.config']).toContain('{verify, verify_peer},\n    {fail_if_no_peer_cert, true}');
     const volumes = Object.fromEntries(findObject(manifests, 'StatefulSet', 'orders').spec.template.spec.volumes.map((v: any) => [v.name, v]));
     expect(volumes.tls.secret.secretName).toBe('orders-tls');
     expect(volumes.cookie.secret.secretName).toBe('orders-erlang-cookie');
