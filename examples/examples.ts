@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { defineCacheCluster } from './cache-cluster';
 import { defineGateway } from './gateway';
+import { defineMessageQueue } from './message-queue';
 import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
 import { defineReferencePlatform } from './reference-platform';
@@ -22,6 +23,7 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'gateway', define: defineGateway },
   { name: 'cache-cluster', define: defineCacheCluster },
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
+  { name: 'message-queue', define: defineMessageQueue },
   { name: 'observability', define: defineObservability },
   { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown },
 ];

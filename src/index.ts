@@ -11,6 +11,8 @@ export * from './gateway';
 export * from './mongo-sharded-cluster';
 export * from './observability';
 export * from './cache-cluster';
+export * from './message-queue';
+export * from './platform/queue-client';
 export * from './platform/service-placement';
 export * from './platform/profile';
 export * from './platform/topology';

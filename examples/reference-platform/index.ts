@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
 import { Gateway, RouteTarget, TlsSource } from '../../src/gateway';
+import { MessageQueue, QueueWorker } from '../../src/message-queue';
 import { MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { AwsPlatform } from '../../src/platform/aws-platform';
@@ -46,6 +47,10 @@ export interface ReferencePlatformProps {
  * | products | page cache | `catalog` | — |
  * | orders | — | `orders` (sharded by customer) | products |
  * | realtime | pub/sub | — | — |
+ *
+ * Orders are fulfilled in the background: the orders service publishes to the `order-events` queue,
+ * the fulfilment worker consumes it and scales on its backlog, and an order that fails five times
+ * lands in the dead-letter queue for inspection.
  */
 export class ReferencePlatform extends Construct {
   /** The profile in effect. */
@@ -64,6 +69,10 @@ export class ReferencePlatform extends Construct {
   public readonly cache: CacheCluster;
   /** `shop-db`: three shards. */
   public readonly database: MongoShardedCluster;
+  /** `order-events`: orders waiting to be fulfilled, with a dead-letter queue. */
+  public readonly orderEvents: MessageQueue;
+  /** `fulfilment`: consumes `order-events`, scales on its backlog. */
+  public readonly fulfilment: QueueWorker;
   /** Watches every construct above, found at synthesis. */
   public readonly observability: ObservabilityStack;
 
@@ -107,6 +116,22 @@ export class ReferencePlatform extends Construct {
     this.database.connectService(this.users, 'users');
     this.database.connectService(this.products, 'catalog');
     this.database.connectService(this.orders, 'orders');
+
+    // The seeds' message-queue layer: orders publish, fulfilment consumes; failures are dead-lettered.
+    this.orderEvents = new MessageQueue(this, 'OrderEvents', {
+      queueName: 'order-events',
+      maxReceiveCount: 5,
+      visibilityTimeout: Duration.minutes(2),
+    });
+    this.orderEvents.grantSend(this.orders);
+    this.fulfilment = new QueueWorker(this, 'Fulfilment', {
+      serviceName: 'fulfilment',
+      image: 'ghcr.io/acme/fulfilment:1.3.0',
+      queue: this.orderEvents,
+      healthCheckCommand: ['/app/fulfilment', 'healthcheck'],
+      targetBacklogPerReplica: 50,
+      shutdownGracePeriod: Duration.seconds(90),
+    });
 
     const domainName = props.domainName ?? 'api.example.com';
     const certificateArn = this.node.tryGetContext(CERTIFICATE_CONTEXT) ?? EXAMPLE_CERTIFICATE;

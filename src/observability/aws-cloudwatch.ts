@@ -11,6 +11,7 @@ import { SIGNALS } from './signals';
 import { ObservabilitySpec } from './spec';
 import { ecsTasksOf } from '../platform/ecs-tasks';
 import { targetGroupFullNameOfArn } from '../platform/elb-names';
+import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 
 const PERIOD = Duration.minutes(5);
 
@@ -144,4 +145,36 @@ function httpWidgets(
       leftAnnotations: [{ value: objectiveSeconds, label: 'objective', color: cloudwatch.Color.RED }],
     }),
   ];
+}
+
+/**
+ * Adds a dashboard section and alarms for one queue on AWS (SQS): backlog above the threshold for
+ * 15 minutes, the oldest message older than its limit, any message in the dead-letter queue.
+ */
+export function watchQueueOnCloudWatch(ctx: CloudWatchContext, queue: QueueCloudWatchMetrics): void {
+  const scope = new Construct(ctx.scope, `WatchQueue-${queue.name}`);
+  const alarm = (metric: cloudwatch.IMetric, id: string, threshold: number, description: string, evaluationPeriods: number) => {
+    if (!ctx.spec.aws.cloudWatchAlarms) return;
+    const created = new cloudwatch.Alarm(scope, id, {
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${queue.name}: ${description}`,
+    });
+    created.addAlarmAction(new actions.SnsAction(ctx.topic));
+    created.addOkAction(new actions.SnsAction(ctx.topic));
+    ctx.alarms.push(created);
+  };
+  const backlog = ctx.spec.thresholds.queueBacklogMessages;
+  alarm(queue.depth, 'Backlog', backlog, `more than ${backlog} messages waiting for 15 minutes`, 3);
+  alarm(queue.ageOfOldestMessage, 'AgeOfOldestMessage', queue.maxAgeSeconds, `a message has waited more than ${queue.maxAgeSeconds} s`, 1);
+  alarm(queue.deadLetters, 'DeadLetters', 0, 'messages in the dead-letter queue', 1);
+  ctx.dashboard.addWidgets(
+    new cloudwatch.TextWidget({ markdown: `## Message queue: ${queue.name}\nSQS metrics.`, width: 24, height: 2 }),
+    new cloudwatch.GraphWidget({ title: 'Messages waiting', left: [queue.depth], width: 8 }),
+    new cloudwatch.GraphWidget({ title: 'Age of oldest message (s)', left: [queue.ageOfOldestMessage], width: 8 }),
+    new cloudwatch.GraphWidget({ title: 'Dead-lettered messages', left: [queue.deadLetters], width: 8 }),
+  );
 }

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ampAlertManagerDefinition } from './alertmanager-config';
 import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
-import { watchOnCloudWatch } from './aws-cloudwatch';
+import { watchOnCloudWatch, watchQueueOnCloudWatch } from './aws-cloudwatch';
 import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
 import { renderManagedGrafana } from './aws-grafana';
 import { allowScrapeFrom, WatchedSource } from './discovery';
@@ -20,6 +20,7 @@ import { AwsPlatform } from '../platform/aws-platform';
 import { ecsTasksOf } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
+import { QueueCloudWatchMetrics, queueCloudWatchMetricsOf } from '../platform/queue-metrics';
 
 /** Constructs per CloudWatch dashboard: at most ~10 widgets each, well under the 500-widget limit. */
 const DASHBOARD_SECTIONS = 40;
@@ -127,6 +128,11 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
       }
       watchOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, watched);
     });
+    // SQS queues have no Prometheus endpoint: they offer their CloudWatch metrics instead.
+    const candidates = spec.watch ?? Stack.of(scope).node.findAll();
+    for (const queue of candidates.map(queueCloudWatchMetricsOf).filter((q): q is QueueCloudWatchMetrics => q !== undefined)) {
+      watchQueueOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, queue);
+    }
   };
 
   return {

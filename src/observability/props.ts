@@ -99,6 +99,12 @@ export interface ResourceAlertThresholds {
    */
   readonly serviceRestartsPerHour?: number;
   /**
+   * Messages a work queue may hold for 15 minutes before an alert (RabbitMQ on Kubernetes, SQS on AWS).
+   *
+   * @default 1000
+   */
+  readonly queueBacklogMessages?: number;
+  /**
    * Fraction of `maxmemory` a cache node may use for 10 minutes, in (0, 1].
    *
    * @default 0.9

@@ -43,6 +43,7 @@ export interface AlertThresholds {
   readonly cacheReplicationLagBytes: number;
   readonly mongoReplicationLagSeconds: number;
   readonly mongoConnectionsUtilization: number;
+  readonly queueBacklogMessages: number;
 }
 
 /** A scrape job the rules cover: its name, the kind of construct behind it, and its size when declared. */

@@ -196,8 +196,50 @@ const mongo: KindSignals = {
   },
 };
 
+/*
+ * `queue` (rabbitmq_prometheus with per-object metrics): `rabbitmq_queue_messages_ready`,
+ * `rabbitmq_queue_messages_unacked` and `rabbitmq_queue_consumers`, labelled `vhost` and `queue`
+ * (names and labels as a RabbitMQ 3.10 broker serves them). A quorum queue is reported by its
+ * leader; `max by` keeps one series per queue whichever node leads. Dead-letter queues end in
+ * `-dlq`. RabbitMQ has no age of the oldest message for quorum queues
+ * (`rabbitmq_queue_head_message_timestamp` has no samples for them): a backlog that stays, and
+ * work queues without consumers, stand in for it.
+ */
+const DEAD_LETTER = 'queue=~".+-dlq"';
+const WORK = 'queue!~".+-dlq"';
+const queue: KindSignals = {
+  title: 'Message queue',
+  alerts: (jobs, t) => {
+    const sel = (...m: string[]) => jobSelector(names(jobs), ...m);
+    const ready = (matcher: string) => `max by (job, queue) (rabbitmq_queue_messages_ready{${sel(matcher)}})`;
+    return [
+      alert('QueueBacklogHigh', `${ready(WORK)} > ${promNumber(t.queueBacklogMessages)}`, '15m', 'warning',
+        '{{ $labels.job }} queue {{ $labels.queue }} is backing up',
+        `{{ $labels.queue }} has held more than ${promNumber(t.queueBacklogMessages)} ready messages for 15 minutes ({{ $value }}): add workers or find the slow step.`),
+      alert('QueueNoConsumers', `${ready(WORK)} > 0 and on (job, queue) max by (job, queue) (rabbitmq_queue_consumers{${sel(WORK)}}) == 0`, '10m', 'critical',
+        '{{ $labels.job }} queue {{ $labels.queue }} has messages and no consumer',
+        '{{ $labels.queue }} has had {{ $value }} ready messages and no consumer for 10 minutes: the workers are down or cannot connect.'),
+      alert('QueueDeadLetters', `${ready(DEAD_LETTER)} > 0`, '5m', 'warning',
+        '{{ $labels.job }} has dead-lettered messages in {{ $labels.queue }}',
+        '{{ $labels.queue }} holds {{ $value }} messages that failed every delivery attempt or expired: inspect them and redrive or discard.'),
+    ];
+  },
+  panels: job => [
+    {
+      title: 'Depth (ready / unacknowledged)',
+      unit: 'short',
+      queries: [
+        { expr: `max by (queue) (rabbitmq_queue_messages_ready{job="${job}", ${WORK}})`, legend: 'ready {{queue}}' },
+        { expr: `max by (queue) (rabbitmq_queue_messages_unacked{job="${job}", ${WORK}})`, legend: 'in flight {{queue}}' },
+      ],
+    },
+    { title: 'Consumers', unit: 'short', queries: [{ expr: `max by (queue) (rabbitmq_queue_consumers{job="${job}", ${WORK}})`, legend: '{{queue}}' }] },
+    { title: 'Dead-lettered messages', unit: 'short', queries: [{ expr: `max by (queue) (rabbitmq_queue_messages_ready{job="${job}", ${DEAD_LETTER}})`, legend: '{{queue}}' }] },
+  ],
+};
+
 /** The signals of every kind of platform construct, by `MetricsSource.kind`. */
-export const SIGNALS: Readonly<Record<string, KindSignals>> = { service, gateway, cache, mongo };
+export const SIGNALS: Readonly<Record<string, KindSignals>> = { service, gateway, cache, mongo, queue };
 
 /** The kinds the stack knows, for error messages. */
 export const KNOWN_KINDS: readonly string[] = Object.keys(SIGNALS);

@@ -51,6 +51,7 @@ export const OBSERVABILITY_DEFAULTS = {
   serviceMemory: Size.mebibytes(1024 * 0.9),
   serviceRestartsPerHour: 3,
   cacheMemoryUtilization: 0.9,
+  queueBacklogMessages: 1000,
   cacheReplicationLag: Size.mebibytes(16),
   mongoReplicationLag: Duration.seconds(10),
   mongoConnectionsUtilization: 0.8,
@@ -115,6 +116,7 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       cacheReplicationLagBytes: (r.cacheReplicationLag ?? d.cacheReplicationLag).toBytes({ rounding: SizeRoundingBehavior.NONE }),
       mongoReplicationLagSeconds: (r.mongoReplicationLag ?? d.mongoReplicationLag).toSeconds({ integral: false }),
       mongoConnectionsUtilization: r.mongoConnectionsUtilization ?? d.mongoConnectionsUtilization,
+      queueBacklogMessages: r.queueBacklogMessages ?? d.queueBacklogMessages,
     },
     logsEndpoint: props.logsEndpoint,
     aws: {

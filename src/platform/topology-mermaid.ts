@@ -10,7 +10,13 @@ const LAYERS: ReadonlyArray<{ layer: string; title: string; style: string }> = [
 const CLIENTS_STYLE = 'fill:#e3f2fd,stroke:#1976d2,stroke-width:2px';
 const EXTERNAL_STYLE = 'fill:#eeeeee,stroke:#616161,stroke-dasharray:4 2';
 const KIND_TITLES: Record<string, string> = {
-  gateway: 'Gateway', service: 'ServiceCluster', cache: 'CacheCluster', mongo: 'MongoShardedCluster', observability: 'ObservabilityStack',
+  gateway: 'Gateway',
+  service: 'ServiceCluster',
+  cache: 'CacheCluster',
+  mongo: 'MongoShardedCluster',
+  observability: 'ObservabilityStack',
+  queue: 'MessageQueue',
+  worker: 'QueueWorker',
 };
 
 /**

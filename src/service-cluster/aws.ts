@@ -36,6 +36,7 @@ export function renderServiceClusterOnAws(
 ): WorkloadHandle<ServiceClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
   platform._claimName(scope, 'Cloud Map service', spec.name);
+  platform._claimName(scope, 'workload', spec.name);
   // A nested stack per service keeps every template far below CloudFormation's 500 resources, and a
   // service's resources never move between templates when other services come and go.
   const home: Construct = platform.servicePlacement === ServicePlacement.SAME_STACK

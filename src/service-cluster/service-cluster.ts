@@ -14,6 +14,7 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
+import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret, secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
@@ -31,7 +32,7 @@ import { platformWarning } from '../platform/warnings';
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).
  */
-export class ServiceCluster extends Construct implements INetworkPeer, iam.IGrantable {
+export class ServiceCluster extends Construct implements INetworkPeer, iam.IGrantable, IQueueClient {
   /** Name in DNS, logs and metrics. */
   public readonly serviceName: string;
   /** Which target this service rendered to. */

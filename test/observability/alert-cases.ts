@@ -6,7 +6,7 @@ export const RULES_INPUT: AlertRulesInput = {
     // A 1 vCPU / 2 GiB service, and a service-kind source that declares no size.
     { job: 'users', kind: 'service', cpuCores: 1, memoryBytes: 2 * 1024 ** 3 },
     { job: 'legacy', kind: 'service' },
-    { job: 'edge', kind: 'gateway' }, { job: 'sessions', kind: 'cache' }, { job: 'catalog-db', kind: 'mongo' },
+    { job: 'edge', kind: 'gateway' }, { job: 'sessions', kind: 'cache' }, { job: 'catalog-db', kind: 'mongo' }, { job: 'orders', kind: 'queue' },
   ],
   slo: { availability: 0.999, latencyP95Seconds: 0.5, errorRate: 0.01 },
   thresholds: {
@@ -19,6 +19,7 @@ export const RULES_INPUT: AlertRulesInput = {
     cacheReplicationLagBytes: 16777216,
     mongoReplicationLagSeconds: 10,
     mongoConnectionsUtilization: 0.8,
+    queueBacklogMessages: 1000,
   },
   serviceMetrics: { requests: 'http_requests_total', duration: 'http_request_duration_seconds', statusLabel: 'code', routeLabel: 'route' },
 };
@@ -84,6 +85,14 @@ const connections = (current: number, available: number) => [
   { series: `mongodb_ss_connections{${MONGO}, conn_type="current"}`, values: `${current}x15` },
   { series: `mongodb_ss_connections{${MONGO}, conn_type="available"}`, values: `${available}x15` },
 ];
+
+/**
+ * rabbitmq_prometheus series as a RabbitMQ 3.10 broker with per-object metrics serves them
+ * (`rabbitmq_queue_messages_ready{vhost="/",queue="orders"}`), plus the scrape's job and instance.
+ * Each node reports the quorum queues it leads.
+ */
+const rabbit = (metric: string, queueName: string, values: string, instance = '10.0.0.7:15692') =>
+  ({ series: `${metric}{job="orders", instance="${instance}", vhost="/", queue="${queueName}"}`, values });
 
 /** A case showing each alert fires when it should, and one showing it stays silent otherwise. */
 export const ALERT_CASES: readonly AlertCase[] = [
@@ -186,6 +195,22 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { job: 'catalog-db', instance: '10.0.0.5:9216', severity: 'warning' },
     { summary: 'catalog-db 10.0.0.5:9216 is running out of connections', description: '10.0.0.5:9216 has used more than 80 % of its connections for 10 minutes.' }),
   silent('MongoConnectionsHigh', '10 % of connections', connections(100, 900), '12m'),
+  fires('QueueBacklogHigh', '5000 ready messages for 15 minutes', [rabbit('rabbitmq_queue_messages_ready', 'orders-p1', '5000x20')], '20m',
+    { job: 'orders', queue: 'orders-p1', severity: 'warning' },
+    { summary: 'orders queue orders-p1 is backing up', description: 'orders-p1 has held more than 1000 ready messages for 15 minutes (5000): add workers or find the slow step.' }),
+  silent('QueueBacklogHigh', 'a large dead-letter queue is not a backlog', [rabbit('rabbitmq_queue_messages_ready', 'orders-dlq', '5000x20')], '20m'),
+  fires('QueueNoConsumers', 'messages waiting and no consumer, whichever node leads', [
+    rabbit('rabbitmq_queue_messages_ready', 'orders', '12x15'), rabbit('rabbitmq_queue_consumers', 'orders', '0x15'),
+    rabbit('rabbitmq_queue_messages_ready', 'orders', '12x15', '10.0.0.8:15692'), rabbit('rabbitmq_queue_consumers', 'orders', '0x15', '10.0.0.8:15692'),
+  ], '12m', { job: 'orders', queue: 'orders', severity: 'critical' },
+  { summary: 'orders queue orders has messages and no consumer', description: 'orders has had 12 ready messages and no consumer for 10 minutes: the workers are down or cannot connect.' }),
+  silent('QueueNoConsumers', 'messages waiting and two consumers', [
+    rabbit('rabbitmq_queue_messages_ready', 'orders', '12x15'), rabbit('rabbitmq_queue_consumers', 'orders', '2x15'),
+  ], '12m'),
+  fires('QueueDeadLetters', 'a message dead-lettered', [rabbit('rabbitmq_queue_messages_ready', 'orders-dlq', '0 1x10')], '8m',
+    { job: 'orders', queue: 'orders-dlq', severity: 'warning' },
+    { summary: 'orders has dead-lettered messages in orders-dlq', description: 'orders-dlq holds 1 messages that failed every delivery attempt or expired: inspect them and redrive or discard.' }),
+  silent('QueueDeadLetters', 'an empty dead-letter queue', [rabbit('rabbitmq_queue_messages_ready', 'orders-dlq', '0x10')], '8m'),
 ];
 
 /** `promtool test rules` files (by file name) running every case against `ruleFile`, one file per evaluation interval. */

@@ -24,6 +24,7 @@ const FIXTURE_OF: Record<string, { job: string; file?: string }> = {
   gateway: { job: 'edge', file: 'traefik-v3.prom' },
   cache: { job: 'sessions', file: 'redis_exporter-1.66.0.prom' },
   mongo: { job: 'catalog-db', file: 'mongodb_exporter-0.43.1.prom' },
+  queue: { job: 'orders', file: 'rabbitmq-3.10.8.prom' },
 };
 
 /** Alerts that compare the present with the past: a steady scrape cannot trigger them (see ruleChecks). */
@@ -59,6 +60,7 @@ function input(serviceMetrics: HttpSignals): AlertRulesInput {
       cacheReplicationLagBytes: 16777216,
       mongoReplicationLagSeconds: 10,
       mongoConnectionsUtilization: 0.8,
+      queueBacklogMessages: 1000,
     },
     serviceMetrics,
   };
@@ -130,7 +132,7 @@ describe('alert rules and dashboards against real exporter metrics', () => {
     for (const { file } of Object.values(FIXTURE_OF)) {
       if (!file) continue;
       expect(fixtureHeader(file)).toMatch(/@ v?\d+\.\d+|doc\.traefik\.io/);
-      expect(fixtureHeader(file)).toMatch(/(percona|oliver006|traefik)\/[a-z_]+/);
+      expect(fixtureHeader(file)).toMatch(/(percona|oliver006|traefik|rabbitmq)\/[a-z_]+/);
     }
   });
 

@@ -59,8 +59,8 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
   test('an unknown metricsSource kind fails synthesis with the construct and the known kinds', () => {
     const root = scope();
     new ObservabilityStack(root, 'Observability', { receivers: ONCALL });
-    new FakeSource(root, 'Queue', { job: 'jobs', kind: 'queue' });
-    expect(synth(root)).toThrow(/Observability: metricsSource of .*\/Queue: kind is unknown \(got "queue"\): the observability stack knows service, gateway, cache, mongo/);
+    new FakeSource(root, 'Search', { job: 'jobs', kind: 'search' });
+    expect(synth(root)).toThrow(/Observability: metricsSource of .*\/Search: kind is unknown \(got "search"\): the observability stack knows service, gateway, cache, mongo, queue/);
   });
 
   test('two observed constructs with one job name', () => {

@@ -20,34 +20,37 @@ const DECLARED = [
   'gateway:api -route(/ws)-> service:realtime',
   'service:orders -network(http)-> service:products',
   'service:orders -network(mongodb)-> mongo:shop-db',
+  'service:orders -network(publish)-> queue:order-events',
   'service:products -network(mongodb)-> mongo:shop-db',
   'service:products -network(redis)-> cache:shop-cache',
   'service:realtime -network(redis)-> cache:shop-cache',
   'service:users -network(mongodb)-> mongo:shop-db',
   'service:users -network(redis)-> cache:shop-cache',
+  'worker:fulfilment -network(consume)-> queue:order-events',
 ];
 /** What `service.allowFrom(gateway)` records for each route, drawn once as the route. */
 const GATEWAY_ADMITTED = ['orders', 'products', 'realtime', 'users'].map(s => `gateway:api -network(http)-> service:${s}`);
 const observes = (jobs: string[]) => jobs.map(j => `observability:observability -observes(metrics)-> ${j}`);
 
 describe('architecture of the reference platform', () => {
-  test('Kubernetes: every construct, every declared connection, the observability stack watching all seven', () => {
+  test('Kubernetes: every construct, every declared connection, the observability stack watching all eight', () => {
     const { chart } = kubernetesReferencePlatform();
     const topology = PlatformTopology.of(chart);
     expect(topology.components.map(c => `${c.layer} ${c.kind}:${c.name}`)).toEqual([
       'observability observability:observability', 'data cache:shop-cache', 'data mongo:shop-db', 'services service:users',
-      'services service:products', 'services service:orders', 'services service:realtime', 'edge gateway:api',
+      'services service:products', 'services service:orders', 'services service:realtime', 'data queue:order-events',
+      'services worker:fulfilment', 'edge gateway:api',
     ]);
-    const watched = ['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api'];
+    const watched = ['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'queue:order-events', 'gateway:api'];
     // Every construct admits Prometheus to its metrics port alone (allowMetricsFrom): no data connection.
     expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched)].sort());
   });
 
-  test('AWS: the same architecture; ElastiCache and DocumentDB report to CloudWatch, so five constructs are scraped', () => {
+  test('AWS: the same architecture; ElastiCache, DocumentDB and SQS report to CloudWatch, so five constructs are scraped', () => {
     const { stack } = awsReferencePlatform();
     (Stage.of(stack) as Stage).synth();
     const topology = PlatformTopology.of(stack);
-    expect(topology.components).toHaveLength(8);
+    expect(topology.components).toHaveLength(10);
     expect(edges(topology)).toEqual([
       ...DECLARED, ...GATEWAY_ADMITTED, ...observes(['service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
     ].sort());
@@ -69,9 +72,11 @@ describe('architecture of the reference platform', () => {
       'service_orders -->|http| service_products',
       'service_orders -->|mongodb| mongo_shop_db',
       'observability_observability -.->|metrics| mongo_shop_db',
+      'service_orders -->|publish| queue_order_events',
+      'worker_fulfilment -->|consume| queue_order_events',
     ]));
-    // 1 client arrow + 4 routes + 8 declared connections + 7 observations; repeated network edges are drawn once.
-    expect(arrows).toHaveLength(20);
+    // 1 client arrow + 4 routes + 10 declared connections + 8 observations; repeated network edges are drawn once.
+    expect(arrows).toHaveLength(23);
     expect(arrows.filter(a => a.startsWith('gateway_api -->|http|'))).toEqual([]);
     expect(arrows.filter(a => a.includes('service_realtime -->|mongodb|') || a.includes('service_orders -->|redis|'))).toEqual([]);
   });

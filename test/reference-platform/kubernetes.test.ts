@@ -20,7 +20,9 @@ describe('reference platform on Kubernetes', () => {
     ]);
     // cert-manager's Certificate is a custom resource outside the core 1.27 schema (the gateway tests check its shape).
     const report = checkKubernetesManifests(manifests);
-    expect(report.findings.map(f => `${f.rule} ${f.object}`)).toEqual(['Schema-UnknownKind cert-manager.io/v1/Certificate shop/api']);
+    expect(report.findings.map(f => `${f.rule} ${f.object}`).sort()).toEqual(['Schema-UnknownKind cert-manager.io/v1/Certificate shop/api',
+      // KEDA's custom resources: the message-queue tests check them against KEDA's CRD schemas.
+      'Schema-UnknownKind keda.sh/v1alpha1/ScaledObject shop/fulfilment', 'Schema-UnknownKind keda.sh/v1alpha1/TriggerAuthentication shop/fulfilment']);
     const strict = expectKubernetesConformance(manifests, { skipRules: ['Schema-UnknownKind'] });
     expect(formatFindings(strict.findings)).toBe('');
     // No reliability rule is skipped in development: the PDB and spread rules apply to workloads that run
@@ -92,7 +94,11 @@ describe('reference platform on Kubernetes', () => {
     expect(ingress('shop-db-routers').filter(n => !n.startsWith('{'))).toEqual(['orders', 'products', 'prometheus', 'users']);
     // Each side's egress matches: realtime cannot reach Mongo, orders cannot reach the cache, users cannot call products.
     expect(egress('realtime')).toEqual(['otel-collector', 'shop-cache', 'shop-cache-proxy', 'shop-cache-sentinel']);
-    expect(egress('orders')).toEqual(['otel-collector', 'products', 'shop-db-mongos']);
+    expect(egress('orders')).toEqual(['order-events', 'otel-collector', 'products', 'shop-db-mongos']);
+    // The queue admits its publisher, its worker, KEDA (the queue depth) and Prometheus (metrics only).
+    expect(ingress('order-events').filter(n => !n.startsWith('{'))).toEqual(['fulfilment', 'order-events', 'orders', 'prometheus']);
+    expect(ingress('order-events').filter(n => n.startsWith('{'))).toEqual([expect.stringContaining('keda-operator')]);
+    expect(egress('fulfilment')).toEqual(['order-events']);
     expect(egress('users')).toEqual(['otel-collector', 'shop-cache', 'shop-cache-proxy', 'shop-cache-sentinel', 'shop-db-mongos']);
     expect(egress('api')).toEqual(['ipBlock 0.0.0.0/0', 'orders', 'otel-collector', 'products', 'realtime', 'shop-cache', 'shop-cache-proxy', 'shop-cache-sentinel', 'users']);
     // The gateway's internet egress (the JWKS) excludes private ranges: it cannot reach the cluster that way.
@@ -118,6 +124,8 @@ describe('reference platform on Kubernetes', () => {
     expect(clients.filter(c => can(c, 'shop-cache-proxy', 6379))).toEqual(['api', 'users', 'products', 'realtime']);
     expect(clients.filter(c => can(c, 'shop-cache-sentinel', 26379))).toEqual(['api', 'users', 'products', 'realtime']);
     expect(clients.filter(c => can(c, 'shop-db-mongos', 27017))).toEqual(['users', 'products', 'orders']);
+    expect([...clients, 'fulfilment', 'prometheus'].filter(c => can(c, 'order-events', 5671))).toEqual(['orders', 'fulfilment']);
+    expect(can('prometheus', 'order-events', 15692)).toBe(true);
     // Data stores never reach the services, and nothing reaches the shard members but the cluster itself.
     expect(clients.filter(c => can(c, 'shop-db-shard-0', 27017))).toEqual([]);
     expect(can('shop-db-mongos', 'shop-db-shard-0', 27017)).toBe(true);
@@ -135,7 +143,7 @@ describe('reference platform on Kubernetes', () => {
 
   test('Prometheus reaches every metrics port of the services and the cache', () => {
     const targets = scrapeReachability();
-    expect(targets.map(t => t.target).sort()).toEqual(['api:9100', 'orders:9090', 'products:9090', 'realtime:9090', 'shop-cache:9121',
+    expect(targets.map(t => t.target).sort()).toEqual(['api:9100', 'order-events:15692', 'orders:9090', 'products:9090', 'realtime:9090', 'shop-cache:9121',
       'shop-db-configsvr:9216', 'shop-db-mongos:9216', 'shop-db-shard-0:9216', 'shop-db-shard-1:9216', 'shop-db-shard-2:9216', 'users:9090']);
     expect(targets.filter(t => !['api', 'shop-db'].includes(t.job) && !t.reachable)).toEqual([]);
   });
@@ -157,7 +165,7 @@ describe('reference platform on Kubernetes', () => {
   test('the observability stack discovered every construct with metrics, without extra code', () => {
     const { platform, chart, manifests } = production;
     const withMetrics = chart.node.findAll().filter(c => (c as any).metricsSource).map(c => (c as any).metricsSource.job).sort();
-    expect(withMetrics).toEqual(['api', 'orders', 'products', 'realtime', 'shop-cache', 'shop-db', 'users']);
+    expect(withMetrics).toEqual(['api', 'order-events', 'orders', 'products', 'realtime', 'shop-cache', 'shop-db', 'users']);
     expect(platform.observability.watchedMetricsSources().map(s => s.job).sort()).toEqual(withMetrics);
     const prometheus = parse(findObject(manifests, 'ConfigMap', 'prometheus').data['prometheus.yml']);
     const jobs = prometheus.scrape_configs.map((s: any) => s.job_name);

@@ -21,10 +21,15 @@ export function hpaTargets(hpa: any, obj: any): boolean {
     && groupOf(ref.apiVersion) === groupOf(obj?.apiVersion);
 }
 
-/** Replicas the workload will run with: the larger of spec.replicas (default 1) and any targeting HPA's minReplicas (default 1). */
+/**
+ * Replicas the workload will run with: the larger of spec.replicas (default 1) and any targeting
+ * HPA's minReplicas (default 1), or KEDA ScaledObject's minReplicaCount (default 0; KEDA runs an HPA for it).
+ */
 export function desiredReplicas(obj: any, manifests: readonly any[]): number {
   const hpaMins = manifests.filter((m) => m?.kind === 'HorizontalPodAutoscaler' && hpaTargets(m, obj)).map((h) => h.spec?.minReplicas ?? 1);
-  return Math.max(obj?.spec?.replicas ?? 1, ...hpaMins);
+  const kedaMins = manifests.filter((m) => m?.apiVersion === 'keda.sh/v1alpha1' && m?.kind === 'ScaledObject' && hpaTargets(m, obj))
+    .map((s) => s.spec?.minReplicaCount ?? 0);
+  return Math.max(obj?.spec?.replicas ?? 1, ...hpaMins, ...kedaMins);
 }
 
 /** Deployments and StatefulSets that will run more than one replica. */

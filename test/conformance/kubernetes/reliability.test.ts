@@ -84,6 +84,19 @@ describe('Reliability-PodDisruptionBudget', () => {
     expect(messages('Reliability-PodDisruptionBudget', edited((m) => { m[2].metadata.namespace = 'other'; }))).toEqual(expected);
   });
 
+  test('a KEDA ScaledObject with minReplicaCount > 1 makes a single-replica Deployment multi-replica', () => {
+    const worker = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'worker', namespace: 'platform' }, spec: {} };
+    const scaled = (minReplicaCount?: number) => ({
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: 'worker', namespace: 'platform' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' }, minReplicaCount },
+    });
+    expect(desiredReplicas(worker, [worker, scaled(2)])).toBe(2);
+    expect(desiredReplicas(worker, [worker, scaled()])).toBe(1);
+    expect(desiredReplicas(worker, [worker, { ...scaled(2), metadata: { name: 'worker', namespace: 'other' } }])).toBe(1);
+  });
+
   test('an HPA with minReplicas > 1 makes a single-replica Deployment multi-replica', () => {
     const single = edited((m) => { m[0].spec.replicas = 1; m.splice(2, 1); });
     expect(desiredReplicas(single[0], single)).toBe(3);

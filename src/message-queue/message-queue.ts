@@ -1,0 +1,193 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { renderMessageQueueOnAws } from './aws';
+import { renderMessageQueueOnKubernetes } from './kubernetes';
+import { MessageQueueProps } from './props';
+import { QueueHandle } from './queue-handle';
+import { MessageQueueAwsResources, MessageQueueKubernetesResources } from './resources';
+import { deadLetterQueueName, resolveMessageQueueSpec, workQueueNames } from './spec';
+import { validateMessageQueue } from './validation';
+import { Endpoint } from '../platform/endpoint';
+import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { MetricsSource } from '../platform/metrics';
+import { dnsLabelFromId } from '../platform/names';
+import { INetworkPeer } from '../platform/network';
+import { IQueueClient } from '../platform/queue-client';
+import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
+import { PlatformTarget } from '../platform/target';
+import { PlatformTopology, TopologyLayer } from '../platform/topology';
+
+/**
+ * A durable work queue between services and background workers, with a dead-letter queue.
+ *
+ * Under an aws-cdk-lib `Stack` it renders Amazon SQS queues (KMS with the platform key, TLS only,
+ * redrive to a dead-letter queue). Under a cdk8s `Chart` it renders a three-node RabbitMQ cluster
+ * (quorum queues with a delivery limit and dead-lettering, AMQPS, one broker user per granted
+ * application, Prometheus metrics). Grant access with `grantSend` and `grantConsume`.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class MessageQueue extends Construct {
+  /** Name of the queue (DNS label). */
+  public readonly queueName: string;
+  /** Which target this queue rendered to. */
+  public readonly target: PlatformTarget;
+  /** Deliveries of one message before it is dead-lettered. */
+  public readonly maxReceiveCount: number;
+  /** Names of the work queues, highest priority first (on AWS the SQS names are generated; see `aws.queues`). */
+  public readonly workQueueNames: string[];
+  /** Seconds a consumer has to acknowledge a message before it is delivered again. */
+  public readonly visibilityTimeoutSeconds: number;
+  /** Secret holding the broker's TLS certificate and CA (Kubernetes; on AWS the name it would have). */
+  public readonly kubernetesTlsSecretName: string;
+  /** Name of the dead-letter queue (RabbitMQ); on AWS see `aws.deadLetterQueue`. */
+  public readonly deadLetterQueueName: string;
+  /**
+   * Where AMQP clients connect (AMQPS).
+   *
+   * @default undefined on AWS: clients use the queue URLs
+   */
+  public readonly endpoint?: Endpoint;
+  /**
+   * Prometheus metrics of every RabbitMQ node, for the observability stack.
+   *
+   * @default undefined on AWS: SQS publishes CloudWatch metrics; use the `metric*()` methods
+   */
+  public readonly metricsSource?: MetricsSource;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: MessageQueueAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: MessageQueueKubernetesResources;
+  private readonly handle: QueueHandle<unknown>;
+
+  constructor(scope: Construct, id: string, props: MessageQueueProps = {}) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    const spec = resolveMessageQueueSpec(effective.queueName ?? dnsLabelFromId(id), effective);
+    throwIfInvalid(validateMessageQueue(this, spec, this.target));
+    this.queueName = spec.name;
+    this.maxReceiveCount = spec.maxReceiveCount;
+    this.visibilityTimeoutSeconds = spec.visibilityTimeoutSeconds;
+    this.kubernetesTlsSecretName = spec.kubernetes.tlsSecretName;
+    this.workQueueNames = workQueueNames(spec);
+    this.deadLetterQueueName = deadLetterQueueName(spec);
+
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderMessageQueueOnAws(this, spec);
+      this.aws = handle.resources;
+      this.handle = handle;
+      this.configureAws(handle.resources);
+    } else {
+      const handle = renderMessageQueueOnKubernetes(this, spec);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+      this.configureKubernetes(handle.resources);
+    }
+    this.endpoint = this.handle.endpoint;
+    this.metricsSource = this.handle.metricsSource;
+    PlatformTopology.of(this).addComponent(this, { kind: 'queue', name: spec.name, layer: TopologyLayer.DATA });
+  }
+
+  /**
+   * Prefix of the environment variables a granted client receives: the queue name in upper snake
+   * case, e.g. `ORDERS_EVENTS` for `orders-events`.
+   */
+  public get environmentPrefix(): string {
+    return this.queueName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  }
+
+  /**
+   * Lets `client` publish to the queue: IAM `sqs:SendMessage` on AWS; on Kubernetes a broker user
+   * (`client.serviceName`) with write access to the queue's exchange, its password from the Secret
+   * `<queueName>-user-<serviceName>` (key `password`), and a NetworkPolicy rule. The client gets
+   * `<PREFIX>_BROKER`, `<PREFIX>_QUEUES` (URLs on AWS, names on Kubernetes, highest priority first)
+   * and on Kubernetes `_HOST`, `_PORT`, `_TLS`, `_VHOST`, `_USERNAME`, `_EXCHANGE`, `_PASSWORD` (secret).
+   */
+  public grantSend(client: IQueueClient): void {
+    this.handle.grant(client, true, false, this.environmentPrefix);
+    PlatformTopology.of(this).addNetworkConnection(this, client, 'publish');
+  }
+
+  /**
+   * Lets `client` consume the work queues (receive, acknowledge, reject): IAM on AWS, a broker user
+   * with read access on Kubernetes. The same environment as `grantSend`.
+   */
+  public grantConsume(client: IQueueClient): void {
+    this.handle.grant(client, false, true, this.environmentPrefix);
+    PlatformTopology.of(this).addNetworkConnection(this, client, 'consume');
+  }
+
+  /** Admits `peer` to AMQPS and the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
+  public allowFrom(peer: INetworkPeer): void {
+    this.handle.allowFrom(peer.networkIdentity);
+  }
+
+  /** Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only). */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.handle.allowMetricsFrom(peer.networkIdentity);
+  }
+
+  /** Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only). */
+  public metricMessagesVisible(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    const queues = this.requireAws('metricMessagesVisible').queues;
+    if (queues.length === 1) return queues[0].metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props });
+    const metrics = Object.fromEntries(queues.map((q, i) => [`q${i}`, q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props })]));
+    return new cloudwatch.MathExpression({
+      expression: Object.keys(metrics).join(' + '), usingMetrics: metrics, label: `${this.queueName} messages visible`, period: props?.period,
+    });
+  }
+
+  /** Age of the oldest message in the first (highest-priority) work queue (AWS only). */
+  public metricAgeOfOldestMessage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.requireAws('metricAgeOfOldestMessage').queues[0].metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', ...props });
+  }
+
+  /** Messages in the dead-letter queue (AWS only). */
+  public metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.requireAws('metricDeadLetterMessages').deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props });
+  }
+
+  /**
+   * The CloudWatch metrics the observability stack alarms on (AWS only; undefined on Kubernetes,
+   * where `metricsSource` serves them).
+   *
+   * @internal
+   */
+  public _queueCloudWatchMetrics(): QueueCloudWatchMetrics | undefined {
+    if (!this.aws) return undefined;
+    const period = Duration.minutes(5);
+    return {
+      name: this.queueName,
+      depth: this.metricMessagesVisible({ period }),
+      ageOfOldestMessage: this.metricAgeOfOldestMessage({ period }),
+      deadLetters: this.metricDeadLetterMessages({ period }),
+      // A message older than twenty visibility timeouts is not being worked off.
+      maxAgeSeconds: Math.min(this.visibilityTimeoutSeconds * 20, 24 * 3600),
+    };
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: MessageQueueProps): MessageQueueProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered (tags, alarms, policies…). */
+  protected configureAws(_resources: MessageQueueAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, tolerations…). */
+  protected configureKubernetes(_resources: MessageQueueKubernetesResources): void {}
+
+  private requireAws(member: string): MessageQueueAwsResources {
+    if (!this.aws) {
+      throw new PlatformValidationError(`${this.node.path}: ${member} is not supported on ${this.target}: ` +
+        'CloudWatch metrics exist on aws only; on kubernetes scrape metricsSource (rabbitmq_prometheus) with Prometheus');
+    }
+    return this.aws;
+  }
+}

@@ -1,0 +1,104 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { renderQueueWorkerOnAws } from './worker-aws';
+import { WorkerHandle } from './worker-handle';
+import { renderQueueWorkerOnKubernetes } from './worker-kubernetes';
+import { QueueWorkerProps } from './worker-props';
+import { QueueWorkerAwsResources, QueueWorkerKubernetesResources } from './worker-resources';
+import { resolveQueueWorkerSpec, validateQueueWorker } from './worker-spec';
+import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { dnsLabelFromId } from '../platform/names';
+import { NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
+import { IQueueClient } from '../platform/queue-client';
+import { PlatformSecret } from '../platform/secret';
+import { PlatformTarget } from '../platform/target';
+import { PlatformTopology } from '../platform/topology';
+
+/**
+ * Background workers with no HTTP port that consume a MessageQueue and scale on its depth.
+ *
+ * Under an aws-cdk-lib `Stack`: an ECS Fargate service without a load balancer, scaled by target
+ * tracking on backlog per task (metric math over the SQS depth and the running task count). Under a
+ * cdk8s `Chart`: a Deployment scaled by a KEDA ScaledObject on the RabbitMQ queue length, or a CPU
+ * HorizontalPodAutoscaler on clusters without KEDA. A stopping replica gets `shutdownGracePeriod`
+ * to finish the messages it holds. The worker is granted `grantConsume` on its queue.
+ *
+ * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
+ * (`configureAws`, `configureKubernetes`).
+ */
+export class QueueWorker extends Construct implements IQueueClient {
+  /** Name in DNS, logs and metrics; the broker user name on Kubernetes. */
+  public readonly serviceName: string;
+  /** Which target this worker rendered to. */
+  public readonly target: PlatformTarget;
+  /** Network identity of the worker's replicas. */
+  public readonly networkIdentity: NetworkPeer;
+  /** AWS resources; undefined on Kubernetes. */
+  public readonly aws?: QueueWorkerAwsResources;
+  /** Kubernetes objects; undefined on AWS. */
+  public readonly kubernetes?: QueueWorkerKubernetesResources;
+  private readonly handle: WorkerHandle<unknown>;
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    this.target = PlatformTarget.of(this);
+    const effective = this.applyDefaults(props);
+    const spec = resolveQueueWorkerSpec(effective.serviceName ?? dnsLabelFromId(id), effective, effective.queue.visibilityTimeoutSeconds,
+      PlatformProfile.of(this).allowsReducedAvailability);
+    const problems = validateQueueWorker(this, spec, this.target, effective.queue.visibilityTimeoutSeconds);
+    if (this.target === PlatformTarget.KUBERNETES && !spec.keda && spec.minReplicas < 1) {
+      problems.push(invalidPropMessage(this, 'minReplicas', 'must be at least 1 without KEDA', spec.minReplicas,
+        'a HorizontalPodAutoscaler cannot scale to zero: set minReplicas ≥ 1, or kubernetes.keda: true'));
+    }
+    throwIfInvalid(problems);
+    this.serviceName = spec.name;
+
+    if (this.target === PlatformTarget.AWS) {
+      const handle = renderQueueWorkerOnAws(this, spec, effective.queue);
+      this.aws = handle.resources;
+      this.handle = handle;
+    } else {
+      const handle = renderQueueWorkerOnKubernetes(this, spec, effective.queue);
+      this.kubernetes = handle.resources;
+      this.handle = handle;
+    }
+    this.networkIdentity = this.handle.networkIdentity;
+    PlatformTopology.of(this).addComponent(this, { kind: 'worker', name: spec.name });
+    effective.queue.grantConsume(this);
+    if (this.aws) this.configureAws(this.aws);
+    if (this.kubernetes) this.configureKubernetes(this.kubernetes);
+  }
+
+  /** The task role on AWS, for `grant*` methods. Kubernetes has no IAM. */
+  public get grantPrincipal(): iam.IPrincipal {
+    if (!this.aws) {
+      throw new PlatformValidationError(`${this.node.path}: grantPrincipal is not supported on kubernetes: IAM grants exist on aws only`);
+    }
+    return this.aws.taskDefinition.taskRole;
+  }
+
+  /** Adds a plain environment variable. Credentials belong in `addSecret`. */
+  public addEnvironment(name: string, value: string): void {
+    this.handle.addEnvironment(name, value);
+  }
+
+  /** Adds an environment variable read from a secret at start-up. */
+  public addSecret(name: string, secret: PlatformSecret): void {
+    this.handle.addSecret(name, secret);
+  }
+
+  /**
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
+   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   */
+  protected applyDefaults(props: QueueWorkerProps): QueueWorkerProps {
+    return props;
+  }
+
+  /** Hook: adjust the AWS resources after they are rendered. */
+  protected configureAws(_resources: QueueWorkerAwsResources): void {}
+
+  /** Hook: adjust the Kubernetes objects after they are rendered. */
+  protected configureKubernetes(_resources: QueueWorkerKubernetesResources): void {}
+}
