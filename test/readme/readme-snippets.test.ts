@@ -6,6 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { extractSnippets, LIBRARY, ROOT, SnippetProgram, snippetPrograms, transpile, typeCheck } from './snippets';
 import * as acmeService from '../../examples/service-cluster/acme-service';
 import * as library from '../../src';
+import { expectAwsConformance } from '../conformance/aws';
 
 // As every test (test/util.ts): skip the CloudFormation schema validation of each synth.
 process.env.CDK_VALIDATION = process.env.CDK_VALIDATION ?? 'false';
@@ -88,7 +89,7 @@ describe('README snippets', () => {
       }
     });
 
-  test('the first AWS example synthesizes offline, as written, over three availability zones', () => {
+  test('the first AWS example synthesizes offline, as written, over three availability zones, and deploys', () => {
     const first = complete.find(p => /from 'aws-cdk-lib'/.test(p.code))!;
     expect(first.lines[0]).toBe(extractSnippets(README)[0].line);
     const { awsApps } = run(first);
@@ -99,5 +100,7 @@ describe('README snippets', () => {
       .filter(r => r.Type === 'AWS::EC2::Subnet');
     const zones = new Set(subnets.map(s => JSON.stringify(s.Properties.AvailabilityZone)));
     expect(zones.size).toBe(3);
+    // And what it synthesizes is deployable: cdk-nag, cfn-lint and a moto deployment.
+    expectAwsConformance(awsApps[0].node.children.filter(cdk.Stack.isStack));
   });
 });
