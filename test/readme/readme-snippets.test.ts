@@ -81,7 +81,10 @@ describe('README snippets', () => {
   test.each(complete.map(p => [p.lines.join('+'), p] as const))(
     'the complete program at README line %s synthesizes on its target with nothing to look up', (_lines, program) => {
       const { awsApps, kubernetesApps } = run(program);
-      expect(awsApps.length + kubernetesApps.length).toBeGreaterThan(0);
+      if (awsApps.length + kubernetesApps.length === 0) {
+        throw new Error(`README line ${program.lines.join('+')}: a complete program creates an App to synthesize; ` +
+          'mark a fragment ```ts partial, or follow a definition with a ```ts continues block that uses it');
+      }
       for (const app of awsApps) {
         const assembly = app.synth();
         expect(assembly.manifest.missing ?? []).toEqual([]);
