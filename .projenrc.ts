@@ -82,6 +82,12 @@ for (const dir of ['examples', 'bench']) {
   });
 }
 
+// The package holds what users need (lib/, .jsii, API.md, README, LICENSE, package.json): examples,
+// the benchmark, contributor docs and CI scripts stay in the repository (test/package/npm-pack.test.ts).
+for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/', '/synth-output/', '/cdk.out/', '/.scratch/']) {
+  project.addPackageIgnore(pattern);
+}
+
 // projen appends its own patterns, which would treat src/**/spec.ts as tests: keep only ours.
 project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 project.package.file.addOverride('jest.coverageReporters', ['lcov', 'text-summary']);
