@@ -71,3 +71,16 @@ describe('names another construct already emits fail on both targets', () => {
     expect(worker).toThrow(/FulfilmentWorker: .*"(shop\/)?fulfilment" is already emitted by \w+\/Fulfilment:/);
   });
 });
+
+describe('a worker sets each variable once, as a service does', () => {
+  test.each([['aws', awsStack], ['kubernetes', kubernetesChart]] as const)('on %s', (_target, scope) => {
+    const root = scope();
+    const queue = new MessageQueue(root, 'Jobs', {});
+    const worker = new QueueWorker(root, 'Fulfilment', {
+      image: 'ghcr.io/acme/fulfilment:1.0.0', queue, healthCheckCommand: ['/app/worker', 'healthcheck'], environment: { REGION: 'eu' },
+    });
+    expect(() => worker.addEnvironment('REGION', 'us')).toThrow(/Fulfilment: environment.REGION .*set each variable once|REGION.*already/);
+    expect(() => worker.addEnvironment('API_TOKEN', 'abc')).toThrow(/environment.API_TOKEN is named like a credential/);
+    expect(() => worker.addEnvironment('TOKEN_URL', 'https://auth.example.com/token')).not.toThrow();
+  });
+});
