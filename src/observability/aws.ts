@@ -3,6 +3,8 @@ import * as aps from 'aws-cdk-lib/aws-aps';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ampAlertManagerDefinition } from './alertmanager-config';
@@ -10,7 +12,8 @@ import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
 import { watchOnCloudWatch } from './aws-cloudwatch';
 import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
 import { renderManagedGrafana } from './aws-grafana';
-import { allowScrapeFrom, WatchedSource } from './discovery';
+import { watchManagedOnCloudWatch } from './aws-managed-signals';
+import { allowScrapeFrom, CloudWatchWatched, WatchedSource } from './discovery';
 import { ECS_SCRAPE_LABELS } from './otel-collector-config';
 import { DnsScrapeTarget } from './prometheus-config';
 import { ObservabilityAwsResources } from './resources';
@@ -33,7 +36,7 @@ export interface AwsRendering {
   readonly resources: ObservabilityAwsResources;
   readonly otlpEndpoint: Endpoint;
   /** Called once, at synthesis, with every observed construct. */
-  readonly watch: (sources: readonly WatchedSource[]) => void;
+  readonly watch: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => void;
 }
 
 /**
@@ -95,7 +98,15 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const grafana = spec.aws.grafana ? renderManagedGrafana(scope, platform.platformName, workspaceArn) : undefined;
   const alarms: cloudwatch.Alarm[] = [];
 
-  const watch = (sources: readonly WatchedSource[]) => {
+  const backupRules: events.Rule[] = [];
+  const watch = (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => {
+    const dashboardFor = (i: number) => {
+      // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
+      if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
+        dashboards.push(new cloudwatch.Dashboard(scope, `Dashboard${dashboards.length + 1}`, { defaultInterval: Duration.hours(6) }));
+      }
+      return dashboards[dashboards.length - 1];
+    };
     sources.forEach((watched, i) => {
       const { construct, source } = watched;
       const ecsTasks = ecsTasksOf(construct);
@@ -121,11 +132,20 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
         dnsTargets.push({ job: source.job, dnsName: source.host, port: source.port, path: source.path });
         allowScrapeFrom(construct, NetworkPeer.fromConnectable(collector.service));
       }
-      // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
-      if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
-        dashboards.push(new cloudwatch.Dashboard(scope, `Dashboard${dashboards.length + 1}`, { defaultInterval: Duration.hours(6) }));
-      }
-      watchOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, watched);
+      watchOnCloudWatch({ scope, spec, dashboard: dashboardFor(i), topic: alertTopic, alarms }, watched);
+    });
+    const patterns = new Map<string, NonNullable<CloudWatchWatched['source']['backupFailedEvents']>>();
+    managed.forEach(({ source }, i) => {
+      watchManagedOnCloudWatch({ scope, spec, dashboard: dashboardFor(sources.length + i), topic: alertTopic, alarms }, source);
+      if (source.backupFailedEvents) patterns.set(JSON.stringify(source.backupFailedEvents), source.backupFailedEvents);
+    });
+    // One rule per event pattern: the events name the failed resource, and a rule per cache would repeat each one.
+    [...patterns.values()].forEach((pattern, i) => {
+      backupRules.push(new events.Rule(scope, `BackupFailed${i || ''}`, {
+        description: `Failed backups (${pattern.detailType.join(', ')}) to the ${platform.platformName} alert topic`,
+        eventPattern: pattern,
+        targets: [new targets.SnsTopic(alertTopic)],
+      }));
     });
   };
 
@@ -150,6 +170,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
       workspaceLogGroup,
       dashboards,
       alarms,
+      backupFailureRules: backupRules,
       grafanaWorkspace: grafana?.workspace,
       grafanaRole: grafana?.role,
     },

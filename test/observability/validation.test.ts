@@ -53,7 +53,7 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
     const root = scope();
     const quiet = new Silent(root, 'Quiet');
     expect(create(root, { watch: [quiet] })).toThrow(new RegExp(
-      'Observability: watch\\[0\\] \\(.*/Quiet\\) exposes no metrics \\(got "no metricsSource"\\): watch only constructs with a metricsSource'));
+      'Observability: watch\\[0\\] \\(.*/Quiet\\) exposes no metrics \\(got "no metricsSource and no CloudWatch metrics"\\): watch only constructs with a metricsSource'));
   });
 
   test('an unknown metricsSource kind fails synthesis with the construct and the known kinds', () => {

@@ -43,13 +43,14 @@ describe('architecture of the reference platform', () => {
     expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched)].sort());
   });
 
-  test('AWS: the same architecture; ElastiCache and DocumentDB report to CloudWatch, so five constructs are scraped', () => {
+  test('AWS: the same architecture, the observability stack watching all seven (ElastiCache and DocumentDB through CloudWatch)', () => {
     const { stack } = awsReferencePlatform();
     (Stage.of(stack) as Stage).synth();
     const topology = PlatformTopology.of(stack);
     expect(topology.components).toHaveLength(8);
     expect(edges(topology)).toEqual([
-      ...DECLARED, ...GATEWAY_ADMITTED, ...observes(['service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
+      ...DECLARED, ...GATEWAY_ADMITTED,
+      ...observes(['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
     ].sort());
   });
 
