@@ -176,7 +176,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
       nodeMetrics: (metricName, statistic) => memberClusterIds(spec).map(cacheClusterId =>
         cacheMetric(spec, metricName, statistic, { cacheClusterId, period: Duration.minutes(5) })),
       backupFailedEvents: spec.aws.snapshotRetentionDays > 0
-        ? { source: ['aws.elasticache'], detailType: ['Snapshot Creation Failed'] }
+        ? { alert: 'CacheSnapshotFailed', pattern: { source: ['aws.elasticache'], detailType: ['Snapshot Creation Failed'] } }
         : undefined,
     };
   }

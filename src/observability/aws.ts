@@ -134,19 +134,19 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
       }
       watchOnCloudWatch({ scope, spec, dashboard: dashboardFor(i), topic: alertTopic, alarms }, watched);
     });
-    const patterns = new Map<string, NonNullable<CloudWatchWatched['source']['backupFailedEvents']>>();
+    const backups = new Map<string, { kind: string; events: NonNullable<CloudWatchWatched['source']['backupFailedEvents']> }>();
     managed.forEach(({ source }, i) => {
       watchManagedOnCloudWatch({ scope, spec, dashboard: dashboardFor(sources.length + i), topic: alertTopic, alarms }, source);
-      if (source.backupFailedEvents) patterns.set(JSON.stringify(source.backupFailedEvents), source.backupFailedEvents);
+      if (source.backupFailedEvents) backups.set(source.backupFailedEvents.alert, { kind: source.kind, events: source.backupFailedEvents });
     });
-    // One rule per event pattern: the events name the failed resource, and a rule per cache would repeat each one.
-    [...patterns.values()].forEach((pattern, i) => {
-      backupRules.push(new events.Rule(scope, `BackupFailed${i || ''}`, {
-        description: `Failed backups (${pattern.detailType.join(', ')}) to the ${platform.platformName} alert topic`,
+    // One rule per event pattern: each event names the failed resource, and a rule per cache would repeat it.
+    for (const { kind, events: { alert, pattern } } of backups.values()) {
+      backupRules.push(new events.Rule(scope, alert, {
+        description: `[${alert}] ${kind}: ${pattern.detailType.join(', ')} events to the ${platform.platformName} alert topic`,
         eventPattern: pattern,
         targets: [new targets.SnsTopic(alertTopic)],
       }));
-    });
+    }
   };
 
   return {

@@ -15,11 +15,14 @@ export interface CloudWatchSource {
   /** The construct's name: alarms and the dashboard section carry it, as the job on Kubernetes. */
   readonly name: string;
   /**
-   * EventBridge pattern of this resource's failed backups.
+   * EventBridge pattern of this resource's failed backups, and the alert name they raise.
    *
    * @default - the service publishes no such event
    */
-  readonly backupFailedEvents?: { readonly source: string[]; readonly detailType: string[]; readonly detail?: Record<string, unknown> };
+  readonly backupFailedEvents?: {
+    readonly alert: string;
+    readonly pattern: { readonly source: string[]; readonly detailType: string[] };
+  };
   /** The metric of every node (one for a whole-cluster metric): alarms take the worst of them. */
   nodeMetrics(metricName: string, statistic: string): cloudwatch.Metric[];
 }

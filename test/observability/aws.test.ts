@@ -249,6 +249,7 @@ describe('ObservabilityStack on AWS', () => {
     expect(observability.aws!.backupFailureRules).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.elasticache'], 'detail-type': ['Snapshot Creation Failed'] },
+      Description: '[CacheSnapshotFailed] cache: Snapshot Creation Failed events to the platform alert topic',
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlertTopic') } })],
     });
     // They have no Prometheus exporter on AWS: no scrape job, no Prometheus rules for them.
