@@ -20,7 +20,7 @@ const RECEIVERS = [
     channel: '#alerts',
     awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
   }),
-  AlertReceiver.webhook('https://oncall.example.com/hooks/platform'),
+  AlertReceiver.webhook('https://oncall.example.com/hooks/platform', { snsEnvelopeOnAws: true }),
   AlertReceiver.email({ to: 'oncall@example.com' }),
 ];
 const EXISTING_WORKSPACE = {
