@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { addAlarm, CloudWatchContext } from './aws-cloudwatch';
 import { AlertThresholds, promNumber } from './rule-types';
-import { SIGNALS } from './signals';
+import { CACHE_ENGINE_CPU_UTILIZATION, SIGNALS } from './signals';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 
 const PERIOD = Duration.minutes(5);
@@ -11,8 +11,8 @@ const PERIOD = Duration.minutes(5);
 const METRICS_PER_ALARM = 10;
 /** ElastiCache reports replication lag in seconds (redis_exporter in bytes, hence a threshold of its own). */
 export const CACHE_REPLICATION_LAG_SECONDS = 30;
-/** Engine (Redis thread) CPU, percent: ElastiCache's own recommendation is to act at 90 %. */
-export const MANAGED_CPU_PERCENT = 90;
+/** CPU, percent, before `CacheCpuHigh` / `MongoCpuHigh`: the Redis thread's limit on Kubernetes too. */
+export const MANAGED_CPU_PERCENT = CACHE_ENGINE_CPU_UTILIZATION * 100;
 
 /** One CloudWatch signal of a managed resource: an alarm (when `alert` is set) and a dashboard graph. */
 export interface ManagedSignal {
