@@ -257,6 +257,17 @@ describe('ObservabilityStack on AWS', () => {
     expect(collectorConfig(template).receivers.prometheus.config.scrape_configs).toEqual([]);
   });
 
+  test('an explicit watch list may name a cache or a Mongo cluster on AWS: they are watched through CloudWatch', () => {
+    const stack = awsStack();
+    const cache = new CacheCluster(stack, 'Sessions');
+    new MongoShardedCluster(stack, 'OrdersDb');
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS, watch: [cache] });
+    const body = text(only(Template.fromStack(stack), 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    expect(body).toContain('## Cache: sessions');
+    expect(body).not.toContain('orders-db');
+    expect(observability.aws!.alarms.length).toBeGreaterThan(0);
+  });
+
   test('a cache without snapshots has no snapshot rule', () => {
     const stack = awsStack();
     new CacheCluster(stack, 'Sessions', { persistence: false, automaticFailover: false, aws: { snapshotRetentionDays: 0 } });
