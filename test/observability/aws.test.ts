@@ -243,6 +243,9 @@ describe('ObservabilityStack on AWS', () => {
     expect(memory.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions[0].Value).sort())
       .toEqual(['sessions-0001-001', 'sessions-0001-002', 'sessions-0002-001', 'sessions-0002-002']);
     expect(alarm('CacheEvicting')).toMatchObject({ Threshold: 0, EvaluationPeriods: 3 });
+    const cpu = alarm('CacheCpuHigh');
+    expect(cpu).toMatchObject({ Threshold: 90, EvaluationPeriods: 3 });
+    expect(cpu.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(Array(4).fill('EngineCPUUtilization'));
     expect(alarm('CacheReplicationLagHigh')).toMatchObject({ Threshold: 30 });
     expect(alarm('MongoCpuHigh')).toMatchObject({ Threshold: 90, EvaluationPeriods: 3, Namespace: 'AWS/DocDB-Elastic', MetricName: 'PrimaryInstanceCPUUtilization' });
     // ElastiCache publishes failed snapshots to EventBridge; one rule for every cache of the stack.
