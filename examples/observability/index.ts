@@ -21,7 +21,7 @@ export function defineObservability(scope: Construct): void {
         channel: '#platform-alerts',
         awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
       }),
-      AlertReceiver.webhook('https://oncall.example.com/hooks/platform'),
+      AlertReceiver.webhook('https://oncall.example.com/hooks/platform', { snsEnvelopeOnAws: true }),
     ],
     retention: '30d',
   });

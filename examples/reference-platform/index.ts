@@ -89,7 +89,7 @@ export class ReferencePlatform extends Construct {
           channel: '#shop-alerts',
           awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
         }),
-        AlertReceiver.webhook('https://oncall.example.com/hooks/shop'),
+        AlertReceiver.webhook('https://oncall.example.com/hooks/shop', { snsEnvelopeOnAws: true }),
       ],
     });
     this.cache = new CacheCluster(this, 'Cache', {

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderCacheClusterOnAws } from './aws';
@@ -10,6 +11,7 @@ import { CacheClusterProps } from './props';
 import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
 import { cacheClusterWarnings, validateCacheCluster } from './validation';
+import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
@@ -157,6 +159,26 @@ export class CacheCluster extends Construct implements IRedisConnection {
   /** Cache hit rate (%) (AWS only). */
   public metricCacheHitRate(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricCacheHitRate', 'CacheHitRate', 'Average', props);
+  }
+
+  /**
+   * What the observability stack watches in CloudWatch (AWS only: on Kubernetes redis_exporter is
+   * scraped through `metricsSource`). Snapshot failures are ElastiCache events in EventBridge.
+   *
+   * @internal
+   */
+  public _cloudWatchSource(): CloudWatchSource | undefined {
+    if (this.target !== PlatformTarget.AWS) return undefined;
+    const spec = this.spec;
+    return {
+      kind: 'cache',
+      name: spec.name,
+      nodeMetrics: (metricName, statistic) => memberClusterIds(spec).map(cacheClusterId =>
+        cacheMetric(spec, metricName, statistic, { cacheClusterId, period: Duration.minutes(5) })),
+      backupFailedEvents: spec.aws.snapshotRetentionDays > 0
+        ? { alert: 'CacheSnapshotFailed', pattern: { source: ['aws.elasticache'], detailType: ['Snapshot Creation Failed'] } }
+        : undefined,
+    };
   }
 
   /**

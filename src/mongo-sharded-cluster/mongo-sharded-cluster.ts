@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMongoShardedClusterOnAws } from './aws';
@@ -8,6 +8,7 @@ import { MongoShardedClusterProps } from './props';
 import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
 import { resolveMongoShardedClusterSpec } from './spec';
 import { mongoShardedClusterWarnings, validateMongoShardedCluster } from './validation';
+import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
@@ -157,6 +158,22 @@ export class MongoShardedCluster extends Construct {
   /** Open client connections (AWS only). */
   public metricDatabaseConnections(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('DatabaseConnections', { statistic: 'Average', ...props });
+  }
+
+  /**
+   * What the observability stack watches in CloudWatch (AWS only: on Kubernetes the exporters are
+   * scraped through `metricsSource`). DocumentDB Elastic publishes whole-cluster metrics, and no
+   * EventBridge event for a failed snapshot.
+   *
+   * @internal
+   */
+  public _cloudWatchSource(): CloudWatchSource | undefined {
+    if (!this.aws) return undefined;
+    return {
+      kind: 'mongo',
+      name: this.clusterName,
+      nodeMetrics: (metricName, statistic) => [this.metric(metricName, { statistic, period: Duration.minutes(5) })],
+    };
   }
 
   /**

@@ -7,8 +7,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlertReceiver } from './receivers';
 
-/** Services that publish alerts to the topic: CloudWatch alarms and the workspace's alert manager. */
-const PUBLISHERS = ['cloudwatch.amazonaws.com', 'aps.amazonaws.com'];
+/** Services that publish alerts to the topic: CloudWatch alarms, the workspace's alert manager, EventBridge rules (failed backups). */
+const PUBLISHERS = ['cloudwatch.amazonaws.com', 'aps.amazonaws.com', 'events.amazonaws.com'];
 
 /**
  * The alert topic, encrypted with the platform key. The key policy lets the publishing services

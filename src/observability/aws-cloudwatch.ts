@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -27,8 +26,8 @@ export interface CloudWatchContext {
 /**
  * Adds a dashboard section and alarms for one observed construct, from the AWS resources in its
  * subtree (found by type, so any construct kind works, or offered through `_ecsTasks()`): ECS services (CPU, memory), target groups
- * and load balancers (5xx ratio, p95 latency), ElastiCache replication groups (memory, evictions,
- * replication lag).
+ * and load balancers (5xx ratio, p95 latency). Alarm descriptions start with the Prometheus alert
+ * each alarm stands for (`[ServiceCpuHigh] users: …`), so both targets name a signal alike.
  */
 export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource): void {
   const { source, construct } = watched;
@@ -36,19 +35,8 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   const nodes = construct.node.findAll();
   const title = SIGNALS[source.kind]?.title ?? source.kind;
   type AlarmMetric = cloudwatch.Metric | cloudwatch.MathExpression;
-  const alarm = (metric: AlarmMetric, id: string, threshold: number, description: string, evaluationPeriods = 1) => {
-    if (!ctx.spec.aws.cloudWatchAlarms) return;
-    const created = metric.createAlarm(scope, id, {
-      threshold,
-      evaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${source.job}: ${description}`,
-    });
-    created.addAlarmAction(new actions.SnsAction(ctx.topic));
-    created.addOkAction(new actions.SnsAction(ctx.topic));
-    ctx.alarms.push(created);
-  };
+  const alarm = (metric: AlarmMetric, id: string, alert: string, threshold: number, description: string, evaluationPeriods = 1) =>
+    addAlarm(ctx, scope, { metric, id, alert, job: source.job, threshold, description, evaluationPeriods });
   const widgets: cloudwatch.IWidget[] = [new cloudwatch.TextWidget({
     markdown: `## ${title}: ${source.job}\nPrometheus metrics in the workspace under job \`${source.job}\`.`, width: 24, height: 2,
   })];
@@ -66,8 +54,8 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   const memoryPercent = ctx.spec.thresholds.serviceMemoryUtilization * 100;
   services.forEach(({ cpu, memory }, i) => {
     widgets.push(new cloudwatch.GraphWidget({ title: 'CPU and memory (% of reservation)', left: [cpu, memory], width: 8, leftYAxis: { min: 0, max: 100 } }));
-    alarm(cpu, `Cpu${i}`, cpuPercent, `CPU above ${cpuPercent} % for 15 minutes`, 3);
-    alarm(memory, `Memory${i}`, memoryPercent, `memory above ${memoryPercent} % for 15 minutes`, 3);
+    alarm(cpu, `Cpu${i}`, 'ServiceCpuHigh', cpuPercent, `CPU above ${cpuPercent} % for 15 minutes`, 3);
+    alarm(memory, `Memory${i}`, 'ServiceMemoryHigh', memoryPercent, `memory above ${memoryPercent} % for 15 minutes`, 3);
   });
 
   const targetGroups: { requests: cloudwatch.Metric; errors: cloudwatch.Metric; latency: cloudwatch.Metric }[] = ecsTasks
@@ -84,8 +72,8 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   targetGroups.forEach(({ requests, errors, latency }, i) => {
     const ratio = new cloudwatch.MathExpression({ expression: 'IF(requests > 0, errors / requests, 0)', usingMetrics: { requests, errors }, period: PERIOD, label: '5xx ratio' });
     widgets.push(...httpWidgets(requests, errors, latency, slo.latencyP95Seconds));
-    alarm(ratio, `ErrorRatio${i}`, slo.errorRate, errorDescription);
-    alarm(latency, `Latency${i}`, slo.latencyP95Seconds, latencyDescription);
+    alarm(ratio, `ErrorRatio${i}`, 'SloErrorRateHigh', slo.errorRate, errorDescription);
+    alarm(latency, `Latency${i}`, 'SloLatencyP95High', slo.latencyP95Seconds, latencyDescription);
   });
 
   nodes.filter((n): n is elbv2.ApplicationLoadBalancer => n instanceof elbv2.ApplicationLoadBalancer).forEach((lb, i) => {
@@ -100,23 +88,10 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
       label: '5xx ratio',
     });
     widgets.push(...httpWidgets(requests, elbErrors, latency, slo.latencyP95Seconds));
-    alarm(ratio, `LoadBalancerErrorRatio${i}`, slo.errorRate, `load balancer ${errorDescription}`);
-    alarm(latency, `LoadBalancerLatency${i}`, slo.latencyP95Seconds, `load balancer ${latencyDescription}`);
+    alarm(ratio, `LoadBalancerErrorRatio${i}`, 'SloErrorRateHigh', slo.errorRate, `load balancer ${errorDescription}`);
+    alarm(latency, `LoadBalancerLatency${i}`, 'SloLatencyP95High', slo.latencyP95Seconds, `load balancer ${latencyDescription}`);
   });
 
-  for (const group of nodes.filter((n): n is elasticache.CfnReplicationGroup => n instanceof elasticache.CfnReplicationGroup)) {
-    // Member clusters are named after the replication group: SEARCH finds every node, whichever is primary.
-    const search = (metric: string, stat: string, label: string) => new cloudwatch.MathExpression({
-      expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metric}" ${group.ref}', '${stat}', 300)`,
-      usingMetrics: {},
-      label,
-    });
-    widgets.push(
-      new cloudwatch.GraphWidget({ title: 'Memory used (%)', left: [search('DatabaseMemoryUsagePercentage', 'Maximum', 'memory')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Evictions', left: [search('Evictions', 'Sum', 'evictions')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Replication lag (s)', left: [search('ReplicationLag', 'Maximum', 'lag')], width: 8 }),
-    );
-  }
   ctx.dashboard.addWidgets(...widgets);
 }
 
@@ -147,30 +122,45 @@ function httpWidgets(
   ];
 }
 
+export interface AlarmInput {
+  readonly metric: cloudwatch.IMetric & { createAlarm(scope: Construct, id: string, props: cloudwatch.CreateAlarmOptions): cloudwatch.Alarm };
+  readonly id: string;
+  /** The Prometheus alert this alarm stands for on AWS. */
+  readonly alert: string;
+  readonly job: string;
+  readonly threshold: number;
+  readonly description: string;
+  readonly evaluationPeriods: number;
+}
+
+/** An alarm to the alert topic (alarm and recovery), unless `aws.cloudWatchAlarms` is off. */
+export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmInput): void {
+  if (!ctx.spec.aws.cloudWatchAlarms) return;
+  const created = input.metric.createAlarm(scope, input.id, {
+    threshold: input.threshold,
+    evaluationPeriods: input.evaluationPeriods,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: `[${input.alert}] ${input.job}: ${input.description}`,
+  });
+  created.addAlarmAction(new actions.SnsAction(ctx.topic));
+  created.addOkAction(new actions.SnsAction(ctx.topic));
+  ctx.alarms.push(created);
+}
+
 /**
  * Adds a dashboard section and alarms for one queue on AWS (SQS): backlog above the threshold for
  * 15 minutes, the oldest message older than its limit, any message in the dead-letter queue.
  */
 export function watchQueueOnCloudWatch(ctx: CloudWatchContext, queue: QueueCloudWatchMetrics): void {
   const scope = new Construct(ctx.scope, `WatchQueue-${queue.name}`);
-  const alarm = (metric: cloudwatch.IMetric, id: string, threshold: number, description: string, evaluationPeriods: number) => {
-    if (!ctx.spec.aws.cloudWatchAlarms) return;
-    const created = new cloudwatch.Alarm(scope, id, {
-      metric,
-      threshold,
-      evaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${queue.name}: ${description}`,
-    });
-    created.addAlarmAction(new actions.SnsAction(ctx.topic));
-    created.addOkAction(new actions.SnsAction(ctx.topic));
-    ctx.alarms.push(created);
-  };
+  const alarm = (metric: AlarmInput['metric'], id: string, alert: string, threshold: number, description: string, evaluationPeriods: number) =>
+    addAlarm(ctx, scope, { metric, id, alert, job: queue.name, threshold, description, evaluationPeriods });
   const backlog = ctx.spec.thresholds.queueBacklogMessages;
-  alarm(queue.depth, 'Backlog', backlog, `more than ${backlog} messages waiting for 15 minutes`, 3);
-  alarm(queue.ageOfOldestMessage, 'AgeOfOldestMessage', queue.maxAgeSeconds, `a message has waited more than ${queue.maxAgeSeconds} s`, 1);
-  alarm(queue.deadLetters, 'DeadLetters', 0, 'messages in the dead-letter queue', 1);
+  // Named after the Prometheus alerts they stand for; the age of the oldest message is SQS's alone.
+  alarm(queue.depth, 'Backlog', 'QueueBacklogHigh', backlog, `more than ${backlog} messages waiting for 15 minutes`, 3);
+  alarm(queue.ageOfOldestMessage, 'AgeOfOldestMessage', 'QueueMessageTooOld', queue.maxAgeSeconds, `a message has waited more than ${queue.maxAgeSeconds} s`, 1);
+  alarm(queue.deadLetters, 'DeadLetters', 'QueueDeadLetters', 0, 'messages in the dead-letter queue', 1);
   ctx.dashboard.addWidgets(
     new cloudwatch.TextWidget({ markdown: `## Message queue: ${queue.name}\nSQS metrics.`, width: 24, height: 2 }),
     new cloudwatch.GraphWidget({ title: 'Messages waiting', left: [queue.depth], width: 8 }),

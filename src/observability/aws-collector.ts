@@ -41,12 +41,16 @@ export interface AdotCollector {
   readonly port: number;
 }
 
+/** Collector tasks: two, as Kubernetes runs two Prometheus replicas; AMP de-duplicates their samples. */
+export const COLLECTOR_TASKS = 2;
+
 /**
- * The AWS Distro for OpenTelemetry collector as one Fargate task in the platform cluster: it
- * scrapes the platform into the workspace (SigV4 remote write), and receives OTLP/HTTP traces (to
- * X-Ray) and logs through a dedicated listener of the platform's internal load balancer, found by
- * its Cloud Map name (as ServiceCluster does). One task, because two scrapers would write every
- * sample twice; ECS replaces it if it fails, and the circuit breaker rolls back a bad configuration.
+ * The AWS Distro for OpenTelemetry collector as two Fargate tasks in the platform cluster: each
+ * scrapes the platform into the workspace (SigV4 remote write, with AMP's high-availability labels
+ * so the workspace keeps one copy of each sample), and receives OTLP/HTTP traces (to X-Ray) and
+ * logs through a dedicated listener of the platform's internal load balancer, found by its Cloud
+ * Map name (as ServiceCluster does). One task failing loses neither scrapes, alerts nor traces;
+ * the circuit breaker rolls back a bad configuration.
  */
 export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spec: ObservabilitySpec, props: AdotCollectorProps): AdotCollector {
   const stack = Stack.of(scope);
@@ -61,6 +65,7 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
       region: stack.region,
       clusterName: platform.cluster.clusterName,
       remoteWriteUrl: props.remoteWriteUrl,
+      haCluster: `${platform.platformName}-${COLLECTOR_NAME}`,
       scrapeIntervalSeconds: spec.scrapeIntervalSeconds,
       scrapeEcsTasks: props.scrapeEcsTasks(),
       dnsTargets: props.dnsTargets(),
@@ -91,7 +96,7 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
     allowAllOutbound: true,
   });
   const service = platformFargateService(scope, 'CollectorService', {
-    taskDefinition, securityGroup, desiredCount: 1, healthCheckGracePeriod: Duration.seconds(60), zoneRebalancing: false,
+    taskDefinition, securityGroup, desiredCount: COLLECTOR_TASKS, healthCheckGracePeriod: Duration.seconds(60), zoneRebalancing: true,
   });
 
   const { loadBalancer, port } = platform._serviceListener(COLLECTOR_NAME);

@@ -3,6 +3,8 @@ import * as aps from 'aws-cdk-lib/aws-aps';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ampAlertManagerDefinition } from './alertmanager-config';
@@ -10,7 +12,8 @@ import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
 import { watchOnCloudWatch, watchQueueOnCloudWatch } from './aws-cloudwatch';
 import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
 import { renderManagedGrafana } from './aws-grafana';
-import { allowScrapeFrom, WatchedSource } from './discovery';
+import { watchManagedOnCloudWatch } from './aws-managed-signals';
+import { allowScrapeFrom, CloudWatchWatched, WatchedSource } from './discovery';
 import { ECS_SCRAPE_LABELS } from './otel-collector-config';
 import { DnsScrapeTarget } from './prometheus-config';
 import { ObservabilityAwsResources } from './resources';
@@ -34,7 +37,7 @@ export interface AwsRendering {
   readonly resources: ObservabilityAwsResources;
   readonly otlpEndpoint: Endpoint;
   /** Called once, at synthesis, with every observed construct. */
-  readonly watch: (sources: readonly WatchedSource[]) => void;
+  readonly watch: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => void;
 }
 
 /**
@@ -96,7 +99,15 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const grafana = spec.aws.grafana ? renderManagedGrafana(scope, platform.platformName, workspaceArn) : undefined;
   const alarms: cloudwatch.Alarm[] = [];
 
-  const watch = (sources: readonly WatchedSource[]) => {
+  const backupRules: events.Rule[] = [];
+  const watch = (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => {
+    const dashboardFor = (i: number) => {
+      // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
+      if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
+        dashboards.push(new cloudwatch.Dashboard(scope, `Dashboard${dashboards.length + 1}`, { defaultInterval: Duration.hours(6) }));
+      }
+      return dashboards[dashboards.length - 1];
+    };
     sources.forEach((watched, i) => {
       const { construct, source } = watched;
       const ecsTasks = ecsTasksOf(construct);
@@ -122,17 +133,26 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
         dnsTargets.push({ job: source.job, dnsName: source.host, port: source.port, path: source.path });
         allowScrapeFrom(construct, NetworkPeer.fromConnectable(collector.service));
       }
-      // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
-      if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
-        dashboards.push(new cloudwatch.Dashboard(scope, `Dashboard${dashboards.length + 1}`, { defaultInterval: Duration.hours(6) }));
-      }
-      watchOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, watched);
+      watchOnCloudWatch({ scope, spec, dashboard: dashboardFor(i), topic: alertTopic, alarms }, watched);
     });
+    const backups = new Map<string, { kind: string; events: NonNullable<CloudWatchWatched['source']['backupFailedEvents']> }>();
+    managed.forEach(({ source }, i) => {
+      watchManagedOnCloudWatch({ scope, spec, dashboard: dashboardFor(sources.length + i), topic: alertTopic, alarms }, source);
+      if (source.backupFailedEvents) backups.set(source.backupFailedEvents.alert, { kind: source.kind, events: source.backupFailedEvents });
+    });
+    // One rule per event pattern: each event names the failed resource, and a rule per cache would repeat it.
+    for (const { kind, events: { alert, pattern } } of backups.values()) {
+      backupRules.push(new events.Rule(scope, alert, {
+        description: `[${alert}] ${kind}: ${pattern.detailType.join(', ')} events to the ${platform.platformName} alert topic`,
+        eventPattern: pattern,
+        targets: [new targets.SnsTopic(alertTopic)],
+      }));
+    }
     // SQS queues have no Prometheus endpoint: they offer their CloudWatch metrics instead.
     const candidates = spec.watch ?? Stack.of(scope).node.findAll();
-    for (const queue of candidates.map(queueCloudWatchMetricsOf).filter((q): q is QueueCloudWatchMetrics => q !== undefined)) {
-      watchQueueOnCloudWatch({ scope, spec, dashboard: dashboards[dashboards.length - 1], topic: alertTopic, alarms }, queue);
-    }
+    candidates.map(queueCloudWatchMetricsOf).filter((q): q is QueueCloudWatchMetrics => q !== undefined).forEach((queue, i) => {
+      watchQueueOnCloudWatch({ scope, spec, dashboard: dashboardFor(sources.length + managed.length + i), topic: alertTopic, alarms }, queue);
+    });
   };
 
   return {
@@ -156,6 +176,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
       workspaceLogGroup,
       dashboards,
       alarms,
+      backupFailureRules: backupRules,
       grafanaWorkspace: grafana?.workspace,
       grafanaRole: grafana?.role,
     },

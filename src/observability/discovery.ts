@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { KNOWN_KINDS, SIGNALS } from './signals';
+import { CloudWatchSource, cloudWatchSourceOf } from '../platform/cloudwatch-source';
 import { invalidPropMessage } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { isDnsLabel } from '../platform/names';
@@ -17,6 +18,26 @@ export function metricsSourceOf(construct: IConstruct): MetricsSource | undefine
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const s = candidate as Partial<MetricsSource>;
   return typeof s.job === 'string' && typeof s.kind === 'string' && typeof s.port === 'number' ? candidate as MetricsSource : undefined;
+}
+
+/** A managed resource the stack watches through CloudWatch (no Prometheus exporter on its target). */
+export interface CloudWatchWatched {
+  readonly construct: IConstruct;
+  readonly source: CloudWatchSource;
+}
+
+/** The constructs among `candidates` watched through CloudWatch: a CloudWatch source and no metrics source. */
+export function cloudWatchSources(candidates: readonly IConstruct[]): CloudWatchWatched[] {
+  return candidates.flatMap(construct => {
+    const source = metricsSourceOf(construct) ? undefined : cloudWatchSourceOf(construct);
+    return source ? [{ construct, source }] : [];
+  });
+}
+
+/** Every construct under `root` (outside `self`), for CloudWatch discovery. */
+export function constructsOutside(root: IConstruct, self: IConstruct): IConstruct[] {
+  const selfPath = `${self.node.path}/`;
+  return root.node.findAll().filter(c => c !== self && !c.node.path.startsWith(selfPath));
 }
 
 /** Every construct under `root` (outside `self`) with a metrics source, in tree order: linear in the tree. */
@@ -41,8 +62,8 @@ export function explicitSources(watch: readonly IConstruct[]): WatchedSource[] {
 
 /** Problems with the explicit `watch` list. */
 export function watchProblems(scope: IConstruct, watch: readonly IConstruct[] | undefined): string[] {
-  return (watch ?? []).flatMap((construct, i) => metricsSourceOf(construct) ? [] : [invalidPropMessage(scope, `watch[${i}]`,
-    `(${construct.node.path}) exposes no metrics`, 'no metricsSource',
+  return (watch ?? []).flatMap((construct, i) => metricsSourceOf(construct) || cloudWatchSourceOf(construct) ? [] : [invalidPropMessage(scope, `watch[${i}]`,
+    `(${construct.node.path}) exposes no metrics`, 'no metricsSource and no CloudWatch metrics',
     `watch only constructs with a metricsSource (ServiceCluster, Gateway, CacheCluster, MongoShardedCluster); alerts on ${construct.node.path} could never fire`)]);
 }
 

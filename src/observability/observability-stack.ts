@@ -5,7 +5,7 @@ import { alertRuleGroups } from './alert-rules';
 import { toYaml } from './alertmanager-config';
 import { renderObservabilityOnAws } from './aws';
 import { grafanaDashboard } from './dashboards';
-import { discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
+import { CloudWatchWatched, cloudWatchSources, constructsOutside, discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
 import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
 import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
@@ -50,7 +50,7 @@ export class ObservabilityStack extends Construct {
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: ObservabilityKubernetesResources;
   private readonly spec: ObservabilitySpec;
-  private readonly wireWatched: (sources: readonly WatchedSource[]) => void;
+  private readonly wireWatched: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => void;
   private readonly admitUi?: (peer: NetworkPeer, jaeger: boolean) => void;
   private discovered?: readonly WatchedSource[];
 
@@ -176,8 +176,10 @@ export class ObservabilityStack extends Construct {
         ...(kubernetes ? kubernetesSourceProblems(this, found) : []),
       ]);
       this.discovered = found;
-      found.forEach(({ construct }) => PlatformTopology.of(this).addObservation(this, construct));
-      PlatformTopology.of(this)._during(this, () => this.wireWatched(found));
+      // Managed resources without an exporter (ElastiCache, DocumentDB Elastic) are watched in CloudWatch.
+      const managed = cloudWatchSources(this.spec.watch ?? constructsOutside(this.root(), this));
+      [...found, ...managed].forEach(({ construct }) => PlatformTopology.of(this).addObservation(this, construct));
+      PlatformTopology.of(this)._during(this, () => this.wireWatched(found, managed));
     }
     return this.discovered;
   }

@@ -67,6 +67,8 @@ export interface AdotCollectorInput {
   readonly clusterName: string;
   /** `…/api/v1/remote_write` of the AMP workspace. */
   readonly remoteWriteUrl: string;
+  /** The collectors' high-availability group: the `cluster` label on every scraped sample. */
+  readonly haCluster: string;
   readonly scrapeIntervalSeconds: number;
   /** Whether any ECS container carries the scrape labels. */
   readonly scrapeEcsTasks: boolean;
@@ -105,9 +107,19 @@ export function adotPrometheusConfig(input: AdotCollectorInput): Record<string, 
 }
 
 /**
+ * Each collector task's replica name: ECS injects the task's own metadata URI (unique per task) into
+ * every container, and the collector expands `${env:…}` when it loads its configuration.
+ */
+export const ADOT_REPLICA = '${env:ECS_CONTAINER_METADATA_URI_V4}';
+
+/**
  * AWS Distro for OpenTelemetry collector configuration (pure): scrapes the platform into Amazon
  * Managed Service for Prometheus (SigV4 remote write), sends OTLP traces to X-Ray and OTLP logs to
- * CloudWatch Logs. (The collector expands `$`: this configuration holds none.)
+ * CloudWatch Logs. Several tasks scrape the same targets: their samples carry AMP's
+ * high-availability labels (`cluster`, `__replica__`), so the workspace keeps one replica's and
+ * drops the others'. OTLP metrics reach one task only, so they are written without those labels
+ * (de-duplication would drop the samples of the replica it did not elect). The only `$` in this
+ * configuration is the replica name, meant to be expanded.
  */
 export function adotCollectorConfig(input: AdotCollectorInput): Record<string, unknown> {
   const logsExporter = input.logsEndpoint ? 'otlphttp/logs' : 'awscloudwatchlogs';
@@ -134,12 +146,17 @@ export function adotCollectorConfig(input: AdotCollectorInput): Record<string, u
     receivers: { ...OTLP_RECEIVER, prometheus: { config: adotPrometheusConfig(input) } },
     processors: PROCESSORS,
     exporters: {
-      prometheusremotewrite: {
+      'prometheusremotewrite/scraped': {
+        endpoint: input.remoteWriteUrl,
+        auth: { authenticator: 'sigv4auth' },
+        external_labels: { cluster: input.haCluster, __replica__: ADOT_REPLICA },
+      },
+      'prometheusremotewrite': {
         endpoint: input.remoteWriteUrl,
         auth: { authenticator: 'sigv4auth' },
         resource_to_telemetry_conversion: { enabled: true },
       },
-      awsxray: { region: input.region },
+      'awsxray': { region: input.region },
       ...(input.logsEndpoint
         ? { 'otlphttp/logs': { endpoint: otelConfigLiteral(input.logsEndpoint) } }
         : { awscloudwatchlogs: { region: input.region, log_group_name: input.logGroupName, log_stream_name: 'otlp' } }),
@@ -147,9 +164,10 @@ export function adotCollectorConfig(input: AdotCollectorInput): Record<string, u
     service: {
       extensions: ['health_check', 'sigv4auth', ...Object.keys(ecsObserver)],
       pipelines: {
-        metrics: { receivers: ['prometheus', 'otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite'] },
-        traces: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['awsxray'] },
-        logs: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
+        'metrics/scraped': { receivers: ['prometheus'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite/scraped'] },
+        'metrics': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite'] },
+        'traces': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['awsxray'] },
+        'logs': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
       },
     },
   };

@@ -18,13 +18,20 @@ export function receiverProblems(scope: IConstruct, receivers: readonly AlertRec
       return [invalidPropMessage(scope, `${prop}.type`, 'is not a known receiver type', receiver.receiverType,
         `use one of ${RECEIVER_TYPES.join(', ')} (AlertReceiver.webhook, AlertReceiver.slack, AlertReceiver.email)`)];
     }
-    if (receiver.receiverType === 'webhook') return webhookProblems(scope, prop, receiver.url, target);
+    if (receiver.receiverType === 'webhook') return webhookProblems(scope, prop, receiver, target);
     if (receiver.receiverType === 'slack') return slackProblems(scope, prop, receiver, target);
     return emailProblems(scope, prop, receiver, target);
   });
 }
 
-function webhookProblems(scope: IConstruct, prop: string, url: string | undefined, target: PlatformTarget): string[] {
+function webhookProblems(scope: IConstruct, prop: string, receiver: AlertReceiver, target: PlatformTarget): string[] {
+  const url = receiver.url;
+  if (target === PlatformTarget.AWS && !receiver.webhookOptions?.snsEnvelopeOnAws) {
+    return [invalidPropMessage(scope, `${prop}.webhook.snsEnvelopeOnAws`, 'must be true for a webhook on aws', false,
+      "on aws the webhook becomes an SNS HTTPS subscription: it must confirm the subscription and read SNS's envelope, not " +
+      "Alertmanager's JSON; set AlertReceiver.webhook(url, { snsEnvelopeOnAws: true }) if it does, or use AlertReceiver.email " +
+      'or AlertReceiver.slack with awsChatbot')];
+  }
   if (url === undefined || Token.isUnresolved(url)) {
     return url === undefined ? [invalidPropMessage(scope, `${prop}.url`, 'is required for a webhook receiver', url, 'set the URL alerts are posted to')] : [];
   }

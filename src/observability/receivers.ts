@@ -69,6 +69,21 @@ export interface EmailReceiverOptions {
 }
 
 /**
+ * How a webhook receiver is delivered.
+ */
+export interface WebhookReceiverOptions {
+  /**
+   * Accept that on AWS the endpoint receives SNS notifications, not Alertmanager's JSON: SNS first
+   * posts a `SubscriptionConfirmation` the endpoint must confirm (by fetching its `SubscribeURL`),
+   * then each alert as an SNS envelope (`Type: Notification`, the alert in `Message`). On
+   * Kubernetes the endpoint receives Alertmanager's webhook JSON either way.
+   *
+   * @default false: a webhook receiver fails synthesis on AWS, saying so
+   */
+  readonly snsEnvelopeOnAws?: boolean;
+}
+
+/**
  * A receiver described by data, e.g. read from a per-environment configuration file.
  */
 export interface AlertReceiverConfig {
@@ -80,6 +95,12 @@ export interface AlertReceiverConfig {
    * @default none
    */
   readonly url?: string;
+  /**
+   * Options, for `webhook`.
+   *
+   * @default none
+   */
+  readonly webhook?: WebhookReceiverOptions;
   /**
    * Options, for `slack`.
    *
@@ -97,15 +118,18 @@ export interface AlertReceiverConfig {
 /**
  * Where alerts go. On Kubernetes each receiver is an Alertmanager integration (credentials are
  * read from mounted Secret files, never inlined); on AWS it is a subscription of the encrypted
- * SNS alert topic (email → email subscription, webhook → HTTPS subscription, Slack → AWS Chatbot).
+ * SNS alert topic (email → email subscription, webhook → HTTPS subscription when the endpoint
+ * accepts SNS's format, Slack → AWS Chatbot).
  */
 export class AlertReceiver {
   /**
-   * An HTTP endpoint receiving Alertmanager's webhook payload (Kubernetes) or SNS notifications
-   * (AWS, HTTPS only).
+   * An HTTP endpoint receiving Alertmanager's webhook JSON (Kubernetes). On AWS the same URL would
+   * become an SNS HTTPS subscription, which posts a different format (SNS's envelope, after a
+   * subscription confirmation): it is refused there unless `options.snsEnvelopeOnAws` says the
+   * endpoint handles that.
    */
-  public static webhook(url: string): AlertReceiver {
-    return new AlertReceiver('webhook', url, undefined, undefined);
+  public static webhook(url: string, options: WebhookReceiverOptions = {}): AlertReceiver {
+    return new AlertReceiver('webhook', url, undefined, undefined, options);
   }
 
   /** A Slack channel. */
@@ -120,7 +144,7 @@ export class AlertReceiver {
 
   /** A receiver from data; its type and fields are validated with the stack's props. */
   public static fromConfig(config: AlertReceiverConfig): AlertReceiver {
-    return new AlertReceiver(config.type, config.url, config.slack, config.email);
+    return new AlertReceiver(config.type, config.url, config.slack, config.email, config.webhook);
   }
 
   private constructor(
@@ -132,5 +156,7 @@ export class AlertReceiver {
     public readonly slackOptions: SlackReceiverOptions | undefined,
     /** Options of an email receiver. */
     public readonly emailOptions: EmailReceiverOptions | undefined,
+    /** Options of a webhook receiver. */
+    public readonly webhookOptions?: WebhookReceiverOptions,
   ) {}
 }

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as grafana from 'aws-cdk-lib/aws-grafana';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -52,8 +53,13 @@ export interface ObservabilityAwsResources {
   readonly workspaceLogGroup?: logs.ILogGroup;
   /** CloudWatch dashboards with a section per observed construct (40 constructs each; more are added at synthesis). */
   readonly dashboards: cloudwatch.Dashboard[];
-  /** CloudWatch alarms (5xx ratio, p95 latency, CPU, memory), filled at synthesis. */
+  /** CloudWatch alarms (5xx ratio, p95 latency, CPU, memory; cache and DocumentDB signals), filled at synthesis. */
   readonly alarms: cloudwatch.Alarm[];
+  /**
+   * EventBridge rules sending failed backups of watched managed resources (ElastiCache snapshots)
+   * to the alert topic, filled at synthesis.
+   */
+  readonly backupFailureRules: events.Rule[];
   /** The Amazon Managed Grafana workspace, when requested. */
   readonly grafanaWorkspace?: grafana.CfnWorkspace;
   /** Role Amazon Managed Grafana reads data sources with, when requested. */

@@ -97,6 +97,15 @@ const gateway: KindSignals = {
   ],
 };
 
+/**
+ * Share of one core the Redis main thread may use before `CacheCpuHigh`: Redis runs commands on one
+ * thread, and ElastiCache's EngineCPUUtilization alarm on AWS uses the same 90 %.
+ */
+export const CACHE_ENGINE_CPU_UTILIZATION = 0.9;
+/** CPU of the Redis main thread, in cores (redis_exporter's counters of INFO's `used_cpu_*_main_thread`). */
+const cacheEngineCpu = (selector: string) =>
+  `rate(redis_cpu_sys_main_thread_seconds_total{${selector}}[5m]) + rate(redis_cpu_user_main_thread_seconds_total{${selector}}[5m])`;
+
 const cache: KindSignals = {
   title: 'Cache',
   alerts: (jobs, t) => {
@@ -105,6 +114,10 @@ const cache: KindSignals = {
       alert('CacheMemoryHigh', `redis_memory_used_bytes{${sel()}} / (redis_memory_max_bytes{${sel()}} > 0) > ${promNumber(t.cacheMemoryUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is close to maxmemory',
         `{{ $labels.instance }} has used more than ${promNumber(t.cacheMemoryUtilization * 100)} % of maxmemory for 10 minutes.`),
+      alert('CacheCpuHigh', `${cacheEngineCpu(sel())} > ${promNumber(CACHE_ENGINE_CPU_UTILIZATION)}`, '15m', 'warning',
+        '{{ $labels.job }} node {{ $labels.instance }} is short of CPU',
+        `The Redis thread of {{ $labels.instance }} has used more than ${promNumber(CACHE_ENGINE_CPU_UTILIZATION * 100)} % of a core for 15 minutes: ` +
+        'commands queue behind it; spread the keys over more shards.'),
       alert('CacheEvicting', `rate(redis_evicted_keys_total{${sel()}}[5m]) > 0`, '15m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is evicting keys',
         '{{ $labels.instance }} has evicted keys for 15 minutes ({{ $value | printf "%.1f" }}/s): the cache is too small for its working set.'),
@@ -133,7 +146,9 @@ const cache: KindSignals = {
         { expr: `redis_memory_max_bytes{job="${job}"}`, legend: 'max {{instance}}' },
       ],
     },
+    { title: 'Engine CPU (%)', unit: 'percent', queries: [{ expr: `100 * (${cacheEngineCpu(`job="${job}"`)})`, legend: '{{instance}}' }] },
     { title: 'Evictions', unit: 'ops', queries: [{ expr: `rate(redis_evicted_keys_total{job="${job}"}[5m])`, legend: '{{instance}}' }] },
+    { title: 'Connections', unit: 'short', queries: [{ expr: `redis_connected_clients{job="${job}"}`, legend: '{{instance}}' }] },
     { title: 'Connected replicas', unit: 'short', queries: [{ expr: `redis_connected_slaves{job="${job}"}`, legend: '{{instance}}' }] },
     {
       title: 'Replication lag',

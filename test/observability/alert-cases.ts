@@ -144,6 +144,15 @@ export const ALERT_CASES: readonly AlertCase[] = [
   silent('CacheMemoryHigh', '50 % of maxmemory', [
     { series: `redis_memory_used_bytes{${CACHE}}`, values: '500x20' }, { series: `redis_memory_max_bytes{${CACHE}}`, values: '1000x20' },
   ], '15m'),
+  fires('CacheCpuHigh', 'the Redis thread at 0.95 of a core for 15 minutes', [
+    { series: `redis_cpu_sys_main_thread_seconds_total{${CACHE}}`, values: '0+15x30' }, { series: `redis_cpu_user_main_thread_seconds_total{${CACHE}}`, values: '0+42x30' },
+  ], '25m', cacheLabels, {
+    summary: 'sessions node 10.0.0.2:9121 is short of CPU',
+    description: 'The Redis thread of 10.0.0.2:9121 has used more than 90 % of a core for 15 minutes: commands queue behind it; spread the keys over more shards.',
+  }),
+  silent('CacheCpuHigh', 'the Redis thread at half a core', [
+    { series: `redis_cpu_sys_main_thread_seconds_total{${CACHE}}`, values: '0+6x30' }, { series: `redis_cpu_user_main_thread_seconds_total{${CACHE}}`, values: '0+24x30' },
+  ], '25m'),
   fires('CacheEvicting', 'one eviction per second for 15 minutes', [{ series: `redis_evicted_keys_total{${CACHE}}`, values: '0+60x30' }], '25m', cacheLabels, {
     summary: 'sessions node 10.0.0.2:9121 is evicting keys',
     description: '10.0.0.2:9121 has evicted keys for 15 minutes (1.0/s): the cache is too small for its working set.',

@@ -5,6 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { parse } from 'yaml';
 import { hasAmtool, hasPromtool, run, withFiles } from './engines';
 import { FakeSource, ONCALL } from './fakes';
+import { CacheCluster, CacheClusterMode } from '../../src/cache-cluster';
+import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
@@ -18,7 +20,7 @@ const RECEIVERS = [
     channel: '#alerts',
     awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
   }),
-  AlertReceiver.webhook('https://oncall.example.com/hooks/platform'),
+  AlertReceiver.webhook('https://oncall.example.com/hooks/platform', { snsEnvelopeOnAws: true }),
   AlertReceiver.email({ to: 'oncall@example.com' }),
 ];
 const EXISTING_WORKSPACE = {
@@ -120,6 +122,15 @@ describe('ObservabilityStack on AWS', () => {
       endpoint: expect.stringMatching(/^<ObservabilityWorkspace[0-9A-F]+\.PrometheusEndpoint>api\/v1\/remote_write$/),
       auth: { authenticator: 'sigv4auth' },
     });
+    // Two tasks scrape the same targets: AMP keeps one copy, by the cluster and __replica__ labels (each task's own metadata URI).
+    expect(config.exporters['prometheusremotewrite/scraped']).toMatchObject({
+      endpoint: config.exporters.prometheusremotewrite.endpoint,
+      external_labels: { cluster: 'platform-otel-collector', __replica__: '${env:ECS_CONTAINER_METADATA_URI_V4}' },
+    });
+    expect(config.service.pipelines['metrics/scraped']).toMatchObject({ receivers: ['prometheus'], exporters: ['prometheusremotewrite/scraped'] });
+    // OTLP metrics reach one task only: without the HA labels, so de-duplication never drops them.
+    expect(config.service.pipelines.metrics).toMatchObject({ receivers: ['otlp'], exporters: ['prometheusremotewrite'] });
+    expect(config.exporters.prometheusremotewrite.external_labels).toBeUndefined();
     expect(config.service.pipelines.traces.exporters).toEqual(['awsxray']);
     expect(config.service.pipelines.logs.exporters).toEqual(['awscloudwatchlogs']);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
@@ -132,7 +143,7 @@ describe('ObservabilityStack on AWS', () => {
         HealthCheck: Match.objectLike({ Command: ['CMD', '/healthcheck'] }),
       })],
     });
-    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 1, DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }) });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2, AvailabilityZoneRebalancing: 'ENABLED', DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }) });
   });
 
   test("the collector's scrape configuration passes promtool", () => {
@@ -186,7 +197,7 @@ describe('ObservabilityStack on AWS', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 0.01,
-      AlarmDescription: 'users: 5xx ratio above 1 % over 5 minutes',
+      AlarmDescription: '[SloErrorRateHigh] users: 5xx ratio above 1 % over 5 minutes',
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, errors / requests, 0)' })]),
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertTopic') }],
     });
@@ -196,8 +207,8 @@ describe('ObservabilityStack on AWS', () => {
 
   test('the CPU and memory alarms use the same fractions of each task as the Prometheus rules', () => {
     const { template } = render({ resourceAlerts: { serviceCpuUtilization: 0.8, serviceMemoryUtilization: 0.85 } });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 80, MetricName: 'CPUUtilization', AlarmDescription: 'users: CPU above 80 % for 15 minutes' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 85, MetricName: 'MemoryUtilization', AlarmDescription: 'users: memory above 85 % for 15 minutes' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 80, MetricName: 'CPUUtilization', AlarmDescription: '[ServiceCpuHigh] users: CPU above 80 % for 15 minutes' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 85, MetricName: 'MemoryUtilization', AlarmDescription: '[ServiceMemoryHigh] users: memory above 85 % for 15 minutes' });
   });
 
   test('Prometheus rules measure each service against its own size', () => {
@@ -207,6 +218,65 @@ describe('ObservabilityStack on AWS', () => {
     const rules = parse(new ObservabilityStack(stack, 'Observability', { receivers: ONCALL }).renderAlertRules());
     const cpu = rules.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ServiceCpuHigh');
     expect(cpu.expr).toBe('((rate(process_cpu_seconds_total{job=~"big"}[5m]) / 1) or (rate(process_cpu_seconds_total{job=~"small"}[5m]) / 0.5)) > 0.9');
+  });
+
+  test('ElastiCache and DocumentDB Elastic: alarms over every node and a dashboard section, snapshot failures to the topic', () => {
+    const stack = awsStack();
+    // Two shards of two nodes: every alarm takes the worst of the four member clusters.
+    new CacheCluster(stack, 'Sessions', { mode: CacheClusterMode.CLUSTER, shards: 2, replicas: 1 });
+    new MongoShardedCluster(stack, 'OrdersDb');
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS });
+    const template = Template.fromStack(stack);
+    const body = text(only(template, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    expect(body).toContain('## Cache: sessions');
+    expect(body).toContain('## MongoDB: orders-db');
+    const resources = template.toJSON().Resources;
+    const descriptions = observability.aws!.alarms
+      .map(a => text(resources[stack.getLogicalId(a.node.defaultChild as any)].Properties.AlarmDescription));
+    expect(descriptions.map(d => d.split(' ')[0]).sort()).toEqual(
+      ['[CacheCpuHigh]', '[CacheEvicting]', '[CacheMemoryHigh]', '[CacheReplicationLagHigh]', '[MongoCpuHigh]']);
+    const alarm = (alert: string) => Object.values<any>(template.toJSON().Resources)
+      .find(r => r.Type === 'AWS::CloudWatch::Alarm' && text(r.Properties.AlarmDescription).startsWith(`[${alert}]`)).Properties;
+    const memory = alarm('CacheMemoryHigh');
+    expect(memory).toMatchObject({ Threshold: 90, EvaluationPeriods: 2, AlarmActions: [{ Ref: expect.stringMatching(/AlertTopic/) }] });
+    expect(memory.Metrics.find((m: any) => m.Expression).Expression).toBe('MAX(METRICS())');
+    expect(memory.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.Dimensions[0].Value).sort())
+      .toEqual(['sessions-0001-001', 'sessions-0001-002', 'sessions-0002-001', 'sessions-0002-002']);
+    expect(alarm('CacheEvicting')).toMatchObject({ Threshold: 0, EvaluationPeriods: 3 });
+    const cpu = alarm('CacheCpuHigh');
+    expect(cpu).toMatchObject({ Threshold: 90, EvaluationPeriods: 3 });
+    expect(cpu.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(Array(4).fill('EngineCPUUtilization'));
+    expect(alarm('CacheReplicationLagHigh')).toMatchObject({ Threshold: 30 });
+    expect(alarm('MongoCpuHigh')).toMatchObject({ Threshold: 90, EvaluationPeriods: 3, Namespace: 'AWS/DocDB-Elastic', MetricName: 'PrimaryInstanceCPUUtilization' });
+    // ElastiCache publishes failed snapshots to EventBridge; one rule for every cache of the stack.
+    expect(observability.aws!.backupFailureRules).toHaveLength(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.elasticache'], 'detail-type': ['Snapshot Creation Failed'] },
+      Description: '[CacheSnapshotFailed] cache: Snapshot Creation Failed events to the platform alert topic',
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlertTopic') } })],
+    });
+    // They have no Prometheus exporter on AWS: no scrape job, no Prometheus rules for them.
+    expect(observability.watchedMetricsSources()).toEqual([]);
+    expect(collectorConfig(template).receivers.prometheus.config.scrape_configs).toEqual([]);
+  });
+
+  test('an explicit watch list may name a cache or a Mongo cluster on AWS: they are watched through CloudWatch', () => {
+    const stack = awsStack();
+    const cache = new CacheCluster(stack, 'Sessions');
+    new MongoShardedCluster(stack, 'OrdersDb');
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS, watch: [cache] });
+    const body = text(only(Template.fromStack(stack), 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    expect(body).toContain('## Cache: sessions');
+    expect(body).not.toContain('orders-db');
+    expect(observability.aws!.alarms.length).toBeGreaterThan(0);
+  });
+
+  test('a cache without snapshots has no snapshot rule', () => {
+    const stack = awsStack();
+    new CacheCluster(stack, 'Sessions', { persistence: false, automaticFailover: false, aws: { snapshotRetentionDays: 0 } });
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS });
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
+    expect(observability.aws!.alarms.length).toBeGreaterThan(0);
   });
 
   test('CloudWatch alarms can be turned off for Stacks near their resource quota', () => {
@@ -244,7 +314,7 @@ describe('ObservabilityStack on AWS', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Principal: { Service: ['cloudwatch.amazonaws.com', 'aps.amazonaws.com'] },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Principal: { Service: ['cloudwatch.amazonaws.com', 'aps.amazonaws.com', 'events.amazonaws.com'] },
         })]),
       },
     });

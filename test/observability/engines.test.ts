@@ -163,6 +163,7 @@ describe('collector and Grafana configurations (no binary here: checked structur
     region: 'us-east-1',
     clusterName: 'platform',
     remoteWriteUrl: 'https://aps/api/v1/remote_write',
+    haCluster: 'platform-otel-collector',
     scrapeIntervalSeconds: 30,
     scrapeEcsTasks: true,
     dnsTargets: [],

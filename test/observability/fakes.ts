@@ -39,4 +39,4 @@ export class FakeSource extends Construct {
 export class Silent extends Construct {}
 
 /** One receiver: the production profile refuses a stack whose alerts would go nowhere. */
-export const ONCALL = [AlertReceiver.webhook('https://oncall.example.com/alerts')];
+export const ONCALL = [AlertReceiver.webhook('https://oncall.example.com/alerts', { snsEnvelopeOnAws: true })];

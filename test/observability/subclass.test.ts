@@ -12,7 +12,7 @@ class AcmeObservability extends ObservabilityStack {
   protected applyDefaults(props: ObservabilityStackProps): ObservabilityStackProps {
     return {
       slo: { availability: 0.995 },
-      receivers: [AlertReceiver.webhook('https://oncall.acme.example/hooks/alertmanager')],
+      receivers: [AlertReceiver.webhook('https://oncall.acme.example/hooks/alertmanager', { snsEnvelopeOnAws: true })],
       ...props,
     };
   }

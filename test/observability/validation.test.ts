@@ -39,8 +39,8 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
     ['logs endpoint without scheme', { logsEndpoint: 'logs.example.com' }, /logsEndpoint is not an http\(s\) URL \(got "logs.example.com"\)/],
     ['unknown receiver type', { receivers: [AlertReceiver.fromConfig({ type: 'pagerduty' })] },
       /Observability: receivers\[0\].type is not a known receiver type \(got "pagerduty"\): use one of webhook, slack, email/],
-    ['webhook without URL', { receivers: [AlertReceiver.fromConfig({ type: 'webhook' })] }, /receivers\[0\].url is required for a webhook receiver/],
-    ['webhook that is not http(s)', { receivers: [AlertReceiver.webhook('ftp://hooks.example.com')] }, /receivers\[0\].url is not an http\(s\) URL/],
+    ['webhook without URL', { receivers: [AlertReceiver.fromConfig({ type: 'webhook', webhook: { snsEnvelopeOnAws: true } })] }, /receivers\[0\].url is required for a webhook receiver/],
+    ['webhook that is not http(s)', { receivers: [AlertReceiver.webhook('ftp://hooks.example.com', { snsEnvelopeOnAws: true })] }, /receivers\[0\].url is not an http\(s\) URL/],
     ['slack channel with a space', { receivers: [AlertReceiver.slack({ apiUrlSecret: PlatformSecret.named('s', 'k'), channel: 'platform alerts' })] },
       /receivers\[0\].slack.channel is not a Slack channel \(got "platform alerts"\)/],
     ['email without @', { receivers: [AlertReceiver.email({ to: 'oncall', sender: 'a@b.c', smarthost: 'smtp:25' })] },
@@ -53,7 +53,7 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
     const root = scope();
     const quiet = new Silent(root, 'Quiet');
     expect(create(root, { watch: [quiet] })).toThrow(new RegExp(
-      'Observability: watch\\[0\\] \\(.*/Quiet\\) exposes no metrics \\(got "no metricsSource"\\): watch only constructs with a metricsSource'));
+      'Observability: watch\\[0\\] \\(.*/Quiet\\) exposes no metrics \\(got "no metricsSource and no CloudWatch metrics"\\): watch only constructs with a metricsSource'));
   });
 
   test('an unknown metricsSource kind fails synthesis with the construct and the known kinds', () => {
@@ -90,9 +90,20 @@ describe.each(targets)('ObservabilityStack validation on %s', (_target, scope) =
 
 describe('target-specific validation', () => {
   test('an https webhook is required on AWS; http is fine on Kubernetes', () => {
-    const receivers = [AlertReceiver.webhook('http://relay.alerting.svc.cluster.local:8080/hook')];
+    const receivers = [AlertReceiver.webhook('http://relay.alerting.svc.cluster.local:8080/hook', { snsEnvelopeOnAws: true })];
     expect(create(awsStack(), { receivers })).toThrow(/receivers\[0\].url must use https on aws \(got "http:\/\/relay.*"\): SNS delivers to webhooks over the internet/);
     expect(create(kubernetesChart(), { receivers })).not.toThrow();
+  });
+
+  test("a webhook is refused on AWS unless it accepts SNS's envelope: the payload differs from Alertmanager's", () => {
+    const plain = [AlertReceiver.webhook('https://oncall.example.com/hooks/platform')];
+    expect(create(awsStack(), { receivers: plain })).toThrow(new RegExp(
+      'receivers\\[0\\].webhook.snsEnvelopeOnAws must be true for a webhook on aws \\(got false\\): on aws the webhook becomes an SNS ' +
+      "HTTPS subscription: it must confirm the subscription and read SNS's envelope, not Alertmanager's JSON; set " +
+      'AlertReceiver.webhook\\(url, \\{ snsEnvelopeOnAws: true \\}\\) if it does'));
+    expect(create(kubernetesChart(), { receivers: plain })).not.toThrow();
+    const fromConfig = [AlertReceiver.fromConfig({ type: 'webhook', url: 'https://oncall.example.com/hooks/platform', webhook: { snsEnvelopeOnAws: true } })];
+    expect(create(awsStack(), { receivers: fromConfig })).not.toThrow();
   });
 
   test('Slack needs an AWS Chatbot channel on AWS only', () => {

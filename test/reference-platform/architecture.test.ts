@@ -46,13 +46,14 @@ describe('architecture of the reference platform', () => {
     expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched)].sort());
   });
 
-  test('AWS: the same architecture; ElastiCache, DocumentDB and SQS report to CloudWatch, so five constructs are scraped', () => {
+  test('AWS: the same architecture, the observability stack watching all eight (ElastiCache, DocumentDB and SQS through CloudWatch)', () => {
     const { stack } = awsReferencePlatform();
     (Stage.of(stack) as Stage).synth();
     const topology = PlatformTopology.of(stack);
     expect(topology.components).toHaveLength(10);
     expect(edges(topology)).toEqual([
-      ...DECLARED, ...GATEWAY_ADMITTED, ...observes(['service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
+      ...DECLARED, ...GATEWAY_ADMITTED,
+      ...observes(['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'gateway:api']),
     ].sort());
   });
 

@@ -1,0 +1,34 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { IConstruct } from 'constructs';
+
+/**
+ * How a managed AWS resource with no Prometheus exporter (ElastiCache, DocumentDB Elastic) is
+ * watched: its CloudWatch metrics, and the EventBridge events of its failed backups. The
+ * observability stack turns it into alarms and a dashboard section, as it turns a
+ * `MetricsSource` into scrape jobs and rules.
+ *
+ * @internal
+ */
+export interface CloudWatchSource {
+  /** Same kinds as `MetricsSource.kind` (`cache`, `mongo`). */
+  readonly kind: string;
+  /** The construct's name: alarms and the dashboard section carry it, as the job on Kubernetes. */
+  readonly name: string;
+  /**
+   * EventBridge pattern of this resource's failed backups, and the alert name they raise.
+   *
+   * @default - the service publishes no such event
+   */
+  readonly backupFailedEvents?: {
+    readonly alert: string;
+    readonly pattern: { readonly source: string[]; readonly detailType: string[] };
+  };
+  /** The metric of every node (one for a whole-cluster metric): alarms take the worst of them. */
+  nodeMetrics(metricName: string, statistic: string): cloudwatch.Metric[];
+}
+
+/** The CloudWatch source a construct offers through `_cloudWatchSource()`, when it does (duck typing). @internal */
+export function cloudWatchSourceOf(construct: IConstruct): CloudWatchSource | undefined {
+  const offer = (construct as { _cloudWatchSource?: unknown })._cloudWatchSource;
+  return typeof offer === 'function' ? offer.call(construct) : undefined;
+}
