@@ -154,8 +154,9 @@ export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmI
  */
 export function watchQueueOnCloudWatch(ctx: CloudWatchContext, queue: QueueCloudWatchMetrics): void {
   const scope = new Construct(ctx.scope, `WatchQueue-${queue.name}`);
-  const alarm = (metric: AlarmInput['metric'], id: string, alert: string, threshold: number, description: string, evaluationPeriods: number) =>
-    addAlarm(ctx, scope, { metric, id, alert, job: queue.name, threshold, description, evaluationPeriods });
+  // The queue's metrics are Metric or MathExpression objects, both of which create alarms.
+  const alarm = (metric: cloudwatch.IMetric, id: string, alert: string, threshold: number, description: string, evaluationPeriods: number) =>
+    addAlarm(ctx, scope, { metric: metric as AlarmInput['metric'], id, alert, job: queue.name, threshold, description, evaluationPeriods });
   const backlog = ctx.spec.thresholds.queueBacklogMessages;
   // Named after the Prometheus alerts they stand for; the age of the oldest message is SQS's alone.
   alarm(queue.depth, 'Backlog', 'QueueBacklogHigh', backlog, `more than ${backlog} messages waiting for 15 minutes`, 3);
