@@ -34,11 +34,11 @@ describe('the observability stack discovers message queues', () => {
     new MessageQueue(stack, 'Orders', { priorityLevels: 2 });
     const template = Template.fromStack(stack);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
-    const queueAlarms = alarms.filter(a => a.AlarmDescription.startsWith('orders: '));
+    const queueAlarms = alarms.filter(a => / orders: /.test(a.AlarmDescription));
     expect(queueAlarms.map(a => [a.AlarmDescription, a.Threshold, a.EvaluationPeriods])).toEqual([
-      ['orders: more than 1000 messages waiting for 15 minutes', 1000, 3],
-      ['orders: a message has waited more than 600 s', 600, 1],
-      ['orders: messages in the dead-letter queue', 0, 1],
+      ['[QueueBacklogHigh] orders: more than 1000 messages waiting for 15 minutes', 1000, 3],
+      ['[QueueMessageTooOld] orders: a message has waited more than 600 s', 600, 1],
+      ['[QueueDeadLetters] orders: messages in the dead-letter queue', 0, 1],
     ]);
     // Depth sums both priority queues.
     expect(queueAlarms[0].Metrics.find((m: any) => m.Expression).Expression).toBe('q0 + q1');

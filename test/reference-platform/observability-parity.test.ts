@@ -43,6 +43,12 @@ const ONE_TARGET_ONLY: Record<string, { readonly target: 'AWS' | 'Kubernetes'; r
   'mongo MongoCpuHigh': { target: 'AWS', why: 'mongodb_exporter exports no CPU and the Kubernetes Prometheus scrapes no cAdvisor' },
   'gateway ServiceCpuHigh': { target: 'AWS', why: 'the AWS gateway runs on ECS (CloudWatch CPU); Traefik exports no process CPU' },
   'gateway ServiceMemoryHigh': { target: 'AWS', why: 'the AWS gateway runs on ECS (CloudWatch memory); Traefik exports no process memory' },
+  'queue MetricsTargetDown': { target: 'Kubernetes', why: 'SQS is a managed API: nothing is scraped, CloudWatch reports the queues' },
+  'queue QueueNoConsumers': { target: 'Kubernetes', why: 'SQS publishes no consumer count; a backlog that grows and an old oldest message stand in for it' },
+  'queue QueueMessageTooOld': {
+    target: 'AWS',
+    why: 'RabbitMQ quorum queues publish no age of the oldest message (rabbitmq_queue_head_message_timestamp has no samples on the real broker)',
+  },
 };
 
 const KIND_OF_TITLE = new Map(Object.entries(SIGNALS).map(([kind, s]) => [s.title, kind]));
