@@ -8,7 +8,7 @@ import {
 } from './kubernetes-pods';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
 import { nodeCount, usesSentinels } from './spec';
-import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+import { dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
 export interface RedisNodeObjects {
@@ -51,14 +51,9 @@ export function renderRedisNodes(
 
   const volumes = commonVolumes(topology);
   if (!spec.persistence) volumes.push({ name: 'data', emptyDir: { sizeLimit: `${spec.kubernetes.storageMiB}Mi` } });
-  const claims: Json[] = spec.persistence ? [{
-    metadata: { name: 'data', labels: platform.labelsFor(topology.nodes, 'cache', scope) },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName: platform.storageClassName,
-      resources: { requests: { storage: `${spec.kubernetes.storageMiB}Mi` } },
-    },
-  }] : [];
+  const claims: Json[] = spec.persistence
+    ? [dataVolumeClaimTemplate(platform.labelsFor(topology.nodes, 'cache', scope), platform.storageClassName, spec.kubernetes.storageMiB)]
+    : [];
 
   const statefulSet = new ApiObject(scope, 'StatefulSet', {
     apiVersion: 'apps/v1',

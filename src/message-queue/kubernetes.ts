@@ -12,7 +12,7 @@ import { MessageQueueKubernetesResources } from './resources';
 import { MessageQueueSpec, workQueueNames } from './spec';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
+import { dataVolumeClaimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 
@@ -160,14 +160,9 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
           ],
         },
       },
-      volumeClaimTemplates: [{
-        metadata: { name: 'data', labels: platform.labelsFor(name, 'message-queue', scope) },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: platform.storageClassName,
-          resources: { requests: { storage: `${spec.kubernetes.storageMiB}Mi` } },
-        },
-      }],
+      volumeClaimTemplates: [
+        dataVolumeClaimTemplate(platform.labelsFor(name, 'message-queue', scope), platform.storageClassName, spec.kubernetes.storageMiB),
+      ],
     },
   });
 

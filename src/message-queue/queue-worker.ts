@@ -11,11 +11,11 @@ import { dnsLabelFromId } from '../platform/names';
 import { NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
-import { PlatformSecret, secretReferenceProblems } from '../platform/secret';
+import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { EnvironmentVariableOptions } from '../service-cluster/props';
-import { duplicateVariableProblems, environmentVariableProblems, secretVariableProblems } from '../service-cluster/validation';
+import { VariableNames } from '../service-cluster/variable-names';
 
 /**
  * Background workers with no HTTP port that consume a MessageQueue and scale on its depth.
@@ -42,7 +42,7 @@ export class QueueWorker extends Construct implements IQueueClient {
   public readonly kubernetes?: QueueWorkerKubernetesResources;
   private readonly handle: WorkerHandle<unknown>;
   /** Every variable name set so far, plain or secret: each may be set once. */
-  private readonly variableNames: Set<string>;
+  private readonly variableNames: VariableNames;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
@@ -51,7 +51,7 @@ export class QueueWorker extends Construct implements IQueueClient {
     const spec = resolveQueueWorkerSpec(effective.serviceName ?? dnsLabelFromId(id), effective, effective.queue.visibilityTimeoutSeconds,
       PlatformProfile.of(this).allowsReducedAvailability);
     const problems = validateQueueWorker(this, spec, this.target, effective.queue.visibilityTimeoutSeconds);
-    this.variableNames = new Set([...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
+    this.variableNames = new VariableNames(this, [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
     if (this.target === PlatformTarget.KUBERNETES && !spec.keda && spec.minReplicas < 1) {
       problems.push(invalidPropMessage(this, 'minReplicas', 'must be at least 1 without KEDA', spec.minReplicas,
         'a HorizontalPodAutoscaler cannot scale to zero: set minReplicas ≥ 1, or kubernetes.keda: true'));
@@ -88,22 +88,13 @@ export class QueueWorker extends Construct implements IQueueClient {
    * variable or a secret) is refused on both targets, as on a ServiceCluster.
    */
   public addEnvironment(name: string, value: string, options: EnvironmentVariableOptions = {}): void {
-    throwIfInvalid([
-      ...duplicateVariableProblems(this, `environment.${name}`, name, this.variableNames),
-      ...environmentVariableProblems(this, name, value, [], options.notCredential ?? false),
-    ]);
-    this.variableNames.add(name);
+    this.variableNames.claimEnvironment(name, value, options);
     this.handle.addEnvironment(name, value);
   }
 
   /** Adds an environment variable read from a secret at start-up. A name already set is refused. */
   public addSecret(name: string, secret: PlatformSecret): void {
-    throwIfInvalid([
-      ...duplicateVariableProblems(this, `secrets.${name}`, name, this.variableNames),
-      ...secretVariableProblems(this, name),
-      ...secretReferenceProblems(this, `secrets.${name}`, secret),
-    ]);
-    this.variableNames.add(name);
+    this.variableNames.claimSecret(name, secret);
     this.handle.addSecret(name, secret);
   }
 

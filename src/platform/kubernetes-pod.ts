@@ -34,3 +34,18 @@ export function spreadConstraints(selector: Record<string, string>): k8s.Topolog
     labelSelector: { matchLabels: selector },
   }));
 }
+
+/**
+ * A StatefulSet's `data` volume claim template: one ReadWriteOnce volume per pod, on the platform's
+ * storage class, labelled like the workload that owns it.
+ */
+export function dataVolumeClaimTemplate(labels: Record<string, string>, storageClassName: string | undefined, storageMiB: number) {
+  return {
+    metadata: { name: 'data', labels },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: `${storageMiB}Mi` } },
+    },
+  };
+}

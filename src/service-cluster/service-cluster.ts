@@ -5,7 +5,8 @@ import { renderServiceClusterOnKubernetes } from './kubernetes';
 import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
 import { resolveServiceClusterSpec } from './spec';
-import { duplicateVariableProblems, environmentVariableProblems, secretVariableProblems, serviceClusterWarnings, validateServiceCluster } from './validation';
+import { serviceClusterWarnings, validateServiceCluster } from './validation';
+import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
@@ -15,7 +16,7 @@ import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
-import { PlatformSecret, secretReferenceProblems } from '../platform/secret';
+import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { annotationKeyProblems } from '../platform/validation';
@@ -49,7 +50,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   public readonly kubernetes?: ServiceClusterKubernetesResources;
   private readonly handle: WorkloadHandle<unknown>;
   /** Every variable name set so far (plain and secret), so that none is set twice. */
-  private readonly variableNames: Set<string>;
+  private readonly variableNames: VariableNames;
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps) {
     super(scope, id);
@@ -57,7 +58,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     const effective = this.applyDefaults(props);
     const profile = PlatformProfile.of(this);
     const spec = resolveServiceClusterSpec(effective.serviceName ?? dnsLabelFromId(id), effective, profile);
-    this.variableNames = new Set([...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
+    this.variableNames = new VariableNames(this, [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
     throwIfInvalid([
       ...validateServiceCluster(this, spec, this.target),
       ...(this.target === PlatformTarget.KUBERNETES
@@ -133,22 +134,13 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    * variable or a secret) is refused on both targets.
    */
   public addEnvironment(name: string, value: string, options: EnvironmentVariableOptions = {}): void {
-    throwIfInvalid([
-      ...duplicateVariableProblems(this, `environment.${name}`, name, this.variableNames),
-      ...environmentVariableProblems(this, name, value, [], options.notCredential ?? false),
-    ]);
-    this.variableNames.add(name);
+    this.variableNames.claimEnvironment(name, value, options);
     this.handle.addEnvironment(name, value);
   }
 
   /** Adds an environment variable read from a secret at start-up. A name already set is refused. */
   public addSecret(name: string, secret: PlatformSecret): void {
-    throwIfInvalid([
-      ...duplicateVariableProblems(this, `secrets.${name}`, name, this.variableNames),
-      ...secretVariableProblems(this, name),
-      ...secretReferenceProblems(this, `secrets.${name}`, secret),
-    ]);
-    this.variableNames.add(name);
+    this.variableNames.claimSecret(name, secret);
     this.handle.addSecret(name, secret);
   }
 
