@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CacheClusterMode } from './engine';
@@ -8,7 +7,7 @@ import {
 } from './kubernetes-pods';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
 import { nodeCount, usesSentinels } from './spec';
-import { dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
 export interface RedisNodeObjects {
@@ -66,10 +65,7 @@ export function renderRedisNodes(
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'RollingUpdate' },
       selector: { matchLabels: selector },
-      persistentVolumeClaimRetentionPolicy: {
-        whenDeleted: spec.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain',
-        whenScaled: 'Retain',
-      },
+      persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(spec.removalPolicy),
       template: {
         metadata: { labels: platform.labelsFor(topology.nodes, 'cache', scope), annotations: { 'cache.platform/config-checksum': configChecksum } },
         spec: {

@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { interNodeTlsErlArgs, renderInterNodeTlsConfig } from './inter-node-tls';
@@ -12,7 +11,7 @@ import { MessageQueueKubernetesResources } from './resources';
 import { MessageQueueSpec, workQueueNames } from './spec';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
-import { dataVolumeClaimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
+import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
 import { PlatformSecret } from '../platform/secret';
 
@@ -126,10 +125,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'RollingUpdate' },
       selector: { matchLabels: selector },
-      persistentVolumeClaimRetentionPolicy: {
-        whenDeleted: spec.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain',
-        whenScaled: 'Retain',
-      },
+      persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(spec.removalPolicy),
       template: {
         metadata: {
           labels: platform.labelsFor(name, 'message-queue', scope),

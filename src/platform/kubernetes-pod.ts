@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 
 /** Pod-level settings that satisfy Pod Security Standards "restricted". */
@@ -48,4 +49,12 @@ export function dataVolumeClaimTemplate(labels: Record<string, string>, storageC
       resources: { requests: { storage: `${storageMiB}Mi` } },
     },
   };
+}
+
+/**
+ * What happens to a StatefulSet's volumes: kept when it scales down, and when it is deleted unless
+ * the construct's removal policy is DESTROY (the data outlives `kubectl delete` by default).
+ */
+export function claimRetentionPolicy(removalPolicy: RemovalPolicy | undefined) {
+  return { whenDeleted: removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain', whenScaled: 'Retain' };
 }
