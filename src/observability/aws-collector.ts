@@ -87,6 +87,10 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
   container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
   acknowledgeNagFinding(taskDefinition, 'AwsSolutions-ECS2',
     'AOT_CONFIG_CONTENT is the collector configuration (scrape jobs, endpoints), never a credential: the collector signs requests with its task role');
+  // The same mechanism acknowledges the CloudFormation validator that newer aws-cdk-lib releases run.
+  acknowledgeNagFinding(taskDefinition, 'CloudFormation-Validate::E1029',
+    'The collector expands ${env:ECS_CONTAINER_METADATA_URI_V4} in its own configuration (a unique __replica__ label per task); ' +
+    'the value is a plain string to CloudFormation, never an Fn::Sub parameter');
   grantCollector(taskDefinition.taskRole, platform, props);
 
   const securityGroup = new ec2.SecurityGroup(scope, 'CollectorSecurityGroup', {
