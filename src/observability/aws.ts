@@ -23,7 +23,7 @@ import { AwsPlatform } from '../platform/aws-platform';
 import { ecsTasksOf } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
-import { QueueCloudWatchMetrics, queueCloudWatchMetricsOf } from '../platform/queue-metrics';
+import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 
 /** Constructs per CloudWatch dashboard: at most ~10 widgets each, well under the 500-widget limit. */
 const DASHBOARD_SECTIONS = 40;
@@ -37,7 +37,7 @@ export interface AwsRendering {
   readonly resources: ObservabilityAwsResources;
   readonly otlpEndpoint: Endpoint;
   /** Called once, at synthesis, with every observed construct. */
-  readonly watch: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => void;
+  readonly watch: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[], queues: readonly QueueCloudWatchMetrics[]) => void;
 }
 
 /**
@@ -100,7 +100,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const alarms: cloudwatch.Alarm[] = [];
 
   const backupRules: events.Rule[] = [];
-  const watch = (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => {
+  const watch = (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[], queues: readonly QueueCloudWatchMetrics[]) => {
     const dashboardFor = (i: number) => {
       // A dashboard holds at most 500 widgets: start another one every DASHBOARD_SECTIONS constructs.
       if (i > 0 && i % DASHBOARD_SECTIONS === 0) {
@@ -148,9 +148,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
         targets: [new targets.SnsTopic(alertTopic)],
       }));
     }
-    // SQS queues have no Prometheus endpoint: they offer their CloudWatch metrics instead.
-    const candidates = spec.watch ?? Stack.of(scope).node.findAll();
-    candidates.map(queueCloudWatchMetricsOf).filter((q): q is QueueCloudWatchMetrics => q !== undefined).forEach((queue, i) => {
+    queues.forEach((queue, i) => {
       watchQueueOnCloudWatch({ scope, spec, dashboard: dashboardFor(sources.length + managed.length + i), topic: alertTopic, alarms }, queue);
     });
   };

@@ -5,6 +5,7 @@ import { invalidPropMessage } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { isDnsLabel } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { QueueCloudWatchMetrics, queueCloudWatchMetricsOf } from '../platform/queue-metrics';
 
 /** A construct the stack observes, and how it exposes metrics. */
 export interface WatchedSource {
@@ -31,6 +32,14 @@ export function cloudWatchSources(candidates: readonly IConstruct[]): CloudWatch
   return candidates.flatMap(construct => {
     const source = metricsSourceOf(construct) ? undefined : cloudWatchSourceOf(construct);
     return source ? [{ construct, source }] : [];
+  });
+}
+
+/** The queues among `candidates` watched through CloudWatch: SQS has no Prometheus endpoint. */
+export function cloudWatchQueues(candidates: readonly IConstruct[]): QueueCloudWatchMetrics[] {
+  return candidates.flatMap(construct => {
+    const queue = queueCloudWatchMetricsOf(construct);
+    return queue ? [queue] : [];
   });
 }
 

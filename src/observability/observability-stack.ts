@@ -5,7 +5,7 @@ import { alertRuleGroups } from './alert-rules';
 import { toYaml } from './alertmanager-config';
 import { renderObservabilityOnAws } from './aws';
 import { grafanaDashboard } from './dashboards';
-import { CloudWatchWatched, cloudWatchSources, constructsOutside, discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
+import { CloudWatchWatched, cloudWatchQueues, cloudWatchSources, constructsOutside, discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
 import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
 import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
@@ -18,6 +18,7 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
+import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { platformWarning } from '../platform/warnings';
@@ -50,7 +51,9 @@ export class ObservabilityStack extends Construct {
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: ObservabilityKubernetesResources;
   private readonly spec: ObservabilitySpec;
-  private readonly wireWatched: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[]) => void;
+  private readonly wireWatched: (
+    sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[], queues: readonly QueueCloudWatchMetrics[],
+  ) => void;
   private readonly admitUi?: (peer: NetworkPeer, jaeger: boolean) => void;
   private discovered?: readonly WatchedSource[];
 
@@ -176,10 +179,12 @@ export class ObservabilityStack extends Construct {
         ...(kubernetes ? kubernetesSourceProblems(this, found) : []),
       ]);
       this.discovered = found;
-      // Managed resources without an exporter (ElastiCache, DocumentDB Elastic) are watched in CloudWatch.
-      const managed = cloudWatchSources(this.spec.watch ?? constructsOutside(this.root(), this));
+      // On AWS, what has no exporter there is watched in CloudWatch: managed resources (ElastiCache,
+      // DocumentDB Elastic) and queues (SQS). One walk of the tree finds both.
+      const candidates = this.target === PlatformTarget.AWS ? this.spec.watch ?? constructsOutside(this.root(), this) : [];
+      const managed = cloudWatchSources(candidates);
       [...found, ...managed].forEach(({ construct }) => PlatformTopology.of(this).addObservation(this, construct));
-      PlatformTopology.of(this)._during(this, () => this.wireWatched(found, managed));
+      PlatformTopology.of(this)._during(this, () => this.wireWatched(found, managed, cloudWatchQueues(candidates)));
     }
     return this.discovered;
   }
