@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { RULES_INPUT } from './alert-cases';
 import { hasPromtool, run, withFiles } from './engines';
 import { checksTestFile, ExpressionCheck, panelChecks, ruleChecks, withoutThresholds } from './expression-checks';
 import { asInputSeries, fixtureHeader, fixtureSamples, parseExposition, Sample } from './metric-fixtures';
@@ -49,19 +50,9 @@ const EVAL_TIME = '30m';
 function input(serviceMetrics: HttpSignals): AlertRulesInput {
   return {
     jobs: Object.entries(FIXTURE_OF).map(([kind, { job }]) => ({ job, kind, cpuCores: 1, memoryBytes: 2 ** 31 })),
-    slo: { availability: 0.999, latencyP95Seconds: 0.5, errorRate: 0.01 },
-    thresholds: {
-      serviceCpuUtilization: 0.9,
-      serviceMemoryUtilization: 0.9,
-      serviceCpuCores: 0.45,
-      serviceMemoryBytes: 0.9 * 2 ** 30,
-      serviceRestartsPerHour: 3,
-      cacheMemoryUtilization: 0.9,
-      cacheReplicationLagBytes: 16777216,
-      mongoReplicationLagSeconds: 10,
-      mongoConnectionsUtilization: 0.8,
-      queueBacklogMessages: 1000,
-    },
+    // The same SLOs and default thresholds as the promtool unit cases (values are neutralised here anyway).
+    slo: RULES_INPUT.slo,
+    thresholds: RULES_INPUT.thresholds,
     serviceMetrics,
   };
 }
