@@ -34,14 +34,15 @@ describe('Alertmanager receivers: addresses are data, URLs are URLs', () => {
 
   test('property: any string in a receiver is refused, or reaches Alertmanager unchanged and amtool accepts the file', () => {
     const accepted: Record<string, string> = {};
-    fc.assert(fc.property(oneHostile({
+    const valid = {
       channel: '#alerts',
       to: 'oncall@example.com',
       sender: 'Alertmanager <am@example.com>',
       smarthost: 'smtp.example.com:587',
       username: 'am',
       url: 'https://hooks.example.com/alerts',
-    }), s => {
+    };
+    fc.assert(fc.property(oneHostile(valid), s => {
       const receivers = [
         AlertReceiver.webhook(s.url), slack(s.channel),
         AlertReceiver.email({ to: s.to, sender: s.sender, smarthost: s.smarthost, username: s.username, passwordSecret: PlatformSecret.named('smtp', 'password') }),
@@ -57,7 +58,8 @@ describe('Alertmanager receivers: addresses are data, URLs are URLs', () => {
       expect(receiver.email_configs[0].auth_username).toBe(s.username);
       expect(receiver.webhook_configs[0].url).toBe(s.url);
       accepted[`alertmanager-${Object.keys(accepted).length}.yml`] = file;
-    }), PROPERTY_RUNS);
+      // Most hostile values are refused: the valid props run too, so amtool always checks one file.
+    }), { ...PROPERTY_RUNS, examples: [[valid]] });
     expect(Object.keys(accepted).length).toBeGreaterThan(0);
     if (!hasAmtool()) return;
     withFiles(accepted, dir => {
