@@ -5,6 +5,7 @@ export * from './platform/network';
 export * from './platform/metrics';
 export * from './platform/aws-platform';
 export * from './platform/kubernetes-platform';
+export { CredentialFormat, OwnedCredential } from './platform/owned-credentials';
 export * from './service-cluster';
 export * from './platform/redis-connection';
 export * from './gateway';

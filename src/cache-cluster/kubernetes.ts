@@ -17,6 +17,7 @@ import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartSc
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformSecret } from '../platform/secret';
 
 /** Default Secret holding the AUTH password; the user or External Secrets creates it. */
@@ -34,6 +35,7 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   platform._orderAfter(scope);
   const topology = new CacheTopology(spec, platform);
   const auth = spec.auth ?? defaultKubernetesAuth(spec);
+  if (!spec.auth) platform.declareOwnedCredential(scope, auth, CredentialFormat.PASSWORD);
   const password = auth._toSecretKeyRef(scope, 'auth');
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const sentinels = usesSentinels(spec);

@@ -13,6 +13,7 @@ import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
+import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformSecret } from '../platform/secret';
 
 type Json = { readonly [key: string]: any };
@@ -39,6 +40,9 @@ export function userPasswordSecret(spec: MessageQueueSpec, user: string): Platfo
 export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQueueSpec): QueueHandle<MessageQueueKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
+  if (spec.kubernetes.erlangCookieOwned) {
+    platform.declareOwnedCredential(scope, PlatformSecret.named(spec.kubernetes.erlangCookieSecretName, 'cookie'), CredentialFormat.ERLANG_COOKIE);
+  }
   const name = spec.name;
   const nodesService = `${name}-nodes`;
   const selector = platform.selectorLabels(name, scope);
@@ -237,6 +241,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
         client.addEnvironment(`${prefix}_USERNAME`, user);
         client.addEnvironment(`${prefix}_EXCHANGE`, exchangeName(spec));
         client.addEnvironment(`${prefix}_QUEUES`, queues.join(','));
+        platform.declareOwnedCredential(scope, userPasswordSecret(spec, user), CredentialFormat.PASSWORD);
         client.addSecret(`${prefix}_PASSWORD`, userPasswordSecret(spec, user));
       }
     },

@@ -12,6 +12,7 @@ import { mongoTopology, tlsDnsNames } from './topology';
 import { Endpoint } from '../platform/endpoint';
 import { publicInternetIpBlock } from '../platform/internet';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformSecret } from '../platform/secret';
 import { ServiceCluster } from '../service-cluster/service-cluster';
 
@@ -26,8 +27,14 @@ export function renderMongoShardedClusterOnKubernetes(
   const platform = KubernetesPlatform.of(scope);
   platform._orderAfter(scope);
   const n = spec.name;
-  const adminSecret = spec.adminPassword ?? PlatformSecret.named(`${n}-admin`, 'password');
   const ref = (secret: PlatformSecret, prop: string) => secret._toSecretKeyRef(scope, prop);
+  // The defaults are the cluster's own credentials: declared, so a provisioner can generate them.
+  const owned = (supplied: PlatformSecret | undefined, fallback: PlatformSecret, format = CredentialFormat.PASSWORD) => {
+    if (supplied) return supplied;
+    platform.declareOwnedCredential(scope, fallback, format);
+    return fallback;
+  };
+  const adminSecret = owned(spec.adminPassword, PlatformSecret.named(`${n}-admin`, 'password'));
   const topology = mongoTopology(
     n, platform.namespace, spec.shards, spec.membersPerShard, spec.configServers, spec.tls, spec.kubernetes.drainingShards ?? 0);
   const ctx: MongoKubernetesContext = {
@@ -37,11 +44,11 @@ export function renderMongoShardedClusterOnKubernetes(
     topology,
     image: `mongo:${spec.version}`,
     serviceAccountName: n,
-    keyFile: ref(spec.kubernetes.keyFile ?? PlatformSecret.named(`${n}-keyfile`, 'keyfile'), 'kubernetes.keyFile'),
+    keyFile: ref(owned(spec.kubernetes.keyFile, PlatformSecret.named(`${n}-keyfile`, 'keyfile'), CredentialFormat.MONGO_KEYFILE), 'kubernetes.keyFile'),
     tlsSecretName: spec.kubernetes.tlsSecretName ?? `${n}-tls`,
     adminPassword: ref(adminSecret, 'adminPassword'),
-    monitorPassword: ref(spec.kubernetes.monitorPassword ?? PlatformSecret.named(`${n}-admin`, 'monitor-password'), 'kubernetes.monitorPassword'),
-    backupPassword: ref(spec.kubernetes.backupPassword ?? PlatformSecret.named(`${n}-admin`, 'backup-password'), 'kubernetes.backupPassword'),
+    monitorPassword: ref(owned(spec.kubernetes.monitorPassword, PlatformSecret.named(`${n}-admin`, 'monitor-password')), 'kubernetes.monitorPassword'),
+    backupPassword: ref(owned(spec.kubernetes.backupPassword, PlatformSecret.named(`${n}-admin`, 'backup-password')), 'kubernetes.backupPassword'),
   };
 
   const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {

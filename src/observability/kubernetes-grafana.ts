@@ -7,6 +7,7 @@ import { ALERTMANAGER_PORT, lazy, PROMETHEUS_PORT } from './kubernetes-metrics';
 import { JAEGER_QUERY_PORT } from './kubernetes-tracing';
 import { ObservabilitySpec } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
+import { CredentialFormat } from '../platform/owned-credentials';
 import { stableHash } from '../platform/service-load-balancers';
 
 export const GRAFANA_PORT = 3000;
@@ -92,6 +93,7 @@ export function renderGrafana(
     data: lazy(() => Object.fromEntries(Object.entries(allFiles()).filter(([file]) => dashboardShard(file) === shard))),
   }));
   const admin = spec.kubernetes.grafanaAdminSecret;
+  if (spec.kubernetes.grafanaAdminSecretOwned) platform.declareOwnedCredential(grafanaScope, admin, CredentialFormat.PASSWORD);
   const grafana = renderComponent(grafanaScope, platform, {
     name: 'grafana',
     replicas: 1,

@@ -5,6 +5,8 @@ import { clusterScoped, isClusterScoped } from './cluster-scoped';
 import { PlatformValidationError } from './errors';
 import { nameCollisionMessage } from './name-registry';
 import { validateDnsLabel } from './names';
+import { CredentialFormat, OwnedCredential, OwnedCredentialRegistry } from './owned-credentials';
+import { PlatformSecret } from './secret';
 import { platformWarning } from './warnings';
 
 /**
@@ -88,6 +90,7 @@ export class KubernetesPlatform extends Construct {
   private readonly predecessors: ReadonlySet<IConstruct>;
   /** Constructs that labelled objects with their identity: the owners named in collision messages. */
   private readonly owners = new Set<IConstruct>();
+  private readonly credentials = new OwnedCredentialRegistry();
 
   constructor(scope: Construct, id: string, props: KubernetesPlatformProps = {}) {
     super(scope, id);
@@ -177,6 +180,23 @@ export class KubernetesPlatform extends Construct {
 
   private ownerOf(object: IConstruct): IConstruct {
     return object.node.scopes.slice().reverse().find(s => this.owners.has(s)) ?? object.node.scope ?? object;
+  }
+
+  /**
+   * The Secret keys that platform constructs in this Chart read and own (their default credentials,
+   * not ones you passed in): what must exist before the manifests start, and what a credential
+   * provisioner generates. Sorted by Secret name and key.
+   */
+  public get ownedCredentials(): OwnedCredential[] {
+    return this.credentials.list();
+  }
+
+  /**
+   * Declares that `owner` reads `secret` (a `PlatformSecret.named` reference) and owns it: nobody
+   * supplies it, so it is generated as `format`. Declaring one key twice with another format fails.
+   */
+  public declareOwnedCredential(owner: IConstruct, secret: PlatformSecret, format: CredentialFormat): void {
+    this.credentials.declare(owner, secret, format);
   }
 
   /**
