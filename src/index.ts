@@ -1,6 +1,7 @@
 export * from './platform/target';
 export * from './platform/endpoint';
 export * from './platform/secret';
+export * from './platform/backup-target';
 export * from './platform/network';
 export * from './platform/metrics';
 export * from './platform/aws-platform';

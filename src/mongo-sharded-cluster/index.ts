@@ -1,6 +1,5 @@
 export * from './props';
 export * from './target-options';
 export * from './shard-key';
-export * from './backup-target';
 export * from './resources';
 export * from './mongo-sharded-cluster';

@@ -1,5 +1,5 @@
 import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
-import { MongoBackupTarget } from './backup-target';
+import { BackupTarget } from '../platform/backup-target';
 import { MongoShardedClusterProps } from './props';
 import { MongoShardKey } from './shard-key';
 import { MongoShardedClusterAwsOptions, MongoShardedClusterKubernetesOptions } from './target-options';
@@ -115,6 +115,6 @@ export function resolveMongoShardedClusterSpec(
 }
 
 /** The backup target, defaulting to a volume. */
-export function backupTargetOf(spec: MongoShardedClusterSpec): MongoBackupTarget {
-  return spec.kubernetes.backupTarget ?? MongoBackupTarget.volume();
+export function backupTargetOf(spec: MongoShardedClusterSpec): BackupTarget {
+  return spec.kubernetes.backupTarget ?? BackupTarget.volume();
 }

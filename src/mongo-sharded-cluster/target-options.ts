@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { MongoBackupTarget } from './backup-target';
+import { BackupTarget } from '../platform/backup-target';
 import { PlatformSecret } from '../platform/secret';
 
 /**
@@ -97,9 +97,9 @@ export interface MongoShardedClusterKubernetesOptions {
   /**
    * Where dumps go.
    *
-   * @default MongoBackupTarget.volume()
+   * @default BackupTarget.volume()
    */
-  readonly backupTarget?: MongoBackupTarget;
+  readonly backupTarget?: BackupTarget;
   /**
    * Block writes (fsyncLock through mongos) while dumping, as MongoDB documents for a consistent
    * sharded dump. When false the dump runs with only the balancer stopped: writes continue and

@@ -1,5 +1,5 @@
 import { Size } from 'aws-cdk-lib';
-import { MongoBackupTarget, MongoShardedCluster, MongoShardedClusterProps } from '../../src/mongo-sharded-cluster';
+import { BackupTarget, MongoShardedCluster, MongoShardedClusterProps } from '../../src/mongo-sharded-cluster';
 import { PlatformSecret } from '../../src/platform/secret';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
 
@@ -46,7 +46,7 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
   test('backup to S3: dump into scratch space, then upload with credentials from Secrets and egress to the endpoint', () => {
     const { manifests } = render({
       kubernetes: {
-        backupTarget: MongoBackupTarget.s3({
+        backupTarget: BackupTarget.s3({
           bucket: 'acme-backups',
           endpoint: 'https://minio.storage.svc:9000',
           egressCidr: '10.0.0.0/8',
@@ -73,7 +73,7 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job and backups',
   test('backup to Amazon S3: egress to the public internet on 443, never to private or link-local addresses', () => {
     const { manifests } = render({
       kubernetes: {
-        backupTarget: MongoBackupTarget.s3({
+        backupTarget: BackupTarget.s3({
           bucket: 'acme-backups', accessKeyId: PlatformSecret.named('backup-s3', 'id'), secretAccessKey: PlatformSecret.named('backup-s3', 'secret'),
         }),
       },

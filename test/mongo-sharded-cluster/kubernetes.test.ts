@@ -1,5 +1,5 @@
 import { Size } from 'aws-cdk-lib';
-import { MongoBackupTarget, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { BackupTarget, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -70,7 +70,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
   });
 
   test('the TLS private key reaches only the init container that builds mongod\'s PEM file', () => {
-    const { manifests } = render({ kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) } });
+    const { manifests } = render({ kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'backups', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) } });
     const seeing: string[] = [];
     for (const workload of manifests.filter(o => ['StatefulSet', 'Deployment', 'Job', 'CronJob'].includes(o.kind))) {
       const spec = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
@@ -221,7 +221,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
       version: '8.0.4',
       kubernetes: {
         backupBlocksWrites: false,
-        backupTarget: MongoBackupTarget.s3({ bucket: 'b-1', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }),
+        backupTarget: BackupTarget.s3({ bucket: 'b-1', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }),
       },
     });
     const report = expectKubernetesConformance(manifestsOf(chart));

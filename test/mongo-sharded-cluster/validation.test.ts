@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Chart } from 'cdk8s';
-import { MongoBackupTarget, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { BackupTarget, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { isSupportedMongoVersion } from '../../src/mongo-sharded-cluster/validation-targets';
 import { backupWindow, dailyStartMinute, overlapsDaily, parseWeeklyWindow } from '../../src/mongo-sharded-cluster/windows';
 import { PlatformSecret } from '../../src/platform/secret';
@@ -117,16 +117,16 @@ describe('what only Kubernetes refuses', () => {
       /kubernetes.drainingShards is out of range \(got 2\)/],
     ['a backup age under an hour', { kubernetes: { backupMaxAge: Duration.minutes(30) } },
       /kubernetes.backupMaxAge is too short \(got "30 minutes"\): use whole seconds, at least Duration.hours\(1\), above the interval of backup.schedule/],
-    ['an invalid bucket', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'Bad_Bucket', ...s3Credentials }) } }, /kubernetes.backupTarget.bucket is not a bucket name \(got "Bad_Bucket"\)/],
-    ['an endpoint without scheme', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'b-1', endpoint: 'minio:9000', ...s3Credentials }) } },
+    ['an invalid bucket', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'Bad_Bucket', ...s3Credentials }) } }, /kubernetes.backupTarget.bucket is not a bucket name \(got "Bad_Bucket"\)/],
+    ['an endpoint without scheme', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', endpoint: 'minio:9000', ...s3Credentials }) } },
       /kubernetes.backupTarget.endpoint is not an endpoint URL \(got "minio:9000"\)/],
-    ['a prefix without a slash', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'b-1', prefix: 'mongo', ...s3Credentials }) } },
+    ['a prefix without a slash', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', prefix: 'mongo', ...s3Credentials }) } },
       /kubernetes.backupTarget.prefix is not a key prefix \(got "mongo"\)/],
-    ['a fractional backup volume', { kubernetes: { backupTarget: MongoBackupTarget.volume({ size: Size.mebibytes(512) }) } },
+    ['a fractional backup volume', { kubernetes: { backupTarget: BackupTarget.volume({ size: Size.mebibytes(512) }) } },
       /kubernetes.backupTarget.size is not a valid volume size \(got "0.5 GiB"\): use whole gibibytes, at least 1/],
-    ['an empty scratch space', { kubernetes: { backupTarget: MongoBackupTarget.s3({ bucket: 'b-1', scratchSize: Size.gibibytes(0), ...s3Credentials }) } },
+    ['an empty scratch space', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', scratchSize: Size.gibibytes(0), ...s3Credentials }) } },
       /kubernetes.backupTarget.scratchSize is not a valid volume size \(got "0 GiB"\)/],
-    ['an invalid backup storage class', { kubernetes: { backupTarget: MongoBackupTarget.volume({ storageClass: 'Fast_SSD' }) } },
+    ['an invalid backup storage class', { kubernetes: { backupTarget: BackupTarget.volume({ storageClass: 'Fast_SSD' }) } },
       /kubernetes.backupTarget.storageClass is not a StorageClass name \(got "Fast_SSD"\)/],
   ])('%s', (_name, props, message) => {
     expect(create(kubernetesChart(), props)).toThrow(message);

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CacheCluster, CacheClusterMode } from '../../src/cache-cluster';
 import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
-import { MongoBackupTarget, MongoShardedCluster } from '../../src/mongo-sharded-cluster';
+import { BackupTarget, MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { PlatformSecret } from '../../src/platform/secret';
 import { requireSecrets, SECRET_RULE_FUNCTION } from '../../src/platform/secret-shell';
 import { kubernetesChart, manifestsOf, objectsOfKind } from '../util';
@@ -63,7 +63,7 @@ describe('one rule for secrets in every generated script', () => {
     new MongoShardedCluster(chart, 'OrdersDb', {});
     new MongoShardedCluster(chart, 'LogsDb', {
       kubernetes: {
-        backupTarget: MongoBackupTarget.s3({
+        backupTarget: BackupTarget.s3({
           bucket: 'acme-backups',
           egressCidr: '10.0.0.0/8',
           accessKeyId: PlatformSecret.named('s3', 'id'),

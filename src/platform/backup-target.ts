@@ -2,13 +2,14 @@ import { Size } from 'aws-cdk-lib';
 import { PlatformSecret } from '../platform/secret';
 
 /**
- * A PersistentVolumeClaim that keeps the dumps inside the cluster.
+ * A PersistentVolumeClaim that keeps the backups inside the cluster.
  */
-export interface MongoBackupVolumeOptions {
+export interface BackupVolumeOptions {
   /**
    * Size of the claim.
    *
-   * @default the storage of every data-bearing member of one replica set per shard, plus the config servers' (storageSize × (shards + 1))
+   * @default sized by the construct from its data: for MongoShardedCluster the storage of one member per shard plus
+   * the config servers' (storageSize × (shards + 1))
    */
   readonly size?: Size;
   /**
@@ -20,15 +21,15 @@ export interface MongoBackupVolumeOptions {
 }
 
 /**
- * An S3-compatible bucket (Amazon S3, MinIO, Ceph RGW…) receiving the dumps.
+ * An S3-compatible bucket (Amazon S3, MinIO, Ceph RGW…) receiving the backups.
  */
-export interface MongoBackupS3Options {
+export interface BackupS3Options {
   /** Bucket name. */
   readonly bucket: string;
   /**
-   * Key prefix of the dumps (ends with "/").
+   * Key prefix of the backups (ends with "/").
    *
-   * @default '<clusterName>/'
+   * @default '<name of the construct's cluster>/'
    */
   readonly prefix?: string;
   /**
@@ -55,33 +56,34 @@ export interface MongoBackupS3Options {
    */
   readonly egressCidr?: string;
   /**
-   * Scratch space for one dump before the upload (an ephemeral volume claim).
+   * Scratch space for one backup before the upload (an ephemeral volume claim).
    *
-   * @default as MongoBackupVolumeOptions.size
+   * @default as BackupVolumeOptions.size
    */
   readonly scratchSize?: Size;
 }
 
 /**
- * Where the Kubernetes backup CronJob writes its dumps. On AWS, DocumentDB takes the snapshots.
+ * Where a data store's Kubernetes backup Job writes its backups. On AWS the managed service (DocumentDB,
+ * ElastiCache) takes the snapshots.
  */
-export class MongoBackupTarget {
+export class BackupTarget {
   /** A PersistentVolumeClaim in the namespace. */
-  public static volume(options: MongoBackupVolumeOptions = {}): MongoBackupTarget {
-    return new MongoBackupTarget('volume', options, undefined);
+  public static volume(options: BackupVolumeOptions = {}): BackupTarget {
+    return new BackupTarget('volume', options, undefined);
   }
 
   /** An S3-compatible bucket, with credentials from Secrets. */
-  public static s3(options: MongoBackupS3Options): MongoBackupTarget {
-    return new MongoBackupTarget('s3', undefined, options);
+  public static s3(options: BackupS3Options): BackupTarget {
+    return new BackupTarget('s3', undefined, options);
   }
 
   private constructor(
     /** `volume` or `s3`. */
     public readonly kind: string,
     /** Options of a volume target. */
-    public readonly volumeOptions: MongoBackupVolumeOptions | undefined,
+    public readonly volumeOptions: BackupVolumeOptions | undefined,
     /** Options of an S3 target. */
-    public readonly s3Options: MongoBackupS3Options | undefined,
+    public readonly s3Options: BackupS3Options | undefined,
   ) {}
 }
