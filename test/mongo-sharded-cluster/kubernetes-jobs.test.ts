@@ -1,6 +1,6 @@
 import { Size } from 'aws-cdk-lib';
-import { BackupTarget } from '../../src/platform/backup-target';
 import { MongoShardedCluster, MongoShardedClusterProps } from '../../src/mongo-sharded-cluster';
+import { BackupTarget } from '../../src/platform/backup-target';
 import { PlatformSecret } from '../../src/platform/secret';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
 

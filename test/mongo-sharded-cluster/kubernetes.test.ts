@@ -1,6 +1,6 @@
 import { Size } from 'aws-cdk-lib';
-import { BackupTarget } from '../../src/platform/backup-target';
 import { MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { BackupTarget } from '../../src/platform/backup-target';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';

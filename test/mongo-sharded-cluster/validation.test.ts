@@ -1,10 +1,10 @@
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Chart } from 'cdk8s';
-import { BackupTarget } from '../../src/platform/backup-target';
 import { MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { isSupportedMongoVersion } from '../../src/mongo-sharded-cluster/validation-targets';
 import { backupWindow, dailyStartMinute, overlapsDaily, parseWeeklyWindow } from '../../src/mongo-sharded-cluster/windows';
+import { BackupTarget } from '../../src/platform/backup-target';
 import { PlatformSecret } from '../../src/platform/secret';
 import { awsStack, kubernetesChart } from '../util';
 
