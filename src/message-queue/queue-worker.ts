@@ -12,6 +12,7 @@ import { NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
+import { SecretFileMounts } from '../platform/secret-files';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { EnvironmentVariableOptions } from '../service-cluster/props';
@@ -43,6 +44,7 @@ export class QueueWorker extends Construct implements IQueueClient {
   private readonly handle: WorkerHandle<unknown>;
   /** Every variable name set so far, plain or secret: each may be set once. */
   private readonly variableNames: VariableNames;
+  private secretFiles?: SecretFileMounts;
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
@@ -96,6 +98,17 @@ export class QueueWorker extends Construct implements IQueueClient {
   public addSecret(name: string, secret: PlatformSecret): void {
     this.variableNames.claimSecret(name, secret);
     this.handle.addSecret(name, secret);
+  }
+
+  /**
+   * Mounts a Secret key as a read-only file in the container, at `<directory>/<key>`, and returns
+   * that path (Kubernetes only: ECS passes secrets as environment variables, so AWS fails with a
+   * message). Data stores use it to hand clients a certificate authority. The same file twice is
+   * a no-op; another Secret key in a directory already used is refused.
+   */
+  public addSecretFile(secret: PlatformSecret, directory: string): string {
+    this.secretFiles ??= new SecretFileMounts(this, this.kubernetes?.deployment);
+    return this.secretFiles.mount(secret, directory);
   }
 
   /**

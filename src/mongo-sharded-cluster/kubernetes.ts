@@ -1,4 +1,3 @@
-import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MongoClusterHandle, CLIENT_ENV } from './cluster-handle';
@@ -14,7 +13,6 @@ import { publicInternetIpBlock } from '../platform/internet';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformSecret } from '../platform/secret';
-import { ServiceCluster } from '../service-cluster/service-cluster';
 
 /**
  * Renders the cluster as plain manifests: a config-server StatefulSet, one StatefulSet per shard,
@@ -90,7 +88,6 @@ export function renderMongoShardedClusterOnKubernetes(
     tlsDnsNames: tlsDnsNames(topology),
   };
   const caDir = `/etc/mongodb/${n}`;
-  const prepared = new WeakSet<ServiceCluster>();
   return {
     resources,
     endpoint: new Endpoint(platform.serviceHost(n), MONGO_DEFAULTS.port, 'mongodb'),
@@ -109,16 +106,8 @@ export function renderMongoShardedClusterOnKubernetes(
     allowMetricsFrom: peer => policies.allowMetrics(peer),
     prepareService: (service): Record<string, string> => {
       if (!spec.tls) return {};
-      const deployment = service.kubernetes?.deployment;
-      if (deployment && !prepared.has(service)) {
-        prepared.add(service);
-        // The service verifies the members' certificate against the cluster CA, mounted from the TLS Secret.
-        deployment.addJsonPatch(
-          JsonPatch.add('/spec/template/spec/volumes/-', { name: `mongodb-ca-${n}`.slice(0, 63), secret: { secretName: ctx.tlsSecretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }),
-          JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: `mongodb-ca-${n}`.slice(0, 63), mountPath: caDir, readOnly: true }),
-        );
-      }
-      return { [CLIENT_ENV.caFile]: `${caDir}/ca.crt` };
+      // The service verifies the members' certificate against the cluster CA, mounted from the TLS Secret.
+      return { [CLIENT_ENV.caFile]: service.addSecretFile(PlatformSecret.named(ctx.tlsSecretName, 'ca.crt'), caDir) };
     },
   };
 }

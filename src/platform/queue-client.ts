@@ -15,4 +15,6 @@ export interface IQueueClient extends INetworkPeer, iam.IGrantable {
   addEnvironment(name: string, value: string, options?: EnvironmentVariableOptions): void;
   /** Adds an environment variable read from a secret at start-up. */
   addSecret(name: string, secret: PlatformSecret): void;
+  /** Mounts a Secret key as a read-only file at `<directory>/<key>` and returns the path (Kubernetes only). */
+  addSecretFile(secret: PlatformSecret, directory: string): string;
 }

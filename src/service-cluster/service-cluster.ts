@@ -17,6 +17,7 @@ import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
+import { SecretFileMounts } from '../platform/secret-files';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { annotationKeyProblems } from '../platform/validation';
@@ -51,6 +52,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   private readonly handle: WorkloadHandle<unknown>;
   /** Every variable name set so far (plain and secret), so that none is set twice. */
   private readonly variableNames: VariableNames;
+  private secretFiles?: SecretFileMounts;
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps) {
     super(scope, id);
@@ -142,6 +144,17 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   public addSecret(name: string, secret: PlatformSecret): void {
     this.variableNames.claimSecret(name, secret);
     this.handle.addSecret(name, secret);
+  }
+
+  /**
+   * Mounts a Secret key as a read-only file in the container, at `<directory>/<key>`, and returns
+   * that path (Kubernetes only: ECS passes secrets as environment variables, so AWS fails with a
+   * message). Data stores use it to hand clients a certificate authority. The same file twice is
+   * a no-op; another Secret key in a directory already used is refused.
+   */
+  public addSecretFile(secret: PlatformSecret, directory: string): string {
+    this.secretFiles ??= new SecretFileMounts(this, this.kubernetes?.deployment);
+    return this.secretFiles.mount(secret, directory);
   }
 
   /**

@@ -202,10 +202,10 @@ describe('MongoShardedCluster on Kubernetes', () => {
       { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db-admin', key: 'password' } } },
       { name: 'MONGODB_TLS_CA_FILE', value: '/etc/mongodb/orders-db/ca.crt' },
     ]));
-    expect(spec.volumes.filter((v: any) => v.name === 'mongodb-ca-orders-db')).toEqual([
-      { name: 'mongodb-ca-orders-db', secret: { secretName: 'orders-db-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+    expect(spec.volumes.filter((v: any) => v.name === 'orders-db-tls-ca-crt')).toEqual([
+      { name: 'orders-db-tls-ca-crt', secret: { secretName: 'orders-db-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
     ]);
-    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'mongodb-ca-orders-db', mountPath: '/etc/mongodb/orders-db', readOnly: true });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'orders-db-tls-ca-crt', mountPath: '/etc/mongodb/orders-db', readOnly: true });
     expect(cluster.endpoint.url).toBe('mongodb://orders-db.shop.svc.cluster.local:27017');
     expectKubernetesConformance(manifests);
   });
