@@ -63,6 +63,9 @@ const bench = project.addTask('bench', {
 bench.spawn(project.compileTask);
 bench.exec('ts-node --transpile-only --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });
 
+// jsii-docgen lists public members only: append the protected hooks, the subclassing API, to API.md.
+project.tasks.tryFind('docgen')!.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/api-hooks.ts');
+
 // Every example under examples/ synthesizes to synth-output/<example>/{aws,kubernetes}.
 project.addTask('examples', {
   description: 'Synthesize every example to synth-output/<example>/aws and synth-output/<example>/kubernetes',

@@ -89,12 +89,12 @@ export class CacheCluster extends Construct implements IRedisConnection {
       const handle = renderCacheClusterOnAws(this, spec, effective.port !== undefined);
       this.aws = handle.resources;
       this.handle = handle;
-      this.configureAws(handle.resources);
+      this.configureAws(handle.resources, effective);
     } else {
       const handle = renderCacheClusterOnKubernetes(this, spec);
       this.kubernetes = handle.resources;
       this.handle = handle;
-      this.configureKubernetes(handle.resources);
+      this.configureKubernetes(handle.resources, effective);
     }
     this.redisEndpoint = this.handle.endpoint;
     this.redisPassword = this.handle.password;
@@ -182,18 +182,39 @@ export class CacheCluster extends Construct implements IRedisConnection {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: CacheClusterProps): CacheClusterProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, alarms, parameters…). */
-  protected configureAws(_resources: CacheClusterAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: CacheClusterAwsResources, _props: CacheClusterProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, tolerations…). */
-  protected configureKubernetes(_resources: CacheClusterKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: CacheClusterKubernetesResources, _props: CacheClusterProps): void {}
 
   private named(method: string, metricName: string, statistic: string, props: CacheMetricOptions | undefined, defaultNode = 0): cloudwatch.Metric {
     this.requireAws(method);

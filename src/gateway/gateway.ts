@@ -93,8 +93,8 @@ export class Gateway extends Construct implements INetworkPeer {
     PlatformTopology.of(this).addComponent(this, { kind: 'gateway', name: this.spec.name });
     this.spec.rateLimit?.store?.allowFrom(this);
     initial.forEach(route => this.register(route));
-    if (this.aws) this.configureAws(this.aws);
-    if (this.kubernetes) this.configureKubernetes(this.kubernetes);
+    if (this.aws) this.configureAws(this.aws, effective);
+    if (this.kubernetes) this.configureKubernetes(this.kubernetes, effective);
   }
 
   /** Names of the routes, in the order they were added. */
@@ -135,18 +135,39 @@ export class Gateway extends Construct implements INetworkPeer {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: GatewayProps): GatewayProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, web ACL rules, listener attributes…). */
-  protected configureAws(_resources: GatewayAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: GatewayAwsResources, _props: GatewayProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, Service settings…). */
-  protected configureKubernetes(_resources: GatewayKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: GatewayKubernetesResources, _props: GatewayProps): void {}
 
   private checkedRoute(route: GatewayRoute, existing: readonly RouteSpec[]): RouteSpec {
     const spec = resolveRouteSpec(route, this.spec);

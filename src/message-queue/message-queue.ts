@@ -79,12 +79,12 @@ export class MessageQueue extends Construct {
       const handle = renderMessageQueueOnAws(this, spec);
       this.aws = handle.resources;
       this.handle = handle;
-      this.configureAws(handle.resources);
+      this.configureAws(handle.resources, effective);
     } else {
       const handle = renderMessageQueueOnKubernetes(this, spec);
       this.kubernetes = handle.resources;
       this.handle = handle;
-      this.configureKubernetes(handle.resources);
+      this.configureKubernetes(handle.resources, effective);
     }
     this.endpoint = this.handle.endpoint;
     this.metricsSource = this.handle.metricsSource;
@@ -170,18 +170,39 @@ export class MessageQueue extends Construct {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: MessageQueueProps): MessageQueueProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, alarms, policies…). */
-  protected configureAws(_resources: MessageQueueAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: MessageQueueAwsResources, _props: MessageQueueProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, tolerations…). */
-  protected configureKubernetes(_resources: MessageQueueKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: MessageQueueKubernetesResources, _props: MessageQueueProps): void {}
 
   private requireAws(member: string): MessageQueueAwsResources {
     if (!this.aws) {

@@ -73,8 +73,8 @@ export class QueueWorker extends Construct implements IQueueClient {
     this.networkIdentity = this.handle.networkIdentity;
     PlatformTopology.of(this).addComponent(this, { kind: 'worker', name: spec.name });
     effective.queue.grantConsume(this);
-    if (this.aws) this.configureAws(this.aws);
-    if (this.kubernetes) this.configureKubernetes(this.kubernetes);
+    if (this.aws) this.configureAws(this.aws, effective);
+    if (this.kubernetes) this.configureKubernetes(this.kubernetes, effective);
   }
 
   /** The task role on AWS, for `grant*` methods. Kubernetes has no IAM. */
@@ -112,16 +112,37 @@ export class QueueWorker extends Construct implements IQueueClient {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: QueueWorkerProps): QueueWorkerProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered. */
-  protected configureAws(_resources: QueueWorkerAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: QueueWorkerAwsResources, _props: QueueWorkerProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered. */
-  protected configureKubernetes(_resources: QueueWorkerKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: QueueWorkerKubernetesResources, _props: QueueWorkerProps): void {}
 }

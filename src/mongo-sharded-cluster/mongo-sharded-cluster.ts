@@ -70,12 +70,12 @@ export class MongoShardedCluster extends Construct {
       const handle = renderMongoShardedClusterOnAws(this, spec);
       this.aws = handle.resources;
       this.handle = handle;
-      this.configureAws(handle.resources);
+      this.configureAws(handle.resources, effective);
     } else {
       const handle = renderMongoShardedClusterOnKubernetes(this, spec);
       this.kubernetes = handle.resources;
       this.handle = handle;
-      this.configureKubernetes(handle.resources);
+      this.configureKubernetes(handle.resources, effective);
     }
     this.endpoint = this.handle.endpoint;
     this.adminSecret = this.handle.adminSecret;
@@ -177,16 +177,37 @@ export class MongoShardedCluster extends Construct {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: MongoShardedClusterProps): MongoShardedClusterProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, extra rules…). */
-  protected configureAws(_resources: MongoShardedClusterAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: MongoShardedClusterAwsResources, _props: MongoShardedClusterProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, node selectors…). */
-  protected configureKubernetes(_resources: MongoShardedClusterKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: MongoShardedClusterKubernetesResources, _props: MongoShardedClusterProps): void {}
 }

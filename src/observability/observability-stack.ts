@@ -88,7 +88,7 @@ export class ObservabilityStack extends Construct {
       this.wireWatched = rendering.watch;
       // Aspects run when the app is synthesized, before references are resolved: every construct exists by then.
       Aspects.of(this).add({ visit: node => { if (node === this) this.watchedSources(); } });
-      this.configureAws(rendering.resources);
+      this.configureAws(rendering.resources, effective);
     } else {
       const rendering = renderObservabilityOnKubernetes(this, spec, {
         sources,
@@ -101,7 +101,7 @@ export class ObservabilityStack extends Construct {
       this.admitUi = rendering.allowUiFrom;
       // cdk8s validates every construct before it renders any object: discover there.
       this.node.addValidation({ validate: () => { this.watchedSources(); return []; } });
-      this.configureKubernetes(rendering.resources);
+      this.configureKubernetes(rendering.resources, effective);
     }
   }
 
@@ -153,18 +153,39 @@ export class ObservabilityStack extends Construct {
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: ObservabilityStackProps): ObservabilityStackProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, extra alarms, subscriptions…). */
-  protected configureAws(_resources: ObservabilityAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: ObservabilityAwsResources, _props: ObservabilityStackProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, resources…). */
-  protected configureKubernetes(_resources: ObservabilityKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: ObservabilityKubernetesResources, _props: ObservabilityStackProps): void {}
 
   private root(): IConstruct {
     return this.target === PlatformTarget.AWS ? Stack.of(this) : Chart.of(this);

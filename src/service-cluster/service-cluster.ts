@@ -73,12 +73,12 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
       const handle = renderServiceClusterOnAws(this, spec, effective.aws);
       this.aws = handle.resources;
       this.handle = handle;
-      this.configureAws(handle.resources);
+      this.configureAws(handle.resources, effective);
     } else {
       const handle = renderServiceClusterOnKubernetes(this, spec, effective.kubernetes);
       this.kubernetes = handle.resources;
       this.handle = handle;
-      this.configureKubernetes(handle.resources);
+      this.configureKubernetes(handle.resources, effective);
     }
     this.endpoint = this.handle.endpoint;
     this.networkIdentity = this.handle.networkIdentity;
@@ -158,16 +158,37 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   }
 
   /**
-   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render.
-   * Runs in the constructor, before validation, so subclass fields are not yet initialised.
+   * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
+   * (the effective props, which the other hooks receive too). Runs first in the base constructor,
+   * before validation and before your subclass's field initialisers.
+   *
+   * @param props the caller's props
    */
   protected applyDefaults(props: ServiceClusterProps): ServiceClusterProps {
     return props;
   }
 
-  /** Hook: adjust the AWS resources after they are rendered (tags, sidecars, extra policies…). */
-  protected configureAws(_resources: ServiceClusterAwsResources): void {}
+  /**
+   * Hook: adjusts the AWS resources after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureAws(_resources: ServiceClusterAwsResources, _props: ServiceClusterProps): void {}
 
-  /** Hook: adjust the Kubernetes objects after they are rendered (annotations, sidecars…). */
-  protected configureKubernetes(_resources: ServiceClusterKubernetesResources): void {}
+  /**
+   * Hook: adjusts the Kubernetes objects after they are rendered (tags, labels, sidecars, policies…).
+   *
+   * Runs in the base constructor, before your subclass's field initialisers have run: read your own
+   * settings from `props` (the effective props `applyDefaults` returned, your subclass's own fields
+   * included), not from `this`.
+   *
+   * @param _resources every rendered resource
+   * @param _props the effective props
+   */
+  protected configureKubernetes(_resources: ServiceClusterKubernetesResources, _props: ServiceClusterProps): void {}
 }

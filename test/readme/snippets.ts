@@ -27,6 +27,7 @@ export const PARTIAL_PRELUDE: Record<string, string> = {
   Duration: 'aws-cdk-lib',
   Size: 'aws-cdk-lib',
   RemovalPolicy: 'aws-cdk-lib',
+  Tags: 'aws-cdk-lib',
   Chart: 'cdk8s',
 };
 export const PARTIAL_NAMESPACES: Record<string, string> = {
