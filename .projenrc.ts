@@ -24,6 +24,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     'yaml@^2.8.0',
     'fast-check@^4',
+    // Strict JSON-schema checks of what we emit against upstream schemas (CRDs, Traefik's file provider).
+    'ajv@^6',
   ],
 
   // No hosted CI or release pipeline here: `.ci/run` is the CI entry point.

@@ -6,3 +6,4 @@ export * from './resources';
 export * from './route';
 export * from './targets';
 export * from './tls-source';
+export * from './policies/middleware';

@@ -204,4 +204,6 @@ export enum GatewayPolicy {
   COMPRESSION = 'compression',
   /** IP allow list. */
   IP_ALLOW_LIST = 'ip-allow-list',
+  /** The gateway's own middlewares (`GatewayProps.middlewares`). */
+  CUSTOM_MIDDLEWARES = 'custom-middlewares',
 }

@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { JwtOptions } from './jwt';
 import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions, SecurityHeadersOptions } from './policies';
+import { GatewayMiddleware } from './policies/middleware';
 import { GatewayRoute } from './route';
 import { TlsSource } from './tls-source';
 
@@ -149,6 +150,13 @@ export interface GatewayProps {
    * @default any address
    */
   readonly ipAllowList?: string[];
+  /**
+   * Traefik middlewares of your own on every route, in this order, after the gateway's protections
+   * (routes opt out with `disable: [GatewayPolicy.CUSTOM_MIDDLEWARES]`).
+   *
+   * @default none
+   */
+  readonly middlewares?: GatewayMiddleware[];
   /**
    * Security headers (HSTS, nosniff, frame deny, referrer policy) on every answer.
    *

@@ -1,4 +1,5 @@
 import { GatewayPolicy } from './policies';
+import { GatewayMiddleware } from './policies/middleware';
 import { GatewayRoute } from './route';
 import {
   CircuitBreakerSpec, GatewaySpec, RateLimitSpec, resolveCircuitBreaker, resolveRateLimit, resolveRetry, RetrySpec,
@@ -38,6 +39,10 @@ export interface RouteSpec {
   readonly retry?: { readonly spec: RetrySpec; readonly shared: boolean };
   readonly maxRequestBodyBytes?: number;
   readonly ipAllowList: string[];
+  /** The user's middlewares on this route: the gateway's (unless disabled), then the route's own. */
+  readonly middlewares: GatewayMiddleware[];
+  /** The route's own middlewares, for validation. */
+  readonly ownMiddlewares: GatewayMiddleware[];
   readonly compression: boolean;
   readonly timeoutSeconds: number;
   readonly healthCheck?: { readonly path: string; readonly intervalSeconds: number; readonly timeoutSeconds: number };
@@ -83,6 +88,8 @@ export function resolveRouteSpec(route: GatewayRoute, gateway: GatewaySpec): Rou
     maxRequestBodyBytes: websocket || !on(GatewayPolicy.BODY_LIMIT) ? undefined
       : route.maxRequestBodySize?.toBytes() ?? gateway.maxRequestBodyBytes,
     ipAllowList: on(GatewayPolicy.IP_ALLOW_LIST) ? [...new Set([...gateway.ipAllowList, ...route.ipAllowList ?? []])] : [...route.ipAllowList ?? []],
+    middlewares: [...on(GatewayPolicy.CUSTOM_MIDDLEWARES) ? gateway.middlewares : [], ...route.middlewares ?? []],
+    ownMiddlewares: [...route.middlewares ?? []],
     compression: !websocket && gateway.compression && on(GatewayPolicy.COMPRESSION),
     timeoutSeconds: route.timeout?.toSeconds() ?? gateway.requestTimeoutSeconds,
     healthCheck: route.healthCheck && {

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { albConditionValueCount, albPreflightConditionValueCount, answersPreflight, MAX_ALB_CONDITION_VALUES } from './alb-jwt-rules';
+import { middlewareProblems, middlewareRedefinitions } from './policies/middleware-validation';
 import { cidrProblems, circuitBreakerProblems, isHeaderName, isHttpUrl, rateLimitProblems, retryProblems } from './policy-validation';
 import { RouteSpec } from './route-spec';
 import { traefikRule } from './traefik-rules';
@@ -65,6 +66,11 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
   problems.push(...integerInRange(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes, 1, 4 * 1024 ** 3));
   problems.push(...integerInRange(scope, `${p}.timeout`, route.timeoutSeconds, 1, 3600));
   problems.push(...cidrProblems(scope, `${p}.ipAllowList`, route.ipAllowList));
+  // The gateway's middlewares are checked once, on the gateway; a route checks its own, which may not redefine one of theirs.
+  problems.push(...middlewareProblems(scope, `${p}.middlewares`, route.ownMiddlewares));
+  problems.push(...middlewareRedefinitions(scope, `${p}.middlewares`,
+    [...route.middlewares.filter(m => !route.ownMiddlewares.includes(m)), ...context.existing.flatMap(other => other.ownMiddlewares)],
+    route.ownMiddlewares));
   if (route.healthCheck && !isHttpRequestPath(route.healthCheck.path)) {
     add('healthCheck.path', 'is not an HTTP request path', route.healthCheck.path, HTTP_REQUEST_PATH_HINT);
   }

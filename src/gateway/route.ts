@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { CircuitBreakerOptions, GatewayPolicy, RateLimitOptions, RetryOptions } from './policies';
+import { GatewayMiddleware } from './policies/middleware';
 import { RouteTarget } from './targets';
 
 /**
@@ -113,6 +114,12 @@ export interface GatewayRoute {
    * @default the gateway's ipAllowList
    */
   readonly ipAllowList?: string[];
+  /**
+   * Traefik middlewares of your own on this route, after the gateway's (`GatewayProps.middlewares`).
+   *
+   * @default the gateway's middlewares only
+   */
+  readonly middlewares?: GatewayMiddleware[];
   /**
    * How long the upstream may take to send its response headers.
    *

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { JwtVerifier } from './jwt';
 import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions } from './policies';
+import { GatewayMiddleware } from './policies/middleware';
 import { GatewayProps } from './props';
 import { PlatformProfile } from '../platform/profile';
 import { IRedisConnection } from '../platform/redis-connection';
@@ -63,6 +64,8 @@ export interface GatewaySpec {
   readonly retry?: RetrySpec;
   readonly maxRequestBodyBytes: number;
   readonly ipAllowList: string[];
+  /** The user's own middlewares on every route. */
+  readonly middlewares: GatewayMiddleware[];
   readonly securityHeaders: {
     readonly hstsSeconds: number;
     readonly hstsIncludeSubdomains: boolean;
@@ -117,6 +120,7 @@ export function resolveGatewaySpec(name: string, props: GatewayProps, profile = 
     retry: props.retry && resolveRetry(props.retry),
     maxRequestBodyBytes: (props.maxRequestBodySize ?? d.maxRequestBodySize).toBytes(),
     ipAllowList: [...props.ipAllowList ?? []],
+    middlewares: [...props.middlewares ?? []],
     securityHeaders: {
       hstsSeconds: (headers?.hstsMaxAge ?? Duration.days(365)).toSeconds(),
       hstsIncludeSubdomains: headers?.hstsIncludeSubdomains ?? true,

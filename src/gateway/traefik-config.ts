@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { customMiddlewareName, renderCustomMiddleware } from './policies/middleware-render';
 import { RouteSpec, UpstreamSpec } from './route-spec';
 import { GatewaySpec } from './spec';
 import {
@@ -50,6 +51,10 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
       chain.push(use(shared ? 'rate-limit' : `${route.name}-rate-limit`, () => rateLimitMiddleware(limit, options, stores)));
     }
     if (route.jwt && options.jwtVerifierAddress) chain.push(use('jwt', () => jwtMiddleware(options.jwtVerifierAddress!)));
+    // The user's own run after every protection above, so they can neither bypass nor be bypassed by one.
+    for (const custom of route.middlewares) {
+      chain.push(use(customMiddlewareName(custom), () => renderCustomMiddleware(custom, options.trustedProxyHops)));
+    }
     if (route.maxRequestBodyBytes !== undefined) {
       const bytes = route.maxRequestBodyBytes;
       const shared = bytes === spec.maxRequestBodyBytes;

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { middlewareProblems } from './policies/middleware-validation';
 import {
   circuitBreakerProblems, cidrProblems, corsProblems, isHttpUrl, rateLimitProblems, retryProblems,
 } from './policy-validation';
@@ -79,6 +80,7 @@ const policies: Rule<GatewaySpec> = (scope, s) => [
   ...(s.retry ? retryProblems(scope, 'retry', s.retry) : []),
   ...integerInRange(scope, 'maxRequestBodySize', s.maxRequestBodyBytes, 1, 4 * 1024 ** 3),
   ...cidrProblems(scope, 'ipAllowList', s.ipAllowList),
+  ...middlewareProblems(scope, 'middlewares', s.middlewares),
   ...integerInRange(scope, 'requestTimeout', s.requestTimeoutSeconds, 1, 3600),
   ...integerInRange(scope, 'securityHeaders.hstsMaxAge', s.securityHeaders.hstsSeconds, 0, 2 * 365 * 86_400),
   ...securityHeaderProblems(scope, s),

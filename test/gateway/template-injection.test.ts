@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import { FakeRedis, smallGateway } from './fixtures';
-import { Gateway, RouteTarget } from '../../src/gateway';
+import { Gateway, GatewayMiddleware, RouteTarget } from '../../src/gateway';
 import { traefikConfigYaml } from '../../src/gateway/traefik-config';
 import { PlatformValidationError } from '../../src/platform/errors';
 import { GoTemplateEnv } from '../../src/platform/escape/go-template';
@@ -113,6 +113,8 @@ describe('property: any string in any Gateway string prop is refused at construc
       origin: 'https://app.example.com',
       cidr: '10.0.0.0/8',
       tracing: 'v1/traces',
+      middlewareHeader: 'platform',
+      middlewareRegex: 'v1',
     }), s => {
       const chart = kubernetesChart();
       let gateway: Gateway;
@@ -123,6 +125,10 @@ describe('property: any string in any Gateway string prop is refused at construc
           rateLimit: { average: 10, store: new FakeRedis() },
           ipAllowList: [s.cidr],
           tracing: { otlpEndpoint: `http://collector:4318/${s.tracing}` },
+          middlewares: [
+            GatewayMiddleware.headers('team', { requestHeaders: { 'X-Team': s.middlewareHeader } }),
+            GatewayMiddleware.traefik('rewrite', 'replacePathRegex', { regex: `^/old/${s.middlewareRegex}`, replacement: '/new' }),
+          ],
         });
         gateway = built.gateway;
         gateway.addRoute({ name: 'hostile', pathPrefix: `/${s.pathPrefix}`, hosts: [s.host], headers: { 'X-Hostile': s.header }, target: RouteTarget.service(built.users), healthCheck: { path: `/${s.healthPath}` } });
