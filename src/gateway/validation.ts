@@ -16,7 +16,7 @@ import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { annotationKeyProblems, integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
-import { describeFargateSizes, isFargateSize } from '../service-cluster/fargate-sizes';
+import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

@@ -9,6 +9,7 @@ import { CONTAINER_NAME, renderContainerDefinition } from './aws-container';
 import { renderServiceScaling } from './aws-scaling';
 import { ServiceClusterAwsOptions } from './props';
 import { ServiceClusterAwsResources } from './resources';
+import { renderEcsSidecar, SidecarSpec } from './sidecars';
 import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { AwsPlatform } from '../platform/aws-platform';
@@ -16,6 +17,7 @@ import { grantedEcsSecret } from '../platform/ecs-secrets';
 import { loadBalancerFullNameOfListener, targetGroupFullNameOfArn } from '../platform/elb-names';
 import { Endpoint } from '../platform/endpoint';
 import { PLATFORM_DEPLOYMENT_CONFIGURATION } from '../platform/fargate-service';
+import { fargateSizeFor } from '../platform/fargate-sizes';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { privateSubnetIdsIn } from '../platform/nested-parameters';
 import { NetworkPeer } from '../platform/network';
@@ -47,13 +49,21 @@ export function renderServiceClusterOnAws(
 
   const environment: Record<string, string> = { ...spec.environment };
   const secrets: Record<string, string> = {};
-  const dockerLabels: Record<string, string> = {};
+  // Pod annotations mean replica metadata: on ECS, Docker labels of the application container.
+  const dockerLabels: Record<string, string> = { ...spec.podAnnotations };
+  const sidecars: SidecarSpec[] = [];
+  const sidecarSecrets = new Map<SidecarSpec, Record<string, string>>();
+  // The task fits the application and every sidecar: the smallest Fargate size with room for all.
+  const taskSize = () => fargateSizeFor(
+    sidecars.reduce((cpu, s) => cpu + s.cpu, spec.cpu),
+    sidecars.reduce((memory, s) => memory + s.memoryMiB, spec.memoryMiB),
+  ) ?? { cpu: spec.cpu, memoryMiB: spec.memoryMiB };
   const taskDefinitionScope = stableScope(home, 'TaskDefinition');
   const taskDefinition = new ecs.CfnTaskDefinition(taskDefinitionScope, 'Resource', {
     requiresCompatibilities: ['FARGATE'],
     networkMode: 'awsvpc',
-    cpu: String(spec.cpu * 1024),
-    memory: String(spec.memoryMiB),
+    cpu: Lazy.string({ produce: () => String(taskSize().cpu * 1024) }),
+    memory: Lazy.string({ produce: () => String(taskSize().memoryMiB) }),
     runtimePlatform: {
       operatingSystemFamily: 'LINUX',
       cpuArchitecture: (options.cpuArchitecture ?? ecs.CpuArchitecture.X86_64)._cpuArchitecture,
@@ -62,9 +72,12 @@ export function renderServiceClusterOnAws(
     volumes: [{ name: 'tmp' }],
     // Rendered at synthesis: addEnvironment and addSecret may still add variables.
     containerDefinitions: Lazy.any({
-      produce: () => [renderContainerDefinition(spec, options, {
-        logGroupName: logGroup.logGroupName, region: stack.region, environment, secrets, dockerLabels,
-      })],
+      produce: () => [
+        renderContainerDefinition(spec, options, { logGroupName: logGroup.logGroupName, region: stack.region, environment, secrets, dockerLabels }),
+        ...sidecars.map(sidecar => renderEcsSidecar(sidecar, {
+          logGroupName: logGroup.logGroupName, region: stack.region, serviceName: spec.name, secrets: sidecarSecrets.get(sidecar) ?? {},
+        })),
+      ],
     }),
   });
   taskDefinition.family = Names.uniqueId(taskDefinitionScope);
@@ -137,6 +150,8 @@ export function renderServiceClusterOnAws(
     availabilityZoneRebalancing: 'ENABLED',
     enableEcsManagedTags: true,
     propagateTags: 'SERVICE',
+    // Pod labels mean replica metadata: on ECS, service tags propagated to every task.
+    tags: Object.keys(spec.podLabels).length > 0 ? Object.entries(spec.podLabels).map(([key, value]) => ({ key, value })) : undefined,
   });
   // ECS accepts a target group only once a listener forwards to it; tasks start with their role in place.
   // `node.addDependency` rather than `CfnResource#addDependency`, deprecated in newer aws-cdk-lib releases.
@@ -205,6 +220,12 @@ export function renderServiceClusterOnAws(
       acknowledgePlainEnvironment();
     },
     addSecret,
+    addSidecar: sidecar => {
+      sidecars.push(sidecar);
+      sidecarSecrets.set(sidecar, Object.fromEntries(Object.entries(sidecar.secrets).map(([name, secret]) =>
+        [name, grantedEcsSecret(home, `${sidecar.name}-${name}`, secret, executionRole).arn])));
+      if (Object.keys(sidecar.environment).length > 0) acknowledgePlainEnvironment();
+    },
     ecsTasks: {
       connections: securityGroup,
       serviceDimensions: { ClusterName: platform.cluster.clusterName, ServiceName: service.attrName },

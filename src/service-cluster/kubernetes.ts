@@ -1,7 +1,8 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, JsonPatch, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceClusterKubernetesOptions } from './props';
 import { ServiceClusterKubernetesResources } from './resources';
+import { renderKubernetesSidecar } from './sidecars';
 import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
@@ -65,7 +66,11 @@ export function renderServiceClusterOnKubernetes(
       selector: { matchLabels: selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
       template: {
-        metadata: { labels },
+        // The platform's labels win: the selector and owner labels must stay as they are.
+        metadata: {
+          labels: { ...spec.podLabels, ...labels },
+          annotations: Object.keys(spec.podAnnotations).length > 0 ? { ...spec.podAnnotations } : undefined,
+        },
         spec: {
           serviceAccountName: spec.name,
           automountServiceAccountToken: options.mountServiceAccountToken ?? false,
@@ -152,6 +157,7 @@ export function renderServiceClusterOnKubernetes(
     }),
     addEnvironment: (name, value) => env.push({ name, value: kubernetesExpansionLiteral(value) }),
     addSecret: (name, secret) => env.push(secretEnv(scope, name, secret)),
+    addSidecar: sidecar => deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/-', renderKubernetesSidecar(scope, sidecar))),
     allowFrom: peer => admit(peer, spec.port),
     allowMetricsFrom: peer => admit(peer, spec.metrics.port),
   };

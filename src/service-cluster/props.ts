@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { SidecarContainer } from './sidecars';
 import { PlatformSecret } from '../platform/secret';
 
 /**
@@ -171,6 +172,28 @@ export interface ServiceClusterProps {
    * @default every plain variable is checked
    */
   readonly notCredentials?: string[];
+  /**
+   * Containers beside the application in every task (AWS) or pod (Kubernetes); `addSidecar` adds
+   * more after construction. On AWS the task grows to the smallest Fargate size that fits them all.
+   *
+   * @default none
+   */
+  readonly sidecars?: SidecarContainer[];
+  /**
+   * Labels of every replica: on Kubernetes the pod template's labels, on AWS tags of the ECS service,
+   * propagated to its tasks. Keys under `app.kubernetes.io/` and `cdk-portable-platform.io/` are the
+   * platform's and are refused.
+   *
+   * @default none
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Annotations of every replica: on Kubernetes the pod template's annotations, on AWS Docker labels
+   * of the application container.
+   *
+   * @default none
+   */
+  readonly podAnnotations?: { [key: string]: string };
   /**
    * Overrides the image's entrypoint.
    *

@@ -2,15 +2,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { renderServiceClusterOnAws } from './aws';
 import { renderServiceClusterOnKubernetes } from './kubernetes';
+import { podMetadataProblems } from './pod-metadata';
 import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
+import { resolveSidecar, SidecarContainer, sidecarProblems, SidecarSpec } from './sidecars';
 import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
-import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
+import { invalidPropMessage, throwIfInvalid, PlatformValidationError } from '../platform/errors';
+import { fargateSizeFor } from '../platform/fargate-sizes';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
@@ -53,6 +56,11 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   /** Every variable name set so far (plain and secret), so that none is set twice. */
   private readonly variableNames: VariableNames;
   private secretFiles?: SecretFileMounts;
+  /** Names of the sidecars, so a second one with the same name is refused. */
+  private readonly sidecarNames: string[] = [];
+  private readonly runAsUser: number;
+  /** vCPU and memory of the application and its sidecars so far. */
+  private taskLoad: { cpu: number; memoryMiB: number };
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps) {
     super(scope, id);
@@ -63,21 +71,28 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     this.variableNames = new VariableNames(this, [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
     throwIfInvalid([
       ...validateServiceCluster(this, spec, this.target),
+      ...podMetadataProblems(this, spec.podLabels, spec.podAnnotations),
+      ...spec.sidecars.flatMap((sidecar, i) => sidecarProblems(this, sidecar, spec.sidecars.slice(0, i).map(s => s.name))),
       ...(this.target === PlatformTarget.KUBERNETES
         ? annotationKeyProblems(this, 'kubernetes.serviceAccountAnnotations', effective.kubernetes?.serviceAccountAnnotations) : []),
     ]);
     serviceClusterWarnings(spec, profile).forEach(w => platformWarning(this, w.id, w.message));
     this.serviceName = spec.name;
+    this.runAsUser = spec.runAsUser;
+    this.taskLoad = { cpu: spec.cpu, memoryMiB: spec.memoryMiB };
+    spec.sidecars.forEach(sidecar => this.claimSidecar(sidecar));
 
     if (this.target === PlatformTarget.AWS) {
       const handle = renderServiceClusterOnAws(this, spec, effective.aws);
       this.aws = handle.resources;
       this.handle = handle;
+      spec.sidecars.forEach(sidecar => handle.addSidecar(sidecar));
       this.configureAws(handle.resources, effective);
     } else {
       const handle = renderServiceClusterOnKubernetes(this, spec, effective.kubernetes);
       this.kubernetes = handle.resources;
       this.handle = handle;
+      spec.sidecars.forEach(sidecar => handle.addSidecar(sidecar));
       this.configureKubernetes(handle.resources, effective);
     }
     this.endpoint = this.handle.endpoint;
@@ -144,6 +159,27 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   public addSecret(name: string, secret: PlatformSecret): void {
     this.variableNames.claimSecret(name, secret);
     this.handle.addSecret(name, secret);
+  }
+
+  /**
+   * Adds a container beside the application in every task (AWS) or pod (Kubernetes), as the
+   * `sidecars` prop does: on AWS the task grows to the smallest Fargate size that fits.
+   */
+  public addSidecar(sidecar: SidecarContainer): void {
+    const resolved = resolveSidecar(sidecar, this.runAsUser);
+    throwIfInvalid(sidecarProblems(this, resolved, this.sidecarNames));
+    this.claimSidecar(resolved);
+    this.handle.addSidecar(resolved);
+  }
+
+  /** Records a valid sidecar's name and load; on AWS the task must still fit a Fargate size. */
+  private claimSidecar(sidecar: SidecarSpec): void {
+    this.sidecarNames.push(sidecar.name);
+    this.taskLoad = { cpu: this.taskLoad.cpu + sidecar.cpu, memoryMiB: this.taskLoad.memoryMiB + sidecar.memoryMiB };
+    if (this.target === PlatformTarget.AWS && !fargateSizeFor(this.taskLoad.cpu, this.taskLoad.memoryMiB)) {
+      throw new PlatformValidationError(invalidPropMessage(this, `sidecars[${sidecar.name}]`, 'makes the task larger than Fargate offers',
+        `${this.taskLoad.cpu} vCPU, ${this.taskLoad.memoryMiB} MiB in all`, 'keep the application and its sidecars within 16 vCPU and 120 GiB'));
+    }
   }
 
   /**

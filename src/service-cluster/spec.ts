@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { ServiceClusterProps } from './props';
+import { resolveSidecar, SidecarSpec } from './sidecars';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
@@ -14,6 +15,9 @@ export interface ServiceClusterSpec {
   readonly secrets: Record<string, PlatformSecret>;
   /** Plain variables exempt from the credential check. */
   readonly notCredentials: string[];
+  readonly sidecars: SidecarSpec[];
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
   readonly command?: string[];
   readonly args?: string[];
   readonly minReplicas: number;
@@ -70,6 +74,9 @@ export function resolveServiceClusterSpec(name: string, props: ServiceClusterPro
     environment: { ...props.environment },
     secrets: { ...props.secrets },
     notCredentials: [...props.notCredentials ?? []],
+    sidecars: (props.sidecars ?? []).map(s => resolveSidecar(s, props.runAsUser ?? d.runAsUser)),
+    podLabels: { ...props.podLabels },
+    podAnnotations: { ...props.podAnnotations },
     command: props.command,
     args: props.args,
     minReplicas: props.minReplicas ?? d.minReplicas,

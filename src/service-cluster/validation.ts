@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { describeFargateSizes, isFargateSize } from './fargate-sizes';
 import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
 import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
 import { IMAGE_REFERENCE_HINT, parseImageReference } from '../platform/grammar/image-reference';
 import { kubernetesCpuProblem, kubernetesMemoryProblem, MIN_KUBERNETES_CPU, MIN_KUBERNETES_MEMORY_MIB } from '../platform/grammar/quantity';

@@ -1,3 +1,4 @@
+import { SidecarSpec } from './sidecars';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
@@ -12,6 +13,8 @@ export interface WorkloadHandle<R> {
   readonly ecsTasks?: EcsTasks;
   addEnvironment(name: string, value: string): void;
   addSecret(name: string, secret: PlatformSecret): void;
+  /** Adds a container beside the application's (validated by the construct). */
+  addSidecar(sidecar: SidecarSpec): void;
   allowFrom(peer: NetworkPeer): void;
   /** Admits `peer` to the metrics port alone. */
   allowMetricsFrom(peer: NetworkPeer): void;

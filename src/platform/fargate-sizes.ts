@@ -24,3 +24,17 @@ export function describeFargateSizes(cpu: number): string {
   const first = cpu === 0.25 ? 512 : row.from;
   return `with ${cpu} vCPU Fargate offers ${first}-${row.to} MiB in steps of ${row.step} MiB`;
 }
+
+/**
+ * The smallest Fargate size with at least `cpu` vCPU and `memoryMiB` MiB: what a task needs when
+ * sidecars join its application container. Undefined above the largest size.
+ */
+export function fargateSizeFor(cpu: number, memoryMiB: number): { cpu: number; memoryMiB: number } | undefined {
+  for (const row of FARGATE_SIZES) {
+    if (row.cpu < cpu) continue;
+    const first = row.cpu === 0.25 ? 512 : row.from;
+    const memory = memoryMiB <= first ? first : row.from + Math.ceil((memoryMiB - row.from) / row.step) * row.step;
+    if (memory <= row.to) return { cpu: row.cpu, memoryMiB: memory };
+  }
+  return undefined;
+}
