@@ -1,3 +1,4 @@
 export * from './props';
 export * from './resources';
 export * from './service-cluster';
+export { SidecarContainer } from './sidecars';
