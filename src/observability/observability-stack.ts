@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { alertRuleGroups } from './alert-rules';
 import { toYaml } from './alertmanager-config';
 import { renderObservabilityOnAws } from './aws';
+import { existingWorkspaceProblems } from './aws-existing';
 import { grafanaDashboard } from './dashboards';
 import { CloudWatchWatched, cloudWatchQueues, cloudWatchSources, constructsOutside, discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
 import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
@@ -11,6 +12,7 @@ import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
 import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
+import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
@@ -74,6 +76,7 @@ export class ObservabilityStack extends Construct {
     throwIfInvalid([
       ...validateObservabilityStack(this, spec, this.target, profile),
       ...this.target === PlatformTarget.KUBERNETES ? nodeLogNamespaceProblems(this, spec, KubernetesPlatform.of(this).namespace) : [],
+      ...this.target === PlatformTarget.AWS ? existingWorkspaceProblems(this, spec, AwsPlatform.of(this).platformName) : [],
     ]);
     observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
     PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });

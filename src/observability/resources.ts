@@ -27,8 +27,8 @@ export interface ObservabilityAwsResources {
   readonly ruleGroups: aps.CfnRuleGroupsNamespace;
   /** The workspace's alert manager definition (routing to the SNS topic). */
   readonly alertManagerDefinition: string;
-  /** Encrypted SNS topic every alert and alarm is published to. */
-  readonly alertTopic: sns.Topic;
+  /** SNS topic every alert and alarm is published to: the stack's own (encrypted) or `aws.alertTopic`. */
+  readonly alertTopic: sns.ITopic;
   /** AWS Chatbot channels relaying the topic to Slack receivers. */
   readonly chatbotChannels: chatbot.SlackChannelConfiguration[];
   /** The ADOT collector service (scrapes into the workspace; receives OTLP traces and logs). */

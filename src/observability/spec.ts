@@ -1,5 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { SloTargets } from './alert-rules';
 import { ObservabilityStackProps } from './props';
@@ -21,6 +22,7 @@ export interface ObservabilitySpec {
   readonly logsEndpoint?: string;
   readonly aws: {
     readonly workspace?: ExistingPrometheusWorkspace;
+    readonly alertTopic?: sns.ITopic;
     readonly grafana: boolean;
     readonly cloudWatchAlarms: boolean;
     readonly collectorImage: string;
@@ -121,6 +123,7 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
     logsEndpoint: props.logsEndpoint,
     aws: {
       workspace: props.aws?.prometheusWorkspace,
+      alertTopic: props.aws?.alertTopic,
       grafana: props.aws?.grafana ?? false,
       cloudWatchAlarms: props.aws?.cloudWatchAlarms ?? true,
       collectorImage: props.aws?.collectorImage ?? d.collectorImage,

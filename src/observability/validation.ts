@@ -145,10 +145,18 @@ export function validateObservabilityStack(
   scope: IConstruct, spec: ObservabilitySpec, target: PlatformTarget, profile = PlatformProfile.PRODUCTION,
 ): string[] {
   const targetRules = target === PlatformTarget.AWS ? [aws] : [kubernetes];
-  const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability
+  const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability && !existingAlertRouting(spec, target)
     ? [invalidPropMessage(scope, 'receivers', `is empty: ${NO_RECEIVERS}`, [], `${ADD_RECEIVER}; the development profile allows none, with a warning`)]
     : [];
   return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target), ...noReceivers];
+}
+
+/**
+ * Whether alerts reach an existing setup whose own routing tells people (an existing SNS topic on
+ * AWS): `receivers` may then be empty.
+ */
+function existingAlertRouting(spec: ObservabilitySpec, target: PlatformTarget): boolean {
+  return target === PlatformTarget.AWS && spec.aws.alertTopic !== undefined;
 }
 
 /** The platform's namespace is restricted; node log collection needs a privileged one of its own. */
@@ -161,7 +169,7 @@ export function nodeLogNamespaceProblems(scope: IConstruct, spec: ObservabilityS
 /** Reduced availability that the development profile allows on Kubernetes, as warnings (production allows one replica silently). */
 export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformTarget, profile: PlatformProfile): ProfileWarning[] {
   if (!profile.allowsReducedAvailability) return [];
-  const noReceivers = spec.receivers.length === 0 ? [{
+  const noReceivers = spec.receivers.length === 0 && !existingAlertRouting(spec, target) ? [{
     id: 'cdk-portable-platform:observability:receivers',
     message: `receivers is empty, which the development profile allows: ${NO_RECEIVERS}; production needs ${ADD_RECEIVER}`,
   }] : [];
