@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { SloTargets } from './alert-rules';
+import { MetricsBackend, PrometheusOperatorOptions } from './metrics-backend';
 import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
 import { AlertThresholds, HttpSignals } from './rule-types';
@@ -38,6 +39,8 @@ export interface ObservabilitySpec {
     readonly traceRetentionHours: number;
     readonly nodeLogNamespace?: string;
     readonly images: Required<ObservabilityImages>;
+    /** Set when an existing Prometheus Operator replaces the bundled Prometheus, Alertmanager and Grafana. */
+    readonly prometheusOperator?: PrometheusOperatorOptions;
   };
 }
 
@@ -140,6 +143,7 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       traceRetentionHours: (k.traceRetention ?? d.traceRetention).toHours({ integral: false }),
       nodeLogNamespace: k.nodeLogCollection?.namespace,
       images: { ...d.images, ...k.images },
+      prometheusOperator: (k.metricsBackend ?? MetricsBackend.bundled()).prometheusOperatorOptions,
     },
   };
 }

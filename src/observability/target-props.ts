@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { MetricsBackend } from './metrics-backend';
 import { PlatformSecret } from '../platform/secret';
 
 /**
@@ -155,4 +156,11 @@ export interface ObservabilityKubernetesOptions {
    * @default pinned upstream images
    */
   readonly images?: ObservabilityImages;
+  /**
+   * Which Prometheus, Alertmanager and Grafana to use: the stack's own, or an existing Prometheus
+   * Operator's (ServiceMonitors, a PrometheusRule and dashboard ConfigMaps instead).
+   *
+   * @default MetricsBackend.bundled()
+   */
+  readonly metricsBackend?: MetricsBackend;
 }

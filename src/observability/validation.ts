@@ -153,10 +153,10 @@ export function validateObservabilityStack(
 
 /**
  * Whether alerts reach an existing setup whose own routing tells people (an existing SNS topic on
- * AWS): `receivers` may then be empty.
+ * AWS, a Prometheus Operator's Alertmanager on Kubernetes): `receivers` may then be empty.
  */
 function existingAlertRouting(spec: ObservabilitySpec, target: PlatformTarget): boolean {
-  return target === PlatformTarget.AWS && spec.aws.alertTopic !== undefined;
+  return target === PlatformTarget.AWS ? spec.aws.alertTopic !== undefined : spec.kubernetes.prometheusOperator !== undefined;
 }
 
 /** The platform's namespace is restricted; node log collection needs a privileged one of its own. */
@@ -173,7 +173,7 @@ export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformT
     id: 'cdk-portable-platform:observability:receivers',
     message: `receivers is empty, which the development profile allows: ${NO_RECEIVERS}; production needs ${ADD_RECEIVER}`,
   }] : [];
-  if (target !== PlatformTarget.KUBERNETES) return noReceivers;
+  if (target !== PlatformTarget.KUBERNETES || spec.kubernetes.prometheusOperator) return noReceivers;
   const k = spec.kubernetes;
   return [
     ...noReceivers,
