@@ -11,7 +11,9 @@ import { MetricsBackend, ObservabilityStack, ObservabilityStackProps, Prometheus
 import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
 import { toYaml } from '../../src/observability/alertmanager-config';
 import { NetworkPeer } from '../../src/platform/network';
+import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
+import { platformWarningsOf } from '../../src/platform/warnings';
 import { checkKubernetesManifests, formatFindings } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
 
@@ -183,6 +185,17 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
     const bundled = kubernetesChart();
     expect(() => new ObservabilityStack(bundled, 'Observability', {})).toThrow(/receivers is empty/);
   });
+});
+
+test('the development profile warns of no single Prometheus or Alertmanager: they are the operator\'s', () => {
+  const warningsOf = (props: ObservabilityStackProps) => {
+    const chart = kubernetesChart();
+    PlatformProfile.DEVELOPMENT.applyTo(chart);
+    new ObservabilityStack(chart, 'Observability', props);
+    return platformWarningsOf(chart).map(w => w.id);
+  };
+  expect(warningsOf(operatorMode())).toEqual([]);
+  expect(warningsOf({}).length).toBeGreaterThanOrEqual(2);
 });
 
 describe('the PrometheusRule as emitted, with promtool', () => {
