@@ -4,6 +4,7 @@ import { defineGateway } from './gateway';
 import { defineMessageQueue } from './message-queue';
 import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
+import { definePrometheusOperator } from './prometheus-operator';
 import { defineReferencePlatform } from './reference-platform';
 import { architectureMarkdown } from './reference-platform/architecture';
 import { defineServiceCluster } from './service-cluster';
@@ -25,5 +26,6 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
   { name: 'message-queue', define: defineMessageQueue },
   { name: 'observability', define: defineObservability },
+  { name: 'prometheus-operator', define: definePrometheusOperator },
   { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown },
 ];

@@ -11,6 +11,7 @@ import { ampAlertManagerDefinition } from './alertmanager-config';
 import { renderAlertTopic, subscribeReceivers } from './aws-alerting';
 import { watchOnCloudWatch, watchQueueOnCloudWatch } from './aws-cloudwatch';
 import { COLLECTOR_NAME, renderAdotCollector } from './aws-collector';
+import { ruleNamespaceName, workspaceEndpoint } from './aws-existing';
 import { renderManagedGrafana } from './aws-grafana';
 import { watchManagedOnCloudWatch } from './aws-managed-signals';
 import { allowScrapeFrom, CloudWatchWatched, WatchedSource } from './discovery';
@@ -52,7 +53,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   const key = platform.encryptionKey;
   const logGroup = (id: string) => platform.createLogGroup(scope, id, spec.aws.logRetention);
 
-  const alertTopic = renderAlertTopic(scope, key, platform.platformName);
+  const alertTopic = spec.aws.alertTopic ?? renderAlertTopic(scope, key, platform.platformName);
   const chatbotChannels = subscribeReceivers(scope, alertTopic, spec.receivers);
   const alertManagerDefinition = ampAlertManagerDefinition(alertTopic.topicArn, stack.region);
 
@@ -62,7 +63,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   let prometheusEndpoint: string;
   if (spec.aws.workspace) {
     workspaceArn = spec.aws.workspace.workspaceArn;
-    prometheusEndpoint = spec.aws.workspace.prometheusEndpoint;
+    prometheusEndpoint = spec.aws.workspace.prometheusEndpoint ?? workspaceEndpoint(stack, workspaceArn);
   } else {
     workspaceLogGroup = logGroup('WorkspaceLogs');
     workspace = new aps.CfnWorkspace(scope, 'Workspace', {
@@ -77,7 +78,8 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
   }
   const remoteWriteUrl = `${prometheusEndpoint}api/v1/remote_write`;
   const ruleGroups = new aps.CfnRuleGroupsNamespace(scope, 'RuleGroups', {
-    name: 'platform',
+    // A shared workspace holds several platforms' rules: each under its own name.
+    name: spec.aws.workspace ? ruleNamespaceName(platform.platformName) : 'platform',
     workspace: workspaceArn,
     data: Lazy.string({ produce: content.rulesYaml }),
   });

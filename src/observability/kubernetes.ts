@@ -1,15 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
 import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
 import { ALERTMANAGER_PORT, renderMetricsPipeline } from './kubernetes-metrics';
 import { renderNodeLogCollection } from './kubernetes-node-logs';
+import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
 import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
 import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
-import { DnsScrapeTarget, prometheusConfig } from './prometheus-config';
+import { prometheusConfig } from './prometheus-config';
 import { ObservabilityKubernetesResources, ObservabilityStatefulObjects } from './resources';
 import { ObservabilitySpec } from './spec';
 import { Endpoint } from '../platform/endpoint';
@@ -41,8 +42,7 @@ export interface KubernetesRendering {
   readonly allowUiFrom: (peer: NetworkPeer, jaeger: boolean) => void;
 }
 
-/** The headless Service through which Prometheus finds every replica of `job`. */
-export const metricsServiceName = (job: string) => `${job}-scrape`;
+export { metricsServiceName } from './kubernetes-scrape-targets';
 
 /**
  * Renders Prometheus, Alertmanager, Grafana, the OpenTelemetry Collector and Jaeger; observed
@@ -53,20 +53,14 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   platform._orderAfter(scope);
   const ns = platform.namespace;
   const host = (name: string) => platform.serviceHost(name);
-  const own: DnsScrapeTarget[] = [
-    { job: 'alertmanager', dnsName: host('alertmanager-headless'), port: ALERTMANAGER_PORT, path: '/metrics' },
-    { job: 'otel-collector', dnsName: host('otel-collector-headless'), port: COLLECTOR_METRICS_PORT, path: '/metrics', honorLabels: true },
-    { job: 'jaeger', dnsName: host('jaeger-headless'), port: JAEGER_ADMIN_PORT, path: '/metrics' },
+  const own = [
+    kubernetesScrapeTarget({ job: 'alertmanager', serviceName: 'alertmanager-headless', namespace: ns, port: ALERTMANAGER_PORT, portName: 'web', path: '/metrics' }),
+    ...tracingScrapeTargets(ns),
   ];
   const prometheusYaml = () => toYaml(prometheusConfig({
     platformName: platform.platformName,
     scrapeIntervalSeconds: spec.scrapeIntervalSeconds,
-    targets: [...own, ...content.sources().map(({ source }) => ({
-      job: source.job,
-      dnsName: `${metricsServiceName(source.job)}.${source.namespace || ns}.svc.cluster.local`,
-      port: source.port,
-      path: source.path,
-    }))],
+    targets: [...own, ...content.sources().map(watched => sourceScrapeTarget(watched, ns))],
     alertmanager: { dnsName: host('alertmanager-headless'), port: ALERTMANAGER_PORT },
     ruleFiles: '/etc/prometheus/rules/*.yml',
   }));
@@ -83,20 +77,9 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const metricsServices: k8s.KubeService[] = [];
   const platformObjects = platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const watch = (sources: readonly WatchedSource[]) => {
-    for (const { construct, source } of sources) {
-      const service = new k8s.KubeService(scope, `Metrics-${source.job}`, {
-        metadata: { ...platform.metadata(metricsServiceName(source.job), 'observability', selectsOwnPods(construct, source) ? construct : undefined), namespace: source.namespace || ns },
-        spec: {
-          clusterIp: 'None',
-          // Unready replicas are scraped too, so a broken one shows up as down instead of vanishing.
-          publishNotReadyAddresses: true,
-          selector: source.selector,
-          ports: [{ name: 'metrics', port: source.port, targetPort: k8s.IntOrString.fromNumber(source.port), protocol: 'TCP' }],
-        },
-      });
-      // Created at synthesis, after cdk8s ordered the chart: keep the namespace and policies first.
-      for (const o of platformObjects) service.node.addDependency(o);
-      metricsServices.push(service);
+    for (const watched of sources) {
+      const { construct, source } = watched;
+      metricsServices.push(renderMetricsService(scope, platform, watched, platformObjects));
       const prometheus = metrics.prometheus;
       if (!allowScrapeFrom(construct, prometheus.peer)) {
         // Without allowFrom the target's own policy must admit Prometheus; open Prometheus' side at least.
@@ -153,7 +136,12 @@ function stateful(component: Component, configMap?: k8s.KubeConfigMap): Observab
   return { ...common(component, configMap), statefulSet: component.statefulSet!, headlessService: component.headlessService! };
 }
 
-/** A source whose selector carries its construct's identity: the scrape Service then belongs to that construct. */
-function selectsOwnPods(construct: IConstruct, source: { readonly selector?: Record<string, string> }): boolean {
-  return source.selector?.[KubernetesPlatform.OWNER_LABEL] === KubernetesPlatform.ownerId(construct);
+/** The collector's and Jaeger's own metrics, scraped in both modes (the collector re-exposes other jobs' metrics). */
+export function tracingScrapeTargets(namespace: string): KubernetesScrapeTarget[] {
+  return [
+    kubernetesScrapeTarget({
+      job: 'otel-collector', serviceName: 'otel-collector-headless', namespace, port: COLLECTOR_METRICS_PORT, portName: 'metrics', path: '/metrics', honorLabels: true,
+    }),
+    kubernetesScrapeTarget({ job: 'jaeger', serviceName: 'jaeger-headless', namespace, port: JAEGER_ADMIN_PORT, portName: 'admin', path: '/metrics' }),
+  ];
 }

@@ -4,13 +4,18 @@ import { Construct, IConstruct } from 'constructs';
 import { alertRuleGroups } from './alert-rules';
 import { toYaml } from './alertmanager-config';
 import { renderObservabilityOnAws } from './aws';
+import { existingWorkspaceProblems } from './aws-existing';
 import { grafanaDashboard } from './dashboards';
 import { CloudWatchWatched, cloudWatchQueues, cloudWatchSources, constructsOutside, discoverSources, explicitSources, sourceProblems, WatchedSource } from './discovery';
 import { KUBERNETES_MAX_JOB_LENGTH, kubernetesSourceProblems, renderObservabilityOnKubernetes } from './kubernetes';
+import { renderObservabilityWithOperator } from './kubernetes-operator';
+import { prometheusOperatorProblems } from './operator-validation';
 import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
+import { RuleGroup } from './rule-types';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
 import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
+import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
@@ -33,7 +38,9 @@ const REGISTRY = Symbol.for('cdk-portable-platform.ObservabilityStack');
  * `Stack` it renders Amazon Managed Service for Prometheus with an ADOT collector, rules and alert
  * routing to an encrypted SNS topic, a CloudWatch dashboard and alarms, X-Ray tracing and
  * optionally Amazon Managed Grafana; under a cdk8s `Chart` it renders Prometheus, Alertmanager,
- * Grafana, an OpenTelemetry Collector and Jaeger.
+ * Grafana, an OpenTelemetry Collector and Jaeger; or, with `MetricsBackend.prometheusOperator`, only
+ * the collector and Jaeger, handing an existing Prometheus Operator ServiceMonitors, a PrometheusRule
+ * and dashboard ConfigMaps.
  *
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).
@@ -74,6 +81,8 @@ export class ObservabilityStack extends Construct {
     throwIfInvalid([
       ...validateObservabilityStack(this, spec, this.target, profile),
       ...this.target === PlatformTarget.KUBERNETES ? nodeLogNamespaceProblems(this, spec, KubernetesPlatform.of(this).namespace) : [],
+      ...this.target === PlatformTarget.KUBERNETES ? prometheusOperatorProblems(this, effective) : [],
+      ...this.target === PlatformTarget.AWS ? existingWorkspaceProblems(this, spec, AwsPlatform.of(this).platformName) : [],
     ]);
     observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
     PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });
@@ -90,11 +99,10 @@ export class ObservabilityStack extends Construct {
       Aspects.of(this).add({ visit: node => { if (node === this) this.watchedSources(); } });
       this.configureAws(rendering.resources, effective);
     } else {
-      const rendering = renderObservabilityOnKubernetes(this, spec, {
-        sources,
-        rulesYaml,
-        dashboardFiles: () => Object.fromEntries(Object.entries(this.renderDashboards()).map(([job, json]) => [`${job}.json`, json])),
-      });
+      const dashboardFiles = () => Object.fromEntries(Object.entries(this.renderDashboards()).map(([job, json]) => [`${job}.json`, json]));
+      const rendering = spec.kubernetes.prometheusOperator
+        ? renderObservabilityWithOperator(this, spec, { ruleGroups: () => this.ruleGroups(), dashboardFiles })
+        : renderObservabilityOnKubernetes(this, spec, { sources, rulesYaml, dashboardFiles });
       this.kubernetes = rendering.resources;
       this.otlpEndpoint = rendering.otlpEndpoint;
       this.wireWatched = rendering.watch;
@@ -115,10 +123,7 @@ export class ObservabilityStack extends Construct {
 
   /** The Prometheus rule file (YAML): SLO recordings and alerts, scrape health and resource alerts. */
   public renderAlertRules(): string {
-    const jobs = this.watchedSources().map(({ source }) =>
-      ({ job: source.job, kind: source.kind, cpuCores: source.cpuCores, memoryBytes: source.memoryBytes }));
-    const { slo, thresholds, serviceMetrics } = this.spec;
-    return toYaml({ groups: alertRuleGroups({ jobs, slo, thresholds, serviceMetrics }) });
+    return toYaml({ groups: this.ruleGroups() });
   }
 
   /**
@@ -186,6 +191,14 @@ export class ObservabilityStack extends Construct {
    * @param _props the effective props
    */
   protected configureKubernetes(_resources: ObservabilityKubernetesResources, _props: ObservabilityStackProps): void {}
+
+  /** The rule groups of the rule file and of the PrometheusRule alike. */
+  private ruleGroups(): RuleGroup[] {
+    const jobs = this.watchedSources().map(({ source }) =>
+      ({ job: source.job, kind: source.kind, cpuCores: source.cpuCores, memoryBytes: source.memoryBytes }));
+    const { slo, thresholds, serviceMetrics } = this.spec;
+    return alertRuleGroups({ jobs, slo, thresholds, serviceMetrics });
+  }
 
   private root(): IConstruct {
     return this.target === PlatformTarget.AWS ? Stack.of(this) : Chart.of(this);

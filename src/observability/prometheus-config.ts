@@ -20,6 +20,14 @@ export interface PrometheusConfigInput {
   readonly ruleFiles: string;
 }
 
+/** Scheme of every scrape: metrics ports serve plain HTTP inside the cluster or VPC. */
+export const SCRAPE_SCHEME = 'http';
+
+/** Scrape interval and timeout (the timeout at most 10 s, never above the interval). */
+export function scrapeTiming(scrapeIntervalSeconds: number): { readonly interval: string; readonly timeout: string } {
+  return { interval: `${scrapeIntervalSeconds}s`, timeout: `${Math.min(10, scrapeIntervalSeconds)}s` };
+}
+
 /** Interval of DNS re-resolution: new replicas are scraped within this delay. */
 const DNS_REFRESH = '30s';
 
@@ -29,11 +37,11 @@ const DNS_REFRESH = '30s';
  * replica individually.
  */
 export function prometheusConfig(input: PrometheusConfigInput): Record<string, unknown> {
-  const interval = `${input.scrapeIntervalSeconds}s`;
+  const { interval, timeout } = scrapeTiming(input.scrapeIntervalSeconds);
   return {
     global: {
       scrape_interval: interval,
-      scrape_timeout: `${Math.min(10, input.scrapeIntervalSeconds)}s`,
+      scrape_timeout: timeout,
       evaluation_interval: interval,
       external_labels: { platform: input.platformName },
     },
@@ -56,7 +64,7 @@ export function dnsScrapeConfig(target: DnsScrapeTarget): Record<string, unknown
   return {
     job_name: target.job,
     metrics_path: target.path,
-    scheme: 'http',
+    scheme: SCRAPE_SCHEME,
     ...(target.honorLabels ? { honor_labels: true } : {}),
     dns_sd_configs: [{ names: [target.dnsName], type: 'A', port: target.port, refresh_interval: DNS_REFRESH }],
   };

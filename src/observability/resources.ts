@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 
 /**
@@ -27,8 +28,8 @@ export interface ObservabilityAwsResources {
   readonly ruleGroups: aps.CfnRuleGroupsNamespace;
   /** The workspace's alert manager definition (routing to the SNS topic). */
   readonly alertManagerDefinition: string;
-  /** Encrypted SNS topic every alert and alarm is published to. */
-  readonly alertTopic: sns.Topic;
+  /** SNS topic every alert and alarm is published to: the stack's own (encrypted) or `aws.alertTopic`. */
+  readonly alertTopic: sns.ITopic;
   /** AWS Chatbot channels relaying the topic to Slack receivers. */
   readonly chatbotChannels: chatbot.SlackChannelConfiguration[];
   /** The ADOT collector service (scrapes into the workspace; receives OTLP traces and logs). */
@@ -110,21 +111,37 @@ export interface NodeLogCollectionObjects {
   readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
 }
 
+/** The objects handed to an existing Prometheus Operator (`MetricsBackend.prometheusOperator`). */
+export interface PrometheusOperatorObjects {
+  /**
+   * ServiceMonitors (monitoring.coreos.com/v1): the collector's and Jaeger's, then one per observed
+   * construct, added at synthesis.
+   */
+  readonly serviceMonitors: ApiObject[];
+  /** The PrometheusRule (monitoring.coreos.com/v1) with every recording and alerting rule. */
+  readonly prometheusRule: ApiObject;
+}
+
 /**
  * The Kubernetes objects of an ObservabilityStack, for escape hatches. Objects per observed
  * construct (headless metrics Services) are added at synthesis.
  */
 export interface ObservabilityKubernetesResources {
-  /** Prometheus (config map: prometheus.yml). */
-  readonly prometheus: ObservabilityStatefulObjects;
-  /** The rule files Prometheus loads. */
-  readonly prometheusRules: k8s.KubeConfigMap;
-  /** Alertmanager (config map: alertmanager.yml). */
-  readonly alertmanager: ObservabilityStatefulObjects;
-  /** Grafana (config map: provisioned data sources and dashboard providers). */
-  readonly grafana: ObservabilityDeploymentObjects;
-  /** One dashboard per observed construct, spread over ConfigMaps by name (each holds at most 1 MiB). */
+  /** Prometheus (config map: prometheus.yml); undefined with `MetricsBackend.prometheusOperator`. */
+  readonly prometheus?: ObservabilityStatefulObjects;
+  /** The rule files Prometheus loads; undefined with `MetricsBackend.prometheusOperator` (see `prometheusOperator.prometheusRule`). */
+  readonly prometheusRules?: k8s.KubeConfigMap;
+  /** Alertmanager (config map: alertmanager.yml); undefined with `MetricsBackend.prometheusOperator`. */
+  readonly alertmanager?: ObservabilityStatefulObjects;
+  /** Grafana (config map: provisioned data sources and dashboard providers); undefined with `MetricsBackend.prometheusOperator`. */
+  readonly grafana?: ObservabilityDeploymentObjects;
+  /**
+   * One dashboard per observed construct, spread over ConfigMaps by name (each holds at most 1 MiB).
+   * With `MetricsBackend.prometheusOperator` they carry the Grafana sidecar's label instead of being mounted.
+   */
   readonly grafanaDashboards: k8s.KubeConfigMap[];
+  /** What an existing Prometheus Operator is handed; undefined with the bundled backend. */
+  readonly prometheusOperator?: PrometheusOperatorObjects;
   /** The OpenTelemetry Collector receiving OTLP traces, metrics and logs. */
   readonly collector: ObservabilityDeploymentObjects;
   /** Jaeger (traces, Badger storage on a volume). */

@@ -1,7 +1,9 @@
 import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { SloTargets } from './alert-rules';
+import { MetricsBackend, PrometheusOperatorOptions } from './metrics-backend';
 import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
 import { AlertThresholds, HttpSignals } from './rule-types';
@@ -21,6 +23,7 @@ export interface ObservabilitySpec {
   readonly logsEndpoint?: string;
   readonly aws: {
     readonly workspace?: ExistingPrometheusWorkspace;
+    readonly alertTopic?: sns.ITopic;
     readonly grafana: boolean;
     readonly cloudWatchAlarms: boolean;
     readonly collectorImage: string;
@@ -38,6 +41,8 @@ export interface ObservabilitySpec {
     readonly traceRetentionHours: number;
     readonly nodeLogNamespace?: string;
     readonly images: Required<ObservabilityImages>;
+    /** Set when an existing Prometheus Operator replaces the bundled Prometheus, Alertmanager and Grafana. */
+    readonly prometheusOperator?: PrometheusOperatorOptions;
   };
 }
 
@@ -123,6 +128,7 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
     logsEndpoint: props.logsEndpoint,
     aws: {
       workspace: props.aws?.prometheusWorkspace,
+      alertTopic: props.aws?.alertTopic,
       grafana: props.aws?.grafana ?? false,
       cloudWatchAlarms: props.aws?.cloudWatchAlarms ?? true,
       collectorImage: props.aws?.collectorImage ?? d.collectorImage,
@@ -140,6 +146,7 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       traceRetentionHours: (k.traceRetention ?? d.traceRetention).toHours({ integral: false }),
       nodeLogNamespace: k.nodeLogCollection?.namespace,
       images: { ...d.images, ...k.images },
+      prometheusOperator: (k.metricsBackend ?? MetricsBackend.bundled()).prometheusOperatorOptions,
     },
   };
 }

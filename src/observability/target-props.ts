@@ -1,17 +1,25 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MetricsBackend } from './metrics-backend';
 import { PlatformSecret } from '../platform/secret';
 
 /**
  * An existing Amazon Managed Service for Prometheus workspace (for example one shared by several
- * platforms). The stack adds its rules to it; the workspace's alert manager definition stays
- * yours (see `ObservabilityAwsResources.alertManagerDefinition` for what to put there).
+ * platforms), in the Stack's region. The collector remote-writes to it and the stack adds its rules
+ * as a rule groups namespace named after the platform, so several platforms can share it; the
+ * workspace's alert manager definition stays yours (see
+ * `ObservabilityAwsResources.alertManagerDefinition` for what to put there).
  */
 export interface ExistingPrometheusWorkspace {
-  /** Workspace ARN. */
+  /** Workspace ARN (`arn:aws:aps:<region>:<account>:workspace/ws-…`). */
   readonly workspaceArn: string;
-  /** The workspace's Prometheus endpoint, ending in `/api/v1/`. */
-  readonly prometheusEndpoint: string;
+  /**
+   * The workspace's Prometheus endpoint, ending in `/`.
+   *
+   * @default https://aps-workspaces.<region>.<url suffix>/workspaces/<workspace id>/, from the ARN
+   */
+  readonly prometheusEndpoint?: string;
 }
 
 /**
@@ -24,6 +32,16 @@ export interface ObservabilityAwsOptions {
    * @default a new workspace with the platform's alert routing to the SNS topic
    */
   readonly prometheusWorkspace?: ExistingPrometheusWorkspace;
+  /**
+   * An existing SNS topic to publish every alarm and alert to (CloudWatch alarms, the workspace's
+   * alert manager, failed-backup events), instead of a topic of the stack's own. Its subscriptions
+   * are then yours, so `receivers` may be empty (any given are subscribed to it). Its access
+   * policy, and its KMS key's, must let `cloudwatch.amazonaws.com`, `aps.amazonaws.com` and
+   * `events.amazonaws.com` publish.
+   *
+   * @default a new topic encrypted with the platform key
+   */
+  readonly alertTopic?: sns.ITopic;
   /**
    * Create an Amazon Managed Grafana workspace (IAM Identity Center sign-in) that reads the
    * Prometheus workspace, CloudWatch and X-Ray.
@@ -138,4 +156,11 @@ export interface ObservabilityKubernetesOptions {
    * @default pinned upstream images
    */
   readonly images?: ObservabilityImages;
+  /**
+   * Which Prometheus, Alertmanager and Grafana to use: the stack's own, or an existing Prometheus
+   * Operator's (ServiceMonitors, a PrometheusRule and dashboard ConfigMaps instead).
+   *
+   * @default MetricsBackend.bundled()
+   */
+  readonly metricsBackend?: MetricsBackend;
 }

@@ -145,10 +145,18 @@ export function validateObservabilityStack(
   scope: IConstruct, spec: ObservabilitySpec, target: PlatformTarget, profile = PlatformProfile.PRODUCTION,
 ): string[] {
   const targetRules = target === PlatformTarget.AWS ? [aws] : [kubernetes];
-  const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability
+  const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability && !existingAlertRouting(spec, target)
     ? [invalidPropMessage(scope, 'receivers', `is empty: ${NO_RECEIVERS}`, [], `${ADD_RECEIVER}; the development profile allows none, with a warning`)]
     : [];
   return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target), ...noReceivers];
+}
+
+/**
+ * Whether alerts reach an existing setup whose own routing tells people (an existing SNS topic on
+ * AWS, a Prometheus Operator's Alertmanager on Kubernetes): `receivers` may then be empty.
+ */
+function existingAlertRouting(spec: ObservabilitySpec, target: PlatformTarget): boolean {
+  return target === PlatformTarget.AWS ? spec.aws.alertTopic !== undefined : spec.kubernetes.prometheusOperator !== undefined;
 }
 
 /** The platform's namespace is restricted; node log collection needs a privileged one of its own. */
@@ -161,11 +169,11 @@ export function nodeLogNamespaceProblems(scope: IConstruct, spec: ObservabilityS
 /** Reduced availability that the development profile allows on Kubernetes, as warnings (production allows one replica silently). */
 export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformTarget, profile: PlatformProfile): ProfileWarning[] {
   if (!profile.allowsReducedAvailability) return [];
-  const noReceivers = spec.receivers.length === 0 ? [{
+  const noReceivers = spec.receivers.length === 0 && !existingAlertRouting(spec, target) ? [{
     id: 'cdk-portable-platform:observability:receivers',
     message: `receivers is empty, which the development profile allows: ${NO_RECEIVERS}; production needs ${ADD_RECEIVER}`,
   }] : [];
-  if (target !== PlatformTarget.KUBERNETES) return noReceivers;
+  if (target !== PlatformTarget.KUBERNETES || spec.kubernetes.prometheusOperator) return noReceivers;
   const k = spec.kubernetes;
   return [
     ...noReceivers,

@@ -22,7 +22,7 @@ class AcmeObservability extends ObservabilityStack {
   }
 
   protected configureKubernetes(resources: ObservabilityKubernetesResources): void {
-    resources.prometheus.statefulSet.metadata.addAnnotation('acme.example/owner', 'sre');
+    resources.prometheus!.statefulSet.metadata.addAnnotation('acme.example/owner', 'sre');
   }
 }
 

@@ -29,3 +29,12 @@ export function isQualifiedName(value: string): boolean {
 export const DNS_SUBDOMAIN_HINT = 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (at most 253)';
 export const SECRET_KEY_HINT = 'use letters, digits, "-", "_" and "." (at most 253)';
 export const QUALIFIED_NAME_HINT = 'use [prefix/]name: an optional DNS-subdomain prefix, then up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+/** A label value: empty, or up to 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit. */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+export const LABEL_VALUE_HINT = 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or an empty value)';
