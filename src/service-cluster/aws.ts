@@ -7,6 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { CONTAINER_NAME, renderContainerDefinition } from './aws-container';
 import { renderServiceScaling } from './aws-scaling';
+import { ecsDeploymentGate } from './deployment-alarms';
 import { ServiceClusterAwsOptions } from './props';
 import { ServiceClusterAwsResources } from './resources';
 import { ServiceClusterSpec } from './spec';
@@ -205,6 +206,7 @@ export function renderServiceClusterOnAws(
       acknowledgePlainEnvironment();
     },
     addSecret,
+    deploymentGate: ecsDeploymentGate(scope, service, spec.canary !== undefined),
     ecsTasks: {
       connections: securityGroup,
       serviceDimensions: { ClusterName: platform.cluster.clusterName, ServiceName: service.attrName },

@@ -1,3 +1,4 @@
 export * from './props';
 export * from './resources';
+export * from './rollout-strategy';
 export * from './service-cluster';

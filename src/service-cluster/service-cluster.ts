@@ -8,6 +8,7 @@ import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
+import { DeploymentGate } from '../platform/deployment-gate';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { throwIfInvalid, PlatformValidationError } from '../platform/errors';
@@ -127,6 +128,15 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    */
   public _ecsTasks(): EcsTasks | undefined {
     return this.handle.ecsTasks;
+  }
+
+  /**
+   * Where an observability stack watching this service gates its deployments by the SLO.
+   *
+   * @internal
+   */
+  public _deploymentGate(): DeploymentGate | undefined {
+    return this.handle.deploymentGate;
   }
 
   /**
