@@ -32,7 +32,9 @@ const SCENARIOS = {
   healthy: [request('200', '0+6000x450'), request('500', '0+3x450')],
 };
 
-function promtoolCases(queries: Record<string, string>, evalTime: string, expected: { burning: Record<string, number>; healthy: Record<string, number> }) {
+type Expected = Record<keyof typeof SCENARIOS, Record<string, number>>;
+
+function promtoolCases(queries: Record<string, string>, evalTime: string, expected: Expected) {
   return (Object.keys(SCENARIOS) as Array<keyof typeof SCENARIOS>).map(scenario => ({
     name: `${scenario} canary at ${evalTime}`,
     interval: '1m',
