@@ -4,6 +4,7 @@ import { renderServiceClusterOnAws } from './aws';
 import { renderServiceClusterOnKubernetes } from './kubernetes';
 import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
+import { RolloutStrategy } from './rollout-strategy';
 import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
@@ -39,6 +40,8 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   public readonly serviceName: string;
   /** Which target this service rendered to. */
   public readonly target: PlatformTarget;
+  /** How new versions replace the running one. */
+  public readonly rolloutStrategy: RolloutStrategy;
   /** Where clients reach the service. */
   public readonly endpoint: Endpoint;
   /** Where the service's Prometheus metrics are, for the observability stack. */
@@ -67,6 +70,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     ]);
     serviceClusterWarnings(spec, profile).forEach(w => platformWarning(this, w.id, w.message));
     this.serviceName = spec.name;
+    this.rolloutStrategy = effective.rollout ?? RolloutStrategy.rollingUpdate();
 
     if (this.target === PlatformTarget.AWS) {
       const handle = renderServiceClusterOnAws(this, spec, effective.aws);
