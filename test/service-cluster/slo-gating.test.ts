@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { sloGateQueries } from '../../src/observability/deployment-gate';
+import { AwsPlatform } from '../../src/platform/aws-platform';
+import { ServicePlacement } from '../../src/platform/service-placement';
 import { RolloutStrategy, ServiceCluster, ServiceClusterProps } from '../../src/service-cluster';
 import { expectAwsConformance } from '../conformance/aws';
 import { expectKubernetesConformance, validateCustomResource } from '../conformance/kubernetes';
@@ -45,6 +47,16 @@ describe('deployments gated by the SLO on AWS', () => {
       AlarmDescription: Match.stringLikeRegexp('^\\[SloErrorBudgetBurnFast\\] orders: '),
     });
     root().hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: names[1], Threshold: 0.01 });
+  });
+
+  test('in the same stack as the alarms, the service names them the same way', () => {
+    const stack = awsStack();
+    new AwsPlatform(stack, 'Shared', { servicePlacement: ServicePlacement.SAME_STACK });
+    const { orders } = platform(stack, { rollout: RolloutStrategy.sloGatedCanary() });
+    expect(orders.aws!.stack).toBe(stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: { Alarms: { AlarmNames: ['Platform-orders-SloErrorBudgetBurnFast', 'Platform-orders-SloErrorRateHigh'], Enable: true, Rollback: true } },
+    });
   });
 
   test('the fast-burn threshold follows the declared availability', () => {
