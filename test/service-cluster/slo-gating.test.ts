@@ -5,7 +5,7 @@ import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../.
 import { sloGateQueries } from '../../src/observability/deployment-gate';
 import { AwsPlatform } from '../../src/platform/aws-platform';
 import { ServicePlacement } from '../../src/platform/service-placement';
-import { RolloutStrategy, ServiceCluster, ServiceClusterProps } from '../../src/service-cluster';
+import { RolloutStrategy, ServiceCluster, ServiceClusterKubernetesResources, ServiceClusterProps } from '../../src/service-cluster';
 import { expectAwsConformance } from '../conformance/aws';
 import { expectKubernetesConformance, validateCustomResource } from '../conformance/kubernetes';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
@@ -175,6 +175,21 @@ describe('deployments gated by the SLO on Kubernetes', () => {
     expect(findObject(manifests, 'AnalysisTemplate', 'orders').spec.metrics.map((m: any) => m.interval)).toEqual(['30s', '30s']);
   });
 
+  test('configureKubernetes receives the Rollout as the workload and the AnalysisTemplate', () => {
+    class Annotated extends ServiceCluster {
+      protected configureKubernetes(resources: ServiceClusterKubernetesResources): void {
+        resources.deployment.metadata.addAnnotation('acme.example/kind', resources.deployment.kind);
+        resources.analysisTemplate?.metadata.addAnnotation('acme.example/gate', 'slo');
+      }
+    }
+    const chart = kubernetesChart();
+    new Annotated(chart, 'Orders', { image: IMAGE, rollout: RolloutStrategy.sloGatedCanary() });
+    new ObservabilityStack(chart, 'Observability', { receivers: [AlertReceiver.webhook('https://oncall.example.com/hooks/platform')] });
+    const manifests = manifestsOf(chart);
+    expect(findObject(manifests, 'Rollout', 'orders').metadata.annotations).toEqual({ 'acme.example/kind': 'Rollout' });
+    expect(findObject(manifests, 'AnalysisTemplate', 'orders').metadata.annotations).toEqual({ 'acme.example/gate': 'slo' });
+  });
+
   test('without an ObservabilityStack there is no SLO to gate on: synthesis fails', () => {
     expect(() => render({ rollout: RolloutStrategy.sloGatedCanary() }, false).manifests())
       .toThrow('platform/Orders: rollout has no SLO to gate on (got "RolloutStrategy.sloGatedCanary()"): create an ObservabilityStack in the same Chart');
@@ -190,7 +205,7 @@ describe('deployments gated by the SLO on Kubernetes', () => {
     [{ analysisInterval: Duration.seconds(5) }, 'rollout.analysisInterval (seconds) is out of range (got 5)'],
     [{ stepDuration: Duration.minutes(2), analysisInterval: Duration.minutes(3) },
       'rollout.analysisInterval is longer than a canary step (got "180s"): use at most rollout.stepDuration (120s)'],
-  ])('refuses %j', (options, message) => {
+  ])('refuses invalid canary options (case %#)', (options, message) => {
     expect(() => render({ rollout: RolloutStrategy.sloGatedCanary(options) })).toThrow(message);
   });
 });
