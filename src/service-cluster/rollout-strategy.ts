@@ -20,7 +20,8 @@ export interface SloGatedCanaryOptions {
    */
   readonly stepDuration?: Duration;
   /**
-   * Time between two evaluations of the SLO queries during the canary (Kubernetes).
+   * Time between two evaluations of the SLO queries during the canary. Kubernetes only (refused on
+   * AWS, where the alarms' 5-minute period sets the pace).
    *
    * @default Duration.minutes(1)
    */

@@ -32,5 +32,7 @@ export const canarySteps: Rule<ServiceClusterSpec> = (scope, s) => {
 
 /** ECS rolling deployments have no traffic steps: refuse them rather than drop them. */
 export const awsCanarySteps: Rule<ServiceClusterSpec> = (scope, s) => s.canary?.stepsGiven ? [invalidPropMessage(scope,
-  'rollout (weights/stepDuration)', 'cannot be honoured on aws', `weights [${s.canary.weights.join(', ')}], ${s.canary.stepSeconds}s steps`,
-  'ECS replaces the tasks in one rolling deployment that its SLO alarms fail and roll back; use RolloutStrategy.sloGatedCanary() without weights or stepDuration on aws')] : [];
+  'rollout (weights/stepDuration/analysisInterval)', 'cannot be honoured on aws',
+  `weights [${s.canary.weights.join(', ')}], ${s.canary.stepSeconds}s steps, analysis every ${s.canary.analysisIntervalSeconds}s`,
+  'ECS replaces the tasks in one rolling deployment that its SLO alarms (5-minute periods) fail and roll back; ' +
+  'use RolloutStrategy.sloGatedCanary() without options on aws')] : [];

@@ -42,7 +42,7 @@ export interface CanarySpec {
   readonly weights: number[];
   readonly stepSeconds: number;
   readonly analysisIntervalSeconds: number;
-  /** Whether `weights` or `stepDuration` were given (AWS cannot honour them). */
+  /** Whether `weights`, `stepDuration` or `analysisInterval` were given (AWS cannot honour them). */
   readonly stepsGiven: boolean;
 }
 
@@ -114,6 +114,6 @@ function resolveCanary(strategy: RolloutStrategy): CanarySpec | undefined {
     weights: [...o.weights ?? SERVICE_DEFAULTS.canaryWeights],
     stepSeconds: (o.stepDuration ?? SERVICE_DEFAULTS.canaryStep).toSeconds(),
     analysisIntervalSeconds: (o.analysisInterval ?? SERVICE_DEFAULTS.canaryAnalysisInterval).toSeconds(),
-    stepsGiven: o.weights !== undefined || o.stepDuration !== undefined,
+    stepsGiven: o.weights !== undefined || o.stepDuration !== undefined || o.analysisInterval !== undefined,
   };
 }

@@ -83,9 +83,13 @@ describe('deployments gated by the SLO on AWS', () => {
       .toThrow(/rollout has no SLO alarms to gate on/);
   });
 
-  test('canary steps cannot be honoured by ECS: refused', () => {
+  test('canary steps and the analysis interval cannot be honoured by ECS: refused', () => {
     expect(() => render({ rollout: RolloutStrategy.sloGatedCanary({ weights: [10, 50] }) }))
-      .toThrow('Platform/Orders: rollout (weights/stepDuration) cannot be honoured on aws (got "weights [10, 50], 300s steps"): ECS replaces the tasks');
+      .toThrow('Platform/Orders: rollout (weights/stepDuration/analysisInterval) cannot be honoured on aws ' +
+        '(got "weights [10, 50], 300s steps, analysis every 60s"): ECS replaces the tasks');
+    for (const options of [{ stepDuration: Duration.minutes(10) }, { analysisInterval: Duration.seconds(30) }]) {
+      expect(() => render({ rollout: RolloutStrategy.sloGatedCanary(options) })).toThrow(/cannot be honoured on aws/);
+    }
   });
 
   test('conformance: cdk-nag, cfn-lint and moto deploy the gated service and its alarms', () => {
