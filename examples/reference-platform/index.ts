@@ -11,6 +11,7 @@ import { AwsPlatform } from '../../src/platform/aws-platform';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { PlatformTarget } from '../../src/platform/target';
+import { RolloutStrategy } from '../../src/service-cluster';
 import { AcmeService } from '../service-cluster/acme-service';
 
 /** Context key of the gateway's ACM certificate ARN on AWS (e.g. in cdk.json). */
@@ -51,6 +52,10 @@ export interface ReferencePlatformProps {
  * Orders are fulfilled in the background: the orders service publishes to the `order-events` queue,
  * the fulfilment worker consumes it and scales on its backlog, and an order that fails five times
  * lands in the dead-letter queue for inspection.
+ *
+ * New versions of orders are gated by its SLO (`RolloutStrategy.sloGatedCanary()`): on Kubernetes an
+ * Argo Rollouts canary whose analysis runs the SLO alerts' conditions, on AWS ECS deployment alarms
+ * on its fast-burn and error-rate alarms, rolled back when one fires.
  */
 export class ReferencePlatform extends Construct {
   /** The profile in effect. */
@@ -107,7 +112,9 @@ export class ReferencePlatform extends Construct {
 
     this.users = this.service('Users', 'identity', 'ghcr.io/acme/users:4.2.0');
     this.products = this.service('Products', 'merchandising', 'ghcr.io/acme/products:3.7.1');
-    this.orders = this.service('Orders', 'checkout', 'ghcr.io/acme/orders:2.9.0', { PRODUCTS_URL: this.products.endpoint.url });
+    // Checkout is where a bad release costs most: its deployments advance only while its SLO holds.
+    this.orders = this.service('Orders', 'checkout', 'ghcr.io/acme/orders:2.9.0', { PRODUCTS_URL: this.products.endpoint.url },
+      RolloutStrategy.sloGatedCanary());
     this.realtime = this.service('Realtime', 'engagement', 'ghcr.io/acme/realtime:1.4.3');
 
     // Declared access, and nothing else: see the table above.
@@ -160,12 +167,13 @@ export class ReferencePlatform extends Construct {
   }
 
   /** An Acme service: the organisation's defaults and hooks, OpenTelemetry to the platform's collector. */
-  private service(id: string, team: string, image: string, environment: { [name: string]: string } = {}): AcmeService {
+  private service(id: string, team: string, image: string, environment: { [name: string]: string } = {}, rollout?: RolloutStrategy): AcmeService {
     const serviceName = id.toLowerCase();
     return new AcmeService(this, id, {
       serviceName,
       team,
       image,
+      rollout,
       healthCheck: { path: '/healthz' },
       metrics: { port: 9090, path: '/metrics' },
       environment: {

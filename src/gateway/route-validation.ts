@@ -116,6 +116,11 @@ function targetProblems(scope: IConstruct, p: string, route: RouteSpec, target: 
     if (!Number.isInteger(upstream.weight) || upstream.weight < 0 || upstream.weight > 1000) {
       problems.push(invalidPropMessage(scope, `${p}.target`, `has an invalid weight for ${upstream.name}`, upstream.weight, 'use an integer from 0 to 1000'));
     }
+    if (route.targetKind === 'weighted' && service.rolloutStrategy.strategyType === 'slo-gated-canary') {
+      problems.push(invalidPropMessage(scope, `${p}.target`, 'splits traffic by fixed weights to a service with an SLO-gated canary', service.node.path,
+        'the gateway cannot drive route weights by the SLO (Traefik reads them from its file configuration, which neither Argo Rollouts nor ECS ' +
+        'updates): route to the service with RouteTarget.service and let its gated rollout move the new version, or split only rolling-update services'));
+    }
     if (!sameRoot(scope, service, target)) {
       problems.push(invalidPropMessage(scope, `${p}.target`, 'is an unknown service', service.node.path,
         `route to a ServiceCluster in the same ${target === PlatformTarget.AWS ? 'Stack' : 'Chart'} as the gateway`));

@@ -90,14 +90,28 @@ function sloRecordings(kind: string, jobs: readonly string[], http: HttpSignals)
   return [...ratios, { record: ROUTE_P95, expr: `histogram_quantile(0.95, ${byRoute})`, labels }];
 }
 
-function sloAlerts(slo: SloTargets): AlertRule[] {
+/**
+ * The burn-rate condition over `windows` (pure). `selector` narrows the recorded ratios (e.g.
+ * `job="orders"`): the deployment gate evaluates the alerts' own condition for one service.
+ */
+export function burnRateExpression(slo: SloTargets, windows: ReadonlyArray<{ long: string; short: string; factor: number }>, selector = ''): string {
   const budget = 1 - slo.availability;
-  const burn = (windows: ReadonlyArray<{ long: string; short: string; factor: number }>) => windows
+  const ratio = (window: string) => selector ? `${ERROR_RATIO(window)}{${selector}}` : ERROR_RATIO(window);
+  return windows
     .map(({ long, short, factor }) => {
       const threshold = promNumber(factor * budget);
-      return `(${ERROR_RATIO(long)} > ${threshold} and ${ERROR_RATIO(short)} > ${threshold})`;
+      return `(${ratio(long)} > ${threshold} and ${ratio(short)} > ${threshold})`;
     })
     .join(' or ');
+}
+
+/** The condition of `SloErrorRateHigh` (pure), narrowed by `selector` as in `burnRateExpression`. */
+export function errorRateExpression(slo: SloTargets, selector = ''): string {
+  return `${ERROR_RATIO('5m')}${selector ? `{${selector}}` : ''} > ${promNumber(slo.errorRate)}`;
+}
+
+function sloAlerts(slo: SloTargets): AlertRule[] {
+  const burn = (windows: ReadonlyArray<{ long: string; short: string; factor: number }>) => burnRateExpression(slo, windows);
   const target = `${promNumber(slo.availability * 100)} %`;
   return [
     {
@@ -120,7 +134,7 @@ function sloAlerts(slo: SloTargets): AlertRule[] {
     },
     {
       alert: 'SloErrorRateHigh',
-      expr: `${ERROR_RATIO('5m')} > ${promNumber(slo.errorRate)}`,
+      expr: errorRateExpression(slo),
       for: '5m',
       labels: { severity: 'warning', slo: 'error-rate' },
       annotations: {

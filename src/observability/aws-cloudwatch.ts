@@ -1,13 +1,18 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { BURN_RATE_WINDOWS } from './alert-rules';
+import { gateAlarmName, GATING_ALERTS } from './deployment-gate';
 import { WatchedSource } from './discovery';
+import { promNumber } from './rule-types';
 import { SIGNALS } from './signals';
 import { ObservabilitySpec } from './spec';
+import { AwsPlatform } from '../platform/aws-platform';
+import { deploymentGateOf } from '../platform/deployment-gate';
 import { ecsTasksOf } from '../platform/ecs-tasks';
 import { targetGroupFullNameOfArn } from '../platform/elb-names';
 import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
@@ -35,8 +40,8 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
   const nodes = construct.node.findAll();
   const title = SIGNALS[source.kind]?.title ?? source.kind;
   type AlarmMetric = cloudwatch.Metric | cloudwatch.MathExpression;
-  const alarm = (metric: AlarmMetric, id: string, alert: string, threshold: number, description: string, evaluationPeriods = 1) =>
-    addAlarm(ctx, scope, { metric, id, alert, job: source.job, threshold, description, evaluationPeriods });
+  const alarm = (metric: AlarmMetric, id: string, alert: string, threshold: number, description: string, evaluationPeriods = 1, alarmName?: string) =>
+    addAlarm(ctx, scope, { metric, id, alert, job: source.job, threshold, description, evaluationPeriods, alarmName });
   const widgets: cloudwatch.IWidget[] = [new cloudwatch.TextWidget({
     markdown: `## ${title}: ${source.job}\nPrometheus metrics in the workspace under job \`${source.job}\`.`, width: 24, height: 2,
   })];
@@ -69,12 +74,25 @@ export function watchOnCloudWatch(ctx: CloudWatchContext, watched: WatchedSource
       errors: byArn(group, group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' })),
       latency: byArn(group, group.metrics.targetResponseTime({ period: PERIOD, statistic: 'p95' })),
     }));
+  // A service's deployments fail (and roll back) on its SLO alarms, named so its own stack can name them.
+  const gate = ecsTasks ? deploymentGateOf(construct) : undefined;
+  const gateName = (alert: string) => gate ? gateAlarmName(alarmNamePrefix(ctx.scope), source.job, alert) : undefined;
+  const gating: string[] = [];
   targetGroups.forEach(({ requests, errors, latency }, i) => {
     const ratio = new cloudwatch.MathExpression({ expression: 'IF(requests > 0, errors / requests, 0)', usingMetrics: { requests, errors }, period: PERIOD, label: '5xx ratio' });
     widgets.push(...httpWidgets(requests, errors, latency, slo.latencyP95Seconds));
-    alarm(ratio, `ErrorRatio${i}`, 'SloErrorRateHigh', slo.errorRate, errorDescription);
+    const errorRate = alarm(ratio, `ErrorRatio${i}`, GATING_ALERTS.errorRate, slo.errorRate, errorDescription, 1, gateName(GATING_ALERTS.errorRate));
     alarm(latency, `Latency${i}`, 'SloLatencyP95High', slo.latencyP95Seconds, latencyDescription);
+    if (!gate) return;
+    // The fast burn's short window at its threshold: the hour-long confirmation the page waits for
+    // would hold a bad deployment for an hour, and ECS derives its bake time from the alarm.
+    const burnThreshold = Number(promNumber(BURN_RATE_WINDOWS.fast[0].factor * (1 - slo.availability)));
+    const fastBurn = alarm(ratio, `FastBurn${i}`, GATING_ALERTS.fastBurn, burnThreshold,
+      `5xx ratio above ${promNumber(burnThreshold * 100)} % over 5 minutes (${BURN_RATE_WINDOWS.fast[0].factor}x the error budget)`, 1, gateName(GATING_ALERTS.fastBurn));
+    // The literal names, never `alarmName` (a reference to the root stack, which already reads the service's stack).
+    if (fastBurn && errorRate) gating.push(gateName(GATING_ALERTS.fastBurn)!, gateName(GATING_ALERTS.errorRate)!);
   });
+  if (gate && gating.length > 0) gate.gateOnAlarms(gating);
 
   nodes.filter((n): n is elbv2.ApplicationLoadBalancer => n instanceof elbv2.ApplicationLoadBalancer).forEach((lb, i) => {
     const requests = lb.metrics.requestCount({ period: PERIOD, statistic: 'Sum' });
@@ -131,12 +149,19 @@ export interface AlarmInput {
   readonly threshold: number;
   readonly description: string;
   readonly evaluationPeriods: number;
+  /**
+   * A fixed alarm name, for alarms other stacks name (ECS deployment alarms).
+   *
+   * @default a name CloudFormation generates
+   */
+  readonly alarmName?: string;
 }
 
 /** An alarm to the alert topic (alarm and recovery), unless `aws.cloudWatchAlarms` is off. */
-export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmInput): void {
-  if (!ctx.spec.aws.cloudWatchAlarms) return;
+export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmInput): cloudwatch.Alarm | undefined {
+  if (!ctx.spec.aws.cloudWatchAlarms) return undefined;
   const created = input.metric.createAlarm(scope, input.id, {
+    alarmName: input.alarmName,
     threshold: input.threshold,
     evaluationPeriods: input.evaluationPeriods,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -146,6 +171,13 @@ export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmI
   created.addAlarmAction(new actions.SnsAction(ctx.topic));
   created.addOkAction(new actions.SnsAction(ctx.topic));
   ctx.alarms.push(created);
+  return created;
+}
+
+/** What gating alarm names start with: the stack's name (unique in its account and region), else the platform's. */
+function alarmNamePrefix(scope: Construct): string {
+  const stackName = Stack.of(scope).stackName;
+  return Token.isUnresolved(stackName) ? AwsPlatform.of(scope).platformName : stackName;
 }
 
 /**

@@ -2,10 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
+import { ARGO_ROLLOUTS_CONTROLLER, sloGateQueries } from './deployment-gate';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
 import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
-import { ALERTMANAGER_PORT, renderMetricsPipeline } from './kubernetes-metrics';
+import { ALERTMANAGER_PORT, PROMETHEUS_PORT, renderMetricsPipeline } from './kubernetes-metrics';
 import { renderNodeLogCollection } from './kubernetes-node-logs';
 import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
 import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
@@ -13,6 +14,7 @@ import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-c
 import { prometheusConfig } from './prometheus-config';
 import { ObservabilityKubernetesResources, ObservabilityStatefulObjects } from './resources';
 import { ObservabilitySpec } from './spec';
+import { deploymentGateOf } from '../platform/deployment-gate';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
@@ -76,9 +78,17 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
 
   const metricsServices: k8s.KubeService[] = [];
   const platformObjects = platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  let rolloutsAdmitted = false;
   const watch = (sources: readonly WatchedSource[]) => {
     for (const watched of sources) {
       const { construct, source } = watched;
+      const gate = deploymentGateOf(construct);
+      if (gate) {
+        gate.gateOnPrometheus(`http://${host('prometheus')}:${PROMETHEUS_PORT}`, sloGateQueries(source.job, spec.slo));
+        // The Argo Rollouts controller runs the analyses: it must reach Prometheus (once is enough).
+        if (!rolloutsAdmitted) admit(metrics.prometheus, ARGO_ROLLOUTS_CONTROLLER, [PROMETHEUS_PORT], ns, scope);
+        rolloutsAdmitted = true;
+      }
       metricsServices.push(renderMetricsService(scope, platform, watched, platformObjects));
       const prometheus = metrics.prometheus;
       if (!allowScrapeFrom(construct, prometheus.peer)) {

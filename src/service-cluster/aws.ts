@@ -7,6 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { CONTAINER_NAME, renderContainerDefinition } from './aws-container';
 import { renderServiceScaling } from './aws-scaling';
+import { ecsDeploymentGate } from './deployment-alarms';
 import { ServiceClusterAwsOptions } from './props';
 import { ServiceClusterAwsResources } from './resources';
 import { renderEcsSidecar, SidecarSpec } from './sidecars';
@@ -226,6 +227,7 @@ export function renderServiceClusterOnAws(
         [name, grantedEcsSecret(home, `${sidecar.name}-${name}`, secret, executionRole).arn])));
       if (Object.keys(sidecar.environment).length > 0) acknowledgePlainEnvironment();
     },
+    deploymentGate: ecsDeploymentGate(scope, service, spec.canary !== undefined),
     ecsTasks: {
       connections: securityGroup,
       serviceDimensions: { ClusterName: platform.cluster.clusterName, ServiceName: service.attrName },

@@ -1,4 +1,5 @@
 export * from './props';
 export * from './resources';
+export * from './rollout-strategy';
 export * from './service-cluster';
 export { SidecarContainer } from './sidecars';

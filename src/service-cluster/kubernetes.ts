@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ARGO_ROLLOUTS_API_VERSION, renderProgressiveRollout } from './progressive-rollout';
 import { ServiceClusterKubernetesOptions } from './props';
 import { ServiceClusterKubernetesResources } from './resources';
 import { renderKubernetesSidecar } from './sidecars';
@@ -23,7 +24,7 @@ const PRE_STOP_SECONDS = 5;
  */
 
 /**
- * Renders a service as a Deployment, ClusterIP Service, HorizontalPodAutoscaler (autoscaling/v2),
+ * Renders a service as a Deployment (an Argo Rollouts Rollout and AnalysisTemplate for an SLO-gated canary), ClusterIP Service, HorizontalPodAutoscaler (autoscaling/v2),
  * PodDisruptionBudget, ServiceAccount and NetworkPolicy.
  */
 export function renderServiceClusterOnKubernetes(
@@ -55,63 +56,67 @@ export function renderServiceClusterOnKubernetes(
   if (spec.metrics.port !== spec.port) ports.push({ name: 'metrics', containerPort: spec.metrics.port, protocol: 'TCP' });
   const autoscaled = spec.maxReplicas > spec.minReplicas;
 
-  const deployment = new ApiObject(scope, 'Deployment', {
+  const template = {
+    // The platform's labels win: the selector and owner labels must stay as they are.
+    metadata: {
+      labels: { ...spec.podLabels, ...labels },
+      annotations: Object.keys(spec.podAnnotations).length > 0 ? { ...spec.podAnnotations } : undefined,
+    },
+    spec: {
+      serviceAccountName: spec.name,
+      automountServiceAccountToken: options.mountServiceAccountToken ?? false,
+      terminationGracePeriodSeconds: spec.shutdownGraceSeconds + PRE_STOP_SECONDS,
+      securityContext: restrictedPodSecurityContext(spec.runAsUser),
+      topologySpreadConstraints: spreadConstraints(selector),
+      containers: [{
+        name: 'app',
+        image: spec.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: kubernetesExpansionLiterals(spec.command),
+        args: kubernetesExpansionLiterals(spec.args),
+        ports,
+        env,
+        resources: {
+          requests: { cpu: `${Math.round(spec.cpu * 1000)}m`, memory: `${spec.memoryMiB}Mi` },
+          limits: { memory: `${spec.memoryMiB}Mi` },
+        },
+        securityContext: restrictedContainerSecurityContext(),
+        startupProbe: {
+          httpGet,
+          periodSeconds: 5,
+          timeoutSeconds: h.timeoutSeconds,
+          failureThreshold: Math.max(1, Math.ceil(h.startupGraceSeconds / 5)),
+        },
+        readinessProbe: {
+          httpGet,
+          periodSeconds: h.intervalSeconds,
+          timeoutSeconds: h.timeoutSeconds,
+          successThreshold: h.healthyThreshold,
+          failureThreshold: h.unhealthyThreshold,
+        },
+        livenessProbe: {
+          httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, failureThreshold: h.unhealthyThreshold,
+        },
+        lifecycle: { preStop: { exec: { command: options.preStopCommand ?? ['/bin/sh', '-c', `sleep ${PRE_STOP_SECONDS}`] } } },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: `${options.tmpVolumeSize?.toMebibytes() ?? 256}Mi` } }],
+    },
+  };
+  // Under an HPA the replica count is the autoscaler's: re-applying the manifest must not reset it.
+  const replicas = autoscaled ? undefined : spec.minReplicas;
+  const progressive = spec.canary
+    ? renderProgressiveRollout(scope, { name: spec.name, metadata, selector, replicas, template, canary: spec.canary }) : undefined;
+  const deployment = progressive?.rollout ?? new ApiObject(scope, 'Deployment', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata,
     spec: {
-      // Under an HPA the replica count is the autoscaler's: re-applying the manifest must not reset it.
-      replicas: autoscaled ? undefined : spec.minReplicas,
+      replicas,
       revisionHistoryLimit: 10,
       selector: { matchLabels: selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
-      template: {
-        // The platform's labels win: the selector and owner labels must stay as they are.
-        metadata: {
-          labels: { ...spec.podLabels, ...labels },
-          annotations: Object.keys(spec.podAnnotations).length > 0 ? { ...spec.podAnnotations } : undefined,
-        },
-        spec: {
-          serviceAccountName: spec.name,
-          automountServiceAccountToken: options.mountServiceAccountToken ?? false,
-          terminationGracePeriodSeconds: spec.shutdownGraceSeconds + PRE_STOP_SECONDS,
-          securityContext: restrictedPodSecurityContext(spec.runAsUser),
-          topologySpreadConstraints: spreadConstraints(selector),
-          containers: [{
-            name: 'app',
-            image: spec.image,
-            imagePullPolicy: 'IfNotPresent',
-            command: kubernetesExpansionLiterals(spec.command),
-            args: kubernetesExpansionLiterals(spec.args),
-            ports,
-            env,
-            resources: {
-              requests: { cpu: `${Math.round(spec.cpu * 1000)}m`, memory: `${spec.memoryMiB}Mi` },
-              limits: { memory: `${spec.memoryMiB}Mi` },
-            },
-            securityContext: restrictedContainerSecurityContext(),
-            startupProbe: {
-              httpGet,
-              periodSeconds: 5,
-              timeoutSeconds: h.timeoutSeconds,
-              failureThreshold: Math.max(1, Math.ceil(h.startupGraceSeconds / 5)),
-            },
-            readinessProbe: {
-              httpGet,
-              periodSeconds: h.intervalSeconds,
-              timeoutSeconds: h.timeoutSeconds,
-              successThreshold: h.healthyThreshold,
-              failureThreshold: h.unhealthyThreshold,
-            },
-            livenessProbe: {
-              httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds, failureThreshold: h.unhealthyThreshold,
-            },
-            lifecycle: { preStop: { exec: { command: options.preStopCommand ?? ['/bin/sh', '-c', `sleep ${PRE_STOP_SECONDS}`] } } },
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-          }],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: `${options.tmpVolumeSize?.toMebibytes() ?? 256}Mi` } }],
-        },
-      },
+      template,
     },
   });
 
@@ -140,7 +145,11 @@ export function renderServiceClusterOnKubernetes(
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
 
-  const autoscaler = autoscaled ? renderAutoscaler(scope, metadata, spec, options) : undefined;
+  // An HPA scales a Rollout through its scale subresource, as it scales a Deployment.
+  const scaleTarget = progressive
+    ? { apiVersion: ARGO_ROLLOUTS_API_VERSION, kind: 'Rollout', name: spec.name }
+    : { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name };
+  const autoscaler = autoscaled ? renderAutoscaler(scope, metadata, spec, options, scaleTarget) : undefined;
 
   // Peers reach the service port; scrapers the metrics port. Neither gets the other's.
   const admit = (peer: NetworkPeer, port: number) => {
@@ -148,7 +157,8 @@ export function renderServiceClusterOnKubernetes(
     peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
   };
   return {
-    resources: { deployment, service, serviceAccount, disruptionBudget, networkPolicy, autoscaler },
+    resources: { deployment, service, serviceAccount, disruptionBudget, networkPolicy, autoscaler, analysisTemplate: progressive?.analysisTemplate },
+    deploymentGate: progressive?.gate,
     endpoint: new Endpoint(platform.serviceHost(spec.name), SERVICE_PORT),
     networkIdentity: NetworkPeer._workload({
       podLabels: selector,
@@ -164,7 +174,7 @@ export function renderServiceClusterOnKubernetes(
 }
 
 function renderAutoscaler(
-  scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions,
+  scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions, scaleTargetRef: object,
 ): ApiObject {
   const metrics: object[] = [
     { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } },
@@ -184,7 +194,7 @@ function renderAutoscaler(
     kind: 'HorizontalPodAutoscaler',
     metadata,
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
+      scaleTargetRef,
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
       metrics,

@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SidecarContainer } from './sidecars';
+import { RolloutStrategy } from './rollout-strategy';
 import { PlatformSecret } from '../platform/secret';
 
 /**
@@ -260,6 +261,13 @@ export interface ServiceClusterProps {
    * @default 65532
    */
   readonly runAsUser?: number;
+  /**
+   * How a new version replaces the running one. `RolloutStrategy.sloGatedCanary()` gates it by the
+   * service's SLO on both targets (an Argo Rollouts canary on Kubernetes, ECS deployment alarms on AWS).
+   *
+   * @default RolloutStrategy.rollingUpdate()
+   */
+  readonly rollout?: RolloutStrategy;
   /**
    * AWS-only tuning.
    *

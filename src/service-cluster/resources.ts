@@ -45,8 +45,17 @@ export interface ServiceClusterAwsResources {
  * The Kubernetes objects of a ServiceCluster, for escape hatches.
  */
 export interface ServiceClusterKubernetesResources {
-  /** The Deployment. */
+  /**
+   * The Deployment; with `RolloutStrategy.sloGatedCanary()`, the Argo Rollouts `Rollout` that takes
+   * its place (same selector and pod template, at the same paths).
+   */
   readonly deployment: ApiObject;
+  /**
+   * The Argo Rollouts `AnalysisTemplate` whose SLO queries gate the canary; undefined for a rolling update.
+   *
+   * @default undefined
+   */
+  readonly analysisTemplate?: ApiObject;
   /** The ClusterIP Service. */
   readonly service: ApiObject;
   /** The ServiceAccount of the pods. */

@@ -6,10 +6,12 @@ import { podMetadataProblems } from './pod-metadata';
 import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
 import { resolveSidecar, SidecarContainer, sidecarProblems, SidecarSpec } from './sidecars';
+import { RolloutStrategy } from './rollout-strategy';
 import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
+import { DeploymentGate } from '../platform/deployment-gate';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid, PlatformValidationError } from '../platform/errors';
@@ -42,6 +44,8 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   public readonly serviceName: string;
   /** Which target this service rendered to. */
   public readonly target: PlatformTarget;
+  /** How new versions replace the running one. */
+  public readonly rolloutStrategy: RolloutStrategy;
   /** Where clients reach the service. */
   public readonly endpoint: Endpoint;
   /** Where the service's Prometheus metrics are, for the observability stack. */
@@ -81,6 +85,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     this.runAsUser = spec.runAsUser;
     this.taskLoad = { cpu: spec.cpu, memoryMiB: spec.memoryMiB };
     spec.sidecars.forEach(sidecar => this.claimSidecar(sidecar));
+    this.rolloutStrategy = effective.rollout ?? RolloutStrategy.rollingUpdate();
 
     if (this.target === PlatformTarget.AWS) {
       const handle = renderServiceClusterOnAws(this, spec, effective.aws);
@@ -144,6 +149,15 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    */
   public _ecsTasks(): EcsTasks | undefined {
     return this.handle.ecsTasks;
+  }
+
+  /**
+   * Where an observability stack watching this service gates its deployments by the SLO.
+   *
+   * @internal
+   */
+  public _deploymentGate(): DeploymentGate | undefined {
+    return this.handle.deploymentGate;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { ServiceClusterProps } from './props';
 import { resolveSidecar, SidecarSpec } from './sidecars';
+import { RolloutStrategy } from './rollout-strategy';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
@@ -36,6 +37,17 @@ export interface ServiceClusterSpec {
   readonly shutdownGraceSeconds: number;
   readonly metrics: { readonly path: string; readonly port: number };
   readonly runAsUser: number;
+  /** The SLO-gated canary, when chosen; undefined for a rolling update. */
+  readonly canary?: CanarySpec;
+}
+
+/** The SLO-gated canary with every default applied. */
+export interface CanarySpec {
+  readonly weights: number[];
+  readonly stepSeconds: number;
+  readonly analysisIntervalSeconds: number;
+  /** Whether `weights`, `stepDuration` or `analysisInterval` were given (AWS cannot honour them). */
+  readonly stepsGiven: boolean;
 }
 
 export const SERVICE_DEFAULTS = {
@@ -55,6 +67,9 @@ export const SERVICE_DEFAULTS = {
   shutdownGracePeriod: Duration.seconds(30),
   metricsPath: '/metrics',
   runAsUser: 65532,
+  canaryWeights: [20, 50, 80],
+  canaryStep: Duration.minutes(5),
+  canaryAnalysisInterval: Duration.minutes(1),
 };
 
 /** What the DEVELOPMENT profile changes: one replica (a warning says so), a quarter vCPU, 512 MiB. */
@@ -95,5 +110,17 @@ export function resolveServiceClusterSpec(name: string, props: ServiceClusterPro
     shutdownGraceSeconds: (props.shutdownGracePeriod ?? d.shutdownGracePeriod).toSeconds(),
     metrics: { path: props.metrics?.path ?? d.metricsPath, port: props.metrics?.port ?? port },
     runAsUser: props.runAsUser ?? d.runAsUser,
+    canary: resolveCanary(props.rollout ?? RolloutStrategy.rollingUpdate()),
+  };
+}
+
+function resolveCanary(strategy: RolloutStrategy): CanarySpec | undefined {
+  if (strategy.strategyType !== 'slo-gated-canary') return undefined;
+  const o = strategy.canaryOptions;
+  return {
+    weights: [...o.weights ?? SERVICE_DEFAULTS.canaryWeights],
+    stepSeconds: (o.stepDuration ?? SERVICE_DEFAULTS.canaryStep).toSeconds(),
+    analysisIntervalSeconds: (o.analysisInterval ?? SERVICE_DEFAULTS.canaryAnalysisInterval).toSeconds(),
+    stepsGiven: o.weights !== undefined || o.stepDuration !== undefined || o.analysisInterval !== undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { awsCanarySteps, canarySteps } from './rollout-validation';
 import { ServiceClusterSpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
@@ -143,11 +144,11 @@ const kubernetes: Rule<ServiceClusterSpec> = (scope, s) => [
   ...grammarProblem(scope, 'memory', kubernetesMemoryProblem(s.memoryMiB), `${s.memoryMiB} MiB`, `use at least ${MIN_KUBERNETES_MEMORY_MIB} MiB in whole MiB`),
 ];
 
-const COMMON_RULES = [serviceName, pinnedImage, ports, replicas, scalingTargets, resources, health, shutdown, environment, user];
+const COMMON_RULES = [serviceName, pinnedImage, ports, replicas, scalingTargets, resources, health, shutdown, environment, user, canarySteps];
 
 /** Every problem with `spec` on `target`. */
 export function validateServiceCluster(scope: IConstruct, spec: ServiceClusterSpec, target: PlatformTarget): string[] {
-  const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate] : [...COMMON_RULES, kubernetes];
+  const rules = target === PlatformTarget.AWS ? [...COMMON_RULES, fargate, awsCanarySteps] : [...COMMON_RULES, kubernetes];
   return runRules(scope, spec, rules);
 }
 

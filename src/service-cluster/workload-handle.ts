@@ -1,4 +1,5 @@
 import { SidecarSpec } from './sidecars';
+import { DeploymentGate } from '../platform/deployment-gate';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { NetworkPeer } from '../platform/network';
@@ -11,6 +12,8 @@ export interface WorkloadHandle<R> {
   readonly networkIdentity: NetworkPeer;
   /** On AWS: the tasks, for collectors that scrape each one. */
   readonly ecsTasks?: EcsTasks;
+  /** Where the observability stack gates deployments by the SLO; undefined when nothing gates them. */
+  readonly deploymentGate?: DeploymentGate;
   addEnvironment(name: string, value: string): void;
   addSecret(name: string, secret: PlatformSecret): void;
   /** Adds a container beside the application's (validated by the construct). */

@@ -3,7 +3,7 @@ import { Chart } from 'cdk8s';
 import { FakeRedis, JWT, smallGateway } from './fixtures';
 import { Gateway, GatewayProps, JwtVerifier, RateLimitKey, RouteTarget, TlsSource } from '../../src/gateway';
 import { Endpoint } from '../../src/platform/endpoint';
-import { ServiceCluster } from '../../src/service-cluster';
+import { RolloutStrategy, ServiceCluster } from '../../src/service-cluster';
 import { awsStack, kubernetesChart } from '../util';
 
 const targets: Array<[string, () => Stack | Chart]> = [['aws', () => awsStack()], ['kubernetes', () => kubernetesChart()]];
@@ -65,6 +65,15 @@ describe.each(targets)('Gateway validation on %s', (_target, scope) => {
     const { gateway, users } = smallGateway(s);
     expect(() => gateway.addRoute({ name: 'c', pathPrefix: '/c', target: RouteTarget.weighted([{ service: users, weight: 1 }]) }))
       .toThrow(/routes\[c\].target splits traffic over fewer than two services \(got 1\)/);
+  });
+
+  test('a fixed split cannot drive an SLO-gated canary: refused on both targets; a plain route to it is fine', () => {
+    const s = scope();
+    const { gateway, users } = smallGateway(s);
+    const payments = new ServiceCluster(s, 'Payments', { image: 'ghcr.io/acme/payments:2.0.0', rollout: RolloutStrategy.sloGatedCanary() });
+    expect(() => gateway.addRoute({ name: 'o', pathPrefix: '/o', target: RouteTarget.weighted([{ service: users, weight: 9 }, { service: payments, weight: 1 }]) }))
+      .toThrow(/routes\[o\].target splits traffic by fixed weights to a service with an SLO-gated canary \(got ".*\/Payments"\): the gateway cannot drive route weights by the SLO/);
+    expect(() => gateway.addRoute({ name: 'p', pathPrefix: '/p', target: RouteTarget.service(payments) })).not.toThrow();
   });
 
   test('every problem is reported at once', () => {

@@ -193,8 +193,9 @@ describe('ObservabilityStack on AWS', () => {
     const body = text(only(template, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
     expect(body).toContain('## Service: users');
     expect(body).toContain('## Service: orders');
-    expect(observability.aws!.alarms).toHaveLength(8);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // Per service: CPU, memory, 5xx ratio, p95 latency, and the fast burn its deployments gate on.
+    expect(observability.aws!.alarms).toHaveLength(10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 0.01,
       AlarmDescription: '[SloErrorRateHigh] users: 5xx ratio above 1 % over 5 minutes',

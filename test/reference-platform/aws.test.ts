@@ -84,6 +84,18 @@ describe('reference platform on AWS', () => {
     }
   });
 
+  test('every service deploys gated by its SLO alarms, orders because it asks for it', () => {
+    expect(platform.orders.rolloutStrategy.strategyType).toBe('slo-gated-canary');
+    const alarmNames = Object.values<any>(templateOf(production.stack).Resources).filter(r => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(r => r.Properties.AlarmName).filter(Boolean);
+    for (const service of [platform.users, platform.products, platform.orders, platform.realtime]) {
+      const ecs = Object.values<any>(templateOf(service.aws!.stack).Resources).find(r => r.Type === 'AWS::ECS::Service');
+      const gate = [`Shop-${service.serviceName}-SloErrorBudgetBurnFast`, `Shop-${service.serviceName}-SloErrorRateHigh`];
+      expect(ecs.Properties.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: gate, Enable: true, Rollback: true });
+      expect(alarmNames).toEqual(expect.arrayContaining(gate));
+    }
+  });
+
   test('the development profile takes one NAT gateway and a week of logs, where the platform owns the VPC', () => {
     const development = awsReferencePlatform(PlatformProfile.DEVELOPMENT);
     const count = (stack: Stack, type: string) => Object.values<any>(templateOf(stack).Resources).filter(r => r.Type === type);

@@ -6,7 +6,8 @@ import { checkKubernetesManifests, desiredReplicas, expectKubernetesConformance,
 import { findObject } from '../util';
 
 const production = kubernetesReferencePlatform();
-const env = (deployment: string) => findObject(production.manifests, 'Deployment', deployment).spec.template.spec.containers[0].env as any[];
+// Orders deploys through an SLO-gated canary: its pods belong to a Rollout, the others' to a Deployment.
+const env = (service: string) => findObject(production.manifests, service === 'orders' ? 'Rollout' : 'Deployment', service).spec.template.spec.containers[0].env as any[];
 const ingress = (policy: string) => peerNames(findObject(production.manifests, 'NetworkPolicy', policy).spec.ingress, 'from');
 const egress = (policy: string) => peerNames(findObject(production.manifests, 'NetworkPolicy', policy).spec.egress, 'to');
 
@@ -79,6 +80,8 @@ describe('reference platform on Kubernetes', () => {
     expect(ingress('users')).toEqual(['api', 'prometheus']);
     expect(ingress('products')).toEqual(['api', 'orders', 'prometheus']);
     expect(ingress('orders')).toEqual(['api', 'prometheus']);
+    // The Argo Rollouts controller queries Prometheus for the orders canary's analysis.
+    expect(ingress('prometheus')).toContain('argo-rollouts');
     // The cache admits the gateway's rate limiter and the three services that use it; orders does not.
     for (const policy of ['shop-cache', 'shop-cache-proxy', 'shop-cache-sentinel']) {
       expect(ingress(policy)).toEqual(expect.arrayContaining(['api', 'products', 'realtime', 'users']));
@@ -137,7 +140,7 @@ describe('reference platform on Kubernetes', () => {
     const { manifests, platform } = production;
     const prometheus = podOf(manifests, 'prometheus');
     return platform.observability.watchedMetricsSources().flatMap(source => podTemplatesOf(manifests)
-      .filter(pod => ['Deployment', 'StatefulSet'].includes(pod.owner.kind) && labelSelectorMatches({ matchLabels: source.selector }, pod.labels))
+      .filter(pod => ['Deployment', 'StatefulSet', 'Rollout'].includes(pod.owner.kind) && labelSelectorMatches({ matchLabels: source.selector }, pod.labels))
       .map(pod => ({ target: `${pod.owner.metadata.name}:${source.port}`, reachable: canConnect(manifests, prometheus, pod, source.port), job: source.job })));
   }
 

@@ -2,6 +2,7 @@
  * Kubernetes half of the conformance harness: strict schema, Pod Security "restricted" and
  * reliability rules over synthesized manifests (e.g. `Testing.synth(chart)`).
  */
+import { isKnownCustomResource, validateCustomResource } from './custom-resources';
 import { checkSelectorIsolation } from './isolation';
 import { checkPodSecurity } from './pod-security';
 import { checkReliability } from './reliability';
@@ -16,6 +17,7 @@ export * from './reliability';
 export * from './reliability-manifest';
 export * from './workloads';
 export * from './isolation';
+export * from './custom-resources';
 
 export interface KubernetesConformanceReport {
   readonly objects: number;
@@ -31,7 +33,11 @@ export interface KubernetesConformanceOptions {
 export function checkKubernetesManifests(manifests: any[], options: KubernetesConformanceOptions = {}): KubernetesConformanceReport {
   const skip = new Set(options.skipRules ?? []);
   const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
-  const schema = keep(manifests.flatMap(o => [...validateAgainstSchema(o), ...checkObjectSize(o)]));
+  // Argo Rollouts objects against their published CRDs; everything else against Kubernetes 1.27.
+  const schema = keep(manifests.flatMap(o => [
+    ...isKnownCustomResource(o) ? validateCustomResource(o) : validateAgainstSchema(o),
+    ...checkObjectSize(o),
+  ]));
   const podSecurity = keep(manifests.flatMap(checkPodSecurity));
   const reliability = keep([
     ...checkReliability(manifests),

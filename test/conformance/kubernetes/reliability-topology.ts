@@ -32,10 +32,11 @@ export function desiredReplicas(obj: any, manifests: readonly any[]): number {
   return Math.max(obj?.spec?.replicas ?? 1, ...hpaMins, ...kedaMins);
 }
 
-/** Deployments and StatefulSets that will run more than one replica. */
+/** Deployments, StatefulSets and Argo Rollouts (a Deployment's replacement) that will run more than one replica. */
 function multiReplica(manifests: readonly any[]): { pod: PodTemplate; replicas: number }[] {
   return podTemplatesOf(manifests)
-    .filter((pod) => pod.owner.apiVersion === 'apps/v1' && ['Deployment', 'StatefulSet'].includes(pod.owner.kind))
+    .filter((pod) => (pod.owner.apiVersion === 'apps/v1' && ['Deployment', 'StatefulSet'].includes(pod.owner.kind))
+      || (pod.owner.apiVersion === 'argoproj.io/v1alpha1' && pod.owner.kind === 'Rollout'))
     .map((pod) => ({ pod, replicas: desiredReplicas(pod.owner, manifests) }))
     .filter(({ replicas }) => replicas > 1);
 }

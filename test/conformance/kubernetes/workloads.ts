@@ -12,10 +12,12 @@ const POD_TEMPLATE_PATH: Record<string, readonly string[]> = {
   'apps/v1/ReplicaSet': ['spec', 'template'],
   'batch/v1/Job': ['spec', 'template'],
   'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
+  // Argo Rollouts' replacement of a Deployment, with the same pod template.
+  'argoproj.io/v1alpha1/Rollout': ['spec', 'template'],
 };
 
 /** Kinds whose pods are expected to run forever (probes, disruption budgets make sense). */
-export const LONG_RUNNING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+export const LONG_RUNNING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
 
 export interface PodTemplate {
   /** The manifest that owns the template. */
