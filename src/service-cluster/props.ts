@@ -1,8 +1,8 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { SidecarContainer } from './sidecars';
 import { RolloutStrategy } from './rollout-strategy';
+import { SidecarContainer } from './sidecars';
 import { PlatformSecret } from '../platform/secret';
 
 /**

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { ServiceClusterProps } from './props';
-import { resolveSidecar, SidecarSpec } from './sidecars';
 import { RolloutStrategy } from './rollout-strategy';
+import { resolveSidecar, SidecarSpec } from './sidecars';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
