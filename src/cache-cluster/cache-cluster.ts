@@ -103,6 +103,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
     this.sentinelEndpoint = this.handle.sentinelEndpoint;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'cache', name: spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'replication between members, Sentinel and the proxy to the members, cluster bus');
   }
 
   /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */

@@ -91,6 +91,8 @@ export class Gateway extends Construct implements INetworkPeer {
       namespace: this.networkIdentity.namespace ?? '',
     };
     PlatformTopology.of(this).addComponent(this, { kind: 'gateway', name: this.spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'the load balancer to the Traefik tasks');
+    PlatformTopology.of(this).addEntryPoint(this, 'the public entry point: clients on the internet');
     this.spec.rateLimit?.store?.allowFrom(this);
     initial.forEach(route => this.register(route));
     if (this.aws) this.configureAws(this.aws);

@@ -89,6 +89,7 @@ export class MessageQueue extends Construct {
     this.endpoint = this.handle.endpoint;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'queue', name: spec.name, layer: TopologyLayer.DATA });
+    PlatformTopology.of(this).addInternalConnection(this, 'clustering between the broker nodes');
   }
 
   /**

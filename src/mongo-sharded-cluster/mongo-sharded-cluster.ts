@@ -81,6 +81,7 @@ export class MongoShardedCluster extends Construct {
     this.adminSecret = this.handle.adminSecret;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'mongo', name: spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'replica-set members, routers to shards and config servers, the init, sharding and backup jobs');
   }
 
   /**

@@ -1,0 +1,12 @@
+/** The registered component at `path` or above it, among `components` (construct paths). */
+export function componentAt(components: ReadonlySet<string>, path: string): string | undefined {
+  for (let p = path; p; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+    if (components.has(p)) return p;
+  }
+  return undefined;
+}
+
+/** A security group's or workload's construct path, without the L1's `/Resource`. */
+export function workloadName(path: string): string {
+  return path.endsWith('/Resource') ? path.slice(0, -'/Resource'.length) : path;
+}
