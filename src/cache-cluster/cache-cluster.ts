@@ -118,6 +118,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */

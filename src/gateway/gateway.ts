@@ -134,6 +134,7 @@ export class Gateway extends Construct implements INetworkPeer {
   /** Admits `peer` (a metrics collector) to Traefik's Prometheus metrics port, and nothing else. */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

@@ -124,11 +124,13 @@ export class MessageQueue extends Construct {
   /** Admits `peer` to AMQPS and the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addNetworkConnection(this, peer, 'amqps');
   }
 
   /** Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only). */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /** Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only). */

@@ -131,6 +131,7 @@ export class MongoShardedCluster extends Construct {
   /** Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only; AWS metrics are in CloudWatch). */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

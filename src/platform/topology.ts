@@ -110,7 +110,7 @@ export class PlatformTopology {
     public readonly rootPath: string,
     root: IConstruct,
   ) {
-    this.access = new AccessLedger(root, this);
+    this.access = new AccessLedger(root, this, (peer, actor) => this.resolve({ to: '', peer, actor, kind: 'metrics', label: '' }));
   }
 
   /** Every registered component, in registration order. */
@@ -143,6 +143,11 @@ export class PlatformTopology {
   /** Records that `target` admits `peer` (what its `allowFrom(peer)` does); `label` names the protocol. */
   public addNetworkConnection(target: IConstruct, peer: INetworkPeer, label: string): void {
     this.recorded.push({ to: target.node.path, peer, actor: this.actor, kind: 'network', label });
+  }
+
+  /** Records that `target` admits `peer` to its metrics port alone (what its `allowMetricsFrom(peer)` does). Not drawn. */
+  public addMetricsConnection(target: IConstruct, peer: INetworkPeer): void {
+    this.access.metricsGrants.push({ to: target.node.path, peer, actor: this.actor });
   }
 
   /** Records that `gateway` routes `label` (e.g. a path prefix) to `target`. */
@@ -192,7 +197,7 @@ export class PlatformTopology {
 
   /** The access matrix as a markdown table: who reaches whom on which port, and which rules allow it. */
   public renderAccessMarkdown(): string {
-    return renderAccessTable(this.accessMatrix(), this.access.names());
+    return renderAccessTable(this.accessMatrix(), this.access.names(), this.rootPath);
   }
 
   /**
@@ -209,6 +214,16 @@ export class PlatformTopology {
    */
   public allowAccessOnlyFrom(to: IConstruct, allowed: IConstruct[]): void {
     this.access.assertions.push({ kind: 'onlyFrom', to: to.node.path, allowed: allowed.map(a => a.node.path) });
+  }
+
+  /**
+   * What the access check reports at synthesis; on Kubernetes over `manifests` instead of the Chart's
+   * own objects when given (to check output changed by hand).
+   *
+   * @internal
+   */
+  public _accessProblems(manifests?: any[]): string[] {
+    return this.access.problems(manifests);
   }
 
   /**

@@ -119,6 +119,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

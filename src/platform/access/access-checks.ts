@@ -36,15 +36,27 @@ export function undeclaredAccess(paths: readonly AccessPath[], declared: AccessD
     const key = `${c.from}\u0000${c.to}`;
     pairs.set(key, (pairs.get(key) ?? new Set()).add(c.kind));
   }
+  // Pairs reaching each other beside the metrics port: there a grant opened a service port of its own.
+  const beside = new Set(paths.filter(p => !onlyMetricsPort(p, declared)).map(p => `${p.from}\u0000${p.to}`));
   const problems: string[] = [];
   for (const path of paths) {
-    const missing = missingDeclaration(path, pairs, declared);
+    const missing = missingDeclaration(path, pairs, declared, beside.has(`${path.from}\u0000${path.to}`));
     if (missing) problems.push(`${path.rules.join(' and ')} let ${describe(path.from, path.fromWorkload)} reach ${describe(path.to, path.toWorkload)} on port ${portText(path)}, but ${missing}`);
   }
   return problems;
 }
 
-function missingDeclaration(path: AccessPath, pairs: ReadonlyMap<string, ReadonlySet<string>>, declared: AccessDeclarations): string | undefined {
+function onlyMetricsPort(path: AccessPath, declared: AccessDeclarations): boolean {
+  return path.port === path.endPort && (declared.metricsPorts.get(path.to) ?? []).includes(path.port);
+}
+
+/**
+ * What declaration `path` lacks, if any. The metrics port takes an observation, unless the grant's
+ * service port is the metrics port itself (the pair reaches no other port).
+ */
+function missingDeclaration(
+  path: AccessPath, pairs: ReadonlyMap<string, ReadonlySet<string>>, declared: AccessDeclarations, reachesServicePort: boolean,
+): string | undefined {
   if (path.to.startsWith('unowned ')) return `${path.toWorkload} belongs to no platform construct: register its owner with PlatformTopology.addComponent`;
   if (path.from.startsWith('unowned ')) return `${path.fromWorkload} belongs to no platform construct: register its owner with PlatformTopology.addComponent`;
   const outside = /^(?:cidr|ipBlock) (\S+)/.exec(path.from);
@@ -61,10 +73,11 @@ function missingDeclaration(path: AccessPath, pairs: ReadonlyMap<string, Readonl
   const metrics = declared.metricsPorts.get(path.to) ?? [];
   const isMetrics = metrics.some(p => path.port <= p && p <= path.endPort);
   const isOther = path.port !== path.endPort || !metrics.includes(path.port);
-  if (isMetrics && !kinds.has('observes')) {
+  const granted = kinds.has('network') || kinds.has('route') || kinds.has('telemetry');
+  if (isMetrics && !kinds.has('observes') && (reachesServicePort || !granted)) {
     return `port ${metrics.join(', ')} is the metrics port, and ${path.from} does not observe ${path.to}: only allowMetricsFrom (an observability stack watching it) opens it`;
   }
-  if (isOther && !kinds.has('network') && !kinds.has('route') && !kinds.has('telemetry')) {
+  if (isOther && !granted) {
     return kinds.size > 0
       ? `${path.from} is declared to ${[...kinds].join(', ')} ${path.to} only, which covers no port but the metrics port`
       : `no allowFrom, connect*, grant* or gateway route declares it: call ${path.to}.allowFrom(${path.from}) (PlatformTopology.addNetworkConnection) if it is meant`;

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AccessAssertion, AccessDeclarations, undeclaredAccess, violatedAssertions } from './access-checks';
 import { AccessPath } from './access-path';
 import { awsAccess, kubernetesAccess } from './effective-access';
+import type { INetworkPeer } from '../network';
 
 /** Context key that turns the drift check off (`false`); the assertions always run. */
 export const ACCESS_DRIFT_CHECK_CONTEXT = 'cdk-portable-platform:accessDriftCheck';
@@ -22,10 +23,16 @@ export class AccessLedger {
   public readonly entryPoints = new Map<string, string>();
   /** `<source path>\u0000<collector path>`. */
   public readonly telemetry = new Set<string>();
+  /** `allowMetricsFrom` grants, resolved to components when checked. */
+  public readonly metricsGrants: Array<{ readonly to: string; readonly peer: INetworkPeer; readonly actor?: string }> = [];
   public readonly assertions: AccessAssertion[] = [];
   private readonly settle: Array<() => void> = [];
 
-  constructor(private readonly root: IConstruct, private readonly topology: AccessTopology) {
+  constructor(
+    private readonly root: IConstruct,
+    private readonly topology: AccessTopology,
+    private readonly resolvePeer: (peer: INetworkPeer, actor?: string) => string,
+  ) {
     root.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -35,11 +42,11 @@ export class AccessLedger {
   }
 
   /** The effective access matrix of the root as it is now. */
-  public matrix(constructs?: readonly IConstruct[]): AccessPath[] {
+  public matrix(constructs?: readonly IConstruct[], manifests?: readonly any[]): AccessPath[] {
     this.settle.forEach(fn => fn());
     constructs = constructs ?? this.root.node.findAll();
     const components = new Set(this.topology.components.map(c => c.path));
-    return Chart.isChart(this.root) ? kubernetesAccess(this.root, constructs, components) : awsAccess(constructs, components);
+    return Chart.isChart(this.root) ? kubernetesAccess(this.root, constructs, components, manifests) : awsAccess(constructs, components);
   }
 
   /** Component paths → `<name> (<kind>)`, for tables and messages. */
@@ -47,13 +54,13 @@ export class AccessLedger {
     return new Map(this.topology.components.map(c => [c.path, `${c.name} (${c.kind})`]));
   }
 
-  /** The assertions violated and, unless turned off, the paths nothing declares. */
-  public problems(): string[] {
+  /** The assertions violated and, unless turned off, the paths nothing declares (in `manifests` instead of the Chart's objects, when given). */
+  public problems(manifests?: readonly any[]): string[] {
     const drift = this.root.node.tryGetContext(ACCESS_DRIFT_CHECK_CONTEXT) !== false && this.root.node.tryGetContext(ACCESS_DRIFT_CHECK_CONTEXT) !== 'false';
     if (this.assertions.length === 0 && !drift) return [];
     this.settle.forEach(fn => fn());
     const constructs = this.root.node.findAll();
-    const paths = this.matrix(constructs);
+    const paths = this.matrix(constructs, manifests);
     const problems = violatedAssertions(paths, this.assertions);
     if (drift) problems.push(...undeclaredAccess(paths, this.declarations(constructs)));
     return [...new Set(problems)];
@@ -67,6 +74,8 @@ export class AccessLedger {
       if (typeof port === 'number') metricsPorts.set(path, [port]);
     }
     const telemetry = [...this.telemetry].map(pair => pair.split('\u0000')).map(([from, to]) => ({ from, to, kind: 'telemetry' }));
-    return { connections: [...this.topology.connections, ...telemetry], internal: this.internal, entryPoints: this.entryPoints, metricsPorts };
+    const metrics = this.metricsGrants.map(g => ({ from: this.resolvePeer(g.peer, g.actor), to: g.to, kind: 'observes' }));
+    const connections = [...this.topology.connections, ...telemetry, ...metrics];
+    return { connections, internal: this.internal, entryPoints: this.entryPoints, metricsPorts };
   }
 }

@@ -3,12 +3,19 @@ import { portText } from './port-text';
 
 /**
  * A markdown table of the access matrix: one row per source, destination and port, with the
- * workloads and the rules that allow it; components by their topology name. Pure.
+ * workloads (paths relative to the Stack or Chart) and the rules that allow it; components by their
+ * topology name. Pure.
  */
-export function renderAccessTable(paths: readonly AccessPath[], names: ReadonlyMap<string, string>): string {
+export function renderAccessTable(paths: readonly AccessPath[], names: ReadonlyMap<string, string>, rootPath: string): string {
   const name = (pathOrPeer: string) => names.get(pathOrPeer) ?? pathOrPeer;
+  const relative = (workload: string) => (workload.startsWith(`${rootPath}/`) ? workload.slice(rootPath.length + 1) : workload);
   const rows = paths.map(p => ({
-    from: name(p.from), to: name(p.to), port: portText(p), fromWorkload: p.fromWorkload, toWorkload: p.toWorkload, rules: p.rules,
+    from: name(p.from),
+    to: name(p.to),
+    port: portText(p),
+    fromWorkload: relative(p.fromWorkload),
+    toWorkload: relative(p.toWorkload),
+    rules: p.rules,
   })).sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from) || a.port.localeCompare(b.port, undefined, { numeric: true })
     || a.fromWorkload.localeCompare(b.fromWorkload) || a.toWorkload.localeCompare(b.toWorkload));
   const lines = ['| from | to | port | from workload → to workload | allowed by |', '|---|---|---|---|---|'];

@@ -98,8 +98,7 @@ function resolvedList(scope: IConstruct, list: unknown): any[] {
   return Array.isArray(resolved) ? resolved.filter(r => r && typeof r === 'object') : [];
 }
 
-/** `AWS::EC2::SecurityGroupIngress <logical id> (<construct path>)`. */
+/** `AWS::EC2::SecurityGroupIngress <logical id>` (in the template of the resource's stack). */
 function ruleName(resource: ec2.CfnSecurityGroup | ec2.CfnSecurityGroupIngress | ec2.CfnSecurityGroupEgress): string {
-  const logicalId = Stack.of(resource).resolve(resource.logicalId);
-  return `${resource.cfnResourceType} ${logicalId} (${resource.node.path})`;
+  return `${resource.cfnResourceType} ${Stack.of(resource).resolve(resource.logicalId)}`;
 }

@@ -13,10 +13,13 @@ const POLICY_KINDS: ReadonlySet<string> = new Set(['NetworkPolicy', 'Deployment'
 
 /**
  * The access matrix of a Chart: its NetworkPolicies and pod templates rendered as they are synthesized,
- * each workload mapped to the component owning it through its owner label.
+ * each workload mapped to the component owning it through its owner label. `rendered` replaces the
+ * Chart's own objects (to evaluate output changed after synthesis).
  */
-export function kubernetesAccess(chart: Chart, constructs: readonly IConstruct[], components: ReadonlySet<string>): AccessPath[] {
-  const manifests = constructs
+export function kubernetesAccess(
+  chart: Chart, constructs: readonly IConstruct[], components: ReadonlySet<string>, rendered?: readonly any[],
+): AccessPath[] {
+  const manifests = rendered ?? constructs
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && POLICY_KINDS.has(c.kind) && Chart.of(c) === chart)
     .map(o => o.toJson());
   const owners = new Map<string, string>();

@@ -80,9 +80,12 @@ export function networkPolicyPaths(manifests: readonly any[]): WorkloadPath[] {
   return [...paths.values()].map(p => ({ ...p, rules: [...p.rules] }));
 }
 
-/** Whether `from` may connect to `to` on TCP `port`. */
+const evaluated = new WeakMap<readonly any[], WorkloadPath[]>();
+
+/** Whether the workload named `from` may connect to the one named `to` on TCP `port` (paths computed once per manifest list). */
 export function canConnect(manifests: readonly any[], from: string, to: string, port: number): boolean {
-  return networkPolicyPaths(manifests).some(p => p.from?.id.endsWith(`/${from}`) && p.to.id.endsWith(`/${to}`) && p.port <= port && port <= p.endPort);
+  if (!evaluated.has(manifests)) evaluated.set(manifests, networkPolicyPaths(manifests));
+  return evaluated.get(manifests)!.some(p => p.from?.id.endsWith(`/${from}`) && p.to.id.endsWith(`/${to}`) && p.port <= port && port <= p.endPort);
 }
 
 /** The egress rules of `from` that let it reach `to` within `range`, each with the part of the range it allows. */

@@ -9,7 +9,7 @@
 
 /** One security-group rule, with groups named by a stable key (the group's construct path). */
 export interface SecurityGroupRule {
-  /** What a message names: `AWS::EC2::SecurityGroupIngress CacheSecurityGroupfrom…6380 (Shop/Cache/SecurityGroup/from …)`. */
+  /** What a message names: `AWS::EC2::SecurityGroupIngress <logical id>`. */
   readonly id: string;
   readonly direction: 'ingress' | 'egress';
   /** The group the rule belongs to. */
