@@ -13,7 +13,9 @@ describe.each([
   ['AWS', aws.platform],
 ])('reference platform access on %s, computed from the output', (target, platform) => {
   const matrix = PlatformTopology.of(platform).accessMatrix();
-  const reaching = (to: { node: { path: string } }) => [...new Set(matrix.filter((p: AccessPath) => p.to === to.node.path && p.from !== p.to).map(p => p.from))];
+  /** The components reaching `to`, its own workloads aside. */
+  const reaching = (to: { node: { path: string } }) =>
+    [...new Set(matrix.filter((p: AccessPath) => p.to === to.node.path && p.from !== p.to).map(p => p.from))];
   const name = (path: string) => Object.entries(platform).find(([, c]) => (c as any)?.node?.path === path)?.[0] ?? path;
 
   // On AWS the queue is SQS, reached through IAM: no network path at all.
