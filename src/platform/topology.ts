@@ -110,7 +110,7 @@ export class PlatformTopology {
     public readonly rootPath: string,
     root: IConstruct,
   ) {
-    this.access = new AccessLedger(root, this, (peer, actor) => this.resolve({ to: '', peer, actor, kind: 'metrics', label: '' }));
+    this.access = new AccessLedger(root, this, (peer, actor) => this.resolve({ to: '', peer, actor, kind: 'metrics', label: '' }), this.owners);
   }
 
   /** Every registered component, in registration order. */

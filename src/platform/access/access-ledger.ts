@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { AccessAssertion, AccessDeclarations, undeclaredAccess, violatedAssertions } from './access-checks';
 import { AccessPath } from './access-path';
 import { awsAccess, kubernetesAccess } from './effective-access';
-import type { INetworkPeer } from '../network';
+import type { INetworkPeer, NetworkPeer } from '../network';
+import { groupOwnersOf } from './owners';
 
 /** Context key that turns the drift check off (`false`); the assertions always run. */
 export const ACCESS_DRIFT_CHECK_CONTEXT = 'cdk-portable-platform:accessDriftCheck';
@@ -32,6 +33,7 @@ export class AccessLedger {
     private readonly root: IConstruct,
     private readonly topology: AccessTopology,
     private readonly resolvePeer: (peer: INetworkPeer, actor?: string) => string,
+    private readonly identities: ReadonlyMap<NetworkPeer, string> = new Map(),
   ) {
     root.node.addValidation({ validate: () => this.problems() });
   }
@@ -46,7 +48,9 @@ export class AccessLedger {
     this.settle.forEach(fn => fn());
     constructs = constructs ?? this.root.node.findAll();
     const components = new Set(this.topology.components.map(c => c.path));
-    return Chart.isChart(this.root) ? kubernetesAccess(this.root, constructs, components, manifests) : awsAccess(constructs, components);
+    return Chart.isChart(this.root)
+      ? kubernetesAccess(this.root, constructs, components, manifests)
+      : awsAccess(constructs, components, groupOwnersOf(this.identities));
   }
 
   /** Component paths → `<name> (<kind>)`, for tables and messages. */

@@ -87,6 +87,18 @@ describe('access matrix on AWS', () => {
     expect(() => synth(recognised)).not.toThrow();
   });
 
+  test('a security group of your own belongs to the component whose network identity it is', () => {
+    const { stack, cache, topology } = platform();
+    const group = new ec2.SecurityGroup(stack, 'ReporterGroup', { vpc: AwsPlatform.of(stack).vpc });
+    const reporter = new Construct(stack, 'Reporter');
+    const identity = NetworkPeer.fromConnectable(group);
+    topology.addComponent(reporter, { kind: 'reporter', name: 'reporter', networkIdentity: identity });
+    cache.allowFrom(identity);
+    synth(stack);
+    expect(topology.accessMatrix().filter(p => p.from === reporter.node.path).map(p => `${p.to} ${p.port}`)).toEqual(['Platform/Cache 6380']);
+    expect(topology._accessProblems()).toEqual([]);
+  });
+
   test('the drift check can be turned off by context', () => {
     const app = new App({ context: { 'cdk-portable-platform:accessDriftCheck': false } });
     const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });

@@ -1,5 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import { CacheCluster, MongoShardedCluster, PlatformTopology, ServiceCluster } from '../../../src';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { CacheCluster, MongoShardedCluster, NetworkPeer, PlatformTopology, ServiceCluster } from '../../../src';
 import { KubernetesPlatform } from '../../../src/platform/kubernetes-platform';
 import { findObject, kubernetesChart, manifestsOf } from '../../util';
 
@@ -117,6 +119,32 @@ describe('access matrix on Kubernetes', () => {
     topology.denyAccess(realtime, cache);
     expect(topology._accessProblems().length).toBeGreaterThan(0);
   });
+});
+
+test('a workload of your own (no owner label) belongs to the component above it, and its declared access passes', () => {
+  const chart = kubernetesChart();
+  const cache = new CacheCluster(chart, 'Cache', { cacheName: 'cache' });
+  const labels = { app: 'reporter' };
+  const reporter = new Construct(chart, 'Reporter');
+  new k8s.KubeDeployment(reporter, 'Deployment', {
+    metadata: { name: 'reporter' },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/reporter:1.0.0' }] } },
+    },
+  });
+  const identity = NetworkPeer.fromPodLabels(labels);
+  const topology = PlatformTopology.of(chart);
+  topology.addComponent(reporter, { kind: 'reporter', name: 'reporter', networkIdentity: identity });
+  cache.allowFrom(identity);
+  // The namespace's DNS policy is the only egress the reporter has: open its way to the cache as a policy of its own would.
+  new k8s.KubeNetworkPolicy(reporter, 'Policy', {
+    metadata: { name: 'reporter' },
+    spec: { podSelector: { matchLabels: labels }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'cache-proxy' } } }] }] },
+  });
+  Testing.synth(chart);
+  expect(topology.accessMatrix().filter(p => p.from === reporter.node.path).map(p => `${p.to} ${p.toWorkload} ${p.port}`)).toEqual(['platform/Cache Deployment/cache-proxy 6379']);
+  expect(topology._accessProblems()).toEqual([]);
 });
 
 /** Every label selector of every NetworkPolicy (its pod selector and its peers'). */
