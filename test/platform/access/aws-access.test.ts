@@ -69,7 +69,7 @@ describe('access matrix on AWS', () => {
   });
 
   test('drift: an address range must be admitted with allowFrom(NetworkPeer.ipv4(...))', () => {
-    const { stack, cache, topology } = platform();
+    const { cache, topology } = platform();
     cache.allowFrom(NetworkPeer.ipv4('10.1.0.0/16'));
     expect(topology._accessProblems()).toEqual([]);
     cache.aws!.securityGroup.addIngressRule(ec2.Peer.ipv4('10.2.0.0/16'), ec2.Port.tcp(6380), 'by hand');
