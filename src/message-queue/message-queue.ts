@@ -121,7 +121,7 @@ export class MessageQueue extends Construct {
     PlatformTopology.of(this).addNetworkConnection(this, client, 'consume');
   }
 
-  /** Admits `peer` to AMQPS and the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
+  /** Admits `peer` to AMQPS alone, never the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'amqps');
