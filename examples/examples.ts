@@ -6,6 +6,7 @@ import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
 import { definePrometheusOperator } from './prometheus-operator';
 import { defineReferencePlatform } from './reference-platform';
+import { accessMarkdown } from './reference-platform/access';
 import { architectureMarkdown } from './reference-platform/architecture';
 import { defineServiceCluster } from './service-cluster';
 
@@ -17,6 +18,8 @@ export interface Example {
   readonly define: (scope: Construct) => void;
   /** A markdown section drawn from the synthesized Stack or Chart: `synth-output/<example>/architecture.md` gathers one per target. */
   readonly diagram?: (scope: Construct) => string;
+  /** The access matrix section of the synthesized Stack or Chart: `synth-output/<example>/access.md` gathers one per target. */
+  readonly access?: (scope: Construct) => string;
 }
 
 export const EXAMPLES: readonly Example[] = [
@@ -27,5 +30,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'message-queue', define: defineMessageQueue },
   { name: 'observability', define: defineObservability },
   { name: 'prometheus-operator', define: definePrometheusOperator },
-  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown },
+  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown, access: accessMarkdown },
 ];

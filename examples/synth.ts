@@ -16,7 +16,7 @@ import { Example, EXAMPLES } from './examples';
 const PLACEHOLDER_ACCOUNT = '123456789012';
 
 /** Synthesizes one example to AWS; returns the assembly directory. */
-export function synthAws(example: Example, outdir: string, diagrams: string[] = []): string {
+export function synthAws(example: Example, outdir: string, diagrams: string[] = [], access: string[] = []): string {
   const account = process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
   const region = process.env.CDK_DEFAULT_REGION ?? 'us-east-1';
   const app = new cdk.App({
@@ -30,16 +30,18 @@ export function synthAws(example: Example, outdir: string, diagrams: string[] = 
   example.define(stack);
   const directory = app.synth().directory;
   if (example.diagram) diagrams.push(example.diagram(stack));
+  if (example.access) access.push(example.access(stack));
   return directory;
 }
 
 /** Synthesizes one example to Kubernetes; returns the output directory. */
-export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = []): string {
+export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = [], access: string[] = []): string {
   const app = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
   const chart = new cdk8s.Chart(app, example.name, { namespace: example.name });
   example.define(chart);
   app.synth();
   if (example.diagram) diagrams.push(example.diagram(chart));
+  if (example.access) access.push(example.access(chart));
   return outdir;
 }
 
@@ -58,12 +60,22 @@ function main(argv: string[]): void {
   const root = path.join(__dirname, '..', 'synth-output');
   for (const example of EXAMPLES.filter(e => names.length === 0 || names.includes(e.name))) {
     const diagrams: string[] = [];
-    if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws'), diagrams))}`);
-    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams))}`);
+    const access: string[] = [];
+    if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws'), diagrams, access))}`);
+    if (target !== 'aws') {
+      const outdir = synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams, access);
+      console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), outdir)}`);
+    }
     if (diagrams.length > 0) {
       const file = path.join(root, example.name, 'architecture.md');
       fs.writeFileSync(file, `# ${example.name}: architecture\n\n${diagrams.join('\n')}`);
       console.error(`${example.name}: diagram → ${path.relative(process.cwd(), file)}`);
+    }
+    if (access.length > 0) {
+      // Beside architecture.md: what is reachable, computed from the output, and the rules that allow it.
+      const file = path.join(root, example.name, 'access.md');
+      fs.writeFileSync(file, `# ${example.name}: effective access\n\n${access.join('\n')}`);
+      console.error(`${example.name}: access matrix → ${path.relative(process.cwd(), file)}`);
     }
   }
 }

@@ -18,3 +18,4 @@ export * from './platform/queue-client';
 export * from './platform/service-placement';
 export * from './platform/profile';
 export * from './platform/topology';
+export * from './platform/access/access-path';

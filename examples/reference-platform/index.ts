@@ -12,6 +12,7 @@ import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { PlatformTarget } from '../../src/platform/target';
 import { RolloutStrategy } from '../../src/service-cluster';
+import { PlatformTopology } from '../../src/platform/topology';
 import { AcmeService } from '../service-cluster/acme-service';
 
 /** Context key of the gateway's ACM certificate ARN on AWS (e.g. in cdk.json). */
@@ -164,6 +165,14 @@ export class ReferencePlatform extends Construct {
       aws: { certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', certificateArn) },
       kubernetes: { tls: TlsSource.certManager({ issuerName: 'letsencrypt-prod' }) },
     });
+
+    // The intended access, proven at synthesis from the NetworkPolicies or security groups (access.md).
+    const topology = PlatformTopology.of(this);
+    topology.denyAccess(this.realtime, this.database);
+    topology.allowAccessOnlyFrom(this.orderEvents, [this.orders, this.fulfilment, this.observability]);
+    // The gateway reaches the services it routes to and the cache (its rate-limit store), no other data store.
+    topology.denyAccess(this.gateway, this.database);
+    topology.denyAccess(this.gateway, this.orderEvents);
   }
 
   /** An Acme service: the organisation's defaults and hooks, OpenTelemetry to the platform's collector. */

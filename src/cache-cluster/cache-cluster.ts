@@ -103,6 +103,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
     this.sentinelEndpoint = this.handle.sentinelEndpoint;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'cache', name: spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'replication between members, Sentinel and the proxy to the members, cluster bus');
   }
 
   /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
@@ -117,6 +118,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */

@@ -91,6 +91,8 @@ export class Gateway extends Construct implements INetworkPeer {
       namespace: this.networkIdentity.namespace ?? '',
     };
     PlatformTopology.of(this).addComponent(this, { kind: 'gateway', name: this.spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'the load balancer to the Traefik tasks');
+    PlatformTopology.of(this).addEntryPoint(this, 'the public entry point: clients on the internet');
     this.spec.rateLimit?.store?.allowFrom(this);
     initial.forEach(route => this.register(route));
     if (this.aws) this.configureAws(this.aws, effective);
@@ -132,6 +134,7 @@ export class Gateway extends Construct implements INetworkPeer {
   /** Admits `peer` (a metrics collector) to Traefik's Prometheus metrics port, and nothing else. */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

@@ -89,6 +89,7 @@ export class MessageQueue extends Construct {
     this.endpoint = this.handle.endpoint;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'queue', name: spec.name, layer: TopologyLayer.DATA });
+    PlatformTopology.of(this).addInternalConnection(this, 'clustering between the broker nodes');
   }
 
   /**
@@ -120,14 +121,16 @@ export class MessageQueue extends Construct {
     PlatformTopology.of(this).addNetworkConnection(this, client, 'consume');
   }
 
-  /** Admits `peer` to AMQPS and the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
+  /** Admits `peer` to AMQPS alone, never the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
   public allowFrom(peer: INetworkPeer): void {
     this.handle.allowFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addNetworkConnection(this, peer, 'amqps');
   }
 
   /** Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only). */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /** Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only). */

@@ -81,6 +81,7 @@ export class MongoShardedCluster extends Construct {
     this.adminSecret = this.handle.adminSecret;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'mongo', name: spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'replica-set members, routers to shards and config servers, the init, sharding and backup jobs');
   }
 
   /**
@@ -130,6 +131,7 @@ export class MongoShardedCluster extends Construct {
   /** Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only; AWS metrics are in CloudWatch). */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

@@ -86,6 +86,7 @@ export class ObservabilityStack extends Construct {
     ]);
     observabilityWarnings(spec, this.target, profile).forEach(w => platformWarning(this, w.id, w.message));
     PlatformTopology.of(this).addComponent(this, { kind: 'observability', name: dnsLabelFromId(id) });
+    PlatformTopology.of(this).addInternalConnection(this, 'Prometheus to Alertmanager and the collector, Grafana to its data sources, the collector to Jaeger, the load balancer to the collector');
     this.spec = spec;
     const sources = () => this.watchedSources();
     const rulesYaml = () => this.renderAlertRules();
@@ -109,6 +110,8 @@ export class ObservabilityStack extends Construct {
       this.admitUi = rendering.allowUiFrom;
       // cdk8s validates every construct before it renders any object: discover there.
       this.node.addValidation({ validate: () => { this.watchedSources(); return []; } });
+      // The access check may run first (it validates the Chart): the scrape rules must exist by then.
+      PlatformTopology.of(this)._beforeAccessEvaluation(() => this.watchedSources());
       this.configureKubernetes(rendering.resources, effective);
     }
   }
@@ -218,6 +221,8 @@ export class ObservabilityStack extends Construct {
       const candidates = this.target === PlatformTarget.AWS ? this.spec.watch ?? constructsOutside(this.root(), this) : [];
       const managed = cloudWatchSources(candidates);
       [...found, ...managed].forEach(({ construct }) => PlatformTopology.of(this).addObservation(this, construct));
+      // Watched workloads send OTLP to the collector: the stack admits them (wireWatched).
+      found.forEach(({ construct }) => PlatformTopology.of(this).addTelemetryConnection(this, construct));
       PlatformTopology.of(this)._during(this, () => this.wireWatched(found, managed, cloudWatchQueues(candidates)));
     }
     return this.discovered;

@@ -1,6 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AccessLedger } from './access/access-ledger';
+import { renderAccessTable } from './access/access-markdown';
+import { AccessPath } from './access/access-path';
 import { INetworkPeer, NetworkPeer } from './network';
 import { renderTopologyMermaid } from './topology-mermaid';
 
@@ -86,7 +89,7 @@ export class PlatformTopology {
     const root = topologyRoot(scope);
     const existing = (root as any)[REGISTRY] as PlatformTopology | undefined;
     if (existing) return existing;
-    const topology = new PlatformTopology(root.node.path);
+    const topology = new PlatformTopology(root.node.path, root);
     Object.defineProperty(root, REGISTRY, { value: topology, enumerable: false });
     return topology;
   }
@@ -100,11 +103,15 @@ export class PlatformTopology {
   private readonly owners = new Map<NetworkPeer, string>();
   private readonly recorded: RecordedConnection[] = [];
   private actor?: string;
+  private readonly access: AccessLedger;
 
   private constructor(
     /** Path of the Stack or Chart. */
     public readonly rootPath: string,
-  ) {}
+    root: IConstruct,
+  ) {
+    this.access = new AccessLedger(root, this, (peer, actor) => this.resolve({ to: '', peer, actor, kind: 'metrics', label: '' }), this.owners);
+  }
 
   /** Every registered component, in registration order. */
   public get components(): TopologyComponent[] {
@@ -138,6 +145,11 @@ export class PlatformTopology {
     this.recorded.push({ to: target.node.path, peer, actor: this.actor, kind: 'network', label });
   }
 
+  /** Records that `target` admits `peer` to its metrics port alone (what its `allowMetricsFrom(peer)` does). Not drawn. */
+  public addMetricsConnection(target: IConstruct, peer: INetworkPeer): void {
+    this.access.metricsGrants.push({ to: target.node.path, peer, actor: this.actor });
+  }
+
   /** Records that `gateway` routes `label` (e.g. a path prefix) to `target`. */
   public addRoute(gateway: IConstruct, target: IConstruct, label: string): void {
     this.recorded.push({ to: target.node.path, peer: gateway, kind: 'route', label });
@@ -146,6 +158,81 @@ export class PlatformTopology {
   /** Records that `observer` watches `observed` (scrapes its metrics, alerts on it). */
   public addObservation(observer: IConstruct, observed: IConstruct): void {
     this.recorded.push({ to: observed.node.path, peer: observer, kind: 'observes', label: 'metrics' });
+  }
+
+  /**
+   * Records that the workloads of `owner` reach each other (replication between members, a router
+   * to its shards, a load balancer to its targets): the drift check accepts traffic between the
+   * workloads of one component only when the component recognised it this way.
+   */
+  public addInternalConnection(owner: IConstruct, label: string): void {
+    this.access.internal.set(owner.node.path, label);
+  }
+
+  /**
+   * Records that `source` sends its telemetry (OTLP traces, metrics, logs) to `collector`: the drift
+   * check accepts `source` reaching `collector` (not on its metrics port). Not drawn: the diagram
+   * shows the observation.
+   */
+  public addTelemetryConnection(collector: IConstruct, source: IConstruct): void {
+    this.access.telemetry.add(`${source.node.path}\u0000${collector.node.path}`);
+  }
+
+  /** Records that anyone on the internet may reach `target` (a public entry point, e.g. a gateway's load balancer). */
+  public addEntryPoint(target: IConstruct, label: string): void {
+    this.access.entryPoints.set(target.node.path, label);
+  }
+
+  /**
+   * The effective access matrix, computed from what is synthesized, not from declarations: on
+   * Kubernetes the NetworkPolicies (the target's ingress and the source's egress, namespace default
+   * deny, pod and namespace selectors, ipBlocks, ports) over the pod templates, each workload mapped
+   * to the component owning it by its owner label; on AWS the security-group ingress and egress rules
+   * (group references, address ranges, port ranges), each group mapped to the component holding it.
+   * Call it after synthesis, when every construct has added its rules.
+   */
+  public accessMatrix(): AccessPath[] {
+    return this.access.matrix();
+  }
+
+  /** The access matrix as a markdown table: who reaches whom on which port, and which rules allow it. */
+  public renderAccessMarkdown(): string {
+    return renderAccessTable(this.accessMatrix(), this.access.names(), this.rootPath);
+  }
+
+  /**
+   * Asserts that `from` can reach `to` on no port: synthesis fails otherwise, naming the rule that
+   * allows it (NetworkPolicy, or security-group rule logical id) and the port.
+   */
+  public denyAccess(from: IConstruct, to: IConstruct): void {
+    this.access.assertions.push({ kind: 'deny', from: from.node.path, to: to.node.path });
+  }
+
+  /**
+   * Asserts that no component but `allowed` (and `to`'s own workloads) can reach `to`: synthesis
+   * fails otherwise, naming the rule that allows it and the port.
+   */
+  public allowAccessOnlyFrom(to: IConstruct, allowed: IConstruct[]): void {
+    this.access.assertions.push({ kind: 'onlyFrom', to: to.node.path, allowed: allowed.map(a => a.node.path) });
+  }
+
+  /**
+   * What the access check reports at synthesis; on Kubernetes over `manifests` instead of the Chart's
+   * own objects when given (to check output changed by hand).
+   *
+   * @internal
+   */
+  public _accessProblems(manifests?: any[]): string[] {
+    return this.access.problems(manifests);
+  }
+
+  /**
+   * Runs `fn` before the access matrix is computed (a discovery adding rules at synthesis).
+   *
+   * @internal
+   */
+  public _beforeAccessEvaluation(fn: () => void): void {
+    this.access.beforeEvaluation(fn);
   }
 
   /** The Mermaid diagram of this topology as it is now. */

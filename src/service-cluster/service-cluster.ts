@@ -114,6 +114,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
       memoryBytes: spec.memoryMiB * 1024 * 1024,
     };
     PlatformTopology.of(this).addComponent(this, { kind: 'service', name: spec.name });
+    PlatformTopology.of(this).addInternalConnection(this, 'the internal load balancer to its tasks');
   }
 
   /**
@@ -140,6 +141,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
     this.handle.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(this).addMetricsConnection(this, peer);
   }
 
   /**

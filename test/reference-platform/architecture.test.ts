@@ -43,7 +43,8 @@ describe('architecture of the reference platform', () => {
     ]);
     const watched = ['cache:shop-cache', 'mongo:shop-db', 'service:users', 'service:products', 'service:orders', 'service:realtime', 'queue:order-events', 'gateway:api'];
     // Every construct admits Prometheus to its metrics port alone (allowMetricsFrom): no data connection.
-    expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched)].sort());
+    // The worker admits KEDA's operator (another namespace) to the queue, to read its depth.
+    expect(edges(topology)).toEqual([...DECLARED, ...GATEWAY_ADMITTED, ...observes(watched), 'app=keda-operator -network(amqps)-> queue:order-events'].sort());
   });
 
   test('AWS: the same architecture, the observability stack watching all eight (ElastiCache, DocumentDB and SQS through CloudWatch)', () => {
@@ -76,8 +77,9 @@ describe('architecture of the reference platform', () => {
       'service_orders -->|publish| queue_order_events',
       'worker_fulfilment -->|consume| queue_order_events',
     ]));
-    // 1 client arrow + 4 routes + 10 declared connections + 8 observations; repeated network edges are drawn once.
-    expect(arrows).toHaveLength(23);
+    // 1 client arrow + 4 routes + 11 declared connections (KEDA's operator too) + 8 observations; repeated network edges are drawn once.
+    expect(arrows).toHaveLength(24);
+    expect(arrows).toContainEqual(expect.stringMatching(/^external_\d -->\|amqps\| queue_order_events$/));
     expect(arrows.filter(a => a.startsWith('gateway_api -->|http|'))).toEqual([]);
     expect(arrows.filter(a => a.includes('service_realtime -->|mongodb|') || a.includes('service_orders -->|redis|'))).toEqual([]);
   });

@@ -1,9 +1,10 @@
-import { IResolvable, Reference, Stack, Tokenization } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { defineReferencePlatform, ReferencePlatform } from '../../examples/reference-platform';
+import { securityGroupRulesOf } from '../../src/platform/access/aws-rules';
 import { PlatformProfile } from '../../src/platform/profile';
 import { ServiceCluster } from '../../src/service-cluster';
 import { awsStack, kubernetesChart, manifestsOf } from '../util';
@@ -58,11 +59,11 @@ export interface IngressRule {
   readonly port: number;
 }
 
-/** Every security-group-to-security-group ingress rule under `root`. */
+/** Every security-group-to-security-group ingress rule under `root`, as the library's access evaluation reads them. */
 export function ingressRules(root: IConstruct): IngressRule[] {
-  return root.node.findAll()
-    .filter((c): c is ec2.CfnSecurityGroupIngress => c instanceof ec2.CfnSecurityGroupIngress && c.sourceSecurityGroupId !== undefined)
-    .map(rule => ({ group: referencedPath(rule.groupId!), source: referencedPath(rule.sourceSecurityGroupId!), port: rule.fromPort! }));
+  return securityGroupRulesOf(root.node.findAll())
+    .filter(rule => rule.direction === 'ingress' && rule.peerGroup !== undefined)
+    .map(rule => ({ group: rule.group, source: rule.peerGroup!, port: rule.fromPort }));
 }
 
 /** Which of `components` (by construct path prefix) may open connections to `group` (on `port`, when given). */
@@ -79,12 +80,6 @@ export function admittedComponents(
 /** The port of a service's dedicated listener on the shared internal load balancer. */
 export function listenerPort(service: ServiceCluster): number {
   return service.aws!.listener.port as number;
-}
-
-function referencedPath(token: string): string {
-  const reference: IResolvable | undefined = Tokenization.reverse(token);
-  if (!(reference instanceof Reference)) throw new Error(`expected a reference to a security group, got ${token}`);
-  return reference.target.node.path;
 }
 
 /** `app.kubernetes.io/name` of the pods a NetworkPolicy rule's peers select, sorted; `*` for an ipBlock. */

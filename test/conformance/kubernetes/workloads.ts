@@ -1,5 +1,9 @@
 /** Shared helpers: where pod templates live in each workload kind, container iteration, label selectors. */
 import { isPlainObject, joinPath, namespaceOf, objectId } from './types';
+import { labelSelectorMatches } from '../../../src/platform/access/label-selector';
+
+/** The library's own selector semantics, shared with its access evaluation. */
+export { labelSelectorMatches };
 
 /** Path from the object root to its PodTemplateSpec-like node ({ metadata, spec }). */
 const POD_TEMPLATE_PATH: Record<string, readonly string[]> = {
@@ -77,26 +81,7 @@ export function mapSelectorMatches(selector: Record<string, string> | undefined,
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-/** metav1.LabelSelector semantics: `{}` selects everything, undefined/null selects nothing. */
-export function labelSelectorMatches(selector: any, labels: Record<string, string>): boolean {
-  if (!isPlainObject(selector)) return false;
-  const exact = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return exact && (selector.matchExpressions ?? []).every((e: any) => expressionMatches(e, labels));
-}
-
 /** True when the selector has at least one requirement (i.e. it does not select every pod). */
 export function isNonEmptySelector(selector: any): boolean {
   return isPlainObject(selector) && (Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0);
-}
-
-function expressionMatches(expr: any, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
-  const values: string[] = expr.values ?? [];
-  switch (expr.operator) {
-    case 'In': return has && values.includes(labels[expr.key]);
-    case 'NotIn': return !has || !values.includes(labels[expr.key]);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    default: return false; // unknown operator: the API server would reject it; never match
-  }
 }
