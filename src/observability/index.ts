@@ -1,5 +1,6 @@
 export * from './props';
 export * from './target-props';
 export * from './receivers';
+export * from './log-destination';
 export * from './resources';
 export * from './observability-stack';

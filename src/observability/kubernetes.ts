@@ -5,9 +5,11 @@ import { toYaml } from './alertmanager-config';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
 import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
+import { connectLogStore, LOKI_NAME, renderLogStore } from './kubernetes-logs';
 import { ALERTMANAGER_PORT, renderMetricsPipeline } from './kubernetes-metrics';
 import { renderNodeLogCollection } from './kubernetes-node-logs';
 import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
+import { LOKI_HTTP_PORT } from './loki-config';
 import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
 import { DnsScrapeTarget, prometheusConfig } from './prometheus-config';
 import { ObservabilityKubernetesResources, ObservabilityStatefulObjects } from './resources';
@@ -16,9 +18,10 @@ import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 
 /** Scrape jobs of the stack's own components; observed constructs may not use these names. */
-export const KUBERNETES_OWN_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger'];
+export const KUBERNETES_OWN_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger', LOKI_NAME];
 /**
  * Prometheus finds each source through a headless Service of its own, `<job>-scrape`: a suffix no
  * construct uses for its own Services (the gateway and Mongo already own `<name>-metrics`).
@@ -57,6 +60,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
     { job: 'alertmanager', dnsName: host('alertmanager-headless'), port: ALERTMANAGER_PORT, path: '/metrics' },
     { job: 'otel-collector', dnsName: host('otel-collector-headless'), port: COLLECTOR_METRICS_PORT, path: '/metrics', honorLabels: true },
     { job: 'jaeger', dnsName: host('jaeger-headless'), port: JAEGER_ADMIN_PORT, path: '/metrics' },
+    ...spec.logs.kind === 'platform' ? [{ job: LOKI_NAME, dnsName: host(`${LOKI_NAME}-headless`), port: LOKI_HTTP_PORT, path: '/metrics' }] : [],
   ];
   const prometheusYaml = () => toYaml(prometheusConfig({
     platformName: platform.platformName,
@@ -75,6 +79,8 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const tracing = renderTracingPipeline(scope, platform, spec);
   const ui = renderGrafana(scope, platform, spec, content.dashboardFiles);
   connectGrafana(ui.grafana, { prometheus: metrics.prometheus, alertmanager: metrics.alertmanager, jaeger: tracing.jaeger }, ns, scope);
+  const logStore = spec.logs.kind === 'platform' ? renderLogStore(scope, platform, spec, PlatformProfile.of(scope).allowsReducedAvailability) : undefined;
+  if (logStore) connectLogStore(logStore.loki, { collector: tracing.collector, grafana: ui.grafana, prometheus: metrics.prometheus }, ns, scope);
   admit(tracing.collector, metrics.prometheus.peer, [COLLECTOR_METRICS_PORT], ns, scope);
   admit(tracing.jaeger, metrics.prometheus.peer, [JAEGER_ADMIN_PORT], ns, scope);
   const nodeLogs = spec.kubernetes.nodeLogNamespace
@@ -116,6 +122,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
       grafanaDashboards: ui.dashboards,
       collector: { ...common(tracing.collector, tracing.collectorConfig), deployment: tracing.collector.deployment! },
       jaeger: stateful(tracing.jaeger),
+      logStore: logStore ? stateful(logStore.loki, logStore.config) : undefined,
       metricsServices,
       nodeLogs,
     },

@@ -2,6 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { SloTargets } from './alert-rules';
+import { LogDestinationConfig } from './log-destination-config';
 import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
 import { AlertThresholds, HttpSignals } from './rule-types';
@@ -19,6 +20,10 @@ export interface ObservabilitySpec {
   readonly serviceMetrics: HttpSignals;
   readonly thresholds: AlertThresholds;
   readonly logsEndpoint?: string;
+  /** Where logs go (`logs`, or the deprecated `logsEndpoint` as an OTLP destination). */
+  readonly logs: LogDestinationConfig;
+  /** Whether both `logs` and `logsEndpoint` were given (refused). */
+  readonly conflictingLogProps: boolean;
   readonly aws: {
     readonly workspace?: ExistingPrometheusWorkspace;
     readonly grafana: boolean;
@@ -35,6 +40,9 @@ export interface ObservabilitySpec {
     readonly traceStorageGiB: number;
     readonly traceRetentionHours: number;
     readonly nodeLogNamespace?: string;
+    readonly logRetentionDays: number;
+    readonly logStoreReplicas: number;
+    readonly logStorageGiB: number;
     readonly images: Required<ObservabilityImages>;
   };
 }
@@ -61,12 +69,16 @@ export const OBSERVABILITY_DEFAULTS = {
   traceRetention: Duration.hours(72),
   prometheusReplicas: 2,
   alertmanagerReplicas: 2,
+  logRetention: Duration.days(30),
+  logStoreReplicas: 2,
+  logStorage: Size.gibibytes(50),
   images: {
     prometheus: 'prom/prometheus:v2.53.1',
     alertmanager: 'prom/alertmanager:v0.27.0',
     grafana: 'grafana/grafana:11.1.0',
     otelCollector: 'otel/opentelemetry-collector-contrib:0.104.0',
     jaeger: 'jaegertracing/all-in-one:1.58.0',
+    loki: 'grafana/loki:3.1.0',
   },
 };
 
@@ -81,6 +93,9 @@ export const OBSERVABILITY_DEVELOPMENT_DEFAULTS = {
   prometheusStorage: Size.gibibytes(10),
   traceStorage: Size.gibibytes(5),
   traceRetention: Duration.hours(24),
+  logRetention: Duration.days(7),
+  logStoreReplicas: 1,
+  logStorage: Size.gibibytes(10),
 };
 
 /** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
@@ -119,6 +134,8 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       queueBacklogMessages: r.queueBacklogMessages ?? d.queueBacklogMessages,
     },
     logsEndpoint: props.logsEndpoint,
+    logs: props.logs?._config ?? (props.logsEndpoint !== undefined ? { kind: 'otlp', url: props.logsEndpoint } : { kind: 'platform' }),
+    conflictingLogProps: props.logs !== undefined && props.logsEndpoint !== undefined,
     aws: {
       workspace: props.aws?.prometheusWorkspace,
       grafana: props.aws?.grafana ?? false,
@@ -136,6 +153,9 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       traceStorageGiB: (k.traceStorage ?? d.traceStorage).toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       traceRetentionHours: (k.traceRetention ?? d.traceRetention).toHours({ integral: false }),
       nodeLogNamespace: k.nodeLogCollection?.namespace,
+      logRetentionDays: (props.logs?._config.retention ?? d.logRetention).toHours({ integral: false }) / 24,
+      logStoreReplicas: k.logStoreReplicas ?? d.logStoreReplicas,
+      logStorageGiB: (k.logStorage ?? d.logStorage).toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       images: { ...d.images, ...k.images },
     },
   };

@@ -14,7 +14,7 @@ describe('observability example', () => {
     const report = expectKubernetesConformance(manifests);
     console.info(`observability example on Kubernetes: ${report.objects} objects; findings: schema ${report.byValidator.schema}, ` +
       `pod security ${report.byValidator.podSecurity}, reliability ${report.byValidator.reliability}`);
-    expect(Object.keys(dashboardFiles(manifests)).sort()).toEqual(['catalog.json', 'orders.json']);
+    expect(Object.keys(dashboardFiles(manifests)).sort()).toEqual(['_platform-logs.json', 'catalog.json', 'orders.json']);
     const alertmanager = parse(findObject(manifests, 'ConfigMap', 'alertmanager').data['alertmanager.yml']);
     expect(alertmanager.receivers[0].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alerting-slack/webhook-url');
     expect(findObject(manifests, 'Deployment', 'orders').spec.template.spec.containers[0].env).toContainEqual(
