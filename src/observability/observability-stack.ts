@@ -33,7 +33,8 @@ const REGISTRY = Symbol.for('cdk-portable-platform.ObservabilityStack');
  * `Stack` it renders Amazon Managed Service for Prometheus with an ADOT collector, rules and alert
  * routing to an encrypted SNS topic, a CloudWatch dashboard and alarms, X-Ray tracing and
  * optionally Amazon Managed Grafana; under a cdk8s `Chart` it renders Prometheus, Alertmanager,
- * Grafana, an OpenTelemetry Collector and Jaeger.
+ * Grafana, an OpenTelemetry Collector, Jaeger and a Loki log store (or sends logs to a store you
+ * run, see `logs`).
  *
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).

@@ -60,6 +60,14 @@ describe('logs on Kubernetes: the in-cluster Loki', () => {
     expect(parse(configMapData(manifests, 'loki')['loki.yaml']).limits_config.retention_period).toBe(`${14 * 24}h`);
   });
 
+  test('the store\'s objects are public for escape hatches; none with a store you run', () => {
+    const { stack } = render();
+    expect(stack.kubernetes!.logStore!.statefulSet.metadata.name).toBe('loki');
+    expect(stack.kubernetes!.logStore!.configMap!.metadata.name).toBe('loki');
+    expect(stack.kubernetes!.logStore!.disruptionBudget).toBeDefined();
+    expect(render({ logs: LogDestination.otlp({ url: 'https://logs.example.com/otlp' }) }).stack.kubernetes!.logStore).toBeUndefined();
+  });
+
   test('only the collector writes and only Grafana (and Prometheus, for metrics) reads', () => {
     const { manifests } = render();
     const policy = findObject(manifests, 'NetworkPolicy', 'loki').spec;

@@ -6,6 +6,7 @@ import { ONCALL } from './fakes';
 import { LogDestination, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
+import { expectAwsConformance } from '../conformance/aws';
 import { awsStack, kubernetesChart } from '../util';
 
 const targets: Array<[string, () => Stack | Chart]> = [['aws', () => awsStack()], ['kubernetes', () => kubernetesChart()]];
@@ -87,5 +88,7 @@ describe('where logs go on AWS', () => {
     const config = JSON.stringify(Stack.of(o).resolve(collector.environment));
     expect(config).toContain('otlphttp/logs');
     expect(config).toContain('${env:LOGS_AUTHORIZATION}');
+    // The secret adds an execution-role grant: cdk-nag, cfn-lint and moto still pass.
+    expectAwsConformance([stack]);
   });
 });
