@@ -21,11 +21,13 @@ export interface LogExportSecret {
 
 /**
  * Writes are retried for 15 minutes (a store restarting, a node drained) from an in-memory queue,
- * so a short outage of the store delays logs instead of losing them.
+ * so a short outage of the store delays logs instead of losing them. The queue holds 100 batches
+ * per exporter: bounded, so a long outage meets the memory limiter (which refuses new data, and
+ * senders retry) before the collector runs out of memory.
  */
 const DELIVERY = {
   retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '15m' },
-  sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000 },
+  sending_queue: { enabled: true, num_consumers: 4, queue_size: 100 },
 };
 
 /** The OTLP/HTTP endpoint of each replica of the in-cluster Loki (the headless Service names each pod). */

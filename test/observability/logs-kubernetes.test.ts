@@ -89,7 +89,7 @@ describe('logs on Kubernetes: the in-cluster Loki', () => {
     expect(collector.exporters['otlphttp/loki-1']).toEqual({
       endpoint: 'http://loki-1.loki-headless.shop.svc.cluster.local:3100/otlp',
       retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '15m' },
-      sending_queue: { enabled: true, num_consumers: 4, queue_size: 1000 },
+      sending_queue: { enabled: true, num_consumers: 4, queue_size: 100 },
     });
   });
 
