@@ -194,6 +194,7 @@ describe('logs on Kubernetes: a store you already run', () => {
     });
     expect(collector.extensions['basicauth/logs']).toEqual({ client_auth: { username: 'otel', password: '${env:LOGS_PASSWORD}' } });
     expect(collector.service.extensions).toEqual(['health_check', 'basicauth/logs']);
+    expectKubernetesConformance(manifests);
   });
 
   test('every user string is data for the collector: a "$" never expands', () => {
