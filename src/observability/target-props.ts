@@ -46,7 +46,8 @@ export interface ObservabilityAwsOptions {
    */
   readonly collectorImage?: string;
   /**
-   * Retention of the stack's log groups (collector, workspace, OTLP logs).
+   * Retention of the stack's log groups (collector, workspace, OTLP logs). The OTLP logs' group
+   * follows `LogDestination.platformStore({ retention })` instead when that is set.
    *
    * @default the platform's log retention
    */
