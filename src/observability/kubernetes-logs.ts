@@ -9,6 +9,7 @@ import { LOKI_DATA_DIR, LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiConfig } from './lok
 import { ObservabilitySpec } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { claimRetentionPolicy, dataVolumeClaimTemplate } from '../platform/kubernetes-pod';
+import { NetworkPeer } from '../platform/network';
 
 const LOKI_USER = 10001;
 export const LOKI_NAME = 'loki';
@@ -93,9 +94,11 @@ export function allowExternalLogStore(collector: Component, spec: ObservabilityS
   internetEgress(collector, [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80]);
 }
 
-/** The collector writes to every Loki replica, Grafana reads, Prometheus scrapes Loki's metrics. */
-export function connectLogStore(
-  store: Component, peers: { collector: Component; grafana: Component; prometheus: Component }, namespace: string, scope: Construct,
-): void {
-  for (const peer of [peers.collector, peers.grafana, peers.prometheus]) admit(store, peer.peer, [LOKI_HTTP_PORT], namespace, scope);
+/**
+ * Admits Loki's only clients, on its HTTP port: the collector (writes), Grafana (reads) and
+ * Prometheus (metrics). Peers rather than components, so a Prometheus or Grafana the stack does
+ * not run can be admitted the same way.
+ */
+export function connectLogStore(store: Component, clients: readonly NetworkPeer[], namespace: string, scope: Construct): void {
+  for (const peer of clients) admit(store, peer, [LOKI_HTTP_PORT], namespace, scope);
 }

@@ -80,7 +80,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const ui = renderGrafana(scope, platform, spec, content.dashboardFiles);
   connectGrafana(ui.grafana, { prometheus: metrics.prometheus, alertmanager: metrics.alertmanager, jaeger: tracing.jaeger }, ns, scope);
   const logStore = spec.logs.kind === 'platform' ? renderLogStore(scope, platform, spec, PlatformProfile.of(scope).allowsReducedAvailability) : undefined;
-  if (logStore) connectLogStore(logStore.loki, { collector: tracing.collector, grafana: ui.grafana, prometheus: metrics.prometheus }, ns, scope);
+  if (logStore) connectLogStore(logStore.loki, [tracing.collector.peer, ui.grafana.peer, metrics.prometheus.peer], ns, scope);
   admit(tracing.collector, metrics.prometheus.peer, [COLLECTOR_METRICS_PORT], ns, scope);
   admit(tracing.jaeger, metrics.prometheus.peer, [JAEGER_ADMIN_PORT], ns, scope);
   const nodeLogs = spec.kubernetes.nodeLogNamespace
