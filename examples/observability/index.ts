@@ -1,13 +1,15 @@
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PlatformSecret, ServiceCluster } from '../../src';
-import { AlertReceiver, ObservabilityStack } from '../../src/observability';
+import { AlertReceiver, LogDestination, ObservabilityStack } from '../../src/observability';
 
 /**
  * Two services and the stack that watches them, written once. Under a Stack: Amazon Managed
  * Service for Prometheus fed by an ADOT collector, SLO rules routed to an encrypted SNS topic
  * (Slack through AWS Chatbot, a webhook over HTTPS), CloudWatch dashboard and alarms, X-Ray.
  * Under a Chart: Prometheus, Alertmanager (Slack URL read from a mounted Secret), Grafana with a
- * dashboard per service, an OpenTelemetry Collector and Jaeger.
+ * dashboard per service and a log search, an OpenTelemetry Collector, Jaeger and two Loki replicas.
+ * Logs are kept 30 days on both: Loki's retention, or the CloudWatch Logs group of OTLP logs.
  */
 export function defineObservability(scope: Construct): void {
   const catalog = new ServiceCluster(scope, 'Catalog', {
@@ -24,6 +26,7 @@ export function defineObservability(scope: Construct): void {
       AlertReceiver.webhook('https://oncall.example.com/hooks/platform', { snsEnvelopeOnAws: true }),
     ],
     retention: '30d',
+    logs: LogDestination.platformStore({ retention: Duration.days(30) }),
   });
   // Created after the stack: it is observed all the same (discovery runs at synthesis).
   const orders = new ServiceCluster(scope, 'Orders', {

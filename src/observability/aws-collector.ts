@@ -7,10 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
+import { logExport, logExportSecrets } from './log-export';
 import { adotCollectorConfig, COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
 import { DnsScrapeTarget } from './prometheus-config';
 import { ObservabilitySpec } from './spec';
 import { AwsPlatform } from '../platform/aws-platform';
+import { addEcsSecret } from '../platform/ecs-secrets';
 import { platformFargateService } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 
@@ -70,7 +72,8 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
       scrapeEcsTasks: props.scrapeEcsTasks(),
       dnsTargets: props.dnsTargets(),
       logGroupName: props.otlpLogGroup.logGroupName,
-      logsEndpoint: spec.logsEndpoint,
+      // The platform's own store is CloudWatch Logs here; only OTLP reaches a store the user runs.
+      logs: spec.logs.kind === 'otlp' ? logExport(spec.logs, []) : undefined,
     })),
   });
   const container = taskDefinition.addContainer('collector', {
@@ -85,6 +88,8 @@ export function renderAdotCollector(scope: Construct, platform: AwsPlatform, spe
     healthCheck: { command: ['CMD', '/healthcheck'], interval: Duration.seconds(30), timeout: Duration.seconds(5), retries: 3, startPeriod: Duration.seconds(30) },
   });
   container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+  // The log store's credential reaches the collector from Secrets Manager, as the variable its configuration reads.
+  for (const { variable, secret } of logExportSecrets(spec.logs)) addEcsSecret(scope, container, variable, secret);
   acknowledgeNagFinding(taskDefinition, 'AwsSolutions-ECS2',
     'AOT_CONFIG_CONTENT is the collector configuration (scrape jobs, endpoints), never a credential: the collector signs requests with its task role');
   // The same mechanism acknowledges the CloudFormation validator that newer aws-cdk-lib releases run.

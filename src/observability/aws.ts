@@ -86,7 +86,9 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
 
   let scrapeEcsTasks = false;
   const dnsTargets: DnsScrapeTarget[] = [];
-  const otlpLogGroup = logGroup('OtlpLogs');
+  // LogDestination.platformStore({ retention }) is the OTLP log group's retention here (validated against CloudWatch's periods).
+  const otlpRetention = spec.logs.kind === 'platform' && spec.logs.retention ? spec.logs.retention.toDays() as logs.RetentionDays : spec.aws.logRetention;
+  const otlpLogGroup = platform.createLogGroup(scope, 'OtlpLogs', otlpRetention);
   const collectorLogGroup = logGroup('CollectorLogs');
   const collector = renderAdotCollector(scope, platform, spec, {
     workspaceArn,

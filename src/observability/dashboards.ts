@@ -1,4 +1,5 @@
 import { ERROR_RATIO, ROUTE_P95 } from './alert-rules';
+import { LOGS_DASHBOARD_TAG } from './grafana-logs';
 import { HttpSignals, PanelSpec, promNumber } from './rule-types';
 import { SIGNALS } from './signals';
 import { stableHash } from '../platform/service-load-balancers';
@@ -39,6 +40,8 @@ export function grafanaDashboard(input: DashboardInput): Record<string, unknown>
     version: 1,
     refresh: '30s',
     time: { from: 'now-6h', to: 'now' },
+    // The log search, where a log store is provisioned (the in-cluster Loki); none matches elsewhere.
+    links: [{ title: 'Logs', type: 'dashboards', tags: [LOGS_DASHBOARD_TAG], asDropdown: false, keepTime: true, includeVars: false }],
     templating: {
       list: [{ name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', hide: 0 }],
     },

@@ -2,5 +2,6 @@ export * from './props';
 export * from './target-props';
 export * from './receivers';
 export * from './metrics-backend';
+export * from './log-destination';
 export * from './resources';
 export * from './observability-stack';

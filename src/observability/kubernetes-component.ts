@@ -31,10 +31,17 @@ export interface ComponentProps {
   readonly mounts?: k8s.VolumeMount[];
   /** A volume per replica (renders a StatefulSet); otherwise a Deployment, unless `stateful`. */
   readonly claim?: { readonly name: string; readonly sizeGiB: number; readonly mountPath: string };
+  /**
+   * A `data` volume per replica from the platform's shared claim helpers (`dataVolumeClaimTemplate`,
+   * `claimRetentionPolicy`), mounted at `mountPath`; used instead of `claim`.
+   */
+  readonly dataVolume?: { readonly template: unknown; readonly retention: { whenDeleted: string; whenScaled: string }; readonly mountPath: string };
   /** Render a StatefulSet even without a volume (stable replica names, e.g. for clustering). */
   readonly stateful?: boolean;
   /** Add a headless Service (one DNS record per replica) to a Deployment. StatefulSets always have one. */
   readonly headless?: boolean;
+  /** Pod affinity, on top of the zone and node spread. @default none */
+  readonly affinity?: k8s.Affinity;
   /** Pod template annotations (e.g. configuration checksums, so a changed ConfigMap rolls the pods). */
   readonly podAnnotations?: Record<string, string>;
 }
@@ -74,6 +81,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
     automountServiceAccountToken: false,
     securityContext: restrictedPodSecurityContext(props.user),
     topologySpreadConstraints: spreadConstraints(selector),
+    affinity: props.affinity,
     containers: [{
       name: props.name,
       image: props.image,
@@ -93,7 +101,12 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
         timeoutSeconds: 5,
         failureThreshold: 4,
       },
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(props.claim ? [{ name: props.claim.name, mountPath: props.claim.mountPath }] : []), ...props.mounts ?? []],
+      volumeMounts: [
+        { name: 'tmp', mountPath: '/tmp' },
+        ...(props.claim ? [{ name: props.claim.name, mountPath: props.claim.mountPath }] : []),
+        ...(props.dataVolume ? [{ name: 'data', mountPath: props.dataVolume.mountPath }] : []),
+        ...props.mounts ?? [],
+      ],
     }],
     volumes: [{ name: 'tmp', emptyDir: { sizeLimit: q('256Mi') } }, ...props.volumes ?? []],
   };
@@ -106,7 +119,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
   let statefulSet: k8s.KubeStatefulSet | undefined;
   let deployment: k8s.KubeDeployment | undefined;
   let headlessService: k8s.KubeService | undefined;
-  const stateful = props.claim !== undefined || props.stateful === true;
+  const stateful = props.claim !== undefined || props.dataVolume !== undefined || props.stateful === true;
   const headlessName = `${props.name}-headless`;
   if (stateful || props.headless) {
     headlessService = new k8s.KubeService(scope, 'HeadlessService', {
@@ -139,6 +152,10 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
           }],
           // Metrics and traces outlive the StatefulSet: deleting or scaling it down keeps the volumes.
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        } : {}),
+        ...(props.dataVolume ? {
+          volumeClaimTemplates: [props.dataVolume.template as k8s.KubePersistentVolumeClaimProps],
+          persistentVolumeClaimRetentionPolicy: props.dataVolume.retention,
         } : {}),
       },
     });

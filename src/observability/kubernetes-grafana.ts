@@ -2,9 +2,11 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
+import { jaegerTracesToLogs, logsDashboard, lokiDatasource } from './grafana-logs';
 import { admit, Component, renderComponent } from './kubernetes-component';
 import { ALERTMANAGER_PORT, lazy, PROMETHEUS_PORT } from './kubernetes-metrics';
 import { JAEGER_QUERY_PORT } from './kubernetes-tracing';
+import { LOKI_HTTP_PORT } from './loki-config';
 import { ObservabilitySpec } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { CredentialFormat } from '../platform/owned-credentials';
@@ -20,8 +22,11 @@ export interface GrafanaObjects {
   readonly dashboards: k8s.KubeConfigMap[];
 }
 
-/** Grafana's provisioned data sources and dashboard provider (pure). */
-export function grafanaProvisioning(platform: { serviceHost(name: string): string }): { datasources: string; dashboards: string } {
+/**
+ * Grafana's provisioned data sources and dashboard provider (pure). With the in-cluster log store
+ * (`logs`), Loki joins them, linked both ways with Jaeger by trace id.
+ */
+export function grafanaProvisioning(platform: { serviceHost(name: string): string }, logs = false): { datasources: string; dashboards: string } {
   const url = (name: string, port: number) => `http://${platform.serviceHost(name)}:${port}`;
   return {
     datasources: toYaml({
@@ -37,7 +42,16 @@ export function grafanaProvisioning(platform: { serviceHost(name: string): strin
           editable: false,
           jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
         },
-        { name: 'Jaeger', type: 'jaeger', uid: 'jaeger', access: 'proxy', url: url('jaeger', JAEGER_QUERY_PORT), editable: false },
+        {
+          name: 'Jaeger',
+          type: 'jaeger',
+          uid: 'jaeger',
+          access: 'proxy',
+          url: url('jaeger', JAEGER_QUERY_PORT),
+          editable: false,
+          ...logs ? { jsonData: jaegerTracesToLogs() } : {},
+        },
+        ...logs ? [lokiDatasource(url('loki', LOKI_HTTP_PORT))] : [],
       ],
     }),
     dashboards: toYaml({
@@ -74,7 +88,8 @@ export function renderGrafana(
   scope: Construct, platform: KubernetesPlatform, spec: ObservabilitySpec, dashboardFiles: () => Record<string, string>,
 ): GrafanaObjects {
   const grafanaScope = new Construct(scope, 'Grafana');
-  const files = grafanaProvisioning(platform);
+  const logs = spec.logs.kind === 'platform';
+  const files = grafanaProvisioning(platform, logs);
   const provisioning = new k8s.KubeConfigMap(grafanaScope, 'Config', {
     metadata: platform.metadata('grafana', 'observability', grafanaScope),
     data: { 'datasources.yml': files.datasources, 'dashboards.yml': files.dashboards },
@@ -83,7 +98,8 @@ export function renderGrafana(
   let rendered: Record<string, string> | undefined;
   const allFiles = () => {
     if (!rendered) {
-      rendered = dashboardFiles();
+      // `_…` is not a DNS label, so no construct's dashboard (named after its job) can take the name.
+      rendered = { ...dashboardFiles(), ...logs ? { '_platform-logs.json': JSON.stringify(logsDashboard()) } : {} };
       queueMicrotask(() => { rendered = undefined; });
     }
     return rendered;

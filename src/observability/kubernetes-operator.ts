@@ -2,13 +2,16 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
-import { KubernetesRendering, tracingScrapeTargets } from './kubernetes';
+import { KubernetesRendering, stateful, tracingScrapeTargets } from './kubernetes';
 import { admit } from './kubernetes-component';
 import { DASHBOARD_CONFIGMAPS, dashboardShard } from './kubernetes-grafana';
+import { logsDashboard } from './grafana-logs';
+import { connectLogStore, LOKI_NAME, renderLogStore } from './kubernetes-logs';
 import { lazy } from './kubernetes-metrics';
 import { renderNodeLogCollection } from './kubernetes-node-logs';
-import { KubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
+import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
 import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
+import { LOKI_HTTP_PORT } from './loki-config';
 import { PrometheusOperatorOptions } from './metrics-backend';
 import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
 import { MONITORING_API_VERSION, prometheusRuleSpec, serviceMonitorSpec } from './prometheus-operator';
@@ -18,6 +21,7 @@ import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 
 export const DEFAULT_PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
 export const DEFAULT_GRAFANA_DASHBOARD_LABELS = { grafana_dashboard: '1' };
@@ -66,7 +70,19 @@ export function renderObservabilityWithOperator(scope: Construct, spec: Observab
     metadata: withLabels(platform.metadata('platform-rules', 'observability', operatorScope), options.ruleSelectorLabels),
     spec: lazy(() => prometheusRuleSpec(content.ruleGroups())),
   });
-  const grafanaDashboards = dashboardConfigMaps(operatorScope, platform, options, content.dashboardFiles);
+  // The log search dashboard too (the others link to it): it reads a Loki data source with uid "loki".
+  const withLogs = () => ({
+    ...content.dashboardFiles(), ...spec.logs.kind === 'platform' ? { '_platform-logs.json': JSON.stringify(logsDashboard()) } : {},
+  });
+  const grafanaDashboards = dashboardConfigMaps(operatorScope, platform, options, withLogs);
+  // The log store runs in this mode too: the collector writes to it, the operator's Prometheus scrapes it.
+  const logStore = spec.logs.kind === 'platform' ? renderLogStore(scope, platform, spec, PlatformProfile.of(scope).allowsReducedAvailability) : undefined;
+  if (logStore) {
+    connectLogStore(logStore.loki, [tracing.collector.peer, prometheus], ns, scope);
+    serviceMonitors.push(serviceMonitor(`ServiceMonitor-${LOKI_NAME}`, kubernetesScrapeTarget({
+      job: LOKI_NAME, serviceName: `${LOKI_NAME}-headless`, namespace: ns, port: LOKI_HTTP_PORT, portName: 'http', path: '/metrics',
+    }), operatorScope));
+  }
 
   const metricsServices: k8s.KubeService[] = [];
   const platformObjects = platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -92,6 +108,7 @@ export function renderObservabilityWithOperator(scope: Construct, spec: Observab
       jaeger: { ...common(tracing.jaeger), statefulSet: tracing.jaeger.statefulSet!, headlessService: tracing.jaeger.headlessService! },
       metricsServices,
       nodeLogs,
+      logStore: logStore ? stateful(logStore.loki, logStore.config) : undefined,
       prometheusOperator: { serviceMonitors, prometheusRule },
     },
     otlpEndpoint: new Endpoint(platform.serviceHost('otel-collector'), OTLP_HTTP_PORT, 'http'),

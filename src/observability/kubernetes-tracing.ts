@@ -2,7 +2,8 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { toYaml } from './alertmanager-config';
-import { admit, Component, internetEgress, renderComponent } from './kubernetes-component';
+import { admit, Component, renderComponent } from './kubernetes-component';
+import { allowExternalLogStore, collectorLogEnv, collectorLogExport } from './kubernetes-logs';
 import {
   COLLECTOR_HEALTH_PORT, COLLECTOR_METRICS_PORT, kubernetesCollectorConfig, OTLP_GRPC_PORT, OTLP_HTTP_PORT,
 } from './otel-collector-config';
@@ -22,7 +23,7 @@ export interface TracingPipeline {
 
 /**
  * Renders the OpenTelemetry Collector (OTLP in: traces to Jaeger, metrics re-exposed for
- * Prometheus, logs to `logsEndpoint` or its output) and Jaeger with Badger storage on a volume.
+ * Prometheus, logs to the log store) and Jaeger with Badger storage on a volume.
  */
 export function renderTracingPipeline(scope: Construct, platform: KubernetesPlatform, spec: ObservabilitySpec): TracingPipeline {
   const k = spec.kubernetes;
@@ -54,7 +55,7 @@ export function renderTracingPipeline(scope: Construct, platform: KubernetesPlat
   const collectorScope = new Construct(scope, 'Collector');
   const collectorYaml = toYaml(kubernetesCollectorConfig({
     jaegerEndpoint: `${platform.serviceHost('jaeger')}:${OTLP_GRPC_PORT}`,
-    logsEndpoint: spec.logsEndpoint,
+    logs: collectorLogExport(platform, spec),
   }));
   const collectorConfig = new k8s.KubeConfigMap(collectorScope, 'Config', {
     metadata: platform.metadata('otel-collector', 'observability', collectorScope),
@@ -67,6 +68,7 @@ export function renderTracingPipeline(scope: Construct, platform: KubernetesPlat
     image: k.images.otelCollector,
     headless: true,
     args: ['--config=/conf/collector.yaml'],
+    env: collectorLogEnv(spec),
     ports: [
       { name: 'otlp-grpc', port: OTLP_GRPC_PORT },
       { name: 'otlp-http', port: OTLP_HTTP_PORT },
@@ -83,9 +85,6 @@ export function renderTracingPipeline(scope: Construct, platform: KubernetesPlat
   });
 
   admit(jaeger, collector.peer, [OTLP_GRPC_PORT], platform.namespace, scope);
-  if (spec.logsEndpoint) {
-    const url = new URL(spec.logsEndpoint);
-    internetEgress(collector, [url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80]);
-  }
+  allowExternalLogStore(collector, spec);
   return { collector, collectorConfig, jaeger };
 }

@@ -6,10 +6,12 @@ import { ARGO_ROLLOUTS_CONTROLLER, sloGateQueries } from './deployment-gate';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { admit, Component } from './kubernetes-component';
 import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
+import { connectLogStore, LOKI_NAME, renderLogStore } from './kubernetes-logs';
 import { ALERTMANAGER_PORT, PROMETHEUS_PORT, renderMetricsPipeline } from './kubernetes-metrics';
 import { renderNodeLogCollection } from './kubernetes-node-logs';
 import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
 import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
+import { LOKI_HTTP_PORT } from './loki-config';
 import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
 import { prometheusConfig } from './prometheus-config';
 import { ObservabilityKubernetesResources, ObservabilityStatefulObjects } from './resources';
@@ -19,9 +21,10 @@ import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { PlatformProfile } from '../platform/profile';
 
 /** Scrape jobs of the stack's own components; observed constructs may not use these names. */
-export const KUBERNETES_OWN_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger'];
+export const KUBERNETES_OWN_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger', LOKI_NAME];
 /**
  * Prometheus finds each source through a headless Service of its own, `<job>-scrape`: a suffix no
  * construct uses for its own Services (the gateway and Mongo already own `<name>-metrics`).
@@ -58,6 +61,9 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const own = [
     kubernetesScrapeTarget({ job: 'alertmanager', serviceName: 'alertmanager-headless', namespace: ns, port: ALERTMANAGER_PORT, portName: 'web', path: '/metrics' }),
     ...tracingScrapeTargets(ns),
+    ...spec.logs.kind === 'platform'
+      ? [kubernetesScrapeTarget({ job: LOKI_NAME, serviceName: `${LOKI_NAME}-headless`, namespace: ns, port: LOKI_HTTP_PORT, portName: 'http', path: '/metrics' })]
+      : [],
   ];
   const prometheusYaml = () => toYaml(prometheusConfig({
     platformName: platform.platformName,
@@ -71,6 +77,8 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
   const tracing = renderTracingPipeline(scope, platform, spec);
   const ui = renderGrafana(scope, platform, spec, content.dashboardFiles);
   connectGrafana(ui.grafana, { prometheus: metrics.prometheus, alertmanager: metrics.alertmanager, jaeger: tracing.jaeger }, ns, scope);
+  const logStore = spec.logs.kind === 'platform' ? renderLogStore(scope, platform, spec, PlatformProfile.of(scope).allowsReducedAvailability) : undefined;
+  if (logStore) connectLogStore(logStore.loki, [tracing.collector.peer, ui.grafana.peer, metrics.prometheus.peer], ns, scope);
   admit(tracing.collector, metrics.prometheus.peer, [COLLECTOR_METRICS_PORT], ns, scope);
   admit(tracing.jaeger, metrics.prometheus.peer, [JAEGER_ADMIN_PORT], ns, scope);
   const nodeLogs = spec.kubernetes.nodeLogNamespace
@@ -109,6 +117,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
       grafanaDashboards: ui.dashboards,
       collector: { ...common(tracing.collector, tracing.collectorConfig), deployment: tracing.collector.deployment! },
       jaeger: stateful(tracing.jaeger),
+      logStore: logStore ? stateful(logStore.loki, logStore.config) : undefined,
       metricsServices,
       nodeLogs,
     },
@@ -142,7 +151,7 @@ function common(component: Component, configMap?: k8s.KubeConfigMap) {
   };
 }
 
-function stateful(component: Component, configMap?: k8s.KubeConfigMap): ObservabilityStatefulObjects {
+export function stateful(component: Component, configMap?: k8s.KubeConfigMap): ObservabilityStatefulObjects {
   return { ...common(component, configMap), statefulSet: component.statefulSet!, headlessService: component.headlessService! };
 }
 

@@ -38,9 +38,10 @@ const REGISTRY = Symbol.for('cdk-portable-platform.ObservabilityStack');
  * `Stack` it renders Amazon Managed Service for Prometheus with an ADOT collector, rules and alert
  * routing to an encrypted SNS topic, a CloudWatch dashboard and alarms, X-Ray tracing and
  * optionally Amazon Managed Grafana; under a cdk8s `Chart` it renders Prometheus, Alertmanager,
- * Grafana, an OpenTelemetry Collector and Jaeger; or, with `MetricsBackend.prometheusOperator`, only
- * the collector and Jaeger, handing an existing Prometheus Operator ServiceMonitors, a PrometheusRule
- * and dashboard ConfigMaps.
+ * Grafana, an OpenTelemetry Collector, Jaeger and a Loki log store (or sends logs to a store you
+ * run, see `logs`); or, with `MetricsBackend.prometheusOperator`, no Prometheus, Alertmanager or
+ * Grafana of its own, handing an existing Prometheus Operator ServiceMonitors, a PrometheusRule and
+ * dashboard ConfigMaps.
  *
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).

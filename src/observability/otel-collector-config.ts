@@ -1,5 +1,5 @@
+import { LogExport } from './log-export';
 import { DnsScrapeTarget, dnsScrapeConfig } from './prometheus-config';
-import { otelConfigLiteral } from '../platform/escape/otel-config';
 
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
@@ -20,36 +20,31 @@ const PIPELINE_PROCESSORS = ['memory_limiter', 'batch'];
 export interface KubernetesCollectorInput {
   /** OTLP/gRPC address of Jaeger's collector (`host:port`). */
   readonly jaegerEndpoint: string;
-  /**
-   * OTLP/HTTP endpoint receiving logs.
-   *
-   * @default logs are written to the collector's standard output
-   */
-  readonly logsEndpoint?: string;
+  /** Where logs go (the in-cluster store or an existing one); see `logExport`. */
+  readonly logs: LogExport;
 }
 
 /**
- * OpenTelemetry Collector configuration on Kubernetes (pure): OTLP in; traces to Jaeger, metrics
- * re-exposed for Prometheus, logs to `logsEndpoint` (or the collector's output).
+ * OpenTelemetry Collector configuration on Kubernetes (pure): OTLP in (services, and container
+ * logs from the node-level collectors); traces to Jaeger, metrics re-exposed for Prometheus, logs
+ * to the log store. Nothing is only printed: every pipeline ends in a store.
  */
 export function kubernetesCollectorConfig(input: KubernetesCollectorInput): Record<string, unknown> {
-  const logsExporter = input.logsEndpoint ? 'otlphttp/logs' : 'debug';
   return {
-    extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` } },
+    extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` }, ...input.logs.extensions },
     receivers: OTLP_RECEIVER,
     processors: PROCESSORS,
     exporters: {
       'otlp/jaeger': { endpoint: input.jaegerEndpoint, tls: { insecure: true } },
       'prometheus': { endpoint: `0.0.0.0:${COLLECTOR_METRICS_PORT}`, resource_to_telemetry_conversion: { enabled: true } },
-      // The collector expands ${…} in its configuration: the user's URL is escaped for it.
-      ...(input.logsEndpoint ? { 'otlphttp/logs': { endpoint: otelConfigLiteral(input.logsEndpoint) } } : { debug: { verbosity: 'basic' } }),
+      ...input.logs.exporters,
     },
     service: {
-      extensions: ['health_check'],
+      extensions: ['health_check', ...Object.keys(input.logs.extensions)],
       pipelines: {
         traces: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['otlp/jaeger'] },
         metrics: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheus'] },
-        logs: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
+        logs: { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: Object.keys(input.logs.exporters) },
       },
     },
   };
@@ -73,14 +68,14 @@ export interface AdotCollectorInput {
   /** Whether any ECS container carries the scrape labels. */
   readonly scrapeEcsTasks: boolean;
   readonly dnsTargets: readonly DnsScrapeTarget[];
-  /** CloudWatch Logs group for OTLP logs (when no `logsEndpoint`). */
+  /** CloudWatch Logs group for OTLP logs (unless `logs` names another destination). */
   readonly logGroupName: string;
   /**
-   * OTLP/HTTP endpoint receiving logs instead of CloudWatch Logs.
+   * An existing store receiving logs instead of CloudWatch Logs (OTLP/HTTP only on AWS).
    *
    * @default CloudWatch Logs
    */
-  readonly logsEndpoint?: string;
+  readonly logs?: LogExport;
 }
 
 /** Where ecs_observer writes the targets it finds (on the task's writable /tmp). */
@@ -122,7 +117,7 @@ export const ADOT_REPLICA = '${env:ECS_CONTAINER_METADATA_URI_V4}';
  * configuration is the replica name, meant to be expanded.
  */
 export function adotCollectorConfig(input: AdotCollectorInput): Record<string, unknown> {
-  const logsExporter = input.logsEndpoint ? 'otlphttp/logs' : 'awscloudwatchlogs';
+  const logExporters = input.logs?.exporters ?? { awscloudwatchlogs: { region: input.region, log_group_name: input.logGroupName, log_stream_name: 'otlp' } };
   const ecsObserver = !input.scrapeEcsTasks ? {} : {
     ecs_observer: {
       cluster_name: input.clusterName,
@@ -157,9 +152,7 @@ export function adotCollectorConfig(input: AdotCollectorInput): Record<string, u
         resource_to_telemetry_conversion: { enabled: true },
       },
       'awsxray': { region: input.region },
-      ...(input.logsEndpoint
-        ? { 'otlphttp/logs': { endpoint: otelConfigLiteral(input.logsEndpoint) } }
-        : { awscloudwatchlogs: { region: input.region, log_group_name: input.logGroupName, log_stream_name: 'otlp' } }),
+      ...logExporters,
     },
     service: {
       extensions: ['health_check', 'sigv4auth', ...Object.keys(ecsObserver)],
@@ -167,7 +160,7 @@ export function adotCollectorConfig(input: AdotCollectorInput): Record<string, u
         'metrics/scraped': { receivers: ['prometheus'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite/scraped'] },
         'metrics': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['prometheusremotewrite'] },
         'traces': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: ['awsxray'] },
-        'logs': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: [logsExporter] },
+        'logs': { receivers: ['otlp'], processors: PIPELINE_PROCESSORS, exporters: Object.keys(logExporters) },
       },
     },
   };

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { LogDestination } from './log-destination';
 import { AlertReceiver } from './receivers';
 import { ObservabilityAwsOptions, ObservabilityKubernetesOptions } from './target-props';
 
@@ -182,9 +183,17 @@ export interface ObservabilityStackProps {
    * OTLP/HTTP endpoint that receives the logs services send over OTLP (a log store such as Loki
    * 3's `/otlp`, Elasticsearch or a vendor).
    *
-   * @default CloudWatch Logs on AWS; the collector's standard output on Kubernetes
+   * @default see `logs`
+   * @deprecated use `logs: LogDestination.otlp({ url })`, which also takes credentials
    */
   readonly logsEndpoint?: string;
+  /**
+   * Where logs go: the platform's own store (Loki in the cluster on Kubernetes, CloudWatch Logs on
+   * AWS) or a store you already run (OTLP on both targets; Elasticsearch or OpenSearch on Kubernetes).
+   *
+   * @default LogDestination.platformStore()
+   */
+  readonly logs?: LogDestination;
   /**
    * AWS-only tuning.
    *

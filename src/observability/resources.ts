@@ -48,7 +48,7 @@ export interface ObservabilityAwsResources {
   readonly collectorDiscoveryService: servicediscovery.Service;
   /** Log group of the collector's own output. */
   readonly collectorLogGroup: logs.ILogGroup;
-  /** Log group receiving the logs services send over OTLP (unless `logsEndpoint` is set). */
+  /** Log group receiving the logs services send over OTLP (unless `logs` names a store you run). */
   readonly otlpLogGroup: logs.ILogGroup;
   /** Log group of the workspace's rule and alert manager errors; undefined with an existing workspace. */
   readonly workspaceLogGroup?: logs.ILogGroup;
@@ -81,7 +81,7 @@ export interface ObservabilityComponentObjects {
   readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 }
 
-/** A component running as a StatefulSet (Prometheus, Alertmanager, Jaeger). */
+/** A component running as a StatefulSet (Prometheus, Alertmanager, Jaeger, Loki). */
 export interface ObservabilityStatefulObjects extends ObservabilityComponentObjects {
   /** The StatefulSet. */
   readonly statefulSet: k8s.KubeStatefulSet;
@@ -146,6 +146,11 @@ export interface ObservabilityKubernetesResources {
   readonly collector: ObservabilityDeploymentObjects;
   /** Jaeger (traces, Badger storage on a volume). */
   readonly jaeger: ObservabilityStatefulObjects;
+  /**
+   * The in-cluster log store (Loki; config map: loki.yaml), with `LogDestination.platformStore()`;
+   * undefined when logs go to a store you run.
+   */
+  readonly logStore?: ObservabilityStatefulObjects;
   /** Headless Services through which Prometheus finds each replica of an observed construct, filled at synthesis. */
   readonly metricsServices: k8s.KubeService[];
   /** Node-level log collection, when enabled. */

@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { SloTargets } from './alert-rules';
+import { LogDestinationConfig } from './log-destination-config';
 import { MetricsBackend, PrometheusOperatorOptions } from './metrics-backend';
 import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
@@ -21,6 +22,10 @@ export interface ObservabilitySpec {
   readonly serviceMetrics: HttpSignals;
   readonly thresholds: AlertThresholds;
   readonly logsEndpoint?: string;
+  /** Where logs go (`logs`, or the deprecated `logsEndpoint` as an OTLP destination). */
+  readonly logs: LogDestinationConfig;
+  /** Whether both `logs` and `logsEndpoint` were given (refused). */
+  readonly conflictingLogProps: boolean;
   readonly aws: {
     readonly workspace?: ExistingPrometheusWorkspace;
     readonly alertTopic?: sns.ITopic;
@@ -40,6 +45,9 @@ export interface ObservabilitySpec {
     readonly traceStorageGiB: number;
     readonly traceRetentionHours: number;
     readonly nodeLogNamespace?: string;
+    readonly logRetentionDays: number;
+    readonly logStoreReplicas: number;
+    readonly logStorageGiB: number;
     readonly images: Required<ObservabilityImages>;
     /** Set when an existing Prometheus Operator replaces the bundled Prometheus, Alertmanager and Grafana. */
     readonly prometheusOperator?: PrometheusOperatorOptions;
@@ -68,12 +76,16 @@ export const OBSERVABILITY_DEFAULTS = {
   traceRetention: Duration.hours(72),
   prometheusReplicas: 2,
   alertmanagerReplicas: 2,
+  logRetention: Duration.days(30),
+  logStoreReplicas: 2,
+  logStorage: Size.gibibytes(50),
   images: {
     prometheus: 'prom/prometheus:v2.53.1',
     alertmanager: 'prom/alertmanager:v0.27.0',
     grafana: 'grafana/grafana:11.1.0',
     otelCollector: 'otel/opentelemetry-collector-contrib:0.104.0',
     jaeger: 'jaegertracing/all-in-one:1.58.0',
+    loki: 'grafana/loki:3.1.0',
   },
 };
 
@@ -88,6 +100,9 @@ export const OBSERVABILITY_DEVELOPMENT_DEFAULTS = {
   prometheusStorage: Size.gibibytes(10),
   traceStorage: Size.gibibytes(5),
   traceRetention: Duration.hours(24),
+  logRetention: Duration.days(7),
+  logStoreReplicas: 1,
+  logStorage: Size.gibibytes(10),
 };
 
 /** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props always give the same spec. */
@@ -126,6 +141,8 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       queueBacklogMessages: r.queueBacklogMessages ?? d.queueBacklogMessages,
     },
     logsEndpoint: props.logsEndpoint,
+    logs: props.logs?._config ?? (props.logsEndpoint !== undefined ? { kind: 'otlp', url: props.logsEndpoint } : { kind: 'platform' }),
+    conflictingLogProps: props.logs !== undefined && props.logsEndpoint !== undefined,
     aws: {
       workspace: props.aws?.prometheusWorkspace,
       alertTopic: props.aws?.alertTopic,
@@ -145,6 +162,9 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
       traceStorageGiB: (k.traceStorage ?? d.traceStorage).toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       traceRetentionHours: (k.traceRetention ?? d.traceRetention).toHours({ integral: false }),
       nodeLogNamespace: k.nodeLogCollection?.namespace,
+      logRetentionDays: (props.logs?._config.retention ?? d.logRetention).toHours({ integral: false }) / 24,
+      logStoreReplicas: k.logStoreReplicas ?? d.logStoreReplicas,
+      logStorageGiB: (k.logStorage ?? d.logStorage).toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }),
       images: { ...d.images, ...k.images },
       prometheusOperator: (k.metricsBackend ?? MetricsBackend.bundled()).prometheusOperatorOptions,
     },

@@ -64,7 +64,8 @@ export interface ObservabilityAwsOptions {
    */
   readonly collectorImage?: string;
   /**
-   * Retention of the stack's log groups (collector, workspace, OTLP logs).
+   * Retention of the stack's log groups (collector, workspace, OTLP logs). The OTLP logs' group
+   * follows `LogDestination.platformStore({ retention })` instead when that is set.
    *
    * @default the platform's log retention
    */
@@ -96,6 +97,8 @@ export interface ObservabilityImages {
   readonly otelCollector?: string;
   /** @default 'jaegertracing/all-in-one:1.58.0' */
   readonly jaeger?: string;
+  /** @default 'grafana/loki:3.1.0' */
+  readonly loki?: string;
 }
 
 /**
@@ -144,6 +147,21 @@ export interface ObservabilityKubernetesOptions {
    * @default Duration.hours(72) (PlatformProfile.DEVELOPMENT: 24 hours)
    */
   readonly traceRetention?: Duration;
+  /**
+   * Replicas of the in-cluster log store (Loki). Each is a complete store on its own volume: the
+   * collector writes every record to each, so one replica, volume or node can fail without losing
+   * or hiding a log. Read only with `LogDestination.platformStore()`.
+   *
+   * @default 2 (PlatformProfile.DEVELOPMENT: 1, with a warning)
+   */
+  readonly logStoreReplicas?: number;
+  /**
+   * Volume of each log store replica. Loki deletes by age only (`retention`), never by size: size
+   * the volume for the retention and the daily log volume.
+   *
+   * @default Size.gibibytes(50) (PlatformProfile.DEVELOPMENT: 10 GiB)
+   */
+  readonly logStorage?: Size;
   /**
    * Node-level log collection (opt-in; see NodeLogCollection for its Pod Security level).
    *

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { watchProblems } from './discovery';
+import { logProblems, logStoreWarnings } from './log-validation';
 import { receiverProblems } from './receiver-validation';
 import { ObservabilitySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
@@ -148,7 +149,10 @@ export function validateObservabilityStack(
   const noReceivers = spec.receivers.length === 0 && !profile.allowsReducedAvailability && !existingAlertRouting(spec, target)
     ? [invalidPropMessage(scope, 'receivers', `is empty: ${NO_RECEIVERS}`, [], `${ADD_RECEIVER}; the development profile allows none, with a warning`)]
     : [];
-  return [...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...receiverProblems(scope, spec.receivers, target), ...noReceivers];
+  return [
+    ...runRules(scope, spec, [...COMMON_RULES, ...targetRules]), ...logProblems(scope, spec, target, profile),
+    ...receiverProblems(scope, spec.receivers, target), ...noReceivers,
+  ];
 }
 
 /**
@@ -181,5 +185,6 @@ export function observabilityWarnings(spec: ObservabilitySpec, target: PlatformT
       'metrics go unrecorded and alerts unevaluated while the only Prometheus restarts', 'at least 2')] : []),
     ...(k.alertmanagerReplicas === 1 ? [reducedAvailabilityWarning('observability', 'kubernetes.alertmanagerReplicas', 1,
       'alerts are not sent while the only Alertmanager restarts', 'at least 2')] : []),
+    ...logStoreWarnings(spec, target, profile),
   ];
 }

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALERT_CASES, promtoolTests, RULES_INPUT } from './alert-cases';
+import { DESTINATIONS, everyCollectorConfig, kubernetesCollector } from './collector-configs';
 import { expressionsAsRules, hasAmtool, hasPromtool, run, withFiles } from './engines';
 import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
 import { alertmanagerConfig, ampAlertmanagerConfig, toYaml } from '../../src/observability/alertmanager-config';
 import { dashboardExpressions, dashboardUid, grafanaDashboard } from '../../src/observability/dashboards';
-import { nodeLogCollectorConfig } from '../../src/observability/kubernetes-node-logs';
-import { adotCollectorConfig, adotPrometheusConfig, kubernetesCollectorConfig } from '../../src/observability/otel-collector-config';
+import { adotPrometheusConfig } from '../../src/observability/otel-collector-config';
 import { prometheusConfig } from '../../src/observability/prometheus-config';
 import { AlertReceiver } from '../../src/observability/receivers';
 import { PlatformSecret } from '../../src/platform/secret';
@@ -159,30 +159,12 @@ function collectorProblems(config: any): string[] {
 }
 
 describe('collector and Grafana configurations (no binary here: checked structurally)', () => {
-  const adot = (logsEndpoint?: string) => adotCollectorConfig({
-    region: 'us-east-1',
-    clusterName: 'platform',
-    remoteWriteUrl: 'https://aps/api/v1/remote_write',
-    haCluster: 'platform-otel-collector',
-    scrapeIntervalSeconds: 30,
-    scrapeEcsTasks: true,
-    dnsTargets: [],
-    logGroupName: 'otlp',
-    logsEndpoint,
-  });
-
-  test.each([
-    ['Kubernetes collector', kubernetesCollectorConfig({ jaegerEndpoint: 'jaeger:4317' })],
-    ['Kubernetes collector with a logs endpoint', kubernetesCollectorConfig({ jaegerEndpoint: 'jaeger:4317', logsEndpoint: 'https://logs.example.com/otlp' })],
-    ['ADOT collector', adot()],
-    ['ADOT collector with a logs endpoint', adot('https://logs.example.com/otlp')],
-    ['node-level log collector', nodeLogCollectorConfig('node-logs', 'otel-collector.shop.svc.cluster.local:4317')],
-  ])('%s: every pipeline component is defined, every extension enabled', (_name, config) => {
+  test.each(everyCollectorConfig())('%s: every pipeline component is defined, every extension enabled', (_name, config) => {
     expect(collectorProblems(config)).toEqual([]);
   });
 
   test('the structural check catches a pipeline naming an undefined exporter', () => {
-    const broken = kubernetesCollectorConfig({ jaegerEndpoint: 'jaeger:4317' }) as any;
+    const broken = kubernetesCollector(DESTINATIONS['in-cluster Loki']) as any;
     delete broken.exporters['otlp/jaeger'];
     expect(collectorProblems(broken)).toEqual(['traces: exporters otlp/jaeger is not defined']);
   });

@@ -14,7 +14,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     expect(stack.watchedMetricsSources().map(s => s.job)).toEqual(['users', 'orders']);
     const config = parse(configMapData(manifests, 'prometheus')['prometheus.yml']);
     const jobs = Object.fromEntries(config.scrape_configs.map((c: any) => [c.job_name, c]));
-    expect(Object.keys(jobs)).toEqual(['prometheus', 'alertmanager', 'otel-collector', 'jaeger', 'users', 'orders']);
+    expect(Object.keys(jobs)).toEqual(['prometheus', 'alertmanager', 'otel-collector', 'jaeger', 'loki', 'users', 'orders']);
     expect(jobs.users).toEqual({
       job_name: 'users',
       metrics_path: '/metrics',
@@ -60,7 +60,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
     new ObservabilityStack(chart, 'Observability', { watch: [users], receivers: ONCALL });
     const manifests = manifestsOf(chart);
-    expect(Object.keys(dashboardFiles(manifests))).toEqual(['users.json']);
+    expect(Object.keys(dashboardFiles(manifests)).sort()).toEqual(['_platform-logs.json', 'users.json']);
     expect(objectsOfKind(manifests, 'Service').filter(s => s.metadata.name.endsWith('-scrape')).map(s => s.metadata.name)).toEqual(['users-scrape']);
   });
   test('any construct with a metricsSource is observed: cache and MongoDB alerts and dashboards come from the signals table', () => {

@@ -94,9 +94,10 @@ describe('ObservabilityStack on Kubernetes', () => {
       ['prometheus', 'http://prometheus.shop.svc.cluster.local:9090'],
       ['alertmanager', 'http://alertmanager.shop.svc.cluster.local:9093'],
       ['jaeger', 'http://jaeger.shop.svc.cluster.local:16686'],
+      ['loki', 'http://loki.shop.svc.cluster.local:3100'],
     ]);
     const dashboards = dashboardFiles(manifests);
-    expect(Object.keys(dashboards).sort()).toEqual(['orders.json', 'users.json']);
+    expect(Object.keys(dashboards).sort()).toEqual(['_platform-logs.json', 'orders.json', 'users.json']);
     const users = JSON.parse(dashboards['users.json']);
     expect(users).toMatchObject({ uid: 'platform-users', title: 'Service: users' });
     expect(users.panels.map((p: any) => p.title)).toEqual([
@@ -105,8 +106,9 @@ describe('ObservabilityStack on Kubernetes', () => {
   });
   test('every PromQL expression of the provisioned dashboards parses (promtool)', () => {
     const dashboards = dashboardFiles(render().manifests);
+    // The log search dashboard queries Loki (LogQL); every other panel queries Prometheus.
     const expressions = Object.values<string>(dashboards)
-      .flatMap(json => JSON.parse(json).panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)));
+      .flatMap(json => JSON.parse(json).panels.filter((p: any) => p.datasource.type === 'prometheus').flatMap((p: any) => p.targets.map((t: any) => t.expr)));
     expect(expressions.length).toBeGreaterThan(10);
     if (!hasPromtool()) return;
     const result = withFiles({ 'parse.yml': JSON.stringify(expressionsAsRules(expressions)) }, dir => run('promtool', ['check', 'rules', path.join(dir, 'parse.yml')]));
@@ -116,7 +118,7 @@ describe('ObservabilityStack on Kubernetes', () => {
     const { manifests } = render();
     const collector = parse(configMapData(manifests, 'otel-collector')['collector.yaml']);
     expect(collector.exporters['otlp/jaeger'].endpoint).toBe('jaeger.shop.svc.cluster.local:4317');
-    expect(collector.service.pipelines.logs.exporters).toEqual(['debug']);
+    expect(collector.service.pipelines.logs.exporters).toEqual(['otlphttp/loki-0', 'otlphttp/loki-1']);
     expect(findObject(manifests, 'Deployment', 'otel-collector').spec.replicas).toBe(2);
     const jaeger = findObject(manifests, 'StatefulSet', 'jaeger');
     expect(jaeger.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
@@ -128,7 +130,7 @@ describe('ObservabilityStack on Kubernetes', () => {
   test('logs go to logsEndpoint over OTLP/HTTP when set', () => {
     const { manifests } = render({ logsEndpoint: 'https://logs.example.com/otlp' });
     const collector = parse(configMapData(manifests, 'otel-collector')['collector.yaml']);
-    expect(collector.exporters['otlphttp/logs']).toEqual({ endpoint: 'https://logs.example.com/otlp' });
+    expect(collector.exporters['otlphttp/logs']).toMatchObject({ endpoint: 'https://logs.example.com/otlp', retry_on_failure: { enabled: true } });
     expect(collector.service.pipelines.logs.exporters).toEqual(['otlphttp/logs']);
     expect(findObject(manifests, 'NetworkPolicy', 'otel-collector').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(443) });
   });

@@ -11,7 +11,7 @@ describe('prometheus-operator example', () => {
     definePrometheusOperator(chart);
     const manifests = manifestsOf(chart);
     expect(validatePrometheusOperatorObjects(manifests)).toEqual([]);
-    expect(objectsOfKind(manifests, 'ServiceMonitor').map(m => m.metadata.name).sort()).toEqual(['catalog', 'catalog-cache', 'jaeger', 'otel-collector']);
+    expect(objectsOfKind(manifests, 'ServiceMonitor').map(m => m.metadata.name).sort()).toEqual(['catalog', 'catalog-cache', 'jaeger', 'loki', 'otel-collector']);
     for (const monitor of objectsOfKind(manifests, 'ServiceMonitor')) expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
     expect(findObject(manifests, 'PrometheusRule', 'platform-rules').metadata.labels.release).toBe('kube-prometheus-stack');
     const core = checkKubernetesManifests(manifests.filter(o => o.apiVersion !== 'monitoring.coreos.com/v1'));

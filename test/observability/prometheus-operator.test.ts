@@ -53,7 +53,7 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
     const { manifests } = renderOperator();
     const custom = manifests.filter(o => o.apiVersion === 'monitoring.coreos.com/v1');
     expect(custom.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['PrometheusRule/platform-rules', 'ServiceMonitor/jaeger', 'ServiceMonitor/orders', 'ServiceMonitor/otel-collector', 'ServiceMonitor/users']);
+      ['PrometheusRule/platform-rules', 'ServiceMonitor/jaeger', 'ServiceMonitor/loki', 'ServiceMonitor/orders', 'ServiceMonitor/otel-collector', 'ServiceMonitor/users']);
     expect(validatePrometheusOperatorObjects(manifests)).toEqual([]);
     console.info(`prometheus operator objects: ${custom.length} valid against ${CRD_SOURCES.join('; ')}`);
   });
@@ -79,15 +79,15 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
     expect(validatePrometheusOperatorObjects([{ ...monitor, kind: 'PodMonitor' }])).toEqual(['PodMonitor/users: monitoring.coreos.com/v1 PodMonitor is not covered by the stored CRD schemas']);
   });
 
-  test('only the collector and Jaeger run: no Prometheus, Alertmanager or Grafana', () => {
+  test('only the collector, Jaeger and the log store run: no Prometheus, Alertmanager or Grafana', () => {
     const { manifests, stack } = renderOperator();
-    expect(objectsOfKind(manifests, 'StatefulSet').map(o => o.metadata.name)).toEqual(['jaeger']);
+    expect(objectsOfKind(manifests, 'StatefulSet').map(o => o.metadata.name)).toEqual(['jaeger', 'loki']);
     expect(objectsOfKind(manifests, 'Deployment').map(o => o.metadata.name).sort()).toEqual(['orders', 'otel-collector', 'users']);
     const resources = stack.kubernetes!;
     const bundledOnly = [resources.prometheus, resources.alertmanager, resources.grafana, resources.prometheusRules];
     expect(bundledOnly).toEqual([undefined, undefined, undefined, undefined]);
     const monitors = resources.prometheusOperator!.serviceMonitors;
-    expect(monitors.map(m => m.name).sort()).toEqual(['jaeger', 'orders', 'otel-collector', 'users']);
+    expect(monitors.map(m => m.name).sort()).toEqual(['jaeger', 'loki', 'orders', 'otel-collector', 'users']);
     expect(resources.prometheusOperator!.prometheusRule.kind).toBe('PrometheusRule');
     expect(stack.otlpEndpoint.url).toBe('http://otel-collector.shop.svc.cluster.local:4318');
   });
@@ -96,7 +96,7 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
     const operator = renderOperator({}, { scrapeInterval: undefined }).manifests;
     const bundled = parse(configMapData(render().manifests, 'prometheus')['prometheus.yml']);
     const jobs = bundled.scrape_configs.filter((c: any) => !['prometheus', 'alertmanager'].includes(c.job_name));
-    expect(jobs.map((c: any) => c.job_name).sort()).toEqual(['jaeger', 'orders', 'otel-collector', 'users']);
+    expect(jobs.map((c: any) => c.job_name).sort()).toEqual(['jaeger', 'loki', 'orders', 'otel-collector', 'users']);
     for (const job of jobs) {
       const monitor = findObject(operator, 'ServiceMonitor', job.job_name);
       const [endpoint] = monitor.spec.endpoints;
@@ -131,7 +131,7 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
   test('dashboards: the bundled dashboards, in ConfigMaps carrying the Grafana sidecar label', () => {
     const { manifests } = renderOperator();
     expect(dashboardFiles(manifests)).toEqual(dashboardFiles(render().manifests));
-    expect(Object.keys(dashboardFiles(manifests)).sort()).toEqual(['orders.json', 'users.json']);
+    expect(Object.keys(dashboardFiles(manifests)).sort()).toEqual(['_platform-logs.json', 'orders.json', 'users.json']);
     for (const map of manifests.filter(o => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboards-'))) {
       expect(map.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
     }

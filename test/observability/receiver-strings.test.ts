@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
+import { kubernetesCollector } from './collector-configs';
 import { hasAmtool, run, withFiles } from './engines';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { alertmanagerConfig, toYaml } from '../../src/observability/alertmanager-config';
-import { kubernetesCollectorConfig } from '../../src/observability/otel-collector-config';
 import { receiverProblems } from '../../src/observability/receiver-validation';
 import { PlatformSecret } from '../../src/platform/secret';
 import { PlatformTarget } from '../../src/platform/target';
@@ -77,7 +77,7 @@ describe('OpenTelemetry Collector: the logs endpoint is a URL, never an expansio
       .toThrow(/Observability: logsEndpoint is not an http\(s\) URL \(got "https:\/\/logs.example.com\/\$\{env:AWS_SECRET_ACCESS_KEY\}"\)/);
     expect(() => new ObservabilityStack(kubernetesChart(), 'Observability', { logsEndpoint: 'https://u:p@logs.example.com/otlp' }))
       .toThrow(/logsEndpoint carries credentials in its URL/);
-    const config: any = kubernetesCollectorConfig({ jaegerEndpoint: 'jaeger:4317', logsEndpoint: 'https://logs.example.com/a$HOME/otlp' });
+    const config: any = kubernetesCollector({ kind: 'otlp', url: 'https://logs.example.com/a$HOME/otlp' });
     expect(expandOtel(config.exporters['otlphttp/logs'].endpoint, { HOME: '/root' })).toBe('https://logs.example.com/a$HOME/otlp');
   });
 });

@@ -188,6 +188,7 @@ describe('the development profile', () => {
     expect(k8s.printed.map(p => p.replace(/,.*/, ''))).toEqual([
       '[Warning at /platform/Observability] kubernetes.prometheusReplicas is 1',
       '[Warning at /platform/Observability] kubernetes.alertmanagerReplicas is 1',
+      '[Warning at /platform/Observability] kubernetes.logStoreReplicas is 1',
     ]);
   });
 

@@ -16,7 +16,7 @@ describe('reference platform on Kubernetes', () => {
     const { manifests, printed } = profile === PlatformProfile.PRODUCTION ? production : kubernetesReferencePlatform(profile);
     // Each reduced topology is announced once, in the CDK's warning format.
     expect(printed.map(p => p.replace(/^\[Warning at \/shop\/Shop\/(\w+)\] ([\w.]+) is 1,.*$/, '$1 $2'))).toEqual(profile === PlatformProfile.PRODUCTION ? [] : [
-      'Observability kubernetes.prometheusReplicas', 'Observability kubernetes.alertmanagerReplicas', 'Cache kubernetes.sentinels',
+      'Observability kubernetes.prometheusReplicas', 'Observability kubernetes.alertmanagerReplicas', 'Observability kubernetes.logStoreReplicas', 'Cache kubernetes.sentinels',
       'Cache kubernetes.proxyReplicas', 'Database membersPerShard', 'Database configServers', 'Database routers', 'Api minReplicas',
     ]);
     // cert-manager's Certificate is a custom resource outside the core 1.27 schema (the gateway tests check its shape).
@@ -179,7 +179,8 @@ describe('reference platform on Kubernetes', () => {
     }
     // One provisioned Grafana dashboard per construct, however the stack spreads them over ConfigMaps.
     const dashboards = manifests.filter(o => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboards')).flatMap(o => Object.keys(o.data));
-    expect(dashboards.sort()).toEqual(withMetrics.map(j => `${j}.json`));
+    // …and the log search, over the in-cluster Loki.
+    expect(dashboards.sort()).toEqual(['_platform-logs.json', ...withMetrics.map(j => `${j}.json`)]);
   });
 
   // Known defect, reported: the observability stack names its discovery Service `<job>-metrics`, which the
