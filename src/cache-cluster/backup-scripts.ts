@@ -136,6 +136,8 @@ export function renderSnapshotScript(spec: CacheClusterSpec, o: SnapshotScriptOp
   const prune = o.prune ? `
 # Retention: runs older than ${o.retentionDays} days${o.maxSnapshots > 0 ? `, or beyond the newest ${o.maxSnapshots}` : ''}; parts of failed runs.
 for old in $(ls "$output" | ${expiredStampsFilter(o.retentionDays, o.maxSnapshots)}); do
+  # Never the run just taken, whatever the clock did to the other stamps.
+  [ "$old" != "$stamp" ] || continue
   rm -f "$output/$old"*${SNAPSHOT_EXTENSION}
   echo "deleted expired snapshot $old"
 done
