@@ -81,8 +81,13 @@ export function renderBackupObjects(
     });
     if (s3) {
       files[BACKUP_FILES.upload] = backupUploadScript({
-        bucket: s3.bucket, prefix: prefixOf(spec, s3), endpoint: s3.endpoint, inputDir: BACKUP_DIR,
-        extension: SNAPSHOT_EXTENSION, retentionDays: b.retentionDays, maxRuns: b.maxSnapshots,
+        bucket: s3.bucket,
+        prefix: prefixOf(spec, s3),
+        endpoint: s3.endpoint,
+        inputDir: BACKUP_DIR,
+        extension: SNAPSHOT_EXTENSION,
+        retentionDays: b.retentionDays,
+        maxRuns: b.maxSnapshots,
       });
       files[BACKUP_FILES.record] = renderRecordScript(spec, b.maxAgeSeconds);
     }
@@ -134,9 +139,14 @@ export function renderBackupObjects(
   });
   const scratch = (size: string | undefined): Json => ({
     name: 'data',
-    ephemeral: { volumeClaimTemplate: { metadata: { labels: platform.labelsFor(names.backup, 'backup', scope) }, spec: {
-      accessModes: ['ReadWriteOnce'], storageClassName: platform.storageClassName, resources: { requests: { storage: size ?? defaultSize(spec) } },
-    } } },
+    ephemeral: {
+      volumeClaimTemplate: {
+        metadata: { labels: platform.labelsFor(names.backup, 'backup', scope) },
+        spec: {
+          accessModes: ['ReadWriteOnce'], storageClassName: platform.storageClassName, resources: { requests: { storage: size ?? defaultSize(spec) } },
+        },
+      },
+    },
   });
   const podSpec = (extra: Json): Json => ({
     serviceAccountName: spec.name,

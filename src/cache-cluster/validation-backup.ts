@@ -59,7 +59,8 @@ const restoreOnAws: Rule<CacheClusterSpec> = (scope, s) => {
   if (r.snapshotName !== undefined) {
     return Token.isUnresolved(r.snapshotName) || (SNAPSHOT_NAME.test(r.snapshotName) && r.snapshotName.length <= 255) ? [] : [
       invalidPropMessage(scope, 'restoreFrom', 'is not an ElastiCache snapshot name', r.snapshotName,
-        'use a letter, then letters, digits and single hyphens, not ending with a hyphen (at most 255)')];
+        'use a letter, then letters, digits and single hyphens, not ending with a hyphen (at most 255)'),
+    ];
   }
   const s3 = r.target?.s3Options;
   if (!s3) {

@@ -136,7 +136,8 @@ describeEngines('backup and restore, replication mode, on real redis-server', ()
     const dir = sandbox.subdir('bad');
     fs.writeFileSync(`${dir}/20260101T000000Z.rdb`, 'not a snapshot');
     const run = spawnSync('sh', [writeFile(sandbox.dir, 'bad.sh', renderRestoreScript(spec, ['20260101T000000Z.rdb'], 'test-2'))], {
-      encoding: 'utf8', timeout: 30_000,
+      encoding: 'utf8',
+      timeout: 30_000,
       env: { ...process.env, REDIS_NODES: address(fresh[0]), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: dir, TMPDIR: sandbox.subdir('bad-tmp') },
     });
     expect(run.status).toBe(66);

@@ -59,7 +59,7 @@ describe('generated backup and restore scripts', () => {
 
   test('a file name is one quoted word in the restore and download scripts (data, never code)', () => {
     const odd = "x'; touch /tmp/pwned; '.rdb";
-    expect(renderRestoreScript(spec, [odd], 'id')).toContain(`for file in 'x'\\''; touch /tmp/pwned; '\\''.rdb'; do`);
+    expect(renderRestoreScript(spec, [odd], 'id')).toContain('for file in \'x\'\\\'\'; touch /tmp/pwned; \'\\\'\'.rdb\'; do');
     const download = backupDownloadScript({ bucket: 'b', prefix: "p'/", outputDir: '/restore', files: [odd] });
     expect(download).toContain("'s3://b/p'\\''/'\"$file\"");
   });
@@ -81,7 +81,7 @@ esac`;
   };
 
   test('snapshots the replica, prunes runs past retention, records on the primary', () => {
-    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli(), timeout: 'shift; exec "$@"' }, env, withOld);
+    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli(), 'timeout': 'shift; exec "$@"' }, env, withOld);
     expect(result.status).toBe(0);
     expect(result.calls.filter(c => c.startsWith('redis-cli') && c.includes('--rdb'))).toEqual([
       expect.stringMatching(/^redis-cli --no-auth-warning -h n2 -p 2 --rdb \S+\/out\/\d{8}T\d{6}Z\.rdb\.partial$/),
@@ -103,7 +103,7 @@ esac`;
       // A clock that went backwards: runs stamped in the future never push out the run just taken.
       for (const name of ['20980101T000000Z.rdb', '20990101T000000Z.rdb']) fs.writeFileSync(path.join(dir, 'out', name), 'REDIS');
     };
-    const result = run(renderSnapshotScript(spec, { ...SNAPSHOT, maxSnapshots: 2 }), { 'redis-cli': redisCli(), timeout: 'shift; exec "$@"' }, env, setup);
+    const result = run(renderSnapshotScript(spec, { ...SNAPSHOT, maxSnapshots: 2 }), { 'redis-cli': redisCli(), 'timeout': 'shift; exec "$@"' }, env, setup);
     expect(result.status).toBe(0);
     expect(result.files).toHaveLength(3);
     expect(result.files).toEqual(expect.arrayContaining(['20980101T000000Z.rdb', '20990101T000000Z.rdb', expect.stringMatching(/^20\d{6}T\d{6}Z\.rdb$/)]));
@@ -111,7 +111,7 @@ esac`;
   });
 
   test('a failed transfer leaves no file, records nothing and fails the Job', () => {
-    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli('echo partial > "$f"; exit 1'), timeout: 'shift; exec "$@"' }, env, withOld);
+    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli('echo partial > "$f"; exit 1'), 'timeout': 'shift; exec "$@"' }, env, withOld);
     expect(result.status).toBe(70);
     expect(result.stderr).toContain('the snapshot of n2:2 failed');
     expect(result.files).toEqual(['20000101T000000Z.rdb', YESTERDAY, 'notes.txt'].sort());
@@ -119,13 +119,13 @@ esac`;
   });
 
   test('something that is not an RDB file is refused', () => {
-    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli('echo "-ERR" > "$f"'), timeout: 'shift; exec "$@"' }, env, withOld);
+    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli('echo "-ERR" > "$f"'), 'timeout': 'shift; exec "$@"' }, env, withOld);
     expect(result.status).toBe(70);
     expect(result.stderr).toContain('is not an RDB file');
   });
 
   test('no primary: nothing consistent to snapshot', () => {
-    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': 'exit 1', timeout: 'shift; exec "$@"' }, env, withOld);
+    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': 'exit 1', 'timeout': 'shift; exec "$@"' }, env, withOld);
     expect(result.status).toBe(69);
     expect(result.stderr).toContain('no node of sessions is a primary');
   });
@@ -151,7 +151,7 @@ describe('cluster-mode sources (sh with a fake redis-cli answering CLUSTER NODES
   const setup = (dir: string) => fs.mkdirSync(path.join(dir, 'out'));
 
   test('one file per shard, from its replica by hostname; the primary where its replica failed', () => {
-    const result = run(renderSnapshotScript(clusterSpec, { ...SNAPSHOT, record: false }), { 'redis-cli': cli(nodes), timeout: 'shift; exec "$@"' }, env, setup);
+    const result = run(renderSnapshotScript(clusterSpec, { ...SNAPSHOT, record: false }), { 'redis-cli': cli(nodes), 'timeout': 'shift; exec "$@"' }, env, setup);
     expect(result.status).toBe(0);
     const from = result.calls.filter(c => c.includes('--rdb')).map(c => /-h (\S+) -p (\d+) --rdb \S+\/(\S+)\.partial/.exec(c)!.slice(1).join(' ')).sort();
     expect(from.map(f => f.replace(/\d{8}T\d{6}Z/, 'STAMP'))).toEqual([
@@ -164,7 +164,7 @@ describe('cluster-mode sources (sh with a fake redis-cli answering CLUSTER NODES
   });
 
   test('a shard without a reachable primary fails the run instead of saving part of the data', () => {
-    const result = run(renderSnapshotScript(clusterSpec, SNAPSHOT), { 'redis-cli': cli(nodes.map(l => l.replace('master - 0 0 3', 'master,fail - 0 0 3'))), timeout: 'shift; exec "$@"' }, env, setup);
+    const result = run(renderSnapshotScript(clusterSpec, SNAPSHOT), { 'redis-cli': cli(nodes.map(l => l.replace('master - 0 0 3', 'master,fail - 0 0 3'))), 'timeout': 'shift; exec "$@"' }, env, setup);
     expect(result.status).toBe(69);
     expect(result.stderr).toContain('only 2 of 3 shards have a reachable primary');
     expect(result.files).toEqual([]);
@@ -187,7 +187,7 @@ describe('S3 upload (sh with a fake aws)', () => {
     const { status, calls } = upload();
     expect(status).toBe(0);
     expect(calls[0]).toMatch(/^aws s3 cp \S+\/in\/20990101T030000Z\.rdb s3:\/\/acme-backups\/redis\/sessions\/20990101T030000Z\.rdb --only-show-errors$/);
-    expect(calls[1]).toBe("aws s3api list-objects-v2 --bucket acme-backups --prefix redis/sessions/ --query Contents[].Key --output text");
+    expect(calls[1]).toBe('aws s3api list-objects-v2 --bucket acme-backups --prefix redis/sessions/ --query Contents[].Key --output text');
     expect(calls.filter(c => c.startsWith('aws s3 rm'))).toEqual([
       'aws s3 rm s3://acme-backups/redis/sessions/20000101T030000Z.rdb --only-show-errors',
       'aws s3 rm s3://acme-backups/redis/sessions/20000101T030000Z-slots-0-5460.rdb --only-show-errors',

@@ -81,7 +81,10 @@ describe('CacheCluster backups on Kubernetes', () => {
     const { manifests } = render({
       kubernetes: {
         backup: {
-          schedule: '0 */6 * * *', retention: Duration.days(3), maxSnapshots: 8, maxAge: Duration.hours(7),
+          schedule: '0 */6 * * *',
+          retention: Duration.days(3),
+          maxSnapshots: 8,
+          maxAge: Duration.hours(7),
           target: BackupTarget.volume({ size: Size.gibibytes(50), storageClass: 'backup-hdd' }),
         },
       },
