@@ -195,6 +195,35 @@ describe('CacheCluster restores on Kubernetes', () => {
   });
 });
 
+describe('secrets of the backup and restore pods', () => {
+  test('every secret a container receives goes through the scripts\' secret rule, in both modes and for both targets', () => {
+    const chart = kubernetesChart();
+    new CacheCluster(chart, 'Sessions', { kubernetes: { backup: { target: S3 } }, restoreFrom: CacheRestoreSource.fromBackup(S3, ['a.rdb']) });
+    new CacheCluster(chart, 'Catalog', { mode: CacheClusterMode.CLUSTER, restoreFrom: CacheRestoreSource.fromBackup(BackupTarget.volume(), ['a.rdb', 'b.rdb']) });
+    const manifests = manifestsOf(chart);
+    const files: Record<string, string>[] = objectsOfKind(manifests, 'ConfigMap').filter((c: any) => c.metadata.name.endsWith('-backup-scripts')).map((c: any) => c.data);
+    const pods = [
+      ...objectsOfKind(manifests, 'Job').filter((j: any) => j.metadata.name.includes('-restore-')).map((j: any) => j.spec.template.spec),
+      ...objectsOfKind(manifests, 'CronJob').map((c: any) => c.spec.jobTemplate.spec.template.spec),
+    ];
+    expect(pods).toHaveLength(4);
+    const checked: string[] = [];
+    for (const container of pods.flatMap((p: any) => [...p.initContainers ?? [], ...p.containers])) {
+      const name = container.command[1].split('/').pop();
+      const script = files.find(f => f[name])![name];
+      for (const e of container.env.filter((v: any) => v.valueFrom?.secretKeyRef)) {
+        expect({ container: container.name, secret: e.name, checked: new RegExp(`^require_secret .*\\b${e.name}\\b`, 'm').test(script) })
+          .toEqual({ container: container.name, secret: e.name, checked: true });
+        checked.push(`${container.name}:${e.name}`);
+      }
+    }
+    expect(checked.sort()).toEqual([
+      'backup:REDISCLI_AUTH', 'download:AWS_ACCESS_KEY_ID', 'download:AWS_SECRET_ACCESS_KEY', 'record:REDISCLI_AUTH', 'restore:REDISCLI_AUTH', 'restore:REDISCLI_AUTH',
+      'snapshot:REDISCLI_AUTH', 'upload:AWS_ACCESS_KEY_ID', 'upload:AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
+});
+
 describe('CacheCluster seeded on AWS', () => {
   test('from RDB files in S3: SnapshotArns under the prefix', () => {
     const stack = awsStack();
