@@ -1,5 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
+import { BackupTarget } from '../../src/platform/backup-target';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 
@@ -9,6 +11,9 @@ import { ServiceCluster } from '../../src/service-cluster';
  * over three shards (cluster mode, LFU eviction). `sessions` keeps the default AUTH password: generated
  * in Secrets Manager on AWS, the Secret `sessions-auth` (created by External Secrets) on Kubernetes.
  * `catalog-cache` names its secret, which then means the same name on both targets.
+ *
+ * Backups: on AWS ElastiCache's daily snapshots (7 days). On Kubernetes `sessions` snapshots daily to
+ * a retained volume; `catalog-cache` every 6 hours, from a replica of each shard, to an S3 bucket.
  *
  * Under a Stack: ElastiCache replication groups (Multi-AZ, TLS, KMS, snapshots) and Fargate services
  * admitted by security-group rules. Under a Chart: Redis StatefulSets with Sentinels and an HAProxy
@@ -33,6 +38,19 @@ export function defineCacheCluster(scope: Construct): void {
     replicas: 1,
     evictionPolicy: EvictionPolicy.ALLKEYS_LFU,
     auth: PlatformSecret.named('storefront-catalog-cache-auth', 'password'),
+    kubernetes: {
+      backup: {
+        schedule: '0 */6 * * *',
+        maxAge: Duration.hours(7),
+        target: BackupTarget.s3({
+          bucket: 'acme-storefront-backups',
+          prefix: 'redis/catalog-cache/',
+          region: 'eu-west-1',
+          accessKeyId: PlatformSecret.named('storefront-backup-s3', 'access-key-id'),
+          secretAccessKey: PlatformSecret.named('storefront-backup-s3', 'secret-access-key'),
+        }),
+      },
+    },
   });
   const catalog = new ServiceCluster(scope, 'Catalog', {
     image: 'ghcr.io/acme/catalog:3.2.1',

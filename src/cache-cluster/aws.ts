@@ -4,6 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { awsSeedProperties } from './aws-restore';
 import { CacheHandle } from './cache-handle';
 import { CacheClusterMode } from './engine';
 import { CacheClusterAwsResources } from './resources';
@@ -79,6 +80,7 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
     preferredMaintenanceWindow: spec.aws.maintenanceWindow,
     autoMinorVersionUpgrade: true,
     logDeliveryConfigurations: [logDelivery('slow-log', slowLogGroup), logDelivery('engine-log', engineLogGroup)],
+    ...awsSeedProperties(spec),
   });
   replicationGroup.applyRemovalPolicy(spec.removalPolicy);
   // A retained replication group keeps using these: deleting them would fail the stack deletion.

@@ -1,5 +1,6 @@
 export * from './engine';
 export * from './props';
+export * from './backup-options';
 export * from './resources';
 export * from './metric-options';
 export * from './cache-cluster';

@@ -1,3 +1,4 @@
+import { BACKUP_RECORD_KEY } from './backup-scripts';
 import { EXPORTER_PORT, SENTINEL_PORT } from './redis-config';
 import { CacheClusterSpec, nodeCount, usesSentinels } from './spec';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
@@ -107,6 +108,8 @@ export function exporterContainer(spec: CacheClusterSpec, password: { name: stri
     env: [
       { name: 'REDIS_ADDR', value: `redis://localhost:${spec.port}` },
       secretEnv('REDIS_PASSWORD', password),
+      // The size of the snapshot record (0 once it expired), for the CacheSnapshotFailed alert.
+      ...(spec.kubernetes.backup.enabled ? [{ name: 'REDIS_EXPORTER_CHECK_SINGLE_KEYS', value: `db0=${BACKUP_RECORD_KEY}` }] : []),
     ],
     ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
     resources: resources(50, 64),

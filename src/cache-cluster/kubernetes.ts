@@ -5,6 +5,7 @@ import { CacheHandle } from './cache-handle';
 import { renderClusterSetupScript } from './cluster-setup-script';
 import { CacheClusterMode } from './engine';
 import { PROXY_GATE_FILE, ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
+import { renderBackupObjects } from './kubernetes-backup';
 import { renderClusterMode } from './kubernetes-cluster';
 import { renderRedisNodes } from './kubernetes-nodes';
 import { Json, CacheTopology, podsPeer, tcpPorts } from './kubernetes-pods';
@@ -100,6 +101,8 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const setupPolicy = cluster ? policy('SetupNetworkPolicy', topology.setup, 'cluster-setup', labels.setup) : undefined;
   setupPolicy?.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
 
+  const backup = renderBackupObjects(scope, topology, password, nodesPolicy.ingress);
+
   const resources: CacheClusterKubernetesResources = {
     statefulSet: nodes.statefulSet,
     headlessService: nodes.headlessService,
@@ -117,6 +120,12 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     proxyNetworkPolicy: proxyPolicy?.object,
     setupJob: clusterObjects?.setupJob,
     setupNetworkPolicy: setupPolicy?.object,
+    backupCronJob: backup?.cronJob,
+    backupStore: backup?.store,
+    backupStoreNetworkPolicy: backup?.storeNetworkPolicy,
+    backupScripts: backup?.configMap,
+    backupNetworkPolicy: backup?.networkPolicy,
+    restoreJob: backup?.restoreJob,
   };
 
   const admit = (target: { ingress: Json[] }, selector: Record<string, string>, peer: NetworkPeer, ports: number[]) => {

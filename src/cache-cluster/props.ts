@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { CacheKubernetesBackupOptions, CacheRestoreSource } from './backup-options';
 import { CacheClusterMode, CacheEngine, EvictionPolicy } from './engine';
 import { PlatformSecret } from '../platform/secret';
 
@@ -119,6 +120,12 @@ export interface CacheClusterKubernetesOptions {
    * @default 999
    */
   readonly runAsUser?: number;
+  /**
+   * Scheduled RDB snapshots, from a replica of each shard, to a volume or an S3-compatible bucket.
+   *
+   * @default daily at 03:00 UTC to a retained volume, kept 7 days (PlatformProfile.DEVELOPMENT: 1 day), while `persistence` is on
+   */
+  readonly backup?: CacheKubernetesBackupOptions;
 }
 
 /**
@@ -201,6 +208,14 @@ export interface CacheClusterProps {
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A backup the new cache starts from: RDB files in S3 (both targets), files on this cache's backup
+   * volume (Kubernetes) or an ElastiCache snapshot (AWS). On AWS it seeds the replication group when
+   * it is created; on Kubernetes a Job copies the keys in once the cache runs.
+   *
+   * @default an empty cache
+   */
+  readonly restoreFrom?: CacheRestoreSource;
   /**
    * AWS-only tuning.
    *

@@ -61,4 +61,16 @@ export interface CacheClusterKubernetesResources {
   readonly setupJob?: ApiObject;
   /** NetworkPolicy of the setup Job. */
   readonly setupNetworkPolicy?: ApiObject;
+  /** CronJob taking the RDB snapshots (`kubernetes.backup`). */
+  readonly backupCronJob?: ApiObject;
+  /** StatefulSet keeping the snapshot volume (a volume target), retained by `kubectl delete -f`. */
+  readonly backupStore?: ApiObject;
+  /** NetworkPolicy of the store's pod: no traffic in or out. */
+  readonly backupStoreNetworkPolicy?: ApiObject;
+  /** Scripts of the backup and restore pods. */
+  readonly backupScripts?: ApiObject;
+  /** NetworkPolicy of the backup and restore pods: egress to the nodes and the bucket only. */
+  readonly backupNetworkPolicy?: ApiObject;
+  /** Job copying `restoreFrom` into the cache once it runs. */
+  readonly restoreJob?: ApiObject;
 }

@@ -1,7 +1,9 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { CacheRestoreSource } from './backup-options';
 import { CacheClusterMode, CacheEngine } from './engine';
 import { CacheClusterProps } from './props';
+import { BackupTarget } from '../platform/backup-target';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
@@ -23,6 +25,7 @@ export interface CacheClusterSpec {
   /** The AUTH password reference; undefined on AWS means "generate one". */
   readonly auth?: PlatformSecret;
   readonly removalPolicy: RemovalPolicy;
+  readonly restoreFrom?: CacheRestoreSource;
   /** The profile whose defaults applied; DEVELOPMENT turns the Sentinel-count rule's rejection of 1 into a warning. */
   readonly profile?: PlatformProfile;
   readonly aws: {
@@ -47,7 +50,19 @@ export interface CacheClusterSpec {
     readonly memoryMiB: number;
     readonly storageMiB: number;
     readonly runAsUser: number;
+    readonly backup: CacheBackupSpec;
   };
+}
+
+/** Kubernetes backups with every default applied. */
+export interface CacheBackupSpec {
+  readonly enabled: boolean;
+  readonly schedule: string;
+  readonly retentionDays: number;
+  /** 0: no limit. */
+  readonly maxSnapshots: number;
+  readonly target: BackupTarget;
+  readonly maxAgeSeconds: number;
 }
 
 export const CACHE_DEFAULTS = {
@@ -69,6 +84,9 @@ export const CACHE_DEFAULTS = {
   memory: Size.gibibytes(1),
   storage: Size.gibibytes(10),
   runAsUser: 999,
+  backupSchedule: '0 3 * * *',
+  backupRetention: Duration.days(7),
+  backupMaxAge: Duration.hours(26),
 };
 
 /**
@@ -83,6 +101,7 @@ export const CACHE_DEVELOPMENT_DEFAULTS = {
   snapshotRetentionDays: 1,
   memory: Size.mebibytes(256),
   storage: Size.gibibytes(1),
+  backupRetention: Duration.days(1),
 };
 
 /** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props and target always give the same spec. */
@@ -107,6 +126,7 @@ export function resolveCacheClusterSpec(
     evictionPolicy: (props.evictionPolicy?.policyName ?? 'volatile-lru'),
     port: props.port ?? (target === PlatformTarget.AWS ? d.awsPort : d.kubernetesPort),
     auth: props.auth,
+    restoreFrom: props.restoreFrom,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
     profile,
     aws: {
@@ -130,6 +150,14 @@ export function resolveCacheClusterSpec(
       memoryMiB: (k.memory ?? d.memory).toMebibytes(),
       storageMiB: (k.storage ?? d.storage).toMebibytes(),
       runAsUser: k.runAsUser ?? d.runAsUser,
+      backup: {
+        enabled: k.backup?.enabled ?? persistence,
+        schedule: (k.backup?.schedule ?? d.backupSchedule).trim(),
+        retentionDays: (k.backup?.retention ?? d.backupRetention).toSeconds() / 86400,
+        maxSnapshots: k.backup?.maxSnapshots ?? 0,
+        target: k.backup?.target ?? BackupTarget.volume(),
+        maxAgeSeconds: (k.backup?.maxAge ?? d.backupMaxAge).toSeconds(),
+      },
     },
   };
 }

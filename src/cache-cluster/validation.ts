@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { CacheClusterMode, EvictionPolicy } from './engine';
 import { CLUSTER_BUS_OFFSET } from './redis-config';
 import { CacheClusterSpec, usesSentinels } from './spec';
+import { BACKUP_AWS_RULES, BACKUP_KUBERNETES_RULES } from './validation-backup';
 import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
 import { invalidPropMessage } from '../platform/errors';
 import { isDnsLabel } from '../platform/names';
@@ -73,7 +74,8 @@ const COMMON_RULES = [cacheName, replicas, shards, failover, evictionPolicy, por
 
 /** Every problem with `spec` on `target`. */
 export function validateCacheCluster(scope: IConstruct, spec: CacheClusterSpec, target: PlatformTarget): string[] {
-  return runRules(scope, spec, [...COMMON_RULES, ...(target === PlatformTarget.AWS ? AWS_RULES : KUBERNETES_RULES)]);
+  return runRules(scope, spec, [...COMMON_RULES, ...(target === PlatformTarget.AWS
+    ? [...AWS_RULES, ...BACKUP_AWS_RULES] : [...KUBERNETES_RULES, ...BACKUP_KUBERNETES_RULES])]);
 }
 
 /** Reduced availability that the development profile allows on Kubernetes, as warnings (production rejects one Sentinel). */

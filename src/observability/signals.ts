@@ -1,4 +1,5 @@
 import { AlertRule, AlertThresholds, HttpSignals, jobSelector, PanelSpec, promNumber, WatchedJob } from './rule-types';
+import { BACKUP_RECORD_KEY } from '../cache-cluster/backup-scripts';
 import { BACKUP_RECORDS } from '../mongo-sharded-cluster/backup-records';
 
 /**
@@ -14,7 +15,8 @@ import { BACKUP_RECORDS } from '../mongo-sharded-cluster/backup-records';
  *   `traefik_service_request_duration_seconds`, per Traefik service (route).
  * - `cache` (oliver006/redis_exporter): `redis_memory_used_bytes`, `redis_memory_max_bytes`,
  *   `redis_evicted_keys_total`, `redis_connected_slaves`, `redis_master_repl_offset`,
- *   `redis_connected_slave_offset_bytes`, `redis_master_link_up`, `redis_instance_info{role}`.
+ *   `redis_connected_slave_offset_bytes`, `redis_master_link_up`, `redis_instance_info{role}`,
+ *   `redis_key_size{db,key}` (the snapshot record, with `--check-single-keys`).
  * - `mongo` (percona/mongodb_exporter): `mongodb_up`, `mongodb_ss_connections{conn_type}`,
  *   `mongodb_ss_opcounters{legacy_op_type}`, `mongodb_rs_members_optimeDate{rs_nm,member_idx,member_state}`,
  *   `mongodb_dbstats_objects{database}` (the backup records).
@@ -106,6 +108,14 @@ export const CACHE_ENGINE_CPU_UTILIZATION = 0.9;
 const cacheEngineCpu = (selector: string) =>
   `rate(redis_cpu_sys_main_thread_seconds_total{${selector}}[5m]) + rate(redis_cpu_user_main_thread_seconds_total{${selector}}[5m])`;
 
+/**
+ * The snapshot record of each cache: the size of the key every successful snapshot sets with the
+ * maximum age as its time to live (CacheCluster's Kubernetes backups), 0 once it expired. Only the
+ * primary owning the key reports it in cluster mode (the other nodes answer MOVED).
+ */
+const cacheSnapshots = (sel: (...m: string[]) => string) =>
+  `max by (job) (redis_key_size{${sel('db="db0"', `key="${BACKUP_RECORD_KEY}"`)}})`;
+
 const cache: KindSignals = {
   title: 'Cache',
   alerts: (jobs, t) => {
@@ -126,6 +136,10 @@ const cache: KindSignals = {
         '5m', 'warning',
         '{{ $labels.job }} replica {{ $labels.slave_ip }} lags its primary',
         `Replica {{ $labels.slave_ip }}:{{ $labels.slave_port }} is more than ${promNumber(t.cacheReplicationLagBytes)} bytes behind {{ $labels.instance }}.`),
+      // On AWS the same name stands for ElastiCache's "Snapshot Creation Failed" events.
+      alert('CacheSnapshotFailed', `${cacheSnapshots(sel)} < 1`, '15m', 'critical',
+        '{{ $labels.job }} has no recent successful snapshot',
+        'No snapshot of {{ $labels.job }} has succeeded within its maximum age (kubernetes.backup.maxAge): read the logs of its last backup Jobs.'),
       alert('CacheReplicaLinkDown', `redis_master_link_up{${sel()}} == 0`, '2m', 'critical',
         '{{ $labels.job }} replica {{ $labels.instance }} lost its primary',
         '{{ $labels.instance }} has had no replication link to its primary for 2 minutes.'),

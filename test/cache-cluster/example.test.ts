@@ -22,6 +22,9 @@ describe('cache-cluster example', () => {
     ]));
     expect(objectsOfKind(manifests, 'Job').map(j => j.metadata.name)).toEqual([expect.stringMatching(/^catalog-cache-setup-[0-9a-f]{8}$/)]);
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.ingress).toHaveLength(1);
+    // Snapshots: sessions daily to its retained volume, catalog-cache every 6 hours to S3.
+    expect(objectsOfKind(manifests, 'CronJob').map(c => [c.metadata.name, c.spec.schedule])).toEqual([['sessions-backup', '0 3 * * *'], ['catalog-cache-backup', '0 */6 * * *']]);
+    expect(findObject(manifests, 'CronJob', 'catalog-cache-backup').spec.jobTemplate.spec.template.spec.initContainers.map((c: any) => c.name)).toEqual(['snapshot', 'upload']);
     const report = expectKubernetesConformance(manifests);
     console.info(`cache-cluster example on Kubernetes: ${report.objects} objects; findings: schema ${report.byValidator.schema}, ` +
       `pod security ${report.byValidator.podSecurity}, reliability ${report.byValidator.reliability}`);

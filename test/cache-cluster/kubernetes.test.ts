@@ -152,9 +152,11 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
   test('internal traffic only between the parts that need it', () => {
     const { manifests, cache } = render();
     const nodes = findObject(manifests, 'NetworkPolicy', 'sessions').spec;
-    const names = (rule: any) => rule.from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
-    expect(nodes.ingress.map((r: any) => [names(r), r.ports.map((p: any) => p.port)]))
-      .toEqual([[['sessions'], [6379]], [['sessions-sentinel'], [6379]], [['sessions-proxy'], [6379]]]);
+    const names = (rule: any) => rule.from.flatMap((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']
+      ?? p.podSelector.matchExpressions.find((e: any) => e.key === 'app.kubernetes.io/name').values);
+    expect(nodes.ingress.map((r: any) => [names(r), r.ports.map((p: any) => p.port)])).toEqual([
+      [['sessions'], [6379]], [['sessions-sentinel'], [6379]], [['sessions-proxy'], [6379]], [['sessions-backup', 'sessions-restore'], [6379]],
+    ]);
     expect(findObject(manifests, 'NetworkPolicy', 'sessions-proxy').spec.egress)
       .toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sessions', 'app.kubernetes.io/part-of': 'platform', ...ownerLabel(cache) } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
   });
@@ -230,7 +232,8 @@ describe('CacheCluster on Kubernetes, cluster mode', () => {
     ]);
     expect(findObject(manifests, 'ConfigMap', 'sessions-config').data['redis.conf']).toMatch(/cluster-enabled yes\ncluster-config-file nodes.conf\ncluster-node-timeout 5000/);
     expect(objectsOfKind(manifests, 'Deployment')).toEqual([]);
-    expect(objectsOfKind(manifests, 'StatefulSet')).toHaveLength(1);
+    // The Redis nodes, and the keeper of the snapshot volume.
+    expect(objectsOfKind(manifests, 'StatefulSet').map((s: any) => s.metadata.name)).toEqual(['sessions', 'sessions-backups']);
     expect(findObject(manifests, 'Service', 'sessions').spec.selector).toEqual(findObject(manifests, 'StatefulSet', 'sessions').spec.selector.matchLabels);
     expect(cache.redisClusterMode).toBe(true);
     expect(cache.sentinelEndpoint).toBeUndefined();

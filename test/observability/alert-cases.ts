@@ -167,6 +167,18 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { series: `redis_master_repl_offset{${CACHE}}`, values: '100000000x10' },
     { series: `redis_connected_slave_offset_bytes{${CACHE}, slave_ip="10.0.0.3", slave_port="6379", slave_state="online"}`, values: '99999000x10' },
   ], '8m'),
+  fires('CacheSnapshotFailed', 'the snapshot record expired (no success within the maximum age)', [
+    { series: `redis_key_size{${CACHE}, db="db0", key="platform:backup:succeeded"}`, values: '16 16 0x30' },
+    { series: 'redis_key_size{job="sessions", instance="10.0.0.3:9121", db="db0", key="platform:backup:succeeded"}', values: '16 16 0x30' },
+  ], '20m', { job: 'sessions', severity: 'critical' }, {
+    summary: 'sessions has no recent successful snapshot',
+    description: 'No snapshot of sessions has succeeded within its maximum age (kubernetes.backup.maxAge): read the logs of its last backup Jobs.',
+  }),
+  silent('CacheSnapshotFailed', 'a recent snapshot recorded (other keys do not count)', [
+    { series: `redis_key_size{${CACHE}, db="db0", key="platform:backup:succeeded"}`, values: '16x30' },
+    { series: `redis_key_size{${CACHE}, db="db0", key="other"}`, values: '0x30' },
+  ], '20m'),
+  silent('CacheSnapshotFailed', 'a cache without backups exports no record', [{ series: `redis_memory_used_bytes{${CACHE}}`, values: '1x30' }], '20m'),
   fires('CacheReplicaLinkDown', 'a replica without its primary for 2 minutes',
     [{ series: 'redis_master_link_up{job="sessions", instance="10.0.0.3:9121"}', values: '0x10' }], '5m',
     { job: 'sessions', instance: '10.0.0.3:9121', severity: 'critical' },

@@ -71,7 +71,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     const rules = parse(configMapData(manifests, 'prometheus-rules')['platform.yml']);
     expect(rules.groups.map((g: any) => g.name)).toEqual(['platform-slo-recordings', 'platform-slo-alerts', 'platform-targets', 'platform-service', 'platform-cache', 'platform-mongo']);
     expect(rules.groups.find((g: any) => g.name === 'platform-cache').rules.map((r: any) => r.alert))
-      .toEqual(['CacheMemoryHigh', 'CacheCpuHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheReplicaLinkDown', 'CacheFailover']);
+      .toEqual(['CacheMemoryHigh', 'CacheCpuHigh', 'CacheEvicting', 'CacheReplicationLagHigh', 'CacheSnapshotFailed', 'CacheReplicaLinkDown', 'CacheFailover']);
     expect(JSON.parse(dashboardFiles(manifests)['catalog-db.json']).title).toBe('MongoDB: catalog-db');
     const sessions = chart.node.findChild('Sessions') as FakeSource;
     expect(sessions.metricsAdmitted.map(p => p.networkIdentity.podLabels)).toEqual([selector('prometheus')]);

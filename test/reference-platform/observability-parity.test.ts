@@ -28,7 +28,6 @@ const ONE_TARGET_ONLY: Record<string, { readonly target: 'AWS' | 'Kubernetes'; r
     target: 'Kubernetes',
     why: 'ElastiCache publishes no failover metric and no failover event to EventBridge (only Snapshot/Cache Created/Updated/Failed events)',
   },
-  'cache CacheSnapshotFailed': { target: 'AWS', why: 'the Kubernetes cache keeps its data on its volumes and takes no snapshots to fail' },
   'mongo MetricsTargetDown': { target: 'Kubernetes', why: 'DocumentDB Elastic has no exporter on AWS: nothing is scraped' },
   'mongo MongoDown': { target: 'Kubernetes', why: 'it is mongodb_exporter losing its mongod; DocumentDB Elastic publishes no availability metric' },
   'mongo MongoReplicationLagHigh': { target: 'Kubernetes', why: 'DocumentDB Elastic publishes no per-shard replica lag in AWS/DocDB-Elastic' },
