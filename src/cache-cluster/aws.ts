@@ -4,6 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CacheRbac } from './aws-users';
 import { CacheHandle } from './cache-handle';
 import { CacheClusterMode } from './engine';
 import { CacheClusterAwsResources } from './resources';
@@ -86,8 +87,19 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
   acknowledgeExplicitChoices(replicationGroup, spec, userSetPort);
 
   const host = cluster ? replicationGroup.attrConfigurationEndPointAddress : replicationGroup.attrPrimaryEndPointAddress;
+  const rbac = new CacheRbac(scope, spec, replicationGroup, authSecret ? authToken(authSecret, spec.auth) : undefined);
   return {
-    resources: { replicationGroup, subnetGroup, parameterGroup, securityGroup, authSecret, slowLogGroup, engineLogGroup },
+    resources: {
+      replicationGroup,
+      subnetGroup,
+      parameterGroup,
+      securityGroup,
+      authSecret,
+      slowLogGroup,
+      engineLogGroup,
+      // Created by the first connect, after rendering.
+      get rbac() { return rbac.rbacResources; },
+    },
     endpoint: new Endpoint(host, spec.port, 'rediss'),
     password: authSecret ? spec.auth ?? PlatformSecret.fromSecretsManager(authSecret) : undefined,
     tls: true,
@@ -96,6 +108,7 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
       throw new PlatformValidationError(`${scope.node.path}: allowMetricsFrom is not supported on aws: ` +
         'ElastiCache publishes its metrics to CloudWatch (namespace AWS/ElastiCache); use metric() instead');
     },
+    addUser: user => rbac.addUser(user),
   };
 }
 

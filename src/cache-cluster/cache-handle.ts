@@ -1,3 +1,4 @@
+import { CacheUserSpec } from './access';
 import { Endpoint } from '../platform/endpoint';
 import { MetricsSource } from '../platform/metrics';
 import { NetworkPeer } from '../platform/network';
@@ -14,4 +15,6 @@ export interface CacheHandle<R> {
   allowFrom(peer: NetworkPeer): void;
   /** Admits `peer` to the metrics port alone. */
   allowMetricsFrom(peer: NetworkPeer): void;
+  /** Creates the user of a connected service (once per user) and returns its password reference. */
+  addUser(user: CacheUserSpec): PlatformSecret;
 }

@@ -3,3 +3,5 @@ export * from './props';
 export * from './resources';
 export * from './metric-options';
 export * from './cache-cluster';
+export { CacheAccess, CacheConnectOptions } from './access';
+export { CacheRbacResources } from './aws-users';

@@ -14,6 +14,8 @@ export interface RedisNodeObjects {
   readonly statefulSet: ApiObject;
   readonly headlessService: ApiObject;
   readonly disruptionBudget: ApiObject;
+  /** Environment of the Redis container, open to additions until synthesis (ACL users' passwords). */
+  readonly redisEnv: Json[];
 }
 
 /**
@@ -31,12 +33,13 @@ export function renderRedisNodes(
   if (cluster) ports.push({ name: 'cluster-bus', containerPort: spec.port + CLUSTER_BUS_OFFSET, protocol: 'TCP' });
   const mib = spec.kubernetes.memoryMiB;
 
+  const redisEnv: Json[] = [...topologyEnv(topology, topology.nodesService, password), { name: 'REDIS_PORT', value: String(spec.port) }];
   const redis: Json = {
     name: 'redis',
     image: spec.kubernetes.image,
     imagePullPolicy: 'IfNotPresent',
     command: ['sh', `${CONFIG_DIR}/start-redis.sh`],
-    env: [...topologyEnv(topology, topology.nodesService, password), { name: 'REDIS_PORT', value: String(spec.port) }],
+    env: redisEnv,
     ports,
     resources: resources(Math.round(spec.kubernetes.cpu * 1000), mib),
     securityContext: restrictedContainerSecurityContext(),
@@ -103,5 +106,5 @@ export function renderRedisNodes(
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
-  return { statefulSet, headlessService, disruptionBudget };
+  return { statefulSet, headlessService, disruptionBudget, redisEnv };
 }

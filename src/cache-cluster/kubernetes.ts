@@ -1,13 +1,15 @@
 import { createHash } from 'crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CacheUserSpec } from './access';
+import { ACL_USERS_ENV, aclPasswordEnv, cacheUserSecret, renderAclUserLines } from './acl-users';
 import { CacheHandle } from './cache-handle';
 import { renderClusterSetupScript } from './cluster-setup-script';
 import { CacheClusterMode } from './engine';
 import { PROXY_GATE_FILE, ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
 import { renderClusterMode } from './kubernetes-cluster';
 import { renderRedisNodes } from './kubernetes-nodes';
-import { Json, CacheTopology, podsPeer, tcpPorts } from './kubernetes-pods';
+import { Json, CacheTopology, podsPeer, secretEnv, tcpPorts } from './kubernetes-pods';
 import { renderPrimaryProxy, renderSentinels } from './kubernetes-replication';
 import { renderProxyGateScript } from './proxy-gate';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
@@ -53,6 +55,8 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   });
 
   const nodes = renderRedisNodes(scope, topology, password, configChecksum);
+  /** Users of connected services; rendered into the nodes' environment at synthesis. */
+  const users = new Map<string, CacheUserSpec>();
   const sentinelObjects = sentinels ? renderSentinels(scope, topology, password, configChecksum) : undefined;
   const proxy = cluster ? undefined : renderPrimaryProxy(scope, topology, password, configChecksum);
   const clusterObjects = cluster ? renderClusterMode(scope, topology, password, files['cluster-setup.sh']) : undefined;
@@ -146,6 +150,19 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     },
     // A scraper reads the exporters and nothing else: no data, no Sentinel commands.
     allowMetricsFrom: peer => admit(nodesPolicy, labels.nodes, peer, [EXPORTER_PORT]),
+    addUser: user => {
+      const secret = cacheUserSecret(spec, user.userName);
+      if (users.size === 0) {
+        nodes.redisEnv.push({ name: ACL_USERS_ENV, value: Lazy.any({ produce: () => renderAclUserLines([...users.values()], cluster) }) });
+      }
+      if (!users.has(user.userName)) {
+        users.set(user.userName, user);
+        platform.declareOwnedCredential(scope, secret, CredentialFormat.PASSWORD);
+        // In the pod template: a new user, or new rules, roll the nodes so every one loads them.
+        nodes.redisEnv.push(secretEnv(aclPasswordEnv(user.userName), secret._toSecretKeyRef(scope, 'connect')));
+      }
+      return secret;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { ACL_FILE, renderAclFileFunction } from './acl-users';
 import { CacheClusterMode } from './engine';
 import { HANDOVER_MARKER, handoverNoticeMs } from './haproxy-config';
 import { CacheClusterSpec, sentinelQuorum } from './spec';
@@ -69,7 +70,9 @@ fi
 export function renderRedisStartScript(spec: CacheClusterSpec): string {
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const head = preamble(`Starts a Redis node of ${spec.name} (${spec.mode} mode)`) +
-    'port=${REDIS_PORT:-' + spec.port + '}\nself="$SELF_HOST:$port"\numask 077\nconf="$RUN_DIR/redis.conf"\n';
+    'port=${REDIS_PORT:-' + spec.port + '}\nself="$SELF_HOST:$port"\numask 077\nconf="$RUN_DIR/redis.conf"\n' +
+    // ACL users (connected services) on every node, written before the config that loads them.
+    renderAclFileFunction() + `write_acl "$RUN_DIR/${ACL_FILE}"\n`;
   if (cluster) {
     return head + `${refreshPeerAddresses()}
 refresh_peer_addresses "$DATA_DIR/nodes.conf"
@@ -77,6 +80,7 @@ refresh_peer_addresses "$DATA_DIR/nodes.conf"
   cat "$CONFIG_DIR/redis.conf"
   echo "requirepass $REDIS_PASSWORD"
   echo "masterauth $REDIS_PASSWORD"
+  echo "aclfile $RUN_DIR/${ACL_FILE}"
   echo "cluster-announce-hostname $SELF_HOST"
   echo "cluster-preferred-endpoint-type hostname"
 } > "$conf"
@@ -88,6 +92,7 @@ exec redis-server "$conf"
   cat "$CONFIG_DIR/redis.conf"
   echo "requirepass $REDIS_PASSWORD"
   echo "masterauth $REDIS_PASSWORD"
+  echo "aclfile $RUN_DIR/${ACL_FILE}"
   echo "replica-announce-ip $SELF_HOST"
   if [ "$primary" != "$self" ]; then echo "replicaof \${primary%:*} \${primary##*:}"; fi
 } > "$conf"
