@@ -54,8 +54,14 @@ export class CacheCluster extends Construct implements IRedisConnection {
    * @default undefined when an RBAC user group authenticates clients (aws.userGroupId)
    */
   public readonly redisPassword?: PlatformSecret;
-  /** Whether clients must connect with TLS: true on AWS; false on Kubernetes (in-cluster traffic, NetworkPolicy-restricted). */
+  /** Whether clients must connect with TLS: always on AWS; on Kubernetes unless `kubernetes.tls` is false. */
   public readonly redisTls: boolean;
+  /**
+   * The CA that signed the nodes' certificate (key `ca.crt` of the TLS Secret), for clients to verify it.
+   *
+   * @default undefined on AWS (ElastiCache's certificate is publicly trusted) and without TLS
+   */
+  public readonly redisTlsCa?: PlatformSecret;
   /** Whether clients must follow MOVED/ASK redirects. */
   public readonly redisClusterMode: boolean;
   /**
@@ -103,6 +109,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
     this.redisEndpoint = this.handle.endpoint;
     this.redisPassword = this.handle.password;
     this.redisTls = this.handle.tls;
+    this.redisTlsCa = this.handle.tlsCa;
     this.redisClusterMode = spec.mode === CacheClusterMode.CLUSTER;
     this.sentinelEndpoint = this.handle.sentinelEndpoint;
     this.metricsSource = this.handle.metricsSource;
@@ -127,7 +134,8 @@ export class CacheCluster extends Construct implements IRedisConnection {
    *
    * Admits the client (`allowFrom`) and gives it `<PREFIX>_HOST`, `_PORT`, `_TLS`, `_CLUSTER_MODE`,
    * `_USERNAME`, `_KEY_PREFIX` and `_PASSWORD` (from the secret, never a value), with `<PREFIX>` the
-   * `environmentPrefix`. Connecting again with the same options changes nothing; with other options
+   * `environmentPrefix`; with TLS on Kubernetes also the CA as a file (`_TLS_CA_FILE`, mounted from
+   * the TLS Secret's `ca.crt`). Connecting again with the same options changes nothing; with other options
    * it is refused.
    */
   public connect(client: IQueueClient, options: CacheConnectOptions = {}): void {
@@ -143,6 +151,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
     client.addEnvironment(`${prefix}_USERNAME`, user.userName);
     client.addEnvironment(`${prefix}_KEY_PREFIX`, user.keyPrefix);
     client.addSecret(`${prefix}_PASSWORD`, password);
+    if (this.redisTlsCa) client.addEnvironment(`${prefix}_TLS_CA_FILE`, client.addSecretFile(this.redisTlsCa, `/etc/cache-tls/${this.cacheName}`));
   }
 
   /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */

@@ -10,6 +10,8 @@ export interface CacheHandle<R> {
   readonly endpoint: Endpoint;
   readonly password?: PlatformSecret;
   readonly tls: boolean;
+  /** The CA clients verify the cache with, when it is not publicly trusted (Kubernetes TLS). */
+  readonly tlsCa?: PlatformSecret;
   readonly sentinelEndpoint?: Endpoint;
   readonly metricsSource?: MetricsSource;
   allowFrom(peer: NetworkPeer): void;

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { CacheClusterMode } from './engine';
 import {
   Json,
-  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, exporterContainer, pingProbe, podBase, resources, topologyEnv,
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, exporterContainer, pingProbe, podBase, resources, tlsMounts, tlsVolumes, topologyEnv,
 } from './kubernetes-pods';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
 import { nodeCount, usesSentinels } from './spec';
+import { probeTlsArgs } from './tls';
 import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
@@ -44,14 +45,14 @@ export function renderRedisNodes(
     resources: resources(Math.round(spec.kubernetes.cpu * 1000), mib),
     securityContext: restrictedContainerSecurityContext(),
     // Loading a large AOF can take minutes: LOADING counts as alive, and only PONG as ready.
-    startupProbe: pingProbe(spec.port, 'PONG|LOADING', 5, 120),
-    livenessProbe: pingProbe(spec.port, 'PONG|LOADING|MASTERDOWN', 10, 6),
-    readinessProbe: pingProbe(spec.port, 'PONG', 5, 3),
+    startupProbe: pingProbe(spec.port, 'PONG|LOADING', 5, 120, probeTlsArgs(spec)),
+    livenessProbe: pingProbe(spec.port, 'PONG|LOADING|MASTERDOWN', 10, 6, probeTlsArgs(spec)),
+    readinessProbe: pingProbe(spec.port, 'PONG', 5, 3, probeTlsArgs(spec)),
     lifecycle: usesSentinels(spec) ? { preStop: { exec: { command: ['sh', `${CONFIG_DIR}/prestop-redis.sh`] } } } : undefined,
-    volumeMounts: [...COMMON_MOUNTS, { name: 'data', mountPath: '/data' }],
+    volumeMounts: [...COMMON_MOUNTS, { name: 'data', mountPath: '/data' }, ...tlsMounts(spec)],
   };
 
-  const volumes = commonVolumes(topology);
+  const volumes = [...commonVolumes(topology), ...tlsVolumes(spec, false)];
   if (!spec.persistence) volumes.push({ name: 'data', emptyDir: { sizeLimit: `${spec.kubernetes.storageMiB}Mi` } });
   const claims: Json[] = spec.persistence
     ? [dataVolumeClaimTemplate(platform.labelsFor(topology.nodes, 'cache', scope), platform.storageClassName, spec.kubernetes.storageMiB)]
@@ -74,7 +75,7 @@ export function renderRedisNodes(
         spec: {
           ...podBase(topology, selector),
           terminationGracePeriodSeconds: 30,
-          containers: [redis, exporterContainer(spec, password)],
+          containers: [redis, exporterContainer(spec, password, platform.serviceHost(topology.nodesService))],
           volumes,
         },
       },

@@ -16,6 +16,7 @@ import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf,
 import { CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, usesSentinels } from './spec';
 import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from './start-scripts';
+import { cacheTlsCa, cacheTlsDnsNames } from './tls';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
@@ -121,18 +122,22 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     proxyNetworkPolicy: proxyPolicy?.object,
     setupJob: clusterObjects?.setupJob,
     setupNetworkPolicy: setupPolicy?.object,
+    tlsSecretName: spec.kubernetes.tls ? spec.kubernetes.tlsSecretName : undefined,
+    tlsDnsNames: spec.kubernetes.tls ? cacheTlsDnsNames(topology) : [],
   };
 
+  const scheme = spec.kubernetes.tls ? 'rediss' : 'redis';
   const admit = (target: { ingress: Json[] }, selector: Record<string, string>, peer: NetworkPeer, ports: number[]) => {
     target.ingress.push({ from: [peer._kubernetesPeer(scope, platform.namespace)], ports: tcpPorts(...ports) });
     for (const port of ports) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
   };
   return {
     resources,
-    endpoint: new Endpoint(platform.serviceHost(spec.name), spec.port, 'redis'),
+    endpoint: new Endpoint(platform.serviceHost(spec.name), spec.port, scheme),
     password: auth,
-    tls: false,
-    sentinelEndpoint: sentinels ? new Endpoint(platform.serviceHost(topology.sentinels), SENTINEL_PORT, 'redis') : undefined,
+    tls: spec.kubernetes.tls,
+    tlsCa: spec.kubernetes.tls ? cacheTlsCa(spec) : undefined,
+    sentinelEndpoint: sentinels ? new Endpoint(platform.serviceHost(topology.sentinels), SENTINEL_PORT, scheme) : undefined,
     metricsSource: {
       job: spec.name,
       kind: 'cache',

@@ -68,4 +68,13 @@ export interface CacheClusterKubernetesResources {
   readonly setupJob?: ApiObject;
   /** NetworkPolicy of the setup Job. */
   readonly setupNetworkPolicy?: ApiObject;
+  /**
+   * The TLS Secret (`ca.crt`, `tls.crt`, `tls.key`) every node and Sentinel serves, for a
+   * certificate provisioner to issue.
+   *
+   * @default undefined without TLS
+   */
+  readonly tlsSecretName?: string;
+  /** DNS names the certificate must carry (client Service, nodes, Sentinels); empty without TLS. */
+  readonly tlsDnsNames: string[];
 }

@@ -47,6 +47,12 @@ export interface CacheClusterSpec {
     readonly memoryMiB: number;
     readonly storageMiB: number;
     readonly runAsUser: number;
+    /** TLS everywhere (clients, replication, cluster bus, Sentinels, proxy checks, exporter). */
+    readonly tls: boolean;
+    /** The TLS Secret (ca.crt, tls.crt, tls.key). */
+    readonly tlsSecretName: string;
+    /** Whether `tlsSecretName` was set (an error without TLS). */
+    readonly tlsSecretNameSet: boolean;
   };
 }
 
@@ -69,6 +75,7 @@ export const CACHE_DEFAULTS = {
   memory: Size.gibibytes(1),
   storage: Size.gibibytes(10),
   runAsUser: 999,
+  tls: true,
 };
 
 /**
@@ -83,6 +90,7 @@ export const CACHE_DEVELOPMENT_DEFAULTS = {
   snapshotRetentionDays: 1,
   memory: Size.mebibytes(256),
   storage: Size.gibibytes(1),
+  tls: false,
 };
 
 /** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props and target always give the same spec. */
@@ -130,6 +138,9 @@ export function resolveCacheClusterSpec(
       memoryMiB: (k.memory ?? d.memory).toMebibytes(),
       storageMiB: (k.storage ?? d.storage).toMebibytes(),
       runAsUser: k.runAsUser ?? d.runAsUser,
+      tls: k.tls ?? d.tls,
+      tlsSecretName: k.tlsSecretName ?? `${name}-tls`,
+      tlsSecretNameSet: k.tlsSecretName !== undefined,
     },
   };
 }

@@ -63,7 +63,7 @@ describeEngines('ACL users of connected services on real redis-server', () => {
   let clusterPort = 0;
 
   const startNode = (name: string, mode: CacheClusterMode, port: number, nodes: number[], overrides: Record<string, string> = {}) => {
-    const spec = resolveCacheClusterSpec('orders-cache', { mode, replicas: 1 }, PlatformTarget.KUBERNETES);
+    const spec = resolveCacheClusterSpec('orders-cache', { mode, replicas: 1, kubernetes: { tls: false } }, PlatformTarget.KUBERNETES);
     const dir = sandbox.subdir(name);
     const env: Record<string, string> = {
       SELF_HOST: '127.0.0.1',

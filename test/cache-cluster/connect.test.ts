@@ -27,7 +27,8 @@ describe('CacheCluster.connect on Kubernetes', () => {
     expect(serviceEnv(manifests, 'orders')).toMatchObject({
       ORDERS_CACHE_HOST: 'orders-cache.shop.svc.cluster.local',
       ORDERS_CACHE_PORT: '6379',
-      ORDERS_CACHE_TLS: 'false',
+      ORDERS_CACHE_TLS: 'true',
+      ORDERS_CACHE_TLS_CA_FILE: '/etc/cache-tls/orders-cache/ca.crt',
       ORDERS_CACHE_CLUSTER_MODE: 'false',
       ORDERS_CACHE_USERNAME: 'orders',
       ORDERS_CACHE_KEY_PREFIX: 'orders:',
