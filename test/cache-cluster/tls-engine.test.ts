@@ -6,9 +6,11 @@ import * as tls from 'tls';
 import { EngineSandbox, freePort, infoFields, waitFor, writeFile } from './engine-harness';
 import { resolveCacheUser } from '../../src/cache-cluster/access';
 import { ACL_USERS_ENV, aclPasswordEnv, renderAclUserLines } from '../../src/cache-cluster/acl-users';
+import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
+import { CacheClusterMode } from '../../src/cache-cluster/engine';
 import { renderHaproxyConfig } from '../../src/cache-cluster/haproxy-config';
 import { renderProxyGateScript } from '../../src/cache-cluster/proxy-gate';
-import { renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
+import { CLUSTER_BUS_OFFSET, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions } from '../../src/cache-cluster/redis-config';
 import { resolveCacheClusterSpec } from '../../src/cache-cluster/spec';
 import { renderRedisStartScript, renderSentinelStartScript } from '../../src/cache-cluster/start-scripts';
 import { TLS_CA_ENV } from '../../src/cache-cluster/tls';
@@ -159,6 +161,28 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
     expect(cli(proxyPort, ['SET', 'through-proxy', '1'])).toBe('OK');
     expect(cli(proxyPort, ['PING'], path.join(tlsDir, 'other-ca.crt'))).not.toContain('PONG');
   });
+
+  test('cluster mode: the setup script creates the cluster over TLS, and the cluster bus is TLS', async () => {
+    const cluster = resolveCacheClusterSpec('catalog', { mode: CacheClusterMode.CLUSTER, shards: 3, replicas: 0 }, PlatformTarget.KUBERNETES);
+    const nodes: number[] = [];
+    for (let i = 0; i < 3; i++) nodes.push(await freePort(CLUSTER_BUS_OFFSET));
+    nodes.forEach((port, i) => {
+      const env = { ...nodeEnv(`cluster-${i}`, port), REDIS_NODES: nodes.map(p => `127.0.0.1:${p}`).join(' '), SENTINELS: '' };
+      writeFile(env.CONFIG_DIR, 'redis.conf', renderRedisConf(cluster, { port, dataDir: env.DATA_DIR, bind: '127.0.0.1', tlsDir }));
+      sandbox.start(`cluster-${i}`, 'sh', [writeFile(env.CONFIG_DIR, 'start.sh', renderRedisStartScript(cluster))], env);
+    });
+    for (const port of nodes) await waitFor('a cluster node', 15_000, () => cli(port, ['PING']) === 'PONG' || undefined, () => sandbox.log('cluster-0'));
+    const setup = spawnSync('sh', [writeFile(sandbox.dir, 'setup.sh', renderClusterSetupScript(cluster))], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, REDIS_NODES: nodes.map(p => `127.0.0.1:${p}`).join(' '), REPLICAS_PER_SHARD: '0', REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30', [TLS_CA_ENV]: ca },
+    });
+    expect({ status: setup.status, output: setup.status === 0 ? '' : setup.stdout + setup.stderr }).toEqual({ status: 0, output: '' });
+    // Gossip over the TLS bus makes every node agree on the slots.
+    await waitFor('cluster_state:ok everywhere', 20_000, () => nodes.every(p => infoFields(cli(p, ['CLUSTER', 'INFO'])).cluster_state === 'ok') || undefined);
+    expect(cli(nodes[0], ['SET', 'orders:{a}', '1'], ca, ['-c', '--user', 'orders', '--pass', 'orders-password-0123456789'])).toBe('OK');
+    expect(cli(nodes[0], ['CONFIG', 'GET', 'tls-cluster'])).toContain('yes');
+  }, 90_000);
 
   test('checks against a node with a certificate from another CA fail: the proxy routes nowhere', async () => {
     const port = await freePort();
