@@ -38,11 +38,6 @@ export class CacheConnections {
     }
     return { user: existing.user, isNew: false };
   }
-
-  /** Every connected user, sorted by name. */
-  public users(): CacheUserSpec[] {
-    return [...this.byName.values()].map(c => c.user).sort((a, b) => a.userName.localeCompare(b.userName));
-  }
 }
 
 function describe(user: CacheUserSpec): string {
