@@ -197,4 +197,12 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
       http.get(`http://127.0.0.1:${healthPort}/ready`, res => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject));
     expect(status).toBe(503);
   });
+
+  test('a failover over TLS: the Sentinel promotes the replica, the proxy follows, the service\'s user writes', async () => {
+    await sandbox.kill('redis-0');
+    await waitFor('the replica promoted', 30_000, () => replication(ports[1]).role === 'master' || undefined, logs);
+    await waitFor('the proxy to route to the new primary', 15_000, () => replication(proxyPort).role === 'master' || undefined, logs);
+    expect(cli(proxyPort, ['SET', 'orders:after-failover', '1'], ca, ['--user', 'orders', '--pass', 'orders-password-0123456789'])).toBe('OK');
+    expect(cli(ports[1], ['GET', 'orders:after-failover'])).toBe('1');
+  }, 60_000);
 });
