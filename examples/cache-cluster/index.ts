@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
+import { CacheAccess, CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
 import { BackupTarget } from '../../src/platform/backup-target';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -15,6 +15,11 @@ import { ServiceCluster } from '../../src/service-cluster';
  * Backups: on AWS ElastiCache's daily snapshots (7 days). On Kubernetes `sessions` snapshots daily to
  * a retained volume; `catalog-cache` every 6 hours, from a replica of each shard, to an S3 bucket.
  *
+ * The services connect with their own least-privilege users (`connect`): `cart` reads and writes
+ * keys under `cart:`; `catalog` keys under the hash tag `{catalog}:`, and `search` may only read them.
+ * Each gets `<CACHE>_HOST`, `_PORT`, `_TLS`, `_CLUSTER_MODE`, `_USERNAME`, `_KEY_PREFIX` and its
+ * `_PASSWORD` from a secret: a Redis ACL user on every node on Kubernetes, an ElastiCache RBAC user on AWS.
+ *
  * Under a Stack: ElastiCache replication groups (Multi-AZ, TLS, KMS, snapshots) and Fargate services
  * admitted by security-group rules. Under a Chart: Redis StatefulSets with Sentinels and an HAProxy
  * primary endpoint, a Redis Cluster with its setup Job, Deployments, and NetworkPolicies.
@@ -25,12 +30,8 @@ export function defineCacheCluster(scope: Construct): void {
     replicas: 2,
     evictionPolicy: EvictionPolicy.NO_EVICTION,
   });
-  const cart = new ServiceCluster(scope, 'Cart', {
-    image: 'ghcr.io/acme/cart:2.3.0',
-    environment: redisEnvironment(sessions),
-    secrets: { REDIS_PASSWORD: sessions.redisPassword! },
-  });
-  sessions.allowFrom(cart);
+  const cart = new ServiceCluster(scope, 'Cart', { image: 'ghcr.io/acme/cart:2.3.0' });
+  sessions.connect(cart);
 
   const catalogCache = new CacheCluster(scope, 'CatalogCache', {
     mode: CacheClusterMode.CLUSTER,
@@ -52,20 +53,8 @@ export function defineCacheCluster(scope: Construct): void {
       },
     },
   });
-  const catalog = new ServiceCluster(scope, 'Catalog', {
-    image: 'ghcr.io/acme/catalog:3.2.1',
-    environment: redisEnvironment(catalogCache),
-    secrets: { REDIS_PASSWORD: catalogCache.redisPassword! },
-  });
-  catalogCache.allowFrom(catalog);
-}
-
-/** How a service finds a cache: host, port, TLS and whether to follow cluster redirects. */
-function redisEnvironment(cache: CacheCluster): { [name: string]: string } {
-  return {
-    REDIS_HOST: cache.redisEndpoint.host,
-    REDIS_PORT: String(cache.redisEndpoint.port),
-    REDIS_TLS: String(cache.redisTls),
-    REDIS_CLUSTER_MODE: String(cache.redisClusterMode),
-  };
+  const catalog = new ServiceCluster(scope, 'Catalog', { image: 'ghcr.io/acme/catalog:3.2.1' });
+  catalogCache.connect(catalog, { keyPrefix: '{catalog}:' });
+  const search = new ServiceCluster(scope, 'Search', { image: 'ghcr.io/acme/search:1.0.4' });
+  catalogCache.connect(search, { keyPrefix: '{catalog}:', access: CacheAccess.READ_ONLY });
 }

@@ -200,6 +200,8 @@ export class ReferencePlatform extends Construct {
     service.addEnvironment('REDIS_PORT', String(endpoint.port));
     service.addEnvironment('REDIS_TLS', String(this.cache.redisTls));
     service.addSecret('REDIS_PASSWORD', this.cache.redisPassword!);
+    // Kubernetes TLS: the cache's own CA, as a file (ElastiCache's certificate is publicly trusted).
+    if (this.cache.redisTlsCa) service.addEnvironment('REDIS_TLS_CA_FILE', service.addSecretFile(this.cache.redisTlsCa, '/etc/cache-tls'));
     this.cache.allowFrom(service);
   }
 

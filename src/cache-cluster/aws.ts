@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { awsSeedProperties } from './aws-restore';
+import { CacheRbac } from './aws-users';
 import { CacheHandle } from './cache-handle';
 import { CacheClusterMode } from './engine';
 import { CacheClusterAwsResources } from './resources';
@@ -88,8 +89,19 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
   acknowledgeExplicitChoices(replicationGroup, spec, userSetPort);
 
   const host = cluster ? replicationGroup.attrConfigurationEndPointAddress : replicationGroup.attrPrimaryEndPointAddress;
+  const rbac = new CacheRbac(scope, spec, replicationGroup, authSecret ? authToken(authSecret, spec.auth) : undefined);
   return {
-    resources: { replicationGroup, subnetGroup, parameterGroup, securityGroup, authSecret, slowLogGroup, engineLogGroup },
+    resources: {
+      replicationGroup,
+      subnetGroup,
+      parameterGroup,
+      securityGroup,
+      authSecret,
+      slowLogGroup,
+      engineLogGroup,
+      // Created by the first connect, after rendering.
+      get rbac() { return rbac.rbacResources; },
+    },
     endpoint: new Endpoint(host, spec.port, 'rediss'),
     password: authSecret ? spec.auth ?? PlatformSecret.fromSecretsManager(authSecret) : undefined,
     tls: true,
@@ -98,6 +110,7 @@ export function renderCacheClusterOnAws(scope: Construct, spec: CacheClusterSpec
       throw new PlatformValidationError(`${scope.node.path}: allowMetricsFrom is not supported on aws: ` +
         'ElastiCache publishes its metrics to CloudWatch (namespace AWS/ElastiCache); use metric() instead');
     },
+    addUser: user => rbac.addUser(user),
   };
 }
 

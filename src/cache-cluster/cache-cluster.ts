@@ -1,9 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { CacheConnectOptions } from './access';
 import { renderCacheClusterOnAws } from './aws';
 import { cacheMetric, memberClusterIds } from './aws-metrics';
 import { CacheHandle } from './cache-handle';
+import { CacheConnections } from './connect';
 import { CacheClusterMode } from './engine';
 import { renderCacheClusterOnKubernetes } from './kubernetes';
 import { CacheMetricOptions } from './metric-options';
@@ -18,6 +20,7 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
+import { IQueueClient } from '../platform/queue-client';
 import { IRedisConnection } from '../platform/redis-connection';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
@@ -51,8 +54,14 @@ export class CacheCluster extends Construct implements IRedisConnection {
    * @default undefined when an RBAC user group authenticates clients (aws.userGroupId)
    */
   public readonly redisPassword?: PlatformSecret;
-  /** Whether clients must connect with TLS: true on AWS; false on Kubernetes (in-cluster traffic, NetworkPolicy-restricted). */
+  /** Whether clients must connect with TLS: always on AWS; on Kubernetes unless `kubernetes.tls` is false. */
   public readonly redisTls: boolean;
+  /**
+   * The CA that signed the nodes' certificate (key `ca.crt` of the TLS Secret), for clients to verify it.
+   *
+   * @default undefined on AWS (ElastiCache's certificate is publicly trusted) and without TLS
+   */
+  public readonly redisTlsCa?: PlatformSecret;
   /** Whether clients must follow MOVED/ASK redirects. */
   public readonly redisClusterMode: boolean;
   /**
@@ -73,6 +82,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
   public readonly kubernetes?: CacheClusterKubernetesResources;
   private readonly handle: CacheHandle<unknown>;
   private readonly spec: CacheClusterSpec;
+  private readonly connections = new CacheConnections(this);
 
   constructor(scope: Construct, id: string, props: CacheClusterProps = {}) {
     super(scope, id);
@@ -99,11 +109,50 @@ export class CacheCluster extends Construct implements IRedisConnection {
     this.redisEndpoint = this.handle.endpoint;
     this.redisPassword = this.handle.password;
     this.redisTls = this.handle.tls;
+    this.redisTlsCa = this.handle.tlsCa;
     this.redisClusterMode = spec.mode === CacheClusterMode.CLUSTER;
     this.sentinelEndpoint = this.handle.sentinelEndpoint;
     this.metricsSource = this.handle.metricsSource;
     PlatformTopology.of(this).addComponent(this, { kind: 'cache', name: spec.name });
     PlatformTopology.of(this).addInternalConnection(this, 'replication between members, Sentinel and the proxy to the members, cluster bus');
+  }
+
+  /**
+   * Prefix of the environment variables a connected service receives: the cache name in upper
+   * snake case, e.g. `ORDERS_CACHE` for `orders-cache`.
+   */
+  public get environmentPrefix(): string {
+    return this.cacheName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  }
+
+  /**
+   * Connects `client` with its own least-privilege user, named after `client.serviceName`: keys
+   * under `options.keyPrefix` only, the commands of `options.access`, never CONFIG, FLUSHALL,
+   * KEYS, SCAN, ACL or other dangerous commands. A Redis ACL user on every node on Kubernetes
+   * (password in the Secret `<cacheName>-user-<serviceName>`, key `password`, declared for the
+   * secrets provisioner); an ElastiCache RBAC user in a user group that replaces the AUTH token on
+   * AWS (password generated in Secrets Manager).
+   *
+   * Admits the client (`allowFrom`) and gives it `<PREFIX>_HOST`, `_PORT`, `_TLS`, `_CLUSTER_MODE`,
+   * `_USERNAME`, `_KEY_PREFIX` and `_PASSWORD` (from the secret, never a value), with `<PREFIX>` the
+   * `environmentPrefix`; with TLS on Kubernetes also the CA as a file (`_TLS_CA_FILE`, mounted from
+   * the TLS Secret's `ca.crt`). Connecting again with the same options changes nothing; with other options
+   * it is refused.
+   */
+  public connect(client: IQueueClient, options: CacheConnectOptions = {}): void {
+    const { user, isNew } = this.connections.connect(client, options);
+    if (!isNew) return;
+    const password = this.handle.addUser(user);
+    this.allowFrom(client);
+    const prefix = this.environmentPrefix;
+    client.addEnvironment(`${prefix}_HOST`, this.redisEndpoint.host);
+    client.addEnvironment(`${prefix}_PORT`, String(this.redisEndpoint.port));
+    client.addEnvironment(`${prefix}_TLS`, String(this.redisTls));
+    client.addEnvironment(`${prefix}_CLUSTER_MODE`, String(this.redisClusterMode));
+    client.addEnvironment(`${prefix}_USERNAME`, user.userName);
+    client.addEnvironment(`${prefix}_KEY_PREFIX`, user.keyPrefix);
+    client.addSecret(`${prefix}_PASSWORD`, password);
+    if (this.redisTlsCa) client.addEnvironment(`${prefix}_TLS_CA_FILE`, client.addSecretFile(this.redisTlsCa, `/etc/cache-tls/${this.cacheName}`));
   }
 
   /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */

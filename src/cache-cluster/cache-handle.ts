@@ -1,3 +1,4 @@
+import { CacheUserSpec } from './access';
 import { Endpoint } from '../platform/endpoint';
 import { MetricsSource } from '../platform/metrics';
 import { NetworkPeer } from '../platform/network';
@@ -9,9 +10,13 @@ export interface CacheHandle<R> {
   readonly endpoint: Endpoint;
   readonly password?: PlatformSecret;
   readonly tls: boolean;
+  /** The CA clients verify the cache with, when it is not publicly trusted (Kubernetes TLS). */
+  readonly tlsCa?: PlatformSecret;
   readonly sentinelEndpoint?: Endpoint;
   readonly metricsSource?: MetricsSource;
   allowFrom(peer: NetworkPeer): void;
   /** Admits `peer` to the metrics port alone. */
   allowMetricsFrom(peer: NetworkPeer): void;
+  /** Creates the user of a connected service (once per user) and returns its password reference. */
+  addUser(user: CacheUserSpec): PlatformSecret;
 }

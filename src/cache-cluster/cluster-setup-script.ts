@@ -27,7 +27,7 @@ deadline=$(( $(date +%s) + \${WAIT_SECONDS:-600} ))
 
 q() {
   addr=$1; shift
-  timeout 10 redis-cli --no-auth-warning -h "\${addr%:*}" -p "\${addr##*:}" "$@" 2>/dev/null | tr -d '\\r'
+  timeout 10 redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} -h "\${addr%:*}" -p "\${addr##*:}" "$@" 2>/dev/null | tr -d '\\r'
 }
 ip_port() {
   host=\${1%:*}
@@ -62,7 +62,7 @@ primaries_writable() {
     q "$a" INFO replication | grep -q '^min_slaves_good_slaves:[1-9]' || return 1
   done
 }
-consistent() { redis-cli --no-auth-warning --cluster check "$(ip_port "$1")" > /dev/null 2>&1; }
+consistent() { redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster check "$(ip_port "$1")" > /dev/null 2>&1; }
 
 echo "waiting for every node to answer"
 for n in $REDIS_NODES; do wait_until answers "$n"; done
@@ -78,7 +78,7 @@ if [ -z "$entry" ]; then
     i=$((i + 1))
   done
   echo "creating the cluster with primaries$primaries"
-  redis-cli --no-auth-warning --cluster create $primaries --cluster-replicas 0 --cluster-yes
+  redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster create $primaries --cluster-replicas 0 --cluster-yes
   entry=$(node_at 0)
 fi
 
@@ -109,18 +109,18 @@ for n in $REDIS_NODES; do
   i=$((i + 1))
 done
 
-if redis-cli --no-auth-warning --cluster check "$entry_addr" 2>&1 | grep -q 'slots are open'; then
+if redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster check "$entry_addr" 2>&1 | grep -q 'slots are open'; then
   echo "finishing a slot migration an earlier run left open"
-  redis-cli --no-auth-warning --cluster fix "$entry_addr" --cluster-yes
+  redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster fix "$entry_addr" --cluster-yes
 fi
 wait_until consistent "$entry"
 empty=$(q "$entry" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF == 8' | wc -l)
 if [ "$empty" -gt 0 ]; then
   wait_until primaries_writable
   echo "rebalancing slots onto $empty new primaries"
-  redis-cli --no-auth-warning --cluster rebalance "$entry_addr" --cluster-use-empty-masters --cluster-yes
+  redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster rebalance "$entry_addr" --cluster-use-empty-masters --cluster-yes
 fi
 wait_until consistent "$entry"
-redis-cli --no-auth-warning --cluster check "$entry_addr"
+redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster check "$entry_addr"
 `;
 }

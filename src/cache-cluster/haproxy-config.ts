@@ -1,7 +1,8 @@
 import { CONFIG_DIR } from './kubernetes-pods';
 import { minReplicasToWrite } from './redis-config';
 import { CacheClusterSpec } from './spec';
-import { configComment, configWord } from '../platform/escape/config-file';
+import { TLS_DIR, TLS_KEYS } from './tls';
+import { configComment, configPath, configWord } from '../platform/escape/config-file';
 
 /** The gate script's file name in the configuration directory. */
 export const PROXY_GATE_FILE = 'primary-gate.lua';
@@ -26,6 +27,8 @@ export interface ProxyLayout {
   readonly bindAddress?: string;
   /** Path of the gate script (`renderProxyGateScript`). @default '/etc/cache/primary-gate.lua' */
   readonly gateScript?: string;
+  /** CA file the health checks verify the nodes with, when the spec has TLS. @default '/etc/cache-tls/ca.crt' */
+  readonly caFile?: string;
 }
 
 export const PROXY_HEALTH_PORT = 8404;
@@ -69,17 +72,21 @@ export function renderHaproxyConfig(spec: CacheClusterSpec, servers: readonly Pr
   const bind = layout.bindAddress ?? '';
   const c = PROXY_CHECKS;
   const resolve = dns ? ['resolvers cluster resolve-prefer ipv4 init-addr none'] : [];
+  // Client TLS passes through to the node (mode tcp, no ssl on bind or server): only the checks
+  // open TLS themselves, and refuse a node whose certificate the CA did not sign.
+  const tls = spec.kubernetes.tls ? [`verify required ca-file ${configPath(layout.caFile ?? `${TLS_DIR}/${TLS_KEYS.ca}`)}`] : [];
   const primaryServer = [
     `check inter ${c.interMs}ms fastinter ${c.fastinterMs}ms downinter ${c.downinterMs}ms rise 1 fall 2`,
     'on-marked-down shutdown-sessions',
     ...resolve,
+    ...tls,
   ].join(' ');
-  const leavingServer = [`check inter ${c.downinterMs}ms downinter ${c.downinterMs}ms rise 1 fall 1`, ...resolve].join(' ');
+  const leavingServer = [`check inter ${c.downinterMs}ms downinter ${c.downinterMs}ms rise 1 fall 1`, ...resolve, ...tls].join(' ');
   // One pipelined exchange ending in QUIT: Redis closes the connection, so a reply without the
   // expected text fails the check at once instead of at the check timeout.
   const check = (commands: string[], expect: string) => [
     '  option tcp-check',
-    '  tcp-check connect',
+    spec.kubernetes.tls ? '  tcp-check connect ssl' : '  tcp-check connect',
     `  tcp-check send "${['AUTH ${REDIS_PASSWORD}', ...commands, 'QUIT'].map(cmd => `${cmd}\\r\\n`).join('')}"`,
     `  tcp-check expect ${expect}`,
   ];

@@ -4,3 +4,5 @@ export * from './backup-options';
 export * from './resources';
 export * from './metric-options';
 export * from './cache-cluster';
+export { CacheAccess, CacheConnectOptions } from './access';
+export { CacheRbacResources } from './aws-users';

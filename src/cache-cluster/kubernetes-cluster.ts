@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, resources, secretEnv } from './kubernetes-pods';
+import { CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, resources, secretEnv, tlsEnv, tlsMounts, tlsVolumes } from './kubernetes-pods';
 import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
@@ -50,12 +50,13 @@ export function renderClusterMode(
           { name: 'REPLICAS_PER_SHARD', value: String(spec.replicas) },
           { name: 'WAIT_SECONDS', value: String(SETUP_WAIT_SECONDS) },
           secretEnv('REDISCLI_AUTH', password),
+          ...tlsEnv(spec),
         ],
         resources: resources(100, 64),
         securityContext: restrictedContainerSecurityContext(),
-        volumeMounts: COMMON_MOUNTS.filter(m => m.name !== 'run'),
+        volumeMounts: [...COMMON_MOUNTS.filter(m => m.name !== 'run'), ...tlsMounts(spec)],
       }],
-      volumes: commonVolumes(topology).filter(v => v.name !== 'run'),
+      volumes: [...commonVolumes(topology).filter(v => v.name !== 'run'), ...tlsVolumes(spec, true)],
     },
   };
   const setupJob = new ApiObject(scope, 'SetupJob', {

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { CacheClusterMode } from './engine';
 import {
   Json,
-  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, exporterContainer, pingProbe, podBase, resources, topologyEnv,
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, exporterContainer, pingProbe, podBase, resources, tlsMounts, tlsVolumes, topologyEnv,
 } from './kubernetes-pods';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
 import { nodeCount, usesSentinels } from './spec';
+import { probeTlsArgs } from './tls';
 import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
@@ -14,6 +15,8 @@ export interface RedisNodeObjects {
   readonly statefulSet: ApiObject;
   readonly headlessService: ApiObject;
   readonly disruptionBudget: ApiObject;
+  /** Environment of the Redis container, open to additions until synthesis (ACL users' passwords). */
+  readonly redisEnv: Json[];
 }
 
 /**
@@ -31,24 +34,25 @@ export function renderRedisNodes(
   if (cluster) ports.push({ name: 'cluster-bus', containerPort: spec.port + CLUSTER_BUS_OFFSET, protocol: 'TCP' });
   const mib = spec.kubernetes.memoryMiB;
 
+  const redisEnv: Json[] = [...topologyEnv(topology, topology.nodesService, password), { name: 'REDIS_PORT', value: String(spec.port) }];
   const redis: Json = {
     name: 'redis',
     image: spec.kubernetes.image,
     imagePullPolicy: 'IfNotPresent',
     command: ['sh', `${CONFIG_DIR}/start-redis.sh`],
-    env: [...topologyEnv(topology, topology.nodesService, password), { name: 'REDIS_PORT', value: String(spec.port) }],
+    env: redisEnv,
     ports,
     resources: resources(Math.round(spec.kubernetes.cpu * 1000), mib),
     securityContext: restrictedContainerSecurityContext(),
     // Loading a large AOF can take minutes: LOADING counts as alive, and only PONG as ready.
-    startupProbe: pingProbe(spec.port, 'PONG|LOADING', 5, 120),
-    livenessProbe: pingProbe(spec.port, 'PONG|LOADING|MASTERDOWN', 10, 6),
-    readinessProbe: pingProbe(spec.port, 'PONG', 5, 3),
+    startupProbe: pingProbe(spec.port, 'PONG|LOADING', 5, 120, probeTlsArgs(spec)),
+    livenessProbe: pingProbe(spec.port, 'PONG|LOADING|MASTERDOWN', 10, 6, probeTlsArgs(spec)),
+    readinessProbe: pingProbe(spec.port, 'PONG', 5, 3, probeTlsArgs(spec)),
     lifecycle: usesSentinels(spec) ? { preStop: { exec: { command: ['sh', `${CONFIG_DIR}/prestop-redis.sh`] } } } : undefined,
-    volumeMounts: [...COMMON_MOUNTS, { name: 'data', mountPath: '/data' }],
+    volumeMounts: [...COMMON_MOUNTS, { name: 'data', mountPath: '/data' }, ...tlsMounts(spec)],
   };
 
-  const volumes = commonVolumes(topology);
+  const volumes = [...commonVolumes(topology), ...tlsVolumes(spec, false)];
   if (!spec.persistence) volumes.push({ name: 'data', emptyDir: { sizeLimit: `${spec.kubernetes.storageMiB}Mi` } });
   const claims: Json[] = spec.persistence
     ? [dataVolumeClaimTemplate(platform.labelsFor(topology.nodes, 'cache', scope), platform.storageClassName, spec.kubernetes.storageMiB)]
@@ -71,7 +75,7 @@ export function renderRedisNodes(
         spec: {
           ...podBase(topology, selector),
           terminationGracePeriodSeconds: 30,
-          containers: [redis, exporterContainer(spec, password)],
+          containers: [redis, exporterContainer(spec, password, platform.serviceHost(topology.nodesService))],
           volumes,
         },
       },
@@ -103,5 +107,5 @@ export function renderRedisNodes(
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
-  return { statefulSet, headlessService, disruptionBudget };
+  return { statefulSet, headlessService, disruptionBudget, redisEnv };
 }

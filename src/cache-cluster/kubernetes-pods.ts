@@ -1,6 +1,7 @@
 import { BACKUP_RECORD_KEY } from './backup-scripts';
 import { EXPORTER_PORT, SENTINEL_PORT } from './redis-config';
 import { CacheClusterSpec, nodeCount, usesSentinels } from './spec';
+import { TLS_CA_ENV, TLS_DIR, TLS_KEYS } from './tls';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 
@@ -63,7 +64,28 @@ export function topologyEnv(topology: CacheTopology, service: string, password: 
     secretEnv('REDIS_PASSWORD', password),
     // redis-cli in the probes authenticates with it.
     secretEnv('REDISCLI_AUTH', password),
+    ...tlsEnv(topology.spec),
   ];
+}
+
+/** TLS_CA_FILE when the cache uses TLS: the scripts' redis-cli calls connect with TLS. */
+export function tlsEnv(spec: CacheClusterSpec): Json[] {
+  return spec.kubernetes.tls ? [{ name: TLS_CA_ENV, value: `${TLS_DIR}/${TLS_KEYS.ca}` }] : [];
+}
+
+/**
+ * The TLS Secret as a volume: every key for Redis and Sentinel pods, only the CA for pods that
+ * merely verify (the proxy, the setup Job).
+ */
+export function tlsVolumes(spec: CacheClusterSpec, caOnly: boolean): Json[] {
+  if (!spec.kubernetes.tls) return [];
+  const keys = caOnly ? [TLS_KEYS.ca] : [TLS_KEYS.ca, TLS_KEYS.cert, TLS_KEYS.key];
+  return [{ name: 'tls', secret: { secretName: spec.kubernetes.tlsSecretName, items: keys.map(key => ({ key, path: key })), defaultMode: 0o440 } }];
+}
+
+/** The mount of {@link tlsVolumes}. */
+export function tlsMounts(spec: CacheClusterSpec): Json[] {
+  return spec.kubernetes.tls ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : [];
 }
 
 /** cpu/memory requests and a memory limit. */
@@ -75,9 +97,9 @@ export function resources(cpuMillis: number, memoryMiB: number): Json {
 }
 
 /** An exec probe running `redis-cli ping` against `port` and accepting `replies` (a grep -E pattern). */
-export function pingProbe(port: number, replies: string, periodSeconds: number, failureThreshold: number): Json {
+export function pingProbe(port: number, replies: string, periodSeconds: number, failureThreshold: number, tlsArgs = ''): Json {
   return {
-    exec: { command: ['sh', '-c', `redis-cli --no-auth-warning -p ${port} ping | grep -Eq '${replies}'`] },
+    exec: { command: ['sh', '-c', `redis-cli --no-auth-warning ${tlsArgs}-p ${port} ping | grep -Eq '${replies}'`] },
     periodSeconds,
     timeoutSeconds: 5,
     failureThreshold,
@@ -100,13 +122,20 @@ export const COMMON_MOUNTS: Json[] = [
 ];
 
 /** The redis_exporter sidecar: Prometheus metrics of the Redis node next to it. */
-export function exporterContainer(spec: CacheClusterSpec, password: { name: string; key: string }): Json {
+export function exporterContainer(spec: CacheClusterSpec, password: { name: string; key: string }, nodesHost: string): Json {
   return {
     name: 'exporter',
     image: spec.kubernetes.exporterImage,
     imagePullPolicy: 'IfNotPresent',
     env: [
-      { name: 'REDIS_ADDR', value: `redis://localhost:${spec.port}` },
+      ...spec.kubernetes.tls ? [
+        // The certificate names the pods, not localhost: connect by the pod's own name and verify it.
+        { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'REDIS_ADDR', value: `rediss://$(POD_NAME).${nodesHost}:${spec.port}` },
+        { name: 'REDIS_EXPORTER_TLS_CA_CERT_FILE', value: `${TLS_DIR}/${TLS_KEYS.ca}` },
+      ] : [
+        { name: 'REDIS_ADDR', value: `redis://localhost:${spec.port}` },
+      ],
       secretEnv('REDIS_PASSWORD', password),
       // The size of the snapshot record (0 once it expired), for the CacheSnapshotFailed alert.
       ...(spec.kubernetes.backup.enabled ? [{ name: 'REDIS_EXPORTER_CHECK_SINGLE_KEYS', value: `db0=${BACKUP_RECORD_KEY}` }] : []),
@@ -116,6 +145,7 @@ export function exporterContainer(spec: CacheClusterSpec, password: { name: stri
     securityContext: restrictedContainerSecurityContext(),
     readinessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 10, timeoutSeconds: 3 },
     livenessProbe: { tcpSocket: { port: 'metrics' }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
+    volumeMounts: tlsMounts(spec).length > 0 ? tlsMounts(spec) : undefined,
   };
 }
 

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { PROXY_HEALTH_PORT } from './haproxy-config';
 import {
   Json,
-  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, pingProbe, podBase, resources, secretEnv, topologyEnv,
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, pingProbe, podBase, resources, secretEnv, tlsMounts, tlsVolumes, topologyEnv,
 } from './kubernetes-pods';
 import { SENTINEL_PORT } from './redis-config';
 import { sentinelQuorum } from './spec';
+import { probeTlsArgs } from './tls';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** Sentinels: StatefulSet (stable names they announce), headless Service, PodDisruptionBudget. */
@@ -46,11 +47,11 @@ export function renderSentinels(
             ports: [{ name: 'sentinel', containerPort: SENTINEL_PORT, protocol: 'TCP' }],
             resources: resources(100, 128),
             securityContext: restrictedContainerSecurityContext(),
-            readinessProbe: pingProbe(SENTINEL_PORT, 'PONG', 5, 3),
-            livenessProbe: pingProbe(SENTINEL_PORT, 'PONG', 10, 6),
-            volumeMounts: COMMON_MOUNTS,
+            readinessProbe: pingProbe(SENTINEL_PORT, 'PONG', 5, 3, probeTlsArgs(spec)),
+            livenessProbe: pingProbe(SENTINEL_PORT, 'PONG', 10, 6, probeTlsArgs(spec)),
+            volumeMounts: [...COMMON_MOUNTS, ...tlsMounts(spec)],
           }],
-          volumes: commonVolumes(topology),
+          volumes: [...commonVolumes(topology), ...tlsVolumes(spec, false)],
         },
       },
     },
@@ -128,9 +129,10 @@ export function renderPrimaryProxy(
             // Ready only while a primary is known: during a failover the Service sheds this proxy.
             readinessProbe: health('/ready', 2),
             livenessProbe: health('/healthz', 10),
-            volumeMounts: COMMON_MOUNTS.filter(m => m.name !== 'run'),
+            volumeMounts: [...COMMON_MOUNTS.filter(m => m.name !== 'run'), ...tlsMounts(spec)],
           }],
-          volumes: commonVolumes(topology).filter(v => v.name !== 'run'),
+          // The proxy passes TLS through: it needs the CA for its checks, never the private key.
+          volumes: [...commonVolumes(topology).filter(v => v.name !== 'run'), ...tlsVolumes(spec, true)],
         },
       },
     },

@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CacheUserSpec } from './access';
+import { ACL_USERS_ENV, aclPasswordEnv, cacheUserSecret, renderAclUserLines } from './acl-users';
 import { CacheHandle } from './cache-handle';
 import { renderClusterSetupScript } from './cluster-setup-script';
 import { CacheClusterMode } from './engine';
@@ -8,13 +10,14 @@ import { PROXY_GATE_FILE, ProxyBackendServer, renderHaproxyConfig } from './hapr
 import { renderBackupObjects } from './kubernetes-backup';
 import { renderClusterMode } from './kubernetes-cluster';
 import { renderRedisNodes } from './kubernetes-nodes';
-import { Json, CacheTopology, podsPeer, tcpPorts } from './kubernetes-pods';
+import { Json, CacheTopology, podsPeer, secretEnv, tcpPorts } from './kubernetes-pods';
 import { renderPrimaryProxy, renderSentinels } from './kubernetes-replication';
 import { renderProxyGateScript } from './proxy-gate';
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
 import { CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, usesSentinels } from './spec';
 import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from './start-scripts';
+import { cacheTlsCa, cacheTlsDnsNames } from './tls';
 import { Endpoint } from '../platform/endpoint';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
@@ -54,6 +57,8 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   });
 
   const nodes = renderRedisNodes(scope, topology, password, configChecksum);
+  /** Users of connected services; rendered into the nodes' environment at synthesis. */
+  const users = new Map<string, CacheUserSpec>();
   const sentinelObjects = sentinels ? renderSentinels(scope, topology, password, configChecksum) : undefined;
   const proxy = cluster ? undefined : renderPrimaryProxy(scope, topology, password, configChecksum);
   const clusterObjects = cluster ? renderClusterMode(scope, topology, password, files['cluster-setup.sh']) : undefined;
@@ -126,18 +131,22 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     backupScripts: backup?.configMap,
     backupNetworkPolicy: backup?.networkPolicy,
     restoreJob: backup?.restoreJob,
+    tlsSecretName: spec.kubernetes.tls ? spec.kubernetes.tlsSecretName : undefined,
+    tlsDnsNames: spec.kubernetes.tls ? cacheTlsDnsNames(topology) : [],
   };
 
+  const scheme = spec.kubernetes.tls ? 'rediss' : 'redis';
   const admit = (target: { ingress: Json[] }, selector: Record<string, string>, peer: NetworkPeer, ports: number[]) => {
     target.ingress.push({ from: [peer._kubernetesPeer(scope, platform.namespace)], ports: tcpPorts(...ports) });
     for (const port of ports) peer._grantEgress({ podLabels: selector, namespace: platform.namespace, port });
   };
   return {
     resources,
-    endpoint: new Endpoint(platform.serviceHost(spec.name), spec.port, 'redis'),
+    endpoint: new Endpoint(platform.serviceHost(spec.name), spec.port, scheme),
     password: auth,
-    tls: false,
-    sentinelEndpoint: sentinels ? new Endpoint(platform.serviceHost(topology.sentinels), SENTINEL_PORT, 'redis') : undefined,
+    tls: spec.kubernetes.tls,
+    tlsCa: spec.kubernetes.tls ? cacheTlsCa(spec) : undefined,
+    sentinelEndpoint: sentinels ? new Endpoint(platform.serviceHost(topology.sentinels), SENTINEL_PORT, scheme) : undefined,
     metricsSource: {
       job: spec.name,
       kind: 'cache',
@@ -155,6 +164,19 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     },
     // A scraper reads the exporters and nothing else: no data, no Sentinel commands.
     allowMetricsFrom: peer => admit(nodesPolicy, labels.nodes, peer, [EXPORTER_PORT]),
+    addUser: user => {
+      const secret = cacheUserSecret(spec, user.userName);
+      if (users.size === 0) {
+        nodes.redisEnv.push({ name: ACL_USERS_ENV, value: Lazy.any({ produce: () => renderAclUserLines([...users.values()], cluster) }) });
+      }
+      if (!users.has(user.userName)) {
+        users.set(user.userName, user);
+        platform.declareOwnedCredential(scope, secret, CredentialFormat.PASSWORD);
+        // In the pod template: a new user, or new rules, roll the nodes so every one loads them.
+        nodes.redisEnv.push(secretEnv(aclPasswordEnv(user.userName), secret._toSecretKeyRef(scope, 'connect')));
+      }
+      return secret;
+    },
   };
 }
 

@@ -126,6 +126,22 @@ export interface CacheClusterKubernetesOptions {
    * @default daily at 03:00 UTC to a retained volume, kept 7 days (PlatformProfile.DEVELOPMENT: 1 day), while `persistence` is on
    */
   readonly backup?: CacheKubernetesBackupOptions;
+  /**
+   * TLS for clients, replication, the cluster bus, Sentinels, the proxy's health checks and the
+   * exporter. Clients connect with TLS through the proxy, which passes it through to the primary
+   * (it never holds the private key); they verify the certificate with the CA that `connect` mounts.
+   *
+   * @default true (PlatformProfile.DEVELOPMENT: false)
+   */
+  readonly tls?: boolean;
+  /**
+   * The `kubernetes.io/tls` Secret with `ca.crt`, `tls.crt` and `tls.key`: one certificate for every
+   * node and Sentinel, carrying the DNS names in `tlsDnsNames` of the Kubernetes resources (a
+   * certificate provisioner such as cert-manager issues it). Only with `tls`.
+   *
+   * @default '<cacheName>-tls'
+   */
+  readonly tlsSecretName?: string;
 }
 
 /**

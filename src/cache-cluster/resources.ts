@@ -3,6 +3,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ApiObject } from 'cdk8s';
+import { CacheRbacResources } from './aws-users';
 
 /**
  * The AWS resources of a CacheCluster, for escape hatches.
@@ -22,6 +23,12 @@ export interface CacheClusterAwsResources {
   readonly slowLogGroup: logs.ILogGroup;
   /** Log group of the engine log. */
   readonly engineLogGroup: logs.ILogGroup;
+  /**
+   * The RBAC user group, its default user and one user per connected service (`connect`).
+   *
+   * @default undefined until a service is connected
+   */
+  readonly rbac?: CacheRbacResources;
 }
 
 /**
@@ -73,4 +80,13 @@ export interface CacheClusterKubernetesResources {
   readonly backupNetworkPolicy?: ApiObject;
   /** Job copying `restoreFrom` into the cache once it runs. */
   readonly restoreJob?: ApiObject;
+  /**
+   * The TLS Secret (`ca.crt`, `tls.crt`, `tls.key`) every node and Sentinel serves, for a
+   * certificate provisioner to issue.
+   *
+   * @default undefined without TLS
+   */
+  readonly tlsSecretName?: string;
+  /** DNS names the certificate must carry (client Service, nodes, Sentinels); empty without TLS. */
+  readonly tlsDnsNames: string[];
 }

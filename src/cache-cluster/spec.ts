@@ -51,6 +51,12 @@ export interface CacheClusterSpec {
     readonly storageMiB: number;
     readonly runAsUser: number;
     readonly backup: CacheBackupSpec;
+    /** TLS everywhere (clients, replication, cluster bus, Sentinels, proxy checks, exporter). */
+    readonly tls: boolean;
+    /** The TLS Secret (ca.crt, tls.crt, tls.key). */
+    readonly tlsSecretName: string;
+    /** Whether `tlsSecretName` was set (an error without TLS). */
+    readonly tlsSecretNameSet: boolean;
   };
 }
 
@@ -87,6 +93,7 @@ export const CACHE_DEFAULTS = {
   backupSchedule: '0 3 * * *',
   backupRetention: Duration.days(7),
   backupMaxAge: Duration.hours(26),
+  tls: true,
 };
 
 /**
@@ -102,6 +109,7 @@ export const CACHE_DEVELOPMENT_DEFAULTS = {
   memory: Size.mebibytes(256),
   storage: Size.gibibytes(1),
   backupRetention: Duration.days(1),
+  tls: false,
 };
 
 /** Applies defaults (the profile's, where the props leave a value unset). Pure: the same props and target always give the same spec. */
@@ -158,6 +166,9 @@ export function resolveCacheClusterSpec(
         target: k.backup?.target ?? BackupTarget.volume(),
         maxAgeSeconds: (k.backup?.maxAge ?? d.backupMaxAge).toSeconds(),
       },
+      tls: k.tls ?? d.tls,
+      tlsSecretName: k.tlsSecretName ?? `${name}-tls`,
+      tlsSecretNameSet: k.tlsSecretName !== undefined,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { ACL_FILE, renderAclFileFunction } from './acl-users';
 import { CacheClusterMode } from './engine';
 import { HANDOVER_MARKER, handoverNoticeMs } from './haproxy-config';
 import { CacheClusterSpec, sentinelQuorum } from './spec';
@@ -16,6 +17,8 @@ import { shellComment, shellQuote } from '../platform/escape/shell';
  *   REDIS_PASSWORD  the AUTH password (from a Secret)
  *   CONFIG_DIR      generated configuration (read-only)    RUN_DIR  writable, memory-backed
  *   DATA_DIR        the node's volume (cluster mode: nodes.conf)
+ *   TLS_CA_FILE     the CA file when the cache uses TLS: redis-cli then connects with TLS
+ *   REDIS_ACL_USERS the connected services' ACL users (acl-users.ts), their passwords in REDIS_ACL_PASSWORD_<NAME>
  */
 
 /** Shared helpers: argument checks, the password rule, and a bounded redis-cli query. */
@@ -34,7 +37,7 @@ export REDISCLI_AUTH="$REDIS_PASSWORD"
 # q HOST:PORT COMMAND...: one redis-cli call that gives up after 3 s; prints nothing on failure.
 q() {
   addr=$1; shift
-  timeout 3 redis-cli --no-auth-warning -h "\${addr%:*}" -p "\${addr##*:}" --raw "$@" 2>/dev/null | tr -d '\\r'
+  timeout 3 redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} -h "\${addr%:*}" -p "\${addr##*:}" --raw "$@" 2>/dev/null | tr -d '\\r'
 }
 `;
 }
@@ -69,7 +72,9 @@ fi
 export function renderRedisStartScript(spec: CacheClusterSpec): string {
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const head = preamble(`Starts a Redis node of ${spec.name} (${spec.mode} mode)`) +
-    'port=${REDIS_PORT:-' + spec.port + '}\nself="$SELF_HOST:$port"\numask 077\nconf="$RUN_DIR/redis.conf"\n';
+    'port=${REDIS_PORT:-' + spec.port + '}\nself="$SELF_HOST:$port"\numask 077\nconf="$RUN_DIR/redis.conf"\n' +
+    // ACL users (connected services) on every node, written before the config that loads them.
+    renderAclFileFunction() + `write_acl "$RUN_DIR/${ACL_FILE}"\n`;
   if (cluster) {
     return head + `${refreshPeerAddresses()}
 refresh_peer_addresses "$DATA_DIR/nodes.conf"
@@ -77,6 +82,7 @@ refresh_peer_addresses "$DATA_DIR/nodes.conf"
   cat "$CONFIG_DIR/redis.conf"
   echo "requirepass $REDIS_PASSWORD"
   echo "masterauth $REDIS_PASSWORD"
+  echo "aclfile $RUN_DIR/${ACL_FILE}"
   echo "cluster-announce-hostname $SELF_HOST"
   echo "cluster-preferred-endpoint-type hostname"
 } > "$conf"
@@ -88,6 +94,7 @@ exec redis-server "$conf"
   cat "$CONFIG_DIR/redis.conf"
   echo "requirepass $REDIS_PASSWORD"
   echo "masterauth $REDIS_PASSWORD"
+  echo "aclfile $RUN_DIR/${ACL_FILE}"
   echo "replica-announce-ip $SELF_HOST"
   if [ "$primary" != "$self" ]; then echo "replicaof \${primary%:*} \${primary##*:}"; fi
 } > "$conf"
@@ -171,8 +178,8 @@ set -u
 export REDISCLI_AUTH="\${REDIS_PASSWORD:-}"
 port=\${REDIS_PORT:-${spec.port}}
 self="\${SELF_HOST:-127.0.0.1}:$port"
-local_cli() { timeout 3 redis-cli --no-auth-warning -p "$port" "$@" 2>/dev/null | tr -d '\\r'; }
-sentinel_cli() { s=$1; shift; timeout 3 redis-cli --no-auth-warning -h "\${s%:*}" -p "\${s##*:}" "$@" 2>/dev/null | tr -d '\\r'; }
+local_cli() { timeout 3 redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} -p "$port" "$@" 2>/dev/null | tr -d '\\r'; }
+sentinel_cli() { s=$1; shift; timeout 3 redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} -h "\${s%:*}" -p "\${s##*:}" "$@" 2>/dev/null | tr -d '\\r'; }
 role() { local_cli INFO replication | grep '^role:'; }
 [ "$(role)" = role:master ] || exit 0
 [ -n "\${SENTINELS:-}" ] || exit 0

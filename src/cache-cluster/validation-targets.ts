@@ -5,6 +5,7 @@ import { EXPORTER_PORT, SENTINEL_PORT } from './redis-config';
 import { CacheClusterSpec, usesSentinels } from './spec';
 import { parseDailyWindow, parseWeeklyWindow, weeklyOverlapsDaily, windowMinutes } from './windows';
 import { invalidPropMessage } from '../platform/errors';
+import { DNS_SUBDOMAIN_HINT, isDnsSubdomain } from '../platform/grammar/kubernetes-names';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, isPinnedImage, numberAbove, Rule } from '../platform/validation';
 
@@ -104,4 +105,15 @@ const portsOnKubernetes: Rule<CacheClusterSpec> = (scope, s) => [SENTINEL_PORT, 
     `avoid ${SENTINEL_PORT} (Sentinel), ${EXPORTER_PORT} (redis_exporter) and ${PROXY_HEALTH_PORT} (proxy health)`),
 ] : [];
 
-export const KUBERNETES_RULES: Rule<CacheClusterSpec>[] = [engineOnKubernetes, images, sentinels, clusterShards, sizing, portsOnKubernetes];
+const tlsSecret: Rule<CacheClusterSpec> = (scope, s) => {
+  const name = s.kubernetes.tlsSecretName;
+  if (s.kubernetes.tlsSecretNameSet && !s.kubernetes.tls) {
+    return [invalidPropMessage(scope, 'kubernetes.tlsSecretName', 'is only used with TLS', name, 'remove it, or set kubernetes.tls to true')];
+  }
+  if (Token.isUnresolved(name) || isDnsSubdomain(name)) return [];
+  return [invalidPropMessage(scope, 'kubernetes.tlsSecretName', 'is not a Secret name', name, DNS_SUBDOMAIN_HINT)];
+};
+
+export const KUBERNETES_RULES: Rule<CacheClusterSpec>[] = [
+  engineOnKubernetes, images, sentinels, clusterShards, sizing, portsOnKubernetes, tlsSecret,
+];

@@ -145,6 +145,10 @@ export function renderGatewayOnAws(
   const secretsAdded = new Set<string>();
   const addStoreSecrets = () => {
     for (const binding of stores()) {
+      if (binding.caDirectory) {
+        throw new PlatformValidationError(`${scope.node.path}: rateLimit.store has a private TLS CA (redisTlsCa), which is not supported on aws: ` +
+          'ECS passes secrets as environment variables, not files; use a store whose certificate is publicly trusted (ElastiCache)');
+      }
       if (!binding.passwordVariable || secretsAdded.has(binding.passwordVariable)) continue;
       secretsAdded.add(binding.passwordVariable);
       addEcsSecret(scope, container, binding.passwordVariable, binding.store.redisPassword!);

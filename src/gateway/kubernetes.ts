@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayHandle, GatewayRenderContext } from './gateway-handle';
@@ -141,8 +141,19 @@ export function renderGatewayOnKubernetes(
   });
 
   const stores = () => rateLimitStoreBindings([spec.rateLimit, ...context.routes().map(r => r.rateLimit?.spec)]);
+  const mountedCas = new Set<string>();
   const addStoreSecrets = () => {
     for (const binding of stores()) {
+      if (binding.caDirectory && !mountedCas.has(binding.caDirectory)) {
+        // The store's private CA, as a read-only file for Traefik's Redis client (traefik is container 0).
+        mountedCas.add(binding.caDirectory);
+        const ref = binding.store.redisTlsCa!._toSecretKeyRef(scope, 'rateLimit.store');
+        const volume = `rate-limit-store-ca-${mountedCas.size}`;
+        deployment.addJsonPatch(
+          JsonPatch.add('/spec/template/spec/volumes/-', { name: volume, secret: { secretName: ref.name, items: [{ key: ref.key, path: ref.key }], defaultMode: 0o444 } }),
+          JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: volume, mountPath: binding.caDirectory, readOnly: true }),
+        );
+      }
       if (!binding.passwordVariable || env.some(e => e.name === binding.passwordVariable)) continue;
       env.push({ name: binding.passwordVariable, valueFrom: { secretKeyRef: binding.store.redisPassword!._toSecretKeyRef(scope, 'rateLimit.store') } });
     }

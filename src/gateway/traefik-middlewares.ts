@@ -15,10 +15,17 @@ export interface TraefikTargetOptions {
   readonly defaultCertificate?: { readonly certFile: string; readonly keyFile: string };
 }
 
-/** A Redis rate-limit store and the environment variable carrying its password. */
+/** A Redis rate-limit store, the environment variable carrying its password, and where its CA is mounted. */
 export interface RateLimitStoreBinding {
   readonly store: IRedisConnection;
   readonly passwordVariable?: string;
+  /** Directory of the store's CA file (Kubernetes), when the store has a private CA. */
+  readonly caDirectory?: string;
+}
+
+/** Where the CA of rate-limit store N (1-based) is mounted in the Traefik container. */
+export function rateLimitStoreCaDirectory(n: number): string {
+  return `/etc/gateway-redis-ca/${n}`;
 }
 
 /** Each distinct store once, in first-use order, with a stable password variable name. */
@@ -28,6 +35,7 @@ export function rateLimitStoreBindings(limits: readonly (RateLimitSpec | undefin
   return stores.map((store, i) => ({
     store,
     passwordVariable: store.redisPassword ? `RATE_LIMIT_STORE_${i + 1}_PASSWORD` : undefined,
+    caDirectory: store.redisTls && store.redisTlsCa ? rateLimitStoreCaDirectory(i + 1) : undefined,
   }));
 }
 
@@ -50,7 +58,8 @@ export function rateLimitMiddleware(limit: RateLimitSpec, options: TraefikTarget
     ...(binding.passwordVariable ? { password: new GoTemplateEnv(binding.passwordVariable) } : {}),
     ...(limit.storeDatabase ? { db: limit.storeDatabase } : {}),
     // An explicit field: an empty tls block would not enable TLS.
-    ...(binding.store.redisTls ? { tls: { insecureSkipVerify: false } } : {}),
+    // A private CA (a Kubernetes CacheCluster's) is mounted as a file; otherwise the system trust store verifies.
+    ...(binding.store.redisTls ? { tls: { insecureSkipVerify: false, ...(binding.caDirectory ? { ca: `${binding.caDirectory}/${binding.store.redisTlsCa!.key}` } : {}) } } : {}),
     dialTimeout: '2s',
     // Longer than a planned switchover behind a CacheCluster proxy (about 3 s), during which the
     // proxy holds new connections instead of refusing them: a rolling update of the store delays

@@ -17,6 +17,13 @@ export interface IRedisConnection {
   readonly redisPassword?: PlatformSecret;
   /** Whether clients must connect with TLS. */
   readonly redisTls: boolean;
+  /**
+   * The certificate authority clients verify the store's certificate with (a Secret key to mount
+   * as a file), when TLS is on and the certificate is not publicly trusted.
+   *
+   * @default none: no TLS, or a certificate the system trust store verifies
+   */
+  readonly redisTlsCa?: PlatformSecret;
   /** Whether the store runs in cluster mode (clients must follow MOVED/ASK redirects). */
   readonly redisClusterMode: boolean;
   /** Admits `peer` to the store's port. */

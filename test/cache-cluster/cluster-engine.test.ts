@@ -21,7 +21,7 @@ const SLOTS = 16384;
 
 describeEngines('cluster mode on real redis-server', () => {
   const spec = (shards: number) => resolveCacheClusterSpec('catalog-cache', {
-    mode: CacheClusterMode.CLUSTER, shards, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2) },
+    mode: CacheClusterMode.CLUSTER, shards, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2), tls: false },
   }, PlatformTarget.KUBERNETES);
   const sandbox = new EngineSandbox();
   const ports: number[] = [];

@@ -36,7 +36,8 @@ describe('generated configuration (pure functions)', () => {
   });
 
   test('redis.conf: persistence, eviction, write safety; cluster settings only in cluster mode; layout overrides', () => {
-    const conf = renderRedisConf(resolveCacheClusterSpec('s', { evictionPolicy: EvictionPolicy.NO_EVICTION }, PlatformTarget.KUBERNETES), { port: 7000, dataDir: '/tmp/x', bind: '127.0.0.1' });
+    const conf = renderRedisConf(resolveCacheClusterSpec('s', { evictionPolicy: EvictionPolicy.NO_EVICTION, kubernetes: { tls: false } }, PlatformTarget.KUBERNETES),
+      { port: 7000, dataDir: '/tmp/x', bind: '127.0.0.1' });
     expect(conf).toContain('bind 127.0.0.1\nport 7000\ndir /tmp/x\n');
     expect(conf).toContain('maxmemory-policy noeviction');
     expect(conf).not.toContain('cluster-enabled');
@@ -51,7 +52,8 @@ describe('generated configuration (pure functions)', () => {
   });
 
   test('sentinel.conf: hostnames (pods change IP), then the per-primary options after the monitor line', () => {
-    expect(renderSentinelConf(replication)).toContain('port 26379\ndir /run/cache\n');
+    expect(renderSentinelConf(replication)).toContain('port 0\ntls-port 26379\n');
+    expect(renderSentinelConf(replication)).toContain('tls-replication yes\ndir /run/cache\n');
     expect(renderSentinelConf(replication)).toContain('sentinel resolve-hostnames yes\nsentinel announce-hostnames yes');
     expect(renderSentinelPrimaryOptions(replication)).toBe(
       'sentinel down-after-milliseconds sessions 5000\nsentinel failover-timeout sessions 30000\nsentinel parallel-syncs sessions 1\n');
@@ -111,10 +113,13 @@ describe('generated configuration (pure functions)', () => {
 const describeHaproxy = requireTool('haproxy -v', 'apt-get install haproxy') ? describe : describe.skip;
 
 /** `haproxy -c` over the config, with the gate script beside it. */
-function haproxyCheck(cfg: (gateScript: string) => string) {
+function haproxyCheck(cfg: (gateScript: string, caFile: string) => string) {
   return withFile('primary-gate.lua', renderProxyGateScript(replication), (gateScript, dir) => {
     const file = path.join(dir, 'haproxy.cfg');
-    fs.writeFileSync(file, cfg(gateScript));
+    // The health checks verify the nodes with the CA: haproxy -c loads it, so it must be a real one.
+    const caFile = path.join(dir, 'ca.crt');
+    spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'ca.key'), '-out', caFile, '-days', '1', '-subj', '/CN=ca'], { timeout: 30_000 });
+    fs.writeFileSync(file, cfg(gateScript, caFile));
     return spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', env: { ...process.env, REDIS_PASSWORD: 'checked-by-haproxy' } });
   });
 }
@@ -126,16 +131,18 @@ describeHaproxy('haproxy.cfg checked by haproxy -c', () => {
     expect(cfg).toContain('resolvers cluster\n  parse-resolv-conf');
     expect(cfg).toContain('lua-load /etc/cache/primary-gate.lua');
     expect(cfg).not.toMatch(/AUTH [^$]/);
-    const run = haproxyCheck(gateScript => renderHaproxyConfig(replication, servers, { gateScript }));
+    const run = haproxyCheck((gateScript, caFile) => renderHaproxyConfig(replication, servers, { gateScript, caFile }));
     expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({ status: 0, output: expect.stringContaining('Configuration file is valid') });
     expect(run.stdout + run.stderr).not.toContain('WARNING');
   });
 
   test('an unknown directive, or a broken gate script, is rejected (the check is real)', () => {
-    expect(haproxyCheck(gateScript => `${renderHaproxyConfig(replication, [], { gateScript })}\nbackend broken\n  no-such-directive on\n`).status).not.toBe(0);
-    expect(haproxyCheck(gateScript => {
+    expect(haproxyCheck((gateScript, caFile) => `${renderHaproxyConfig(replication, [], { gateScript, caFile })}\nbackend broken\n  no-such-directive on\n`).status).not.toBe(0);
+    expect(haproxyCheck((gateScript, caFile) => {
       fs.appendFileSync(gateScript, '\nthis is not lua\n');
-      return renderHaproxyConfig(replication, [], { gateScript });
+      return renderHaproxyConfig(replication, [], { gateScript, caFile });
     }).status).not.toBe(0);
+    // Nor does a missing CA file pass: the TLS checks really load it.
+    expect(haproxyCheck(gateScript => renderHaproxyConfig(replication, [], { gateScript, caFile: '/nonexistent/ca.crt' })).status).not.toBe(0);
   });
 });

@@ -93,9 +93,9 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
     expect(cfg).toContain('tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\nCONFIG GET replica-priority\\r\\nQUIT\\r\\n"');
     expect(files['prestop-redis.sh']).toContain('local_cli CONFIG SET replica-priority 0');
     expect(cfg).toContain('server sessions-2 sessions-2.sessions-nodes.shop.svc.cluster.local:6379');
-    expect(cache.redisEndpoint.url).toBe('redis://sessions.shop.svc.cluster.local:6379');
+    expect(cache.redisEndpoint.url).toBe('rediss://sessions.shop.svc.cluster.local:6379');
     expect(cache.sentinelEndpoint?.address).toBe('sessions-sentinel.shop.svc.cluster.local:26379');
-    expect(cache.redisTls).toBe(false);
+    expect(cache.redisTls).toBe(true);
     expect(cache.redisClusterMode).toBe(false);
     expect(cache.redisPassword?.secretName).toBe('sessions-auth');
   });

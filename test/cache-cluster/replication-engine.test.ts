@@ -28,7 +28,8 @@ const PROMOTION_BOUND_MS = FAILURE_DETECTION_MS + 10_000;
 describeEngines('replication mode on real redis-server, redis-sentinel and haproxy', () => {
   const spec = resolveCacheClusterSpec('orders-cache', {
     replicas: 2,
-    kubernetes: { failureDetection: Duration.millis(FAILURE_DETECTION_MS) },
+    // Plain text here; TLS is proven in tls-engine.test.ts.
+    kubernetes: { failureDetection: Duration.millis(FAILURE_DETECTION_MS), tls: false },
   }, PlatformTarget.KUBERNETES);
   const sandbox = new EngineSandbox();
   const redisPorts: number[] = [];

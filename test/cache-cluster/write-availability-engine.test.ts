@@ -21,7 +21,9 @@ describeEngines('write availability on real redis-server', () => {
 
   /** A primary and `replicas` replicas from the generated redis.conf; returns their ports. */
   const start = async (name: string, replicas: number, profile: PlatformProfile) => {
-    const spec = resolveCacheClusterSpec(name, profile === PlatformProfile.DEVELOPMENT ? {} : { replicas }, PlatformTarget.KUBERNETES, profile);
+    // Plain text (the development profile's default); TLS is proven in tls-engine.test.ts.
+    const props = profile === PlatformProfile.DEVELOPMENT ? {} : { replicas, kubernetes: { tls: false } };
+    const spec = resolveCacheClusterSpec(name, props, PlatformTarget.KUBERNETES, profile);
     expect(spec.replicas).toBe(replicas);
     const ports: number[] = [];
     for (let i = 0; i <= replicas; i++) ports.push(await freePort());

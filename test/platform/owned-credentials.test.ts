@@ -45,7 +45,8 @@ describe('owned credentials', () => {
     const others = [...reads].filter(id => !ownedIds.includes(id)).sort();
     // Certificates come from cert-manager or the user; the Slack webhook is the user's own secret.
     expect(others).toEqual([
-      'alerting-slack/*', 'api-tls/*', 'order-events-tls/*', 'shop-db-tls/ca.crt', 'shop-db-tls/tls.crt', 'shop-db-tls/tls.key',
+      'alerting-slack/*', 'api-tls/*', 'order-events-tls/*', 'shop-cache-tls/ca.crt', 'shop-cache-tls/tls.crt', 'shop-cache-tls/tls.key',
+      'shop-db-tls/ca.crt', 'shop-db-tls/tls.crt', 'shop-db-tls/tls.key',
     ]);
   });
 

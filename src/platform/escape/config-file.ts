@@ -18,3 +18,9 @@ export function configWord(value: string): string {
 export function configComment(text: string): string {
   return text.replace(/[\0-\x1f\x7f\u2028\u2029]+/g, ' ');
 }
+
+/** A file path as a bare word of redis.conf/sentinel.conf or haproxy.cfg: a configuration word that may also hold `/`. */
+export function configPath(value: string): string {
+  if (!/^[A-Za-z0-9_.:/-]+$/.test(value)) throw new Error(`configPath: ${JSON.stringify(value)} is not a bare configuration path`);
+  return value;
+}

@@ -123,6 +123,28 @@ class ElastiCacheParameterGroupStub(Stub, CloudFormationModel):
         return {"Ref": name.lower()}
 
 
+class ElastiCacheUserStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.elasticache"
+    TYPE = "AWS::ElastiCache::User"
+    REQUIRED = ["Engine", "UserId", "UserName"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        user = properties["UserId"]
+        return {"Ref": user, "Arn": f"arn:aws:elasticache:{region}:{account_id}:user:{user}", "Status": "active"}
+
+
+class ElastiCacheUserGroupStub(Stub, CloudFormationModel):
+    __module__ = "moto_stub.elasticache"
+    TYPE = "AWS::ElastiCache::UserGroup"
+    REQUIRED = ["Engine", "UserGroupId"]
+
+    @staticmethod
+    def describe(name, properties, account_id, region):
+        group = properties["UserGroupId"]
+        return {"Ref": group, "Arn": f"arn:aws:elasticache:{region}:{account_id}:usergroup:{group}", "Status": "active"}
+
+
 class PrivateDnsNamespaceStub(Stub, CloudFormationModel):
     __module__ = "moto_stub.servicediscovery"
     TYPE = "AWS::ServiceDiscovery::PrivateDnsNamespace"
@@ -142,7 +164,7 @@ class PrivateDnsNamespaceStub(Stub, CloudFormationModel):
 STAND_IN_TYPES = {model.TYPE for model in (
     DocDBElasticClusterStub, SecretStub, ApsWorkspaceStub,
     ElastiCacheReplicationGroupStub, ElastiCacheSubnetGroupStub, ElastiCacheParameterGroupStub,
-    PrivateDnsNamespaceStub,
+    ElastiCacheUserStub, ElastiCacheUserGroupStub, PrivateDnsNamespaceStub,
 )}
 
 # moto caches its model registry: forget it so the stand-ins are found.
