@@ -10,6 +10,7 @@ import { PBM_FILESYSTEM_PATH } from './pbm-config';
 import { MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
 import { MongoContainerResources } from './target-options';
 import { MongoTopology, TLS_CA_FILE, tlsQuery } from './topology';
+import { kubernetesExpansionLiteral } from '../platform/escape/kubernetes-expansion';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../platform/kubernetes-pod';
 
@@ -214,7 +215,8 @@ export function backupAgentContainer(ctx: MongoKubernetesContext): k8s.Container
     name: 'backup-agent',
     image: PBM_IMAGE,
     imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/sh', '-c', agentScript(ctx.spec.tls)],
+    // Kubernetes would read $(…) and $$ in a command: every $ doubled, the shell gets the script as written.
+    command: ['/bin/sh', '-c', kubernetesExpansionLiteral(agentScript(ctx.spec.tls))],
     env: [
       { name: 'HOME', value: '/tmp' },
       { name: 'MONGO_BACKUP_PASSWORD', valueFrom: { secretKeyRef: ctx.backupPassword } },

@@ -1,5 +1,6 @@
 import { Size } from 'aws-cdk-lib';
 import { MongoRestore, MongoShardedCluster, MongoShardedClusterProps } from '../../src/mongo-sharded-cluster';
+import { agentScript } from '../../src/mongo-sharded-cluster/mongo-backup';
 import { BackupTarget } from '../../src/platform/backup-target';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -80,6 +81,14 @@ describe('MongoShardedCluster on Kubernetes: credentials, init Job, backups and 
     expect(objectsOfKind(manifests, 'PersistentVolumeClaim')).toEqual([]);
     expect(cluster.kubernetes!.backupClaimName).toBe('mongo-nfs');
     expect(render().cluster.kubernetes!.backupClaimName).toBe('orders-db-backups');
+  });
+
+  test('the agent runs its script as written: Kubernetes turns each doubled $ back into one and expands nothing', () => {
+    const agent = container(findObject(render().manifests, 'StatefulSet', 'orders-db-shard-0').spec.template.spec, 'backup-agent');
+    const expanded = agent.command[2].replace(/\$\$/g, '$');
+    expect(expanded).toBe(agentScript(true));
+    // Every $ is doubled, so no $(NAME) reference is left for Kubernetes to expand.
+    expect(agent.command[2].replace(/\$\$/g, '')).not.toContain('$');
   });
 
   test('S3 target: agents read the keys from Secrets and may reach the endpoint; the Jobs may not', () => {
