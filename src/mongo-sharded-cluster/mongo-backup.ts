@@ -87,7 +87,7 @@ exec pbm-agent
 /** The init Job's last container: applies the PBM configuration (storage, PITR); idempotent. */
 export function configureScript(options: PbmClientOptions, scriptsDir: string): string {
   return `${pbmClientPrelude(options, `Applies the backup configuration of the sharded cluster "${options.clusterName}".`)}
-# Agents register once their mongod is up: wait until every member has one.
+# PBM answers once the config servers have a primary and the init step created the backup user.
 attempt=1
 until pbm status --out=json > /tmp/pbm-status.json 2>&1; do
   if [ "$attempt" -ge 60 ]; then

@@ -18,7 +18,9 @@ import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { pbmConfig, pbmConfigFile } from '../../src/mongo-sharded-cluster/pbm-config';
+import { resolveMongoShardedClusterSpec } from '../../src/mongo-sharded-cluster/spec';
 import { BackupTarget } from '../../src/platform/backup-target';
+import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { findObject, kubernetesChart, manifestsOf } from '../util';
 
@@ -91,5 +93,11 @@ describe('PBM configuration (pbm config --file)', () => {
     const s3 = rendered({ backupTarget: BackupTarget.s3({ bucket: 'acme', region: 'eu-central-1', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }) });
     expect(s3.storage).toEqual({ type: 's3', s3: { region: 'eu-central-1', bucket: 'acme', prefix: 'orders-db' } });
     strictlyValid(s3);
+  });
+
+  test('the development profile turns point-in-time recovery off unless asked; production keeps it on', () => {
+    expect(resolveMongoShardedClusterSpec('db', {}, PlatformProfile.DEVELOPMENT).kubernetes.pointInTimeRecovery).toBe(false);
+    expect(resolveMongoShardedClusterSpec('db', { kubernetes: { pointInTimeRecovery: true } }, PlatformProfile.DEVELOPMENT).kubernetes.pointInTimeRecovery).toBe(true);
+    expect(resolveMongoShardedClusterSpec('db', {}, PlatformProfile.PRODUCTION).kubernetes.pointInTimeRecovery).toBeUndefined();
   });
 });
