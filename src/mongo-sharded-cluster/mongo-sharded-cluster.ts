@@ -96,10 +96,7 @@ export class MongoShardedCluster extends Construct {
    * password to the driver separately (see `connect`).
    */
   public connectionString(database: string): string {
-    if (!/^[A-Za-z0-9_-]{1,63}$/.test(database) || ['admin', 'config', 'local'].includes(database)) {
-      throw new PlatformValidationError(invalidPropMessage(this, 'connectionString(database)', 'is not an application database', database,
-        'use 1-63 letters, digits, "_" or "-", other than admin, config and local'));
-    }
+    this.requireApplicationDatabase('connectionString(database)', database);
     return `mongodb://${this.endpoint.address}/${database}?authSource=admin&w=majority${this.handle.connectionOptions}`;
   }
 
@@ -115,6 +112,7 @@ export class MongoShardedCluster extends Construct {
    */
   public connect(client: IQueueClient, options: MongoConnectOptions = {}): void {
     const database = options.database ?? client.serviceName;
+    this.requireApplicationDatabase(options.database === undefined ? 'connect(client) (its serviceName, the default database)' : 'connect(database)', database);
     const uri = this.connectionString(database);
     // A workload's variables are set once: connecting it again to the same database changes nothing.
     const connected = this.connectedClients.get(client);
@@ -140,6 +138,13 @@ export class MongoShardedCluster extends Construct {
    */
   public connectService(service: ServiceCluster, database: string): void {
     this.connect(service, { database });
+  }
+
+  private requireApplicationDatabase(prop: string, database: string): void {
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(database) || ['admin', 'config', 'local'].includes(database)) {
+      throw new PlatformValidationError(invalidPropMessage(this, prop, 'is not an application database', database,
+        'use 1-63 letters, digits, "_" or "-", other than admin, config and local'));
+    }
   }
 
   /** The user name and password `client` logs in with, creating its own user when it gets one. */

@@ -234,7 +234,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     ]);
   });
 
-  test('connect: refuses a second database, a reserved user name and two workloads with one name', () => {
+  test('connect: refuses a second database, a reserved user name, a system or invalid database and two workloads with one name', () => {
     const chart = kubernetesChart();
     const cluster = new MongoShardedCluster(chart, 'OrdersDb');
     const orders = new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
@@ -244,6 +244,10 @@ describe('MongoShardedCluster on Kubernetes', () => {
     const metrics = new ServiceCluster(chart, 'Metrics', { image: 'ghcr.io/acme/metrics:1.0.0' });
     expect(() => cluster.connect(metrics)).toThrow(
       /platform\/OrdersDb: connect\(client\) names a user the cluster reserves \(got "metrics"\): rename the workload \(serviceName\): admin, root, metrics, backup, pbm, serviceadmin, clusteradmin/);
+    expect(() => cluster.connect(new ServiceCluster(chart, 'Admin', { image: 'ghcr.io/acme/a:1.0.0' }))).toThrow(
+      /platform\/OrdersDb: connect\(client\) \(its serviceName, the default database\) is not an application database \(got "admin"\): use 1-63 letters, digits, "_" or "-", other than admin, config and local/);
+    expect(() => cluster.connect(new ServiceCluster(chart, 'Carts', { image: 'ghcr.io/acme/c:1.0.0' }), { database: 'a.b' })).toThrow(
+      /platform\/OrdersDb: connect\(database\) is not an application database \(got "a.b"\)/);
     const other = new Construct(chart, 'Other');
     const twin = new ServiceCluster(other, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0', serviceName: 'orders' });
     expect(() => cluster.connect(twin, { database: 'shop' })).toThrow(
