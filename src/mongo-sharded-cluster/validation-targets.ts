@@ -104,16 +104,16 @@ const votingMembers: MongoRule = (scope, s) => [
     s.configServers, `use at most ${MAX_VOTING_MEMBERS} (a replica set has at most 7 voting members)`)] : []),
 ];
 
-/** MongoDB releases Percona Backup for MongoDB 2.x backs up and restores: 6.0, 7.0 and 8.0, pinned. */
+/** MongoDB releases Percona Backup for MongoDB 2.x backs up and restores: 6.0, 7.0 and 8.0 (no rapid releases), pinned. */
 export function isSupportedMongoVersion(version: string): boolean {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!match) return false;
   const [major, minor] = match.slice(1).map(Number);
-  return (major === 6 && minor === 0) || major === 7 || (major === 8 && minor === 0);
+  return minor === 0 && [6, 7, 8].includes(major);
 }
 
 const version: MongoRule = (scope, s) => isSupportedMongoVersion(s.version) ? [] : [invalidPropMessage(scope, 'version',
-  'is not a pinned, supported MongoDB version', s.version, 'use major.minor.patch of 6.0, 7.x or 8.0 (what Percona Backup for MongoDB backs up)')];
+  'is not a pinned, supported MongoDB version', s.version, 'use major.minor.patch of 6.0, 7.0 or 8.0 (what Percona Backup for MongoDB backs up)')];
 
 const kubernetesStorage: MongoRule = (scope, s) => {
   const classes: Array<[string, string | undefined]> = [['storageClass', s.storageClass]];

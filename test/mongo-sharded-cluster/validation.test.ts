@@ -108,7 +108,7 @@ describe('what only Kubernetes refuses', () => {
     ['nine voting members', { membersPerShard: 9 }, /OrdersDb: membersPerShard exceeds MongoDB's voting members \(got 9\): use at most 7/],
     ['nine config servers', { configServers: 9 }, /configServers exceeds MongoDB's voting members \(got 9\)/],
     ['an unpinned version', { version: 'latest' },
-      /OrdersDb: version is not a pinned, supported MongoDB version \(got "latest"\): use major.minor.patch of 6.0, 7.x or 8.0 \(what Percona Backup for MongoDB backs up\)/],
+      /OrdersDb: version is not a pinned, supported MongoDB version \(got "latest"\): use major.minor.patch of 6.0, 7.0 or 8.0 \(what Percona Backup for MongoDB backs up\)/],
     ['a version PBM does not back up', { version: '5.0.30' }, /version is not a pinned, supported MongoDB version \(got "5.0.30"\)/],
     ['an invalid storage class', { storageClass: 'GP3' }, /storageClass is not a StorageClass name \(got "GP3"\)/],
     ['too little memory', { kubernetes: { memberResources: { cpu: 1, memory: Size.mebibytes(128) } } }, /kubernetes.memberResources.memory is too small \(got "128 MiB"\): give mongod and mongos at least 256 whole MiB/],
@@ -156,7 +156,7 @@ describe('what only Kubernetes refuses', () => {
       .toThrow(/OrdersDb: adminPassword is a Secrets Manager secret, which is not supported on kubernetes: use PlatformSecret.named/);
   });
 
-  test.each([['6.0.1', true], ['6.1.0', false], ['7.0.2', true], ['7.0.28', true], ['8.0.4', true], ['8.1.0', false], ['5.0.30', false], ['7.0', false]])(
+  test.each([['6.0.1', true], ['6.1.0', false], ['7.0.2', true], ['7.0.28', true], ['7.2.0', false], ['8.0.4', true], ['8.1.0', false], ['5.0.30', false], ['7.0', false]])(
     'Percona Backup for MongoDB backs up MongoDB %s: %s', (version, supported) => {
       expect(isSupportedMongoVersion(version as string)).toBe(supported);
     });
