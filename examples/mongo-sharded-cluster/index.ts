@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { MongoClientCredentials, MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { ServiceCluster } from '../../src/service-cluster';
 
 /**
@@ -8,7 +8,8 @@ import { ServiceCluster } from '../../src/service-cluster';
  * backups kept two weeks, and the `orders` collection sharded on a hashed customer id. The orders
  * service is wired to it: admitted through the firewall, given the connection string and the
  * credentials from the secret. Under a Stack this is a DocumentDB Elastic cluster; under a Chart,
- * StatefulSets, a mongos Deployment, an init Job and a backup CronJob.
+ * StatefulSets with a backup agent beside every mongod, a mongos Deployment, an init Job and a
+ * backup CronJob.
  */
 export function defineMongoShardedCluster(scope: Construct): void {
   const database = new MongoShardedCluster(scope, 'OrdersDb', {
@@ -24,5 +25,6 @@ export function defineMongoShardedCluster(scope: Construct): void {
     image: 'ghcr.io/acme/orders:2.3.0',
     environment: { LOG_LEVEL: 'info' },
   });
-  database.connectService(orders, 'shop');
+  // Its own user with readWrite on `shop` on Kubernetes; DocumentDB Elastic has only the administrator.
+  database.connect(orders, { database: 'shop', credentials: MongoClientCredentials.perServiceUserOrAdministrator() });
 }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
 import { Gateway, RouteTarget, TlsSource } from '../../src/gateway';
 import { MessageQueue, QueueWorker } from '../../src/message-queue';
-import { MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { MongoClientCredentials, MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { AwsPlatform } from '../../src/platform/aws-platform';
 import { PlatformProfile } from '../../src/platform/profile';
@@ -121,9 +121,11 @@ export class ReferencePlatform extends Construct {
     // Declared access, and nothing else: see the table above.
     this.products.allowFrom(this.orders);
     for (const service of [this.users, this.products, this.realtime]) this.useCache(service);
-    this.database.connectService(this.users, 'users');
-    this.database.connectService(this.products, 'catalog');
-    this.database.connectService(this.orders, 'orders');
+    // Each service its own user, readWrite on its database only; DocumentDB Elastic (AWS) has only the administrator.
+    const credentials = MongoClientCredentials.perServiceUserOrAdministrator();
+    this.database.connect(this.users, { database: 'users', credentials });
+    this.database.connect(this.products, { database: 'catalog', credentials });
+    this.database.connect(this.orders, { database: 'orders', credentials });
 
     // The seeds' message-queue layer: orders publish, fulfilment consumes; failures are dead-lettered.
     this.orderEvents = new MessageQueue(this, 'OrderEvents', {

@@ -72,6 +72,9 @@ export function renderMongoShardedClusterOnAws(scope: Construct, spec: MongoShar
       throw new PlatformValidationError(`${scope.node.path}: allowMetricsFrom is not supported on aws: ` +
         'DocumentDB Elastic publishes its metrics to CloudWatch (namespace AWS/DocDB-Elastic); use metric() instead');
     },
+    addServiceUser: () => {
+      throw new PlatformValidationError(`${scope.node.path}: DocumentDB Elastic has no user management: per-service users are refused on aws`);
+    },
     prepareService: () => ({}),
   };
 }

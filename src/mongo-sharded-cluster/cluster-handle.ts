@@ -1,10 +1,10 @@
 import { Endpoint } from '../platform/endpoint';
 import { MetricsSource } from '../platform/metrics';
 import { NetworkPeer } from '../platform/network';
+import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
-import { ServiceCluster } from '../service-cluster/service-cluster';
 
-/** Environment variables `connectService` hands to a service. */
+/** Environment variables `connect` hands to a workload. */
 export const CLIENT_ENV = {
   uri: 'MONGODB_URI',
   database: 'MONGODB_DATABASE',
@@ -25,6 +25,8 @@ export interface MongoClusterHandle<R> {
   allowFrom(peer: NetworkPeer): void;
   /** Admits `peer` to the metrics endpoints. */
   allowMetricsFrom(peer: NetworkPeer): void;
+  /** Creates a user with readWrite on `database` only (Kubernetes); AWS refuses before it is called. */
+  addServiceUser(user: string, database: string, password: PlatformSecret): void;
   /** Gives `service` what TLS needs beyond the environment (e.g. the CA file), returning extra variables. */
-  prepareService(service: ServiceCluster): Record<string, string>;
+  prepareService(service: IQueueClient): Record<string, string>;
 }

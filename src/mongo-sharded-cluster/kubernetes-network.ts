@@ -1,6 +1,7 @@
 /**
- * NetworkPolicies on top of the namespace's default-deny: members talk to members, routers to
- * members, the Jobs to both; clients reach only the routers, and only once `allowFrom` admits them.
+ * NetworkPolicies on top of the namespace's default-deny: members talk to members (the backup agents
+ * beside them too: their own mongod, the config servers, and the backup bucket), routers to members,
+ * the Jobs to both; clients reach only the routers, and only once `allowFrom` admits them.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { MongoKubernetesContext } from './kubernetes-pods';
@@ -26,7 +27,7 @@ export function podSelectors(ctx: MongoKubernetesContext, routerLabels: Record<s
     routers: { matchLabels: routerLabels },
     jobs: {
       matchLabels: { 'app.kubernetes.io/part-of': ctx.platform.platformName, ...ctx.platform.ownerLabels(ctx.scope) },
-      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [`${ctx.spec.name}-init`, `${ctx.spec.name}-backup`] }],
+      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [`${ctx.spec.name}-init`, `${ctx.spec.name}-backup`, `${ctx.spec.name}-restore`] }],
     },
   };
 }
@@ -41,9 +42,9 @@ export interface MongoNetworkPolicies {
   allowMetrics(peer: NetworkPeer): void;
 }
 
-/** `extraJobEgress`: e.g. the backup bucket. */
+/** `storageEgress`: the backup bucket, which the agents in the member pods write to. */
 export function renderNetworkPolicies(
-  ctx: MongoKubernetesContext, selectors: MongoPodSelectors, extraJobEgress: k8s.NetworkPolicyEgressRule[],
+  ctx: MongoKubernetesContext, selectors: MongoPodSelectors, storageEgress: k8s.NetworkPolicyEgressRule[],
 ): MongoNetworkPolicies {
   const { scope, platform, spec } = ctx;
   const mongo = [tcp(MONGO_DEFAULTS.port)];
@@ -62,12 +63,12 @@ export function renderNetworkPolicies(
     });
 
   const memberNetworkPolicy = policy('MemberNetworkPolicy', `${spec.name}-members`, selectors.members, memberIngress,
-    [{ to: [{ podSelector: selectors.members }], ports: mongo }]);
+    [{ to: [{ podSelector: selectors.members }], ports: mongo }, ...storageEgress]);
   const routerNetworkPolicy = policy('RouterNetworkPolicy', `${spec.name}-routers`, selectors.routers, routerIngress,
     [{ to: [{ podSelector: selectors.members }], ports: mongo }]);
   // Job pods accept no connections: an Egress-only policy leaves their ingress to the default deny.
   const jobNetworkPolicy = policy('JobNetworkPolicy', `${spec.name}-jobs`, selectors.jobs, undefined,
-    [{ to: [{ podSelector: selectors.members }, { podSelector: selectors.routers }], ports: mongo }, ...extraJobEgress]);
+    [{ to: [{ podSelector: selectors.members }, { podSelector: selectors.routers }], ports: mongo }]);
 
   const grant = (peer: NetworkPeer, ingress: k8s.NetworkPolicyIngressRule[], podLabels: Record<string, string>, port: number) => {
     ingress.push({ from: [peer._kubernetesPeer(scope, platform.namespace)], ports: [tcp(port)] });

@@ -4,10 +4,13 @@
 import { Size } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { agentScript, PBM_IMAGE } from './mongo-backup';
 import { MONITOR_USER } from './mongo-init';
+import { PBM_FILESYSTEM_PATH } from './pbm-config';
 import { MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
 import { MongoContainerResources } from './target-options';
 import { MongoTopology, TLS_CA_FILE, tlsQuery } from './topology';
+import { kubernetesExpansionLiteral } from '../platform/escape/kubernetes-expansion';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../platform/kubernetes-pod';
 
@@ -39,6 +42,10 @@ export interface MongoKubernetesContext {
   readonly adminPassword: k8s.SecretKeySelector;
   readonly monitorPassword: k8s.SecretKeySelector;
   readonly backupPassword: k8s.SecretKeySelector;
+  /** The existing ReadWriteMany claim of a volume backup target; undefined with S3. */
+  readonly backupClaimName?: string;
+  /** The S3 target's credentials, for the agents; undefined with a volume. */
+  readonly backupS3?: { readonly region: string; readonly accessKeyId: k8s.SecretKeySelector; readonly secretAccessKey: k8s.SecretKeySelector };
 }
 
 export const quantity = (value: string) => k8s.Quantity.fromString(value);
@@ -195,4 +202,44 @@ export function exporterContainer(ctx: MongoKubernetesContext): k8s.Container {
     livenessProbe: tcpProbe('metrics', 20, 3),
     volumeMounts: caMounts(ctx.spec.tls),
   };
+}
+
+/**
+ * Percona Backup for MongoDB's agent beside a mongod: it takes its replica set's part of every snapshot
+ * and, with point-in-time recovery, saves the oplog in slices, writing straight to the backup target
+ * (the shared claim at the same path in every agent, or the bucket).
+ */
+export function backupAgentContainer(ctx: MongoKubernetesContext): k8s.Container {
+  const s3 = ctx.backupS3;
+  return {
+    name: 'backup-agent',
+    image: PBM_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    // Kubernetes would read $(…) and $$ in a command: every $ doubled, the shell gets the script as written.
+    command: ['/bin/sh', '-c', kubernetesExpansionLiteral(agentScript(ctx.spec.tls))],
+    env: [
+      { name: 'HOME', value: '/tmp' },
+      { name: 'MONGO_BACKUP_PASSWORD', valueFrom: { secretKeyRef: ctx.backupPassword } },
+      ...s3 ? [
+        { name: 'AWS_REGION', value: s3.region },
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: s3.accessKeyId } },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: s3.secretAccessKey } },
+      ] : [],
+    ],
+    resources: resourcesOf({ cpu: 0.1, memory: Size.mebibytes(512) }),
+    securityContext: restrictedContainerSecurityContext(),
+    // The agent listens on no port: the probes check that its binary answers. A failing agent shows in
+    // `pbm status` and, through a missed backup, in MongoBackupMissing, never in the mongod pod's readiness.
+    readinessProbe: agentProbe(),
+    livenessProbe: agentProbe(),
+    volumeMounts: [
+      { name: 'tmp', mountPath: '/tmp' },
+      ...caMounts(ctx.spec.tls),
+      ...ctx.backupClaimName ? [{ name: 'backups', mountPath: PBM_FILESYSTEM_PATH }] : [],
+    ],
+  };
+}
+
+function agentProbe(): k8s.Probe {
+  return { exec: { command: ['pbm-agent', 'version'] }, periodSeconds: 60, timeoutSeconds: 10, failureThreshold: 3 };
 }

@@ -4,7 +4,7 @@
 import { SizeRoundingBehavior } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  exporterContainer, memberResources, MongoKubernetesContext, podSecurityContext, prepareSecretsContainer, quantity,
+  backupAgentContainer, exporterContainer, memberResources, MongoKubernetesContext, podSecurityContext, prepareSecretsContainer, quantity,
   routerResources, secretVolumes, serverContainer, tmpVolume, wiredTigerCacheGiB,
 } from './kubernetes-pods';
 import { MongoReplicaSetObjects } from './resources';
@@ -13,7 +13,7 @@ import { ReplicaSetTopology } from './topology';
 import { spreadConstraints } from '../platform/kubernetes-pod';
 
 /** Components, as in `app.kubernetes.io/component`. */
-export const COMPONENTS = { configServer: 'config-server', shard: 'shard', router: 'router', init: 'init', backup: 'backup' } as const;
+export const COMPONENTS = { configServer: 'config-server', shard: 'shard', router: 'router', init: 'init', backup: 'backup', restore: 'restore' } as const;
 
 /** Labels of the cluster's long-running pods (members and routers), which carry an exporter. */
 export function instanceLabels(ctx: MongoKubernetesContext): Record<string, string> {
@@ -24,7 +24,9 @@ function workloadLabels(ctx: MongoKubernetesContext, name: string, component: st
   return { ...ctx.platform.labelsFor(name, component, ctx.scope), ...instanceLabels(ctx) };
 }
 
-function podSpec(ctx: MongoKubernetesContext, selector: Record<string, string>, containers: k8s.Container[]): k8s.PodSpec {
+function podSpec(
+  ctx: MongoKubernetesContext, selector: Record<string, string>, containers: k8s.Container[], extraVolumes: k8s.Volume[] = [],
+): k8s.PodSpec {
   return {
     serviceAccountName: ctx.serviceAccountName,
     automountServiceAccountToken: false,
@@ -34,7 +36,7 @@ function podSpec(ctx: MongoKubernetesContext, selector: Record<string, string>, 
     terminationGracePeriodSeconds: 60,
     initContainers: [prepareSecretsContainer(ctx)],
     containers,
-    volumes: [tmpVolume(), ...secretVolumes(ctx)],
+    volumes: [tmpVolume(), ...secretVolumes(ctx), ...extraVolumes],
   };
 }
 
@@ -43,6 +45,11 @@ function disruptionBudget(ctx: MongoKubernetesContext, id: string, name: string,
     metadata: { ...ctx.platform.metadata(name, component, ctx.scope), labels: workloadLabels(ctx, name, component) },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
   });
+}
+
+/** The shared claim of a volume backup target, mounted by every agent. */
+function backupVolumes(ctx: MongoKubernetesContext): k8s.Volume[] {
+  return ctx.backupClaimName ? [{ name: 'backups', persistentVolumeClaim: { claimName: ctx.backupClaimName } }] : [];
 }
 
 /** The size of the volume claim templates, in GiB: fixed once the cluster exists (see volumeClaimTemplateSize). */
@@ -90,7 +97,11 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
       updateStrategy: { type: 'RollingUpdate' },
       selector: { matchLabels: selector },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      template: { metadata: { labels }, spec: podSpec(ctx, selector, [mongod, exporterContainer(ctx)]) },
+      // The backup agent writes its replica set's part of every backup, and the oplog slices.
+      template: {
+        metadata: { labels },
+        spec: podSpec(ctx, selector, [mongod, exporterContainer(ctx), backupAgentContainer(ctx)], backupVolumes(ctx)),
+      },
       volumeClaimTemplates: [{ metadata: { name: 'data', labels }, spec: claimSpec(templateGiB) }],
     },
   });

@@ -1,12 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MongoClusterHandle, CLIENT_ENV } from './cluster-handle';
-import { renderBackup, renderInitJob, scriptFiles } from './kubernetes-jobs';
+import { renderBackup, renderInitJob, renderRestore, scriptFiles } from './kubernetes-jobs';
 import { podSelectors, renderNetworkPolicies } from './kubernetes-network';
 import { MongoKubernetesContext } from './kubernetes-pods';
 import { instanceLabels, renderMetricsService, renderReplicaSet, renderRouters } from './kubernetes-workloads';
 import { MongoShardedClusterKubernetesResources } from './resources';
-import { backupTargetOf, MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
+import { backupClaimOf, backupTargetOf, MONGO_DEFAULTS, MongoShardedClusterSpec } from './spec';
 import { mongoTopology, tlsDnsNames } from './topology';
 import { Endpoint } from '../platform/endpoint';
 import { publicInternetIpBlock } from '../platform/internet';
@@ -16,8 +16,8 @@ import { PlatformSecret } from '../platform/secret';
 
 /**
  * Renders the cluster as plain manifests: a config-server StatefulSet, one StatefulSet per shard,
- * a mongos Deployment and Service, exporters, PDBs, NetworkPolicies, an idempotent init Job and a
- * backup CronJob. Credentials are Secrets referenced by name, never values.
+ * a mongos Deployment and Service, exporters, a backup agent beside every mongod, PDBs,
+ * NetworkPolicies, an idempotent init Job, a backup CronJob and, on request, a restore Job. Credentials are Secrets referenced by name, never values.
  */
 export function renderMongoShardedClusterOnKubernetes(
   scope: Construct, spec: MongoShardedClusterSpec,
@@ -33,6 +33,7 @@ export function renderMongoShardedClusterOnKubernetes(
     return fallback;
   };
   const adminSecret = owned(spec.adminPassword, PlatformSecret.named(`${n}-admin`, 'password'));
+  const s3 = backupTargetOf(spec).s3Options;
   const topology = mongoTopology(
     n, platform.namespace, spec.shards, spec.membersPerShard, spec.configServers, spec.tls, spec.kubernetes.drainingShards ?? 0);
   const ctx: MongoKubernetesContext = {
@@ -46,7 +47,14 @@ export function renderMongoShardedClusterOnKubernetes(
     tlsSecretName: spec.kubernetes.tlsSecretName ?? `${n}-tls`,
     adminPassword: ref(adminSecret, 'adminPassword'),
     monitorPassword: ref(owned(spec.kubernetes.monitorPassword, PlatformSecret.named(`${n}-admin`, 'monitor-password')), 'kubernetes.monitorPassword'),
-    backupPassword: ref(owned(spec.kubernetes.backupPassword, PlatformSecret.named(`${n}-admin`, 'backup-password')), 'kubernetes.backupPassword'),
+    // Its own Secret: the backup agents run beside every mongod and read nothing else of the admin's.
+    backupPassword: ref(owned(spec.kubernetes.backupPassword, PlatformSecret.named(`${n}-pbm`, 'password')), 'kubernetes.backupPassword'),
+    backupClaimName: backupClaimOf(spec),
+    backupS3: s3 ? {
+      region: s3.region ?? 'us-east-1',
+      accessKeyId: ref(s3.accessKeyId, 'kubernetes.backupTarget.accessKeyId'),
+      secretAccessKey: ref(s3.secretAccessKey, 'kubernetes.backupTarget.secretAccessKey'),
+    } : undefined,
   };
 
   const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
@@ -60,15 +68,15 @@ export function renderMongoShardedClusterOnKubernetes(
   const { routers, routerService, routerDisruptionBudget, selector: routerLabels } = renderRouters(ctx);
   const metricsService = renderMetricsService(ctx);
 
-  const s3 = backupTargetOf(spec).s3Options;
   const bucketEgress: k8s.NetworkPolicyEgressRule[] = s3 ? [{
-    // S3 is public: without an explicit range, the Jobs may not reach private addresses this way.
+    // S3 is public: without an explicit range, the agents may not reach private addresses this way.
     to: [{ ipBlock: s3.egressCidr ? { cidr: s3.egressCidr } : publicInternetIpBlock() }],
     ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpointPort(s3.endpoint)) }],
   }] : [];
   const policies = renderNetworkPolicies(ctx, podSelectors(ctx, routerLabels), bucketEgress);
-  const initJob = renderInitJob(ctx, files);
-  const backup = renderBackup(ctx);
+  const init = renderInitJob(ctx, files);
+  const backupCronJob = renderBackup(ctx);
+  const restoreJob = renderRestore(ctx, files);
 
   const resources: MongoShardedClusterKubernetesResources = {
     serviceAccount,
@@ -82,9 +90,10 @@ export function renderMongoShardedClusterOnKubernetes(
     memberNetworkPolicy: policies.memberNetworkPolicy,
     routerNetworkPolicy: policies.routerNetworkPolicy,
     jobNetworkPolicy: policies.jobNetworkPolicy,
-    initJob,
-    backupCronJob: backup.cronJob,
-    backupVolume: backup.volume,
+    initJob: init.job,
+    backupCronJob,
+    backupClaimName: ctx.backupClaimName,
+    restoreJob,
     tlsDnsNames: tlsDnsNames(topology),
   };
   const caDir = `/etc/mongodb/${n}`;
@@ -104,6 +113,7 @@ export function renderMongoShardedClusterOnKubernetes(
     connectionOptions: spec.tls ? '&tls=true' : '',
     allowFrom: peer => policies.allowClient(peer),
     allowMetricsFrom: peer => policies.allowMetrics(peer),
+    addServiceUser: (user, database, password) => init.addServiceUser({ user, database, password: ref(password, 'connect(credentials)') }),
     prepareService: (service): Record<string, string> => {
       if (!spec.tls) return {};
       // The service verifies the members' certificate against the cluster CA, mounted from the TLS Secret.

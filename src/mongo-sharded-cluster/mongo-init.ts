@@ -8,6 +8,7 @@
  * password is the keyfile); cluster users are created through mongos, as MongoDB recommends.
  */
 import { BACKUP_RECORDS, DEFAULT_BACKUP_MAX_AGE_SECONDS } from './backup-records';
+import { BACKUP_USER } from './mongo-backup';
 import { scriptPrelude, shardingStatements } from './mongo-sharding';
 import { ShardedCollectionSpec } from './spec';
 import { directUri, MongoTopology, replicaSetsOf, replicaSetUri, routerUri, tlsQuery } from './topology';
@@ -17,20 +18,31 @@ import { requireSecrets, SECRET_RULE_FUNCTION } from '../platform/secret-shell';
 
 /** The user the exporters log in with. */
 export const MONITOR_USER = 'metrics';
-/** The user the backup job logs in with. */
-export const BACKUP_USER = 'backup';
+/** The user the fsyncLock backups of earlier versions logged in with: dropped, its roles could lock writes. */
+export const LEGACY_BACKUP_USER = 'backup';
 const MONITOR_ROLES = [{ role: 'clusterMonitor', db: 'admin' }, { role: 'read', db: 'local' }];
-// backup: mongodump; clusterManager: stop/start the balancer; hostManager: fsync lock/unlock;
-// readWrite on the records: each successful backup is recorded for the backup alert.
-const BACKUP_ROLES = [
-  { role: 'backup', db: 'admin' }, { role: 'clusterManager', db: 'admin' }, { role: 'hostManager', db: 'admin' },
-  { role: 'readWrite', db: BACKUP_RECORDS.database },
+/**
+ * The role and roles Percona Backup for MongoDB documents for its user ("Configure authentication
+ * in MongoDB"; percona/percona-backup-mongodb e2e-tests/docker/scripts/start.sh): `pbmAnyAction`
+ * (anyAction on anyResource), readWrite on admin (its control collections), backup, restore,
+ * clusterMonitor. readWrite on the records: each successful backup is recorded for the backup alert.
+ */
+export const PBM_ROLE = { role: 'pbmAnyAction', privileges: [{ resource: { anyResource: true }, actions: ['anyAction'] }], roles: [] };
+export const BACKUP_ROLES = [
+  { role: 'readWrite', db: 'admin' }, { role: 'backup', db: 'admin' }, { role: 'clusterMonitor', db: 'admin' },
+  { role: 'restore', db: 'admin' }, { role: PBM_ROLE.role, db: 'admin' }, { role: 'readWrite', db: BACKUP_RECORDS.database },
 ];
 const ROOT_ROLES = [{ role: 'root', db: 'admin' }];
 
 /** Draining is polled every 10 s for up to 50 minutes per Job attempt (its deadline is an hour). */
 const DRAIN_POLL_MS = 10_000;
 const DRAIN_ATTEMPTS = 300;
+
+/**
+ * The variable listing per-service users for the cluster step, as JSON: `[{ user, db, passwordFile }]`.
+ * Each password is a file (a Secret key mounted by the Job), never a variable or an argument.
+ */
+export const SERVICE_USERS_ENV = 'MONGO_SERVICE_USERS';
 
 /** Names of the files in the scripts ConfigMap. */
 export const INIT_FILES = {
@@ -67,6 +79,26 @@ function ensureUser(user, password, roles) {
   }
   admin.createUser({ user: user, pwd: password, roles: roles });
   print(\`created user \${user}\`);
+}
+
+function ensureRole(definition) {
+  const admin = db.getSiblingDB('admin');
+  if (admin.getRole(definition.role) !== null) {
+    admin.updateRole(definition.role, { privileges: definition.privileges, roles: definition.roles });
+    return;
+  }
+  admin.createRole(definition);
+  print(\`created role \${definition.role}\`);
+}
+
+// The backup agents log in as this user: on the config servers through mongos, on each shard directly.
+function ensureBackupUser() {
+  ensureRole(${jsLiteral(PBM_ROLE)});
+  ensureUser(${JSON.stringify(BACKUP_USER)}, requireEnv('MONGO_BACKUP_PASSWORD'), ${JSON.stringify(BACKUP_ROLES)});
+  if (db.getSiblingDB('admin').getUser(${JSON.stringify(LEGACY_BACKUP_USER)}) !== null) {
+    db.getSiblingDB('admin').dropUser(${JSON.stringify(LEGACY_BACKUP_USER)});
+    print('dropped the user of the former fsyncLock backups');
+  }
 }
 `;
 }
@@ -145,6 +177,7 @@ if (replicaSet.role === 'shardsvr') {
   // Direct connections to a shard (its exporters, maintenance) authenticate against shard-local users.
   ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
   ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD'), ${JSON.stringify(MONITOR_ROLES)});
+  ensureBackupUser();
 }
 `;
 }
@@ -157,7 +190,7 @@ export function clusterScript(
 authenticateAsCluster();
 ensureUser(requireEnv('MONGO_ADMIN_USER'), requireEnv('MONGO_ADMIN_PASSWORD'), ${JSON.stringify(ROOT_ROLES)});
 ensureUser(${JSON.stringify(MONITOR_USER)}, requireEnv('MONGO_MONITOR_PASSWORD'), ${JSON.stringify(MONITOR_ROLES)});
-ensureUser(${JSON.stringify(BACKUP_USER)}, requireEnv('MONGO_BACKUP_PASSWORD'), ${JSON.stringify(BACKUP_ROLES)});
+ensureBackupUser();
 
 const shardIds = db.adminCommand({ listShards: 1 }).shards.map(shard => shard._id);
 // A registered shard that is no longer declared still owns chunks, and its StatefulSet is gone.
@@ -217,6 +250,29 @@ if (!recordsExisted) {
   records.getCollection(${JSON.stringify(BACKUP_RECORDS.collection)}).insertOne({ at: new Date(), archive: null, created: true });
 }
 print('backup records ready');
+
+// Per-service users: readWrite on their own database and nothing else. The password and the roles
+// are set on every run, so a rotated Secret or a new database reaches the user with the next Job.
+function servicePassword(file) {
+  const password = fs.readFileSync(file, 'utf8');
+  if (password === '' || /^\\s|\\s$/.test(password)) {
+    throw new Error(\`\${file} is empty or begins or ends with whitespace (often the final newline of kubectl create secret --from-file): \` +
+      "recreate the Secret with --from-literal or from a file written by printf '%s'");
+  }
+  return password;
+}
+for (const service of JSON.parse(env.${SERVICE_USERS_ENV} || '[]')) {
+  const admin = db.getSiblingDB('admin');
+  const roles = [{ role: 'readWrite', db: service.db }];
+  const password = servicePassword(service.passwordFile);
+  if (admin.getUser(service.user) === null) {
+    admin.createUser({ user: service.user, pwd: password, roles: roles });
+    print(\`created user \${service.user} (readWrite on \${service.db})\`);
+  } else {
+    admin.updateUser(service.user, { pwd: password, roles: roles });
+    print(\`updated user \${service.user} (readWrite on \${service.db})\`);
+  }
+}
 ${shardingStatements(collections, { enableSharding: true })}`;
 }
 

@@ -2,19 +2,23 @@ import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMongoShardedClusterOnAws } from './aws';
+import { MongoClientCredentials, MongoConnectOptions } from './client-credentials';
 import { CLIENT_ENV, MongoClusterHandle } from './cluster-handle';
 import { renderMongoShardedClusterOnKubernetes } from './kubernetes';
 import { MongoShardedClusterProps } from './props';
 import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
 import { resolveMongoShardedClusterSpec } from './spec';
-import { mongoShardedClusterWarnings, validateMongoShardedCluster } from './validation';
+import { mongoShardedClusterWarnings, RESERVED_USERNAMES, validateMongoShardedCluster } from './validation';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
+import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformProfile } from '../platform/profile';
+import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
@@ -26,8 +30,9 @@ import { ServiceCluster } from '../service-cluster/service-cluster';
  * routers, with authentication, TLS, backups and metrics.
  *
  * Under an aws-cdk-lib `Stack` it renders an Amazon DocumentDB Elastic Cluster; under a cdk8s
- * `Chart` it renders config-server and shard StatefulSets, a mongos Deployment and Service,
- * exporters, PDBs, NetworkPolicies, an idempotent init Job and a backup CronJob.
+ * `Chart` it renders config-server and shard StatefulSets (a Percona Backup for MongoDB agent beside
+ * every mongod), a mongos Deployment and Service, exporters, PDBs, NetworkPolicies, an idempotent init
+ * Job, a backup CronJob and, on request, a restore Job.
  *
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).
@@ -53,8 +58,10 @@ export class MongoShardedCluster extends Construct {
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: MongoShardedClusterKubernetesResources;
   private readonly handle: MongoClusterHandle<unknown>;
-  /** Services wired by connectService, with their database. */
-  private readonly connectedServices = new Map<ServiceCluster, string>();
+  /** Workloads wired by connect, with their database. */
+  private readonly connectedClients = new Map<IQueueClient, string>();
+  /** Per-service users, with the workload each belongs to. */
+  private readonly connectedUsers = new Map<string, IQueueClient>();
 
   constructor(scope: Construct, id: string, props: MongoShardedClusterProps = {}) {
     super(scope, id);
@@ -87,39 +94,86 @@ export class MongoShardedCluster extends Construct {
   /**
    * Connection string of `database`, without credentials: `authSource=admin`, `w=majority`, and
    * `tls=true` when TLS is on (plus `retryWrites=false` on DocumentDB). Pass the user name and
-   * password to the driver separately (see `connectService`).
+   * password to the driver separately (see `connect`).
    */
   public connectionString(database: string): string {
-    if (!/^[A-Za-z0-9_-]{1,63}$/.test(database) || ['admin', 'config', 'local'].includes(database)) {
-      throw new PlatformValidationError(invalidPropMessage(this, 'connectionString(database)', 'is not an application database', database,
-        'use 1-63 letters, digits, "_" or "-", other than admin, config and local'));
-    }
+    this.requireApplicationDatabase('connectionString(database)', database);
     return `mongodb://${this.endpoint.address}/${database}?authSource=admin&w=majority${this.handle.connectionOptions}`;
   }
 
   /**
-   * Wires `service` to `database`: admits it (`allowFrom`) and gives it `MONGODB_URI` (the
-   * connection string), `MONGODB_DATABASE`, `MONGODB_USERNAME` and `MONGODB_PASSWORD` (from the
-   * admin secret, never a plain value). On Kubernetes with TLS it also mounts the cluster CA and sets
-   * `MONGODB_TLS_CA_FILE`. The credentials are the administrator's: give each service its own user
-   * in production.
+   * Wires `client` (a ServiceCluster or QueueWorker) to one database: admits it (`allowFrom`) and gives
+   * it `MONGODB_URI` (the connection string), `MONGODB_DATABASE`, `MONGODB_USERNAME` and
+   * `MONGODB_PASSWORD` (a secret reference, never a value). By default the workload logs in as a user
+   * of its own with `readWrite` on that database only (Kubernetes: created by the init Job, its
+   * password in its own Secret); AWS refuses per-service users (DocumentDB Elastic has no user
+   * management), so code that renders there says `MongoClientCredentials.administrator()` or
+   * `perServiceUserOrAdministrator()`. On Kubernetes with TLS it also mounts the cluster CA and sets
+   * `MONGODB_TLS_CA_FILE`.
    */
-  public connectService(service: ServiceCluster, database: string): void {
+  public connect(client: IQueueClient, options: MongoConnectOptions = {}): void {
+    const database = options.database ?? client.serviceName;
+    this.requireApplicationDatabase(options.database === undefined ? 'connect(client) (its serviceName, the default database)' : 'connect(database)', database);
     const uri = this.connectionString(database);
-    // A service's variables are set once: connecting it again to the same database changes nothing.
-    const connected = this.connectedServices.get(service);
+    // A workload's variables are set once: connecting it again to the same database changes nothing.
+    const connected = this.connectedClients.get(client);
     if (connected === database) return;
     if (connected !== undefined) {
-      throw new PlatformValidationError(invalidPropMessage(this, 'connectService(database)', `is a second database for ${service.node.path}`, database,
-        `the service already reads MONGODB_URI for "${connected}": connect each service to one database`));
+      throw new PlatformValidationError(invalidPropMessage(this, 'connect(database)', `is a second database for ${pathOf(client)}`, database,
+        `the workload already reads MONGODB_URI for "${connected}": connect each workload to one database`));
     }
-    this.connectedServices.set(service, database);
-    this.allowFrom(service);
-    service.addEnvironment(CLIENT_ENV.uri, uri);
-    service.addEnvironment(CLIENT_ENV.database, database);
-    service.addEnvironment(CLIENT_ENV.username, this.adminUsername);
-    service.addSecret(CLIENT_ENV.password, this.adminSecret);
-    for (const [name, value] of Object.entries(this.handle.prepareService(service))) service.addEnvironment(name, value);
+    const [username, password] = this.credentialsFor(client, database, options.credentials ?? MongoClientCredentials.perServiceUser());
+    this.connectedClients.set(client, database);
+    this.allowFrom(client);
+    client.addEnvironment(CLIENT_ENV.uri, uri);
+    client.addEnvironment(CLIENT_ENV.database, database);
+    client.addEnvironment(CLIENT_ENV.username, username);
+    client.addSecret(CLIENT_ENV.password, password);
+    for (const [name, value] of Object.entries(this.handle.prepareService(client))) client.addEnvironment(name, value);
+  }
+
+  /**
+   * Wires `service` to `database` with the default credentials of `connect` (a per-service user).
+   *
+   * @deprecated use `connect(service, { database })`
+   */
+  public connectService(service: ServiceCluster, database: string): void {
+    this.connect(service, { database });
+  }
+
+  private requireApplicationDatabase(prop: string, database: string): void {
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(database) || ['admin', 'config', 'local'].includes(database)) {
+      throw new PlatformValidationError(invalidPropMessage(this, prop, 'is not an application database', database,
+        'use 1-63 letters, digits, "_" or "-", other than admin, config and local'));
+    }
+  }
+
+  /** The user name and password `client` logs in with, creating its own user when it gets one. */
+  private credentialsFor(client: IQueueClient, database: string, credentials: MongoClientCredentials): [string, PlatformSecret] {
+    const perServiceUser = credentials.kind !== 'administrator' && this.target === PlatformTarget.KUBERNETES;
+    if (!perServiceUser) {
+      if (credentials.kind === 'per-service-user') {
+        throw new PlatformValidationError(invalidPropMessage(this, 'connect(credentials)', 'cannot be a per-service user on aws', 'perServiceUser',
+          'DocumentDB Elastic has one administrator and no user management (AWS::DocDBElastic::Cluster creates no other user, and no ' +
+          'CloudFormation resource does): pass MongoClientCredentials.administrator(), or perServiceUserOrAdministrator() for code that renders to both targets'));
+      }
+      return [this.adminUsername, this.adminSecret];
+    }
+    const user = client.serviceName;
+    if (RESERVED_USERNAMES.includes(user.toLowerCase()) || user === this.adminUsername) {
+      throw new PlatformValidationError(invalidPropMessage(this, 'connect(client)', 'names a user the cluster reserves', user,
+        `rename the workload (serviceName): ${[...RESERVED_USERNAMES, this.adminUsername].join(', ')} are the cluster's own users`));
+    }
+    const owner = this.connectedUsers.get(user);
+    if (owner !== undefined && owner !== client) {
+      throw new PlatformValidationError(invalidPropMessage(this, 'connect(client)', `names the same user as ${pathOf(owner)}`, user,
+        'give each workload connected to this cluster its own serviceName'));
+    }
+    this.connectedUsers.set(user, client);
+    const password = credentials.password ?? PlatformSecret.named(`${this.clusterName}-user-${user}`, 'password');
+    if (!credentials.password) KubernetesPlatform.of(this).declareOwnedCredential(this, password, CredentialFormat.PASSWORD);
+    this.handle.addServiceUser(user, database, password);
+    return [user, password];
   }
 
   /** Admits `peer` to the cluster's endpoint (security-group rule on AWS, NetworkPolicy on Kubernetes). */
@@ -212,4 +266,9 @@ export class MongoShardedCluster extends Construct {
    * @param _props the effective props
    */
   protected configureKubernetes(_resources: MongoShardedClusterKubernetesResources, _props: MongoShardedClusterProps): void {}
+}
+
+/** Where a workload is in the construct tree, for messages. */
+function pathOf(client: IQueueClient): string {
+  return Construct.isConstruct(client) ? client.node.path : client.serviceName;
 }

@@ -80,8 +80,8 @@ export interface MongoShardedClusterProps {
    */
   readonly storageClass?: string;
   /**
-   * MongoDB server version, pinned (`major.minor.patch`; 6.0.11+, 7.0.2+ or 8.x so that backups can
-   * lock writes through mongos). DocumentDB Elastic chooses its own engine, so this cannot be set on AWS.
+   * MongoDB server version, pinned (`major.minor.patch`; 6.0, 7.0 or 8.0, the releases Percona Backup
+   * for MongoDB backs up). DocumentDB Elastic chooses its own engine, so this cannot be set on AWS.
    *
    * @default '7.0.28' on Kubernetes
    */
@@ -106,7 +106,8 @@ export interface MongoShardedClusterProps {
    */
   readonly tls?: boolean;
   /**
-   * Automated backups.
+   * Automated backups: DocumentDB Elastic's daily snapshots on AWS; Percona Backup for MongoDB
+   * snapshots (and, with `kubernetes.pointInTimeRecovery`, oplog slices) on Kubernetes.
    *
    * @default daily at 03:00 UTC, kept 7 days
    */

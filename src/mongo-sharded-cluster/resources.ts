@@ -62,7 +62,7 @@ export interface MongoReplicaSetObjects {
 export interface MongoShardedClusterKubernetesResources {
   /** Identity of every pod (no API token mounted). */
   readonly serviceAccount: k8s.KubeServiceAccount;
-  /** The generated init and backup scripts. */
+  /** The generated init, backup and restore scripts. */
   readonly scripts: k8s.KubeConfigMap;
   /** The config-server replica set. */
   readonly configServers: MongoReplicaSetObjects;
@@ -76,18 +76,27 @@ export interface MongoShardedClusterKubernetesResources {
   readonly routerDisruptionBudget: k8s.KubePodDisruptionBudget;
   /** Headless Service over every exporter, for Prometheus discovery. */
   readonly metricsService: k8s.KubeService;
-  /** Policy of the mongod pods: members, routers and the init Job only. */
+  /** Policy of the mongod pods (and their backup agents): members, routers and the Jobs only; egress to the backup bucket. */
   readonly memberNetworkPolicy: k8s.KubeNetworkPolicy;
   /** Policy of the mongos pods: `allowFrom` peers, the Jobs, and egress to the members. */
   readonly routerNetworkPolicy: k8s.KubeNetworkPolicy;
-  /** Policy of the init and backup Jobs: egress to the cluster only (and the backup bucket). */
+  /** Policy of the init, backup and restore Jobs: egress to the cluster only. */
   readonly jobNetworkPolicy: k8s.KubeNetworkPolicy;
-  /** The idempotent bootstrap Job (its name carries a hash of the scripts, so a topology change runs it again). */
+  /**
+   * The idempotent bootstrap Job, then the backup configuration. Its written name carries a hash of
+   * its pod template and scripts (fixed at synthesis, after `connect` added per-service users), so a
+   * change runs it again.
+   */
   readonly initJob: k8s.KubeJob;
-  /** The backup CronJob. */
+  /** The backup CronJob: a Percona Backup for MongoDB snapshot, the retention, and the record the backup alert reads. */
   readonly backupCronJob: k8s.KubeCronJob;
-  /** The claim receiving dumps; undefined with an S3 target. */
-  readonly backupVolume?: k8s.KubePersistentVolumeClaim;
+  /**
+   * The existing ReadWriteMany claim every backup agent writes to (a volume target), which these
+   * manifests do not contain, so that deleting them keeps the backups; undefined with an S3 target.
+   */
+  readonly backupClaimName?: string;
+  /** The restore Job; undefined without `kubernetes.restore`. */
+  readonly restoreJob?: k8s.KubeJob;
   /** DNS names the TLS certificate in `kubernetes.tlsSecretName` must cover. */
   readonly tlsDnsNames: string[];
 }

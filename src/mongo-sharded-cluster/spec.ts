@@ -1,8 +1,8 @@
 import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
-import { BackupTarget } from '../platform/backup-target';
 import { MongoShardedClusterProps } from './props';
 import { MongoShardKey } from './shard-key';
 import { MongoShardedClusterAwsOptions, MongoShardedClusterKubernetesOptions } from './target-options';
+import { BackupTarget } from '../platform/backup-target';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
@@ -68,6 +68,7 @@ export const MONGO_DEVELOPMENT_DEFAULTS = {
   routers: 1,
   storage: Size.gibibytes(5),
   kubernetes: {
+    pointInTimeRecovery: false,
     memberResources: { cpu: 0.25, memory: Size.gibibytes(1) },
     routerResources: { cpu: 0.25, memory: Size.mebibytes(512) },
   } as MongoShardedClusterKubernetesOptions,
@@ -117,4 +118,15 @@ export function resolveMongoShardedClusterSpec(
 /** The backup target, defaulting to a volume. */
 export function backupTargetOf(spec: MongoShardedClusterSpec): BackupTarget {
   return spec.kubernetes.backupTarget ?? BackupTarget.volume();
+}
+
+/** The existing claim a volume target writes to, or undefined with an S3 target. */
+export function backupClaimOf(spec: MongoShardedClusterSpec): string | undefined {
+  const target = backupTargetOf(spec);
+  return target.s3Options ? undefined : target.volumeOptions?.claimName ?? `${spec.name}-backups`;
+}
+
+/** Minutes of each oplog slice. */
+export function oplogSpanMinutes(spec: MongoShardedClusterSpec): number {
+  return spec.kubernetes.oplogSpan?.toMinutes({ integral: false }) ?? 10;
 }

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { MongoRestore } from './restore';
 import { BackupTarget } from '../platform/backup-target';
 import { PlatformSecret } from '../platform/secret';
 
@@ -89,23 +90,25 @@ export interface MongoShardedClusterKubernetesOptions {
    */
   readonly monitorPassword?: PlatformSecret;
   /**
-   * Password of the `backup` user the backup job logs in with.
+   * Password of the `pbm` user the Percona Backup for MongoDB agents and the backup Jobs log in with.
    *
-   * @default key `backup-password` of the admin Secret
+   * @default key `password` of the Secret `<clusterName>-pbm`
    */
   readonly backupPassword?: PlatformSecret;
   /**
-   * Where dumps go.
+   * Where Percona Backup for MongoDB writes snapshots and oplog slices. Every agent writes its own
+   * replica set's part, so a volume must be one ReadWriteMany claim that exists before the cluster
+   * (see `BackupVolumeOptions.claimName`); an S3-compatible bucket needs none.
    *
-   * @default BackupTarget.volume()
+   * @default BackupTarget.volume(): the existing ReadWriteMany claim `<clusterName>-backups`
    */
   readonly backupTarget?: BackupTarget;
   /**
-   * Block writes (fsyncLock through mongos) while dumping, as MongoDB documents for a consistent
-   * sharded dump. When false the dump runs with only the balancer stopped: writes continue and
-   * the dump is not a point in time.
+   * Removed: backups no longer lock writes (Percona Backup for MongoDB takes consistent snapshots
+   * while writes continue). Setting it fails synthesis with a message saying so.
    *
-   * @default true
+   * @default undefined
+   * @deprecated remove it: no backup locks writes
    */
   readonly backupBlocksWrites?: boolean;
   /**
@@ -116,6 +119,26 @@ export interface MongoShardedClusterKubernetesOptions {
    * @default Duration.hours(26) (a daily schedule, plus two hours)
    */
   readonly backupMaxAge?: Duration;
+  /**
+   * Point-in-time recovery: the agents save the oplog in slices of `oplogSpan` between snapshots,
+   * so a restore can reach any second of the retention, and at most `oplogSpan` of writes is lost.
+   *
+   * @default true (PlatformProfile.DEVELOPMENT: false)
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Length of each oplog slice of point-in-time recovery: the recovery point objective.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly oplogSpan?: Duration;
+  /**
+   * Renders a Job that restores this cluster (`pbm restore`), once per distinct restore. Remove it
+   * once the restore has succeeded: the Job's record stays and is never run again under its name.
+   *
+   * @default no restore
+   */
+  readonly restore?: MongoRestore;
   /**
    * How many of the last shards to drain: the init Job runs `removeShard` on them (moving their
    * chunks and database primaries to the other shards) and waits until MongoDB has removed them,

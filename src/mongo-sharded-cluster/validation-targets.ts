@@ -1,7 +1,9 @@
 import { RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { BACKUP_NAME, POINT_IN_TIME } from './restore';
 import { MongoShardedClusterSpec } from './spec';
 import { dailyStartMinute, MIN_WINDOW_MINUTES, overlapsDaily, parseWeeklyWindow } from './windows';
 import { invalidPropMessage } from '../platform/errors';
+import { isDnsLabel } from '../platform/names';
 import { integerInRange, numberAbove, Rule } from '../platform/validation';
 
 type MongoRule = Rule<MongoShardedClusterSpec>;
@@ -102,21 +104,19 @@ const votingMembers: MongoRule = (scope, s) => [
     s.configServers, `use at most ${MAX_VOTING_MEMBERS} (a replica set has at most 7 voting members)`)] : []),
 ];
 
-/** MongoDB releases whose mongos can fsyncLock the whole cluster (the backup depends on it). */
+/** MongoDB releases Percona Backup for MongoDB 2.x backs up and restores: 6.0, 7.0 and 8.0 (no rapid releases), pinned. */
 export function isSupportedMongoVersion(version: string): boolean {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!match) return false;
-  const [major, minor, patch] = match.slice(1).map(Number);
-  if (major === 6 && minor === 0) return patch >= 11;
-  if (major === 7 && minor === 0) return patch >= 2;
-  return (major === 7 && minor > 0) || major === 8;
+  const [major, minor] = match.slice(1).map(Number);
+  return minor === 0 && [6, 7, 8].includes(major);
 }
 
 const version: MongoRule = (scope, s) => isSupportedMongoVersion(s.version) ? [] : [invalidPropMessage(scope, 'version',
-  'is not a pinned, supported MongoDB version', s.version, 'use major.minor.patch of 6.0.11+, 7.0.2+ or 8.x (backups lock writes through mongos)')];
+  'is not a pinned, supported MongoDB version', s.version, 'use major.minor.patch of 6.0, 7.0 or 8.0 (what Percona Backup for MongoDB backs up)')];
 
 const kubernetesStorage: MongoRule = (scope, s) => {
-  const classes: Array<[string, string | undefined]> = [['storageClass', s.storageClass], ['kubernetes.backupTarget.storageClass', s.kubernetes.backupTarget?.volumeOptions?.storageClass]];
+  const classes: Array<[string, string | undefined]> = [['storageClass', s.storageClass]];
   return classes.filter(([, c]) => c !== undefined && !DNS_SUBDOMAIN.test(c))
     .map(([prop, c]) => invalidPropMessage(scope, prop, 'is not a StorageClass name', c, 'use a lowercase DNS subdomain, e.g. "gp3"'));
 };
@@ -130,14 +130,72 @@ const kubernetesResources: MongoRule = (scope, s) => ([['memberResources', s.kub
 
 const mebibytes = (size: Size) => size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
 
-/** Backup volume and scratch sizes: whole GiB. */
-const backupSizes: MongoRule = (scope, s) => {
+/**
+ * The backup target as Percona Backup for MongoDB uses it: every agent writes to the same directory,
+ * so a volume is one existing ReadWriteMany claim, which the construct does not render (it would need
+ * an RWX class it cannot check, and `kubectl delete -f` would delete it with the backups); S3 agents
+ * stream to the bucket, with no scratch space.
+ */
+const backupTarget: MongoRule = (scope, s) => {
   const target = s.kubernetes.backupTarget;
-  const sizes: Array<[string, Size | undefined]> = [['kubernetes.backupTarget.size', target?.volumeOptions?.size], ['kubernetes.backupTarget.scratchSize', target?.s3Options?.scratchSize]];
-  return sizes.filter(([, size]) => size !== undefined)
-    .map(([prop, size]) => [prop, size!.toGibibytes({ rounding: SizeRoundingBehavior.NONE })] as const)
-    .filter(([, gib]) => !Number.isInteger(gib) || gib < 1)
-    .map(([prop, gib]) => invalidPropMessage(scope, prop, 'is not a valid volume size', `${gib} GiB`, 'use whole gibibytes, at least 1'));
+  const volume = target?.volumeOptions;
+  const problems: string[] = [];
+  const unsupported = (prop: string, value: unknown, valid: string) =>
+    problems.push(invalidPropMessage(scope, `kubernetes.backupTarget.${prop}`, 'is not used by MongoShardedCluster backups', value, valid));
+  if (volume?.size !== undefined) {
+    unsupported('size', `${volume.size.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB`,
+      'the agents share an existing ReadWriteMany claim (claimName): size it where you create it');
+  }
+  if (volume?.storageClass !== undefined) {
+    unsupported('storageClass', volume.storageClass, 'the agents share an existing ReadWriteMany claim (claimName): choose its class (NFS, CephFS, EFS…) where you create it');
+  }
+  if (volume?.claimName !== undefined && !DNS_SUBDOMAIN.test(volume.claimName)) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.backupTarget.claimName', 'is not a PersistentVolumeClaim name', volume.claimName,
+      'use a lowercase DNS subdomain, e.g. "orders-db-backups"'));
+  }
+  const scratch = target?.s3Options?.scratchSize;
+  if (scratch !== undefined) {
+    unsupported('scratchSize', `${scratch.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB`,
+      'Percona Backup for MongoDB streams each replica set\'s part straight to the bucket: remove scratchSize');
+  }
+  return problems;
+};
+
+/** Props of the fsyncLock backups that no longer mean anything. */
+const removedBackupProps: MongoRule = (scope, s) => s.kubernetes.backupBlocksWrites === undefined ? [] : [invalidPropMessage(scope,
+  'kubernetes.backupBlocksWrites', 'is no longer supported', s.kubernetes.backupBlocksWrites,
+  'backups never lock writes now (Percona Backup for MongoDB snapshots the cluster while it takes writes): remove it')];
+
+/** The oplog slice is the recovery point objective: whole minutes, at most a day, and only with PITR. */
+const pointInTimeRecovery: MongoRule = (scope, s) => {
+  const span = s.kubernetes.oplogSpan;
+  if (span === undefined || span.isUnresolved()) return [];
+  if (s.kubernetes.pointInTimeRecovery === false) {
+    return [invalidPropMessage(scope, 'kubernetes.oplogSpan', 'is set while kubernetes.pointInTimeRecovery is false', span.toHumanString(),
+      'turn pointInTimeRecovery on, or remove oplogSpan (without it the recovery point is the last snapshot)')];
+  }
+  const minutes = span.toMinutes({ integral: false });
+  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? [] : [invalidPropMessage(scope, 'kubernetes.oplogSpan', 'is out of range',
+    span.toHumanString(), 'use whole minutes from Duration.minutes(1) to Duration.days(1)')];
+};
+
+const restore: MongoRule = (scope, s) => {
+  const r = s.kubernetes.restore;
+  if (!r) return [];
+  const problems: string[] = [];
+  if (r.backupName !== undefined && !BACKUP_NAME.test(r.backupName)) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.restore', 'names no backup', r.backupName,
+      'use a backup name as `pbm list` shows it, e.g. "2026-12-01T03:00:21Z"'));
+  }
+  if (r.pointInTime !== undefined && (!POINT_IN_TIME.test(r.pointInTime) || Number.isNaN(Date.parse(`${r.pointInTime}Z`)))) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.restore', 'is not a point in time', r.pointInTime,
+      'use UTC as YYYY-MM-DDTHH:MM:SS, e.g. "2026-12-01T14:30:00"'));
+  }
+  if (r.sourceClusterName !== undefined && !(isDnsLabel(r.sourceClusterName) && r.sourceClusterName.length <= 40)) {
+    problems.push(invalidPropMessage(scope, 'kubernetes.restore.sourceClusterName', 'is not a cluster name', r.sourceClusterName,
+      'use the clusterName of the cluster that took the backup (a DNS label of at most 40 characters)'));
+  }
+  return problems;
 };
 
 const s3Target: MongoRule = (scope, s) => {
@@ -152,7 +210,7 @@ const s3Target: MongoRule = (scope, s) => {
   ];
 };
 
-/** The backup alert needs a whole number of seconds, at least an hour (a dump takes time). */
+/** The backup alert needs a whole number of seconds, at least an hour (a snapshot takes time). */
 const backupMaxAge: MongoRule = (scope, s) => {
   const age = s.kubernetes.backupMaxAge;
   if (age === undefined || age.isUnresolved()) return [];
@@ -178,5 +236,6 @@ const drainingShards: MongoRule = (scope, s) => s.kubernetes.drainingShards === 
   : integerInRange(scope, 'kubernetes.drainingShards', s.kubernetes.drainingShards, 0, s.shards - 1);
 
 export const KUBERNETES_RULES: MongoRule[] = [
-  votingMembers, version, kubernetesStorage, kubernetesResources, backupSizes, s3Target, backupMaxAge, drainingShards, volumeClaimTemplate,
+  votingMembers, version, kubernetesStorage, kubernetesResources, backupTarget, removedBackupProps, s3Target, backupMaxAge, pointInTimeRecovery,
+  restore, drainingShards, volumeClaimTemplate,
 ];

@@ -13,7 +13,7 @@ import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings
 /** Longest cluster name: derived names (`<name>-configsvr`, pods, claims, revision labels) must stay within 63 characters. */
 export const MAX_NAME_LENGTH = 40;
 /** Users the construct creates itself. */
-export const RESERVED_USERNAMES = ['admin', 'root', 'metrics', 'backup', 'serviceadmin'];
+export const RESERVED_USERNAMES = ['admin', 'root', 'metrics', 'backup', 'pbm', 'serviceadmin'];
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const DATABASE = /^[A-Za-z0-9_-]{1,63}$/;
 

@@ -190,7 +190,8 @@ const mongoConnections = (sel: (...m: string[]) => string) =>
 
 /**
  * Successful backups within their maximum age: each one is a document of the backup records
- * database, which a TTL index deletes at that age (see MongoShardedCluster's backup records).
+ * database, which a TTL index deletes at that age (see MongoShardedCluster's backup records): the
+ * backup CronJob inserts one once Percona Backup for MongoDB has completed a snapshot and the retention.
  */
 const mongoBackups = (sel: (...m: string[]) => string) =>
   `max by (job) (mongodb_dbstats_objects{${sel(`database="${BACKUP_RECORDS.database}"`)}})`;
@@ -208,7 +209,8 @@ const mongo: KindSignals = {
         `{{ $labels.member_idx }} of replica set {{ $labels.rs_nm }} is more than ${promNumber(t.mongoReplicationLagSeconds)} s behind its primary.`),
       alert('MongoBackupMissing', `${mongoBackups(sel)} < 1`, '15m', 'critical',
         '{{ $labels.job }} has no recent successful backup',
-        'No backup of {{ $labels.job }} has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs.'),
+        'No backup of {{ $labels.job }} has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs ' +
+          '(pbm backup) and run pbm status in a backup-agent container.'),
       alert('MongoConnectionsHigh', `${mongoConnections(sel)} > ${promNumber(t.mongoConnectionsUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} {{ $labels.instance }} is running out of connections',
         `{{ $labels.instance }} has used more than ${promNumber(t.mongoConnectionsUtilization * 100)} % of its connections for 10 minutes.`),

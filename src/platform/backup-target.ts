@@ -6,6 +6,14 @@ import { PlatformSecret } from '../platform/secret';
  */
 export interface BackupVolumeOptions {
   /**
+   * An existing PersistentVolumeClaim to write to, created outside these manifests (so that
+   * `kubectl delete -f` of the manifests keeps the backups). MongoShardedCluster needs one: its backup
+   * agents share the claim, which must be ReadWriteMany (NFS, CephFS, EFS…).
+   *
+   * @default the construct renders its own claim (MongoShardedCluster: the existing claim `<clusterName>-backups`)
+   */
+  readonly claimName?: string;
+  /**
    * Size of the claim.
    *
    * @default sized by the construct from its data: for MongoShardedCluster the storage of one member per shard plus

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { MongoClientCredentials, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -26,7 +26,7 @@ function connected() {
   const stack = awsStack();
   const cluster = new MongoShardedCluster(stack, 'OrdersDb', sharded);
   const service = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
-  cluster.connectService(service, 'shop');
+  cluster.connect(service, { database: 'shop', credentials: MongoClientCredentials.administrator() });
   return { stack, service };
 }
 
@@ -116,7 +116,22 @@ describe('MongoShardedCluster on AWS', () => {
     });
   });
 
-  test('connectService: URI, user name, the password from the secret, and the security-group rule', () => {
+  test('connect: per-service users are refused (DocumentDB Elastic has no user management); the administrator only when asked', () => {
+    const stack = awsStack();
+    const cluster = new MongoShardedCluster(stack, 'OrdersDb');
+    const service = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
+    const message = /Platform\/OrdersDb: connect\(credentials\) cannot be a per-service user on aws \(got "perServiceUser"\): DocumentDB Elastic has one administrator and no user management \(AWS::DocDBElastic::Cluster creates no other user, and no CloudFormation resource does\): pass MongoClientCredentials.administrator\(\), or perServiceUserOrAdministrator\(\) for code that renders to both targets/;
+    expect(() => cluster.connect(service, { database: 'shop' })).toThrow(message);
+    expect(() => cluster.connectService(service, 'shop')).toThrow(message);
+    expect(() => cluster.connect(service, { database: 'shop', credentials: MongoClientCredentials.perServiceUser() })).toThrow(message);
+    // Nothing was wired by the refused calls; the portable choice hands out the administrator here.
+    cluster.connect(service, { database: 'shop', credentials: MongoClientCredentials.perServiceUserOrAdministrator() });
+    Template.fromStack(service.aws!.stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'MONGODB_USERNAME', Value: 'clusteradmin' }]) })],
+    });
+  });
+
+  test('connect with the administrator: URI, user name, the password from the secret, and the security-group rule', () => {
     const { stack, service } = connected();
     // The service's task definition lives in its nested stack: the secret ARN arrives as a parameter.
     Template.fromStack(service.aws!.stack).hasResourceProperties('AWS::ECS::TaskDefinition', {

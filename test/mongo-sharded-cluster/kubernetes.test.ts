@@ -1,6 +1,8 @@
 import { Size } from 'aws-cdk-lib';
-import { MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { Construct } from 'constructs';
+import { MongoClientCredentials, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { BackupTarget } from '../../src/platform/backup-target';
+import { KubernetesPlatform } from '../../src/platform/kubernetes-platform';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
@@ -43,7 +45,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
 
   test('images are pinned: mongo from the version, the exporter by tag', () => {
     const spec = pod(render({ version: '7.0.14' }).manifests, 'StatefulSet', 'orders-db-shard-0');
-    expect(spec.containers.map((c: any) => c.image)).toEqual(['mongo:7.0.14', 'percona/mongodb_exporter:0.43.1']);
+    expect(spec.containers.map((c: any) => c.image)).toEqual(['mongo:7.0.14', 'percona/mongodb_exporter:0.43.1', 'percona/percona-backup-mongodb:2.11.0']);
     expect(spec.initContainers[0].image).toBe('mongo:7.0.14');
   });
 
@@ -98,7 +100,7 @@ describe('MongoShardedCluster on Kubernetes', () => {
     const { manifests, cluster } = render({ tls: false, kubernetes: { tlsSecretName: 'ignored' } });
     const off = pod(manifests, 'StatefulSet', 'orders-db-configsvr');
     expect(container(off, 'mongod').args.join(' ')).not.toContain('tls');
-    expect(off.volumes.map((v: any) => v.name)).toEqual(['tmp', 'keyfile-secret', 'keyfile']);
+    expect(off.volumes.map((v: any) => v.name)).toEqual(['tmp', 'keyfile-secret', 'keyfile', 'backups']);
     expect(cluster.connectionString('shop')).toBe('mongodb://orders-db.shop.svc.cluster.local:27017/shop?authSource=admin&w=majority');
   });
 
@@ -187,27 +189,69 @@ describe('MongoShardedCluster on Kubernetes', () => {
     expect(findObject(manifests, 'NetworkPolicy', 'orders-db-jobs').spec.policyTypes).toEqual(['Egress']);
   });
 
-  test('connectService: connection string with w=majority and TLS, credentials from the Secret, the CA mounted', () => {
+  test('connect: a user of its own with readWrite on its database, its password from its own owned Secret, the CA mounted', () => {
     const chart = kubernetesChart();
     const cluster = new MongoShardedCluster(chart, 'OrdersDb');
     const orders = new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
-    cluster.connectService(orders, 'shop');
-    cluster.connectService(orders, 'shop');
+    cluster.connect(orders, { database: 'shop' });
+    cluster.connect(orders, { database: 'shop' });
     const manifests = manifestsOf(chart);
     const spec = pod(manifests, 'Deployment', 'orders');
     expect(spec.containers[0].env).toEqual(expect.arrayContaining([
       { name: 'MONGODB_URI', value: 'mongodb://orders-db.shop.svc.cluster.local:27017/shop?authSource=admin&w=majority&tls=true' },
       { name: 'MONGODB_DATABASE', value: 'shop' },
-      { name: 'MONGODB_USERNAME', value: 'clusteradmin' },
-      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db-admin', key: 'password' } } },
+      { name: 'MONGODB_USERNAME', value: 'orders' },
+      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db-user-orders', key: 'password' } } },
       { name: 'MONGODB_TLS_CA_FILE', value: '/etc/mongodb/orders-db/ca.crt' },
     ]));
+    expect(JSON.stringify(spec)).not.toContain('orders-db-admin');
     expect(spec.volumes.filter((v: any) => v.name === 'orders-db-tls-ca-crt')).toEqual([
       { name: 'orders-db-tls-ca-crt', secret: { secretName: 'orders-db-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
     ]);
     expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'orders-db-tls-ca-crt', mountPath: '/etc/mongodb/orders-db', readOnly: true });
     expect(cluster.endpoint.url).toBe('mongodb://orders-db.shop.svc.cluster.local:27017');
+    expect(KubernetesPlatform.of(chart).ownedCredentials).toContainEqual(expect.objectContaining({ secretName: 'orders-db-user-orders', key: 'password' }));
     expectKubernetesConformance(manifests);
+  });
+
+  test('connect: the administrator only when asked; connectService is connect with the defaults', () => {
+    const chart = kubernetesChart();
+    const cluster = new MongoShardedCluster(chart, 'OrdersDb');
+    const admin = new ServiceCluster(chart, 'Ops', { image: 'ghcr.io/acme/ops:1.0.0' });
+    const legacy = new ServiceCluster(chart, 'Legacy', { image: 'ghcr.io/acme/legacy:1.0.0' });
+    cluster.connect(admin, { database: 'ops', credentials: MongoClientCredentials.administrator() });
+    cluster.connectService(legacy, 'legacy');
+    const manifests = manifestsOf(chart);
+    expect(pod(manifests, 'Deployment', 'ops').containers[0].env).toEqual(expect.arrayContaining([
+      { name: 'MONGODB_USERNAME', value: 'clusteradmin' },
+      { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'orders-db-admin', key: 'password' } } },
+    ]));
+    expect(pod(manifests, 'Deployment', 'legacy').containers[0].env).toContainEqual({ name: 'MONGODB_USERNAME', value: 'legacy' });
+    // Only the per-service user reaches the init Job.
+    const init = objectsOfKind(manifests, 'Job')[0].spec.template.spec.initContainers[0];
+    expect(JSON.parse(init.env.find((e: any) => e.name === 'MONGO_SERVICE_USERS').value)).toEqual([
+      { user: 'legacy', db: 'legacy', passwordFile: '/etc/mongodb/service-users/legacy' },
+    ]);
+  });
+
+  test('connect: refuses a second database, a reserved user name, a system or invalid database and two workloads with one name', () => {
+    const chart = kubernetesChart();
+    const cluster = new MongoShardedCluster(chart, 'OrdersDb');
+    const orders = new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
+    cluster.connect(orders, { database: 'shop' });
+    expect(() => cluster.connect(orders, { database: 'billing' })).toThrow(
+      /platform\/OrdersDb: connect\(database\) is a second database for platform\/Orders \(got "billing"\): the workload already reads MONGODB_URI for "shop"/);
+    const metrics = new ServiceCluster(chart, 'Metrics', { image: 'ghcr.io/acme/metrics:1.0.0' });
+    expect(() => cluster.connect(metrics)).toThrow(
+      /platform\/OrdersDb: connect\(client\) names a user the cluster reserves \(got "metrics"\): rename the workload \(serviceName\): admin, root, metrics, backup, pbm, serviceadmin, clusteradmin/);
+    expect(() => cluster.connect(new ServiceCluster(chart, 'Admin', { image: 'ghcr.io/acme/a:1.0.0' }))).toThrow(
+      /platform\/OrdersDb: connect\(client\) \(its serviceName, the default database\) is not an application database \(got "admin"\): use 1-63 letters, digits, "_" or "-", other than admin, config and local/);
+    expect(() => cluster.connect(new ServiceCluster(chart, 'Carts', { image: 'ghcr.io/acme/c:1.0.0' }), { database: 'a.b' })).toThrow(
+      /platform\/OrdersDb: connect\(database\) is not an application database \(got "a.b"\)/);
+    const other = new Construct(chart, 'Other');
+    const twin = new ServiceCluster(other, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0', serviceName: 'orders' });
+    expect(() => cluster.connect(twin, { database: 'shop' })).toThrow(
+      /platform\/OrdersDb: connect\(client\) names the same user as platform\/Orders \(got "orders"\): give each workload connected to this cluster its own serviceName/);
   });
 
   test('conformance: strict 1.27 schema, Pod Security restricted, reliability (default and a larger, TLS-off, S3 variant)', () => {
@@ -221,12 +265,11 @@ describe('MongoShardedCluster on Kubernetes', () => {
       tls: false,
       version: '8.0.4',
       kubernetes: {
-        backupBlocksWrites: false,
         backupTarget: BackupTarget.s3({ bucket: 'b-1', accessKeyId: PlatformSecret.named('s3', 'id'), secretAccessKey: PlatformSecret.named('s3', 'key') }),
       },
     });
     const report = expectKubernetesConformance(manifestsOf(chart));
-    // Platform 3; default cluster 24 (with a backup claim); S3 variant 29 (six replica sets, no claim).
-    expect(report.objects).toBe(3 + 24 + 29);
+    // Platform 3; default cluster 23 (the backup claim exists outside the manifests); S3 variant 29 (six replica sets).
+    expect(report.objects).toBe(3 + 23 + 29);
   });
 });

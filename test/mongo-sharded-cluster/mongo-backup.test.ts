@@ -2,171 +2,186 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { fakeClusterFor, parseJavaScript, shellSyntax, topologyOf } from './support/scripts';
 import { MongoShardKey } from '../../src/mongo-sharded-cluster';
-import { BACKUP_FILES, backupLockScript, backupUnlockScript, dumpScript, uploadScript } from '../../src/mongo-sharded-cluster/mongo-backup';
+import {
+  agentScript, backupRecordScript, backupScript, configureScript, recordAfterBackupScript, restoreScript,
+} from '../../src/mongo-sharded-cluster/mongo-backup';
 import { documentDbShardingScript } from '../../src/mongo-sharded-cluster/mongo-sharding';
+import { MongoRestore, restoreArgs } from '../../src/mongo-sharded-cluster/restore';
 import { replicaSetsOf } from '../../src/mongo-sharded-cluster/topology';
 
-const ROUTER_URI = 'mongodb://orders-db.shop.svc.cluster.local:27017/?authSource=admin&tls=true&tlsCAFile=/etc/mongodb/tls/ca.crt';
-const BACKUP_ENV = { MONGO_BACKUP_USER: 'backup', MONGO_BACKUP_PASSWORD: 'backup-pw' };
+const { topology } = topologyOf(2, 3);
+const CLIENT = { clusterName: 'orders-db', configServers: topology.configServers, tls: true };
+const CONFIG_SERVERS = topology.configServers.members.join(',');
+const TLS = '&tls=true&tlsCAFile=/etc/mongodb/tls/ca.crt';
 
-/** A fake cluster with the backup user, and a runner for the lock/unlock scripts through mongos. */
-function clusterWithBackupUser() {
-  const { topology } = topologyOf(1, 3);
-  const cluster = fakeClusterFor(topology);
-  cluster.replicaSets.set(topology.configServers.name, { initiated: true, configsvr: true, members: topology.configServers.members, users: new Map([['backup', { pwd: 'backup-pw', roles: [] }]]) });
-  const names = replicaSetsOf(topology).map(rs => rs.name);
-  return { cluster, run: (script: string) => cluster.run(script, { kind: 'router' }, BACKUP_ENV, names) };
+/**
+ * Runs `script` with POSIX sh and fake `pbm`/`pbm-agent` on PATH: each logs its arguments and the
+ * PBM_MONGODB_URI it received; `failing` makes `pbm <that subcommand>` exit 1.
+ */
+function runWithFakePbm(script: string, options: { password?: string; failing?: string; inline?: boolean } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbm-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const log = path.join(dir, 'calls');
+    const fake = (name: string) => `#!/bin/sh
+printf '%s\\n' "${name} $*" >> "${log}"
+printf 'uri %s\\n' "$PBM_MONGODB_URI" >> "${log}"
+${options.failing ? `[ "$1" = ${JSON.stringify(options.failing)} ] && exit 1` : ''}
+exit 0
+`;
+    fs.writeFileSync(path.join(bin, 'pbm'), fake('pbm'), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'pbm-agent'), fake('pbm-agent'), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const args = options.inline ? ['-c', script] : [path.join(dir, 'script.sh')];
+    if (!options.inline) fs.writeFileSync(args[0], script);
+    const run = spawnSync('sh', args, {
+      encoding: 'utf-8',
+      timeout: 10_000,
+      env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: dir, MONGO_BACKUP_PASSWORD: options.password ?? 'backup-pw' },
+    });
+    const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf-8').trim().split('\n') : [];
+    return {
+      status: run.status,
+      stderr: run.stderr,
+      calls: lines.filter(l => !l.startsWith('uri ')),
+      uris: lines.filter(l => l.startsWith('uri ')).map(l => l.slice(4)),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-describe('backup lock and unlock (mongosh through mongos)', () => {
-  test.each([true, false])('parse as JavaScript (blockWrites %s)', blockWrites => {
-    expect(() => parseJavaScript(backupLockScript(blockWrites))).not.toThrow();
-    expect(() => parseJavaScript(backupUnlockScript(blockWrites))).not.toThrow();
+/** The password inside a mongodb:// URI, decoded as a driver does. */
+const passwordOf = (uri: string) => decodeURIComponent(/^mongodb:\/\/pbm:([^@]*)@/.exec(uri)![1]);
+
+describe('PBM agent (inline in every member pod)', () => {
+  test('is valid POSIX sh and bash', () => {
+    for (const tls of [true, false]) expect(shellSyntax(agentScript(tls))).toEqual([{ shell: 'sh', status: 0, stderr: '' }, { shell: 'bash', status: 0, stderr: '' }]);
   });
 
-  test('the documented procedure: stop the balancer, then fsyncLock through mongos; unlock, then restart it', () => {
-    const { cluster, run } = clusterWithBackupUser();
-    run(backupLockScript(true));
-    expect(cluster.mutations).toEqual(['sh.stopBalancer', 'fsyncLock']);
-    expect(cluster.balancerEnabled).toBe(false);
-    run(backupUnlockScript(true));
-    expect(cluster.mutations).toEqual(['sh.stopBalancer', 'fsyncLock', 'fsyncUnlock', 'sh.startBalancer']);
-    expect(cluster.fsyncLocks).toBe(0);
-    expect(cluster.balancerEnabled).toBe(true);
+  test('connects to its own mongod only (directConnection), as the pbm user, with TLS and the CA', () => {
+    const run = runWithFakePbm(agentScript(true), { inline: true });
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual(['pbm-agent ']);
+    expect(run.uris).toEqual([`mongodb://pbm:%62%61%63%6b%75%70%2d%70%77@localhost:27017/?authSource=admin&directConnection=true${TLS}`]);
   });
 
-  test('a balancer the operator stopped stays stopped', () => {
-    const { cluster, run } = clusterWithBackupUser();
-    cluster.balancerEnabled = false;
-    run(backupLockScript(true));
-    run(backupUnlockScript(true));
-    expect(cluster.mutations).toEqual(['sh.stopBalancer', 'fsyncLock', 'fsyncUnlock']);
-    expect(cluster.balancerEnabled).toBe(false);
+  test('any password reaches the URI percent-encoded, and decodes to itself (property)', () => {
+    // Whatever the bytes (quotes, @, :, /, %, $(…), non-ASCII), the URI stays one URI and the driver decodes the password back.
+    const password = fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' })
+      .filter(p => p.trim() === p && !p.includes('\0'));
+    fc.assert(fc.property(password, p => {
+      const run = runWithFakePbm(agentScript(false), { inline: true, password: p });
+      expect(run.status).toBe(0);
+      expect(run.uris).toHaveLength(1);
+      expect(run.uris[0]).toMatch(/^mongodb:\/\/pbm:(%[0-9a-f]{2})+@localhost:27017\/\?authSource=admin&directConnection=true$/);
+      expect(passwordOf(run.uris[0])).toBe(p);
+    }), { numRuns: 25 });
   });
 
-  test('unlock after a lock step that never ran changes nothing (and does not fail)', () => {
-    const { cluster, run } = clusterWithBackupUser();
-    run(backupUnlockScript(true));
-    expect(cluster.mutations).toEqual([]);
-    expect(cluster.output).toEqual(['writes were not locked', 'balancer left as it was before the backup']);
-  });
-
-  test('without backupBlocksWrites only the balancer stops, and the script says the dump is not a point in time', () => {
-    const { cluster, run } = clusterWithBackupUser();
-    run(backupLockScript(false));
-    run(backupUnlockScript(false));
-    expect(cluster.mutations).toEqual(['sh.stopBalancer', 'sh.startBalancer']);
-    expect(cluster.output.join('\n')).toContain('the dump is not a point in time');
+  test('refuses a password with a final newline before it starts', () => {
+    const run = runWithFakePbm(agentScript(true), { inline: true, password: 'pw\n' });
+    expect(run.status).toBe(64);
+    expect(run.calls).toEqual([]);
+    expect(run.stderr).toContain('MONGO_BACKUP_PASSWORD begins or ends with whitespace');
   });
 });
 
-describe('backup dump (sh with fake mongosh and mongodump on PATH)', () => {
-  function runDump(options: { mongodump?: string; password?: string; timeoutMs?: number; prune?: boolean } = {}) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongo-dump-'));
-    const bin = path.join(dir, 'bin');
-    const out = path.join(dir, 'backups');
-    fs.mkdirSync(bin);
-    fs.mkdirSync(out);
-    const log = path.join(dir, 'calls');
-    fs.writeFileSync(path.join(bin, 'mongosh'), `#!/bin/sh\necho "mongosh \${4##*/}" >> "${log}"\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, 'mongodump'), `#!/bin/sh
-echo "mongodump $*" >> "${log}"
-for arg in "$@"; do case "$arg" in --config=*) cat "\${arg#--config=}" >> "${log}" ;; --archive=*) archive=\${arg#--archive=} ;; esac; done
-${options.mongodump ?? 'echo dump > "$archive"'}
-`, { mode: 0o755 });
-    fs.writeFileSync(path.join(out, '20200101T000000Z.archive.gz'), 'old');
-    fs.writeFileSync(path.join(out, '20200102T000000Z.archive.gz'), 'recent');
-    spawnSync('touch', ['-d', '10 days ago', path.join(out, '20200101T000000Z.archive.gz')]);
-    spawnSync('touch', ['-d', '2 days ago', path.join(out, '20200102T000000Z.archive.gz')]);
-    const script = dumpScript({ clusterName: 'orders-db', routerUri: ROUTER_URI, scriptsDir: '/scripts', outputDir: out, pruneAfterDays: options.prune === false ? undefined : 7 });
-    fs.writeFileSync(path.join(dir, 'backup.sh'), script);
-    const run = spawnSync('sh', [path.join(dir, 'backup.sh')], {
-      encoding: 'utf-8',
-      timeout: options.timeoutMs ?? 30_000,
-      killSignal: 'SIGTERM',
-      env: { PATH: `${bin}:/usr/bin:/bin`, TMPDIR: dir, MONGO_BACKUP_USER: 'backup', MONGO_BACKUP_PASSWORD: options.password ?? 'backup-pw' },
-    });
-    const result = { run, script, calls: fs.readFileSync(log, 'utf-8').trim().split('\n'), files: fs.readdirSync(out).sort() };
-    fs.rmSync(dir, { recursive: true, force: true });
-    return result;
-  }
+describe('PBM clients (backup, configuration, restore Jobs)', () => {
+  const SCRIPTS = {
+    backup: backupScript({ ...CLIENT, retentionDays: 14 }),
+    configure: configureScript(CLIENT, '/scripts'),
+    restore: restoreScript({ ...CLIENT, scriptsDir: '/scripts', restoreArgs: restoreArgs(MongoRestore.fromBackup('2026-12-01T03:00:21Z'), [], 'orders-db') }),
+    record: recordAfterBackupScript('mongodb://orders-db.shop.svc.cluster.local:27017/?authSource=admin', '/scripts'),
+  };
 
-  test('is valid POSIX sh and bash', () => {
-    for (const result of shellSyntax(dumpScript({ clusterName: 'c', routerUri: ROUTER_URI, scriptsDir: '/s', outputDir: '/b', pruneAfterDays: 7 }))) {
-      expect(result).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
+  test.each(Object.entries(SCRIPTS))('%s is valid POSIX sh and bash', (_name, script) => {
+    expect(shellSyntax(script)).toEqual([{ shell: 'sh', status: 0, stderr: '' }, { shell: 'bash', status: 0, stderr: '' }]);
+  });
+
+  test('every client talks to the config-server replica set, where PBM keeps its control collections', () => {
+    for (const script of [SCRIPTS.backup, SCRIPTS.configure, SCRIPTS.restore]) {
+      const run = runWithFakePbm(script);
+      expect(run.status).toBe(0);
+      expect(new Set(run.uris)).toEqual(new Set([
+        `mongodb://pbm:%62%61%63%6b%75%70%2d%70%77@${CONFIG_SERVERS}/?authSource=admin&replicaSet=orders-db-configsvr${TLS}`,
+      ]));
     }
   });
 
-  test('locks, dumps through mongos into a gzip archive, unlocks, prunes dumps past retention, then records the success', () => {
-    const { run, calls, files, script } = runDump();
-    expect(run.status).toBe(0);
-    expect(calls.map(c => c.split(' ')[0] === 'mongodump' ? 'mongodump' : c)).toEqual([
-      `mongosh ${BACKUP_FILES.lock}`, 'mongodump', "password: 'backup-pw'", `mongosh ${BACKUP_FILES.unlock}`, `mongosh ${BACKUP_FILES.record}`,
+  test('backup: one logical snapshot of the whole cluster, then the retention (snapshots and oplog slices), never a lock', () => {
+    const run = runWithFakePbm(SCRIPTS.backup);
+    expect(run.calls).toEqual(['pbm backup --type=logical --wait', 'pbm cleanup --older-than=14d --yes --wait', 'pbm list']);
+    expect(SCRIPTS.backup).not.toMatch(/fsyncLock|stopBalancer|mongodump/);
+  });
+
+  test('backup: a failed snapshot fails the container before the retention, so the record never runs', () => {
+    const run = runWithFakePbm(SCRIPTS.backup, { failing: 'backup' });
+    expect(run.status).not.toBe(0);
+    expect(run.calls).toEqual(['pbm backup --type=logical --wait']);
+  });
+
+  test('configuration: waits for the agents, then applies the file', () => {
+    const run = runWithFakePbm(SCRIPTS.configure);
+    expect(run.calls).toEqual(['pbm status --out=json', 'pbm config --file /scripts/pbm-config.yaml']);
+  });
+
+  test('restore: PITR off, resync from storage, restore, a new base snapshot, then the configuration again', () => {
+    const run = runWithFakePbm(SCRIPTS.restore);
+    expect(run.calls).toEqual([
+      'pbm config --set pitr.enabled=false',
+      'pbm config --force-resync --wait',
+      'pbm restore 2026-12-01T03:00:21Z --yes --wait',
+      'pbm backup --type=logical --wait',
+      'pbm config --file /scripts/pbm-config.yaml',
     ]);
-    const dump = calls.find(c => c.startsWith('mongodump'))!;
-    expect(dump).toContain(`--uri=${ROUTER_URI}`);
-    expect(dump).toMatch(/--archive=\S+\/\d{8}T\d{6}Z\.archive\.gz\.partial --gzip/);
-    expect(dump).not.toContain('backup-pw');
-    // --oplog does not work through mongos; consistency comes from the lock.
-    expect(script).not.toContain('--oplog');
-    expect(files).toEqual(['20200102T000000Z.archive.gz', expect.stringMatching(/^\d{8}T\d{6}Z\.archive\.gz$/)]);
+    const failed = runWithFakePbm(SCRIPTS.restore, { failing: 'restore' });
+    expect(failed.status).not.toBe(0);
+    expect(failed.calls).not.toContain('pbm backup --type=logical --wait');
   });
 
-  test('a failed dump still unlocks, keeps no half archive under the final name, records nothing, and fails the Job', () => {
-    const { run, calls, files } = runDump({ mongodump: 'exit 3' });
-    expect(run.status).toBe(3);
-    expect(calls[calls.length - 1]).toBe(`mongosh ${BACKUP_FILES.unlock}`);
-    expect(calls).not.toContain(`mongosh ${BACKUP_FILES.record}`);
-    expect(files.filter(f => f.endsWith('.archive.gz'))).toEqual(['20200101T000000Z.archive.gz', '20200102T000000Z.archive.gz']);
+  test('restore arguments: a snapshot, a point in time, and the replica sets of another cluster mapped by index', () => {
+    const targets = replicaSetsOf(topology).map(rs => rs.name);
+    expect(restoreArgs(MongoRestore.toPointInTime('2026-12-01T14:30:00'), targets, 'orders-db')).toEqual(['--time=2026-12-01T14:30:00']);
+    expect(restoreArgs(MongoRestore.fromBackup('2026-12-01T03:00:21Z', { sourceClusterName: 'orders-db' }), targets, 'orders-db')).toEqual(['2026-12-01T03:00:21Z']);
+    expect(restoreArgs(MongoRestore.fromBackup('2026-12-01T03:00:21Z', { sourceClusterName: 'old-db' }), targets, 'orders-db')).toEqual([
+      '2026-12-01T03:00:21Z',
+      '--replset-remapping=orders-db-configsvr=old-db-configsvr,orders-db-shard-0=old-db-shard-0,orders-db-shard-1=old-db-shard-1',
+    ]);
   });
 
-  test('SIGTERM during the dump (deadline, eviction) stops it and unlocks', () => {
-    const { run, calls } = runDump({ mongodump: 'exec sleep 30', timeoutMs: 1500 });
-    expect(run.status).toBe(143);
-    expect(calls[calls.length - 1]).toBe(`mongosh ${BACKUP_FILES.unlock}`);
+  test('restore arguments are data in the shell: each stays one word, whatever it holds', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 20 }), value => {
+      const script = restoreScript({ ...CLIENT, scriptsDir: '/scripts', restoreArgs: [value] });
+      const run = runWithFakePbm(script);
+      expect(run.calls.find(c => c.startsWith('pbm restore '))).toBe(`pbm restore ${value} --yes --wait`);
+    }), { numRuns: 15 });
   });
 
-  test('a password with quotes reaches mongodump intact through its YAML config', () => {
-    const { calls } = runDump({ password: "it's \"x\"" });
-    expect(calls).toContain("password: 'it''s \"x\"'");
+  test('every script refuses a password with a final newline before it calls pbm', () => {
+    for (const script of [SCRIPTS.backup, SCRIPTS.configure, SCRIPTS.restore]) {
+      const run = runWithFakePbm(script, { password: 'pw\n' });
+      expect(run.status).toBe(64);
+      expect(run.calls).toEqual([]);
+    }
   });
 });
 
-describe('backup upload to S3 (sh with a fake aws on PATH)', () => {
-  function runUpload(endpoint?: string) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongo-upload-'));
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.mkdirSync(path.join(dir, 'in'));
-    fs.writeFileSync(path.join(dir, 'in', '20990101T023000Z.archive.gz'), 'dump');
-    const keys = ['mongo/orders/20000101T023000Z.archive.gz', 'mongo/orders/20990101T023000Z.archive.gz', 'mongo/orders/README'];
-    fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\necho "aws $*" >> "${dir}/calls"\ncase "$*" in *list-objects-v2*) printf '${keys.join('\\t')}\\n' ;; esac\n`, { mode: 0o755 });
-    const script = uploadScript({ bucket: 'backups', prefix: 'mongo/orders/', endpoint, inputDir: path.join(dir, 'in'), retentionDays: 7 });
-    fs.writeFileSync(path.join(dir, 'upload.sh'), script);
-    const run = spawnSync('sh', [path.join(dir, 'upload.sh')], {
-      encoding: 'utf-8', env: { PATH: `${bin}:/usr/bin:/bin`, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+describe('backup record (mongosh through mongos)', () => {
+  test('parses, and inserts one record as the backup user', () => {
+    expect(() => parseJavaScript(backupRecordScript())).not.toThrow();
+    const cluster = fakeClusterFor(topology);
+    cluster.replicaSets.set(topology.configServers.name, {
+      initiated: true, configsvr: true, members: topology.configServers.members, users: new Map([['pbm', { pwd: 'backup-pw', roles: [] }]]),
     });
-    const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf-8').trim().split('\n');
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { run, calls, script };
-  }
-
-  test('is valid POSIX sh and bash', () => {
-    for (const result of shellSyntax(runUpload().script)) expect(result).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
-  });
-
-  test('uploads the dump and deletes only dumps past retention', () => {
-    const { run, calls } = runUpload();
-    expect(run.status).toBe(0);
-    expect(calls[0]).toMatch(/^aws s3 cp \S+\/20990101T023000Z\.archive\.gz s3:\/\/backups\/mongo\/orders\/20990101T023000Z\.archive\.gz --only-show-errors$/);
-    expect(calls.filter(c => c.startsWith('aws s3 rm'))).toEqual(['aws s3 rm s3://backups/mongo/orders/20000101T023000Z.archive.gz --only-show-errors']);
-  });
-
-  test('talks to an S3-compatible endpoint when given one', () => {
-    const { calls } = runUpload('https://minio.storage.svc:9000');
-    expect(calls.every(c => c.startsWith('aws --endpoint-url https://minio.storage.svc:9000 '))).toBe(true);
+    cluster.backupRecords.exists = true;
+    cluster.run(backupRecordScript(), { kind: 'router' }, { MONGO_BACKUP_USER: 'pbm', MONGO_BACKUP_PASSWORD: 'backup-pw' }, replicaSetsOf(topology).map(rs => rs.name));
+    expect(cluster.backupRecords.records).toBe(1);
+    expect(cluster.output).toContain('backup recorded');
   });
 });
 
@@ -175,8 +190,8 @@ describe('DocumentDB sharding script (the AWS sharding task)', () => {
   const script = documentDbShardingScript('orders-db', collections);
 
   function elastic() {
-    const { cluster } = clusterWithBackupUser();
-    cluster.replicaSets.get('orders-db-configsvr')!.users.set('clusteradmin', { pwd: 'admin-pw', roles: [] });
+    const cluster = fakeClusterFor(topologyOf(1, 3).topology);
+    cluster.replicaSets.set('orders-db-configsvr', { initiated: true, configsvr: true, members: [], users: new Map([['clusteradmin', { pwd: 'admin-pw', roles: [] }]]) });
     cluster.shards.push('shard-a');
     cluster.hideConfigDatabase = true;
     return { cluster, run: () => cluster.run(script, { kind: 'router' }, { MONGODB_USERNAME: 'clusteradmin', MONGODB_PASSWORD: 'admin-pw' }, ['orders-db-configsvr']) };

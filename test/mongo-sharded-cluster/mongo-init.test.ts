@@ -85,10 +85,14 @@ describe('init scripts: run by a fake mongosh', () => {
         `rs.initiate orders-db-shard-${i} 3 members`,
         `createUser clusteradmin@orders-db-shard-${i}`,
         `createUser metrics@orders-db-shard-${i}`,
+        // The backup agent beside each shard member logs in directly: a shard-local user.
+        `createRole pbmAnyAction@orders-db-shard-${i}`,
+        `createUser pbm@orders-db-shard-${i}`,
       ]),
       'createUser clusteradmin@cluster',
       'createUser metrics@cluster',
-      'createUser backup@cluster',
+      'createRole pbmAnyAction@cluster',
+      'createUser pbm@cluster',
       'sh.addShard orders-db-shard-0',
       'sh.addShard orders-db-shard-1',
       'sh.addShard orders-db-shard-2',
@@ -107,19 +111,52 @@ describe('init scripts: run by a fake mongosh', () => {
     ]));
   });
 
-  test('a cluster from before backup records: the backup user gets its new role, and a new maximum age reaches the TTL', () => {
+  test('a cluster from the fsyncLock backups: their user (which could lock writes) is dropped; a new maximum age reaches the TTL', () => {
     const { topology, collections } = topologyOf();
     const cluster = fakeClusterFor(topology);
     bootstrap(cluster, topology, scriptsOf(topology, collections));
-    // As an older version left it: the backup user without the role on the records.
-    const backup = cluster.replicaSets.get('orders-db-configsvr')!.users.get('backup')!;
-    backup.roles = (backup.roles as Array<{ db: string }>).filter(r => r.db !== 'platform_backups');
+    // As an earlier version left it: the dump user with the roles of fsyncLock and the balancer.
+    cluster.replicaSets.get('orders-db-configsvr')!.users.set('backup', { pwd: 'old', roles: [{ role: 'hostManager', db: 'admin' }] });
     const again = { ...scriptsOf(topology, collections), cluster: clusterScript(topology, collections, 8 * 24 * 3600) };
     expect(bootstrap(cluster, topology, again)).toEqual([
-      'grantRolesToUser backup@cluster readWrite@platform_backups',
+      'dropUser backup@cluster',
       'collMod platform_backups.succeeded at_ttl 691200',
     ]);
     expect(cluster.backupRecords.records).toBe(1);
+    expect(cluster.replicaSets.get('orders-db-configsvr')!.users.get('pbm')!.roles).toEqual([
+      { role: 'readWrite', db: 'admin' }, { role: 'backup', db: 'admin' }, { role: 'clusterMonitor', db: 'admin' },
+      { role: 'restore', db: 'admin' }, { role: 'pbmAnyAction', db: 'admin' }, { role: 'readWrite', db: 'platform_backups' },
+    ]);
+  });
+
+  test('per-service users: readWrite on their own database only, the password read from its file; a later run re-applies both', () => {
+    const { topology, collections } = topologyOf(1, 3);
+    const cluster = fakeClusterFor(topology);
+    const scripts = scriptsOf(topology, collections);
+    bootstrap(cluster, topology, scripts);
+    // Names and databases are data: a quote or backslash in them could not end a string (validation refuses them anyway).
+    const users = [{ user: 'orders', db: 'orders', passwordFile: '/etc/mongodb/service-users/orders' },
+      { user: "we'ird\\", db: 'billing', passwordFile: '/etc/mongodb/service-users/weird' }];
+    cluster.files.set(users[0].passwordFile, 'orders-pw');
+    cluster.files.set(users[1].passwordFile, 'p\'w"$(id)');
+    const env = { ...ENV, MONGO_SERVICE_USERS: JSON.stringify(users) };
+    const names = replicaSetsOf(topology).map(rs => rs.name);
+    const before = cluster.mutations.length;
+    cluster.run(scripts.cluster, { kind: 'router' }, env, names);
+    expect(cluster.mutations.slice(before)).toEqual(['createUser orders@cluster', 'createUser we\'ird\\@cluster']);
+    const created = cluster.replicaSets.get('orders-db-configsvr')!.users;
+    expect(created.get('orders')).toEqual({ pwd: 'orders-pw', roles: [{ role: 'readWrite', db: 'orders' }] });
+    expect(created.get("we'ird\\")).toEqual({ pwd: 'p\'w"$(id)', roles: [{ role: 'readWrite', db: 'billing' }] });
+    // A rotated Secret and a new database reach the existing user.
+    cluster.files.set(users[0].passwordFile, 'rotated');
+    const moved = [{ ...users[0], db: 'shop' }];
+    cluster.run(scripts.cluster, { kind: 'router' }, { ...ENV, MONGO_SERVICE_USERS: JSON.stringify(moved) }, names);
+    expect(created.get('orders')).toEqual({ pwd: 'rotated', roles: [{ role: 'readWrite', db: 'shop' }] });
+    // A password file with a final newline is refused with the fix, before any user changes.
+    cluster.files.set(users[0].passwordFile, 'pw\n');
+    expect(() => cluster.run(scripts.cluster, { kind: 'router' }, env, names)).toThrow(
+      /\/etc\/mongodb\/service-users\/orders is empty or begins or ends with whitespace .*recreate the Secret with --from-literal/);
+    expect(scripts.cluster).not.toContain('orders-pw');
   });
 
   test('fewer members per shard: the dropped members leave each replica set configuration', () => {
@@ -181,6 +218,8 @@ describe('init scripts: run by a fake mongosh', () => {
       'rs.initiate orders-db-shard-3 5 members',
       'createUser clusteradmin@orders-db-shard-3',
       'createUser metrics@orders-db-shard-3',
+      'createRole pbmAnyAction@orders-db-shard-3',
+      'createUser pbm@orders-db-shard-3',
       'sh.addShard orders-db-shard-3',
       'sh.shardCollection shop.carts {"_id":"hashed"}',
     ]);

@@ -41,7 +41,7 @@ describe('subclassing MongoShardedCluster', () => {
     expect(shard.spec.replicas).toBe(5);
     expect(shard.spec.template.spec.nodeSelector).toEqual({ 'acme.example/pool': 'database' });
     expect(findObject(manifests, 'StatefulSet', 'orders-configsvr').spec.template.spec.nodeSelector).toEqual({ 'acme.example/pool': 'database' });
-    expect(findObject(manifests, 'ConfigMap', 'orders-scripts').data['backup.sh']).toContain('-mtime +29');
+    expect(findObject(manifests, 'ConfigMap', 'orders-scripts').data['backup.sh']).toContain('pbm cleanup --older-than=30d');
   });
 
   test('validation still applies to what the defaults produce', () => {

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Chart } from 'cdk8s';
-import { MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
+import { MongoRestore, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { isSupportedMongoVersion } from '../../src/mongo-sharded-cluster/validation-targets';
 import { backupWindow, dailyStartMinute, overlapsDaily, parseWeeklyWindow } from '../../src/mongo-sharded-cluster/windows';
 import { BackupTarget } from '../../src/platform/backup-target';
@@ -38,7 +38,7 @@ describe.each(targets)('MongoShardedCluster validation on %s', (_target, scope) 
     ['a namespace listed twice', { shardedCollections: ['shop.orders', 'shop.orders'] }, /shardedCollections lists a collection twice \(got "shop.orders"\)/],
     ['an invalid cluster name', { clusterName: 'Orders_DB' }, /OrdersDb: clusterName is not a DNS label of at most 40 characters \(got "Orders_DB"\)/],
     ['a cluster name too long for derived names', { clusterName: 'a'.repeat(41) }, /clusterName is not a DNS label of at most 40 characters/],
-    ['a reserved admin name', { adminUsername: 'backup' }, /OrdersDb: adminUsername is reserved \(got "backup"\): choose a name other than admin, root, metrics, backup, serviceadmin/],
+    ['a reserved admin name', { adminUsername: 'backup' }, /OrdersDb: adminUsername is reserved \(got "backup"\): choose a name other than admin, root, metrics, backup, pbm, serviceadmin/],
     ['an invalid admin name', { adminUsername: 'db-admin' }, /adminUsername is not a valid user name \(got "db-admin"\): use 1-63 letters and digits, starting with a letter/],
     ['a schedule that is not cron', { backup: { schedule: 'daily' } }, /OrdersDb: backup.schedule is not a five-field cron expression \(got "daily"\)/],
     ['a retention under a week', { backup: { retention: Duration.days(3) } }, /OrdersDb: backup.retention is out of range \(got "3 days"\): keep backups whole days, from 7 to 3650/],
@@ -107,8 +107,9 @@ describe('what only Kubernetes refuses', () => {
   test.each<[string, MongoShardedClusterProps, RegExp]>([
     ['nine voting members', { membersPerShard: 9 }, /OrdersDb: membersPerShard exceeds MongoDB's voting members \(got 9\): use at most 7/],
     ['nine config servers', { configServers: 9 }, /configServers exceeds MongoDB's voting members \(got 9\)/],
-    ['an unpinned version', { version: 'latest' }, /OrdersDb: version is not a pinned, supported MongoDB version \(got "latest"\): use major.minor.patch of 6.0.11\+, 7.0.2\+ or 8.x/],
-    ['a version without fsync through mongos', { version: '7.0.1' }, /version is not a pinned, supported MongoDB version \(got "7.0.1"\)/],
+    ['an unpinned version', { version: 'latest' },
+      /OrdersDb: version is not a pinned, supported MongoDB version \(got "latest"\): use major.minor.patch of 6.0, 7.0 or 8.0 \(what Percona Backup for MongoDB backs up\)/],
+    ['a version PBM does not back up', { version: '5.0.30' }, /version is not a pinned, supported MongoDB version \(got "5.0.30"\)/],
     ['an invalid storage class', { storageClass: 'GP3' }, /storageClass is not a StorageClass name \(got "GP3"\)/],
     ['too little memory', { kubernetes: { memberResources: { cpu: 1, memory: Size.mebibytes(128) } } }, /kubernetes.memberResources.memory is too small \(got "128 MiB"\): give mongod and mongos at least 256 whole MiB/],
     ['no cpu', { kubernetes: { routerResources: { cpu: 0, memory: Size.gibibytes(1) } } }, /kubernetes.routerResources.cpu is out of range \(got 0\)/],
@@ -123,12 +124,28 @@ describe('what only Kubernetes refuses', () => {
       /kubernetes.backupTarget.endpoint is not an endpoint URL \(got "minio:9000"\)/],
     ['a prefix without a slash', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', prefix: 'mongo', ...s3Credentials }) } },
       /kubernetes.backupTarget.prefix is not a key prefix \(got "mongo"\)/],
-    ['a fractional backup volume', { kubernetes: { backupTarget: BackupTarget.volume({ size: Size.mebibytes(512) }) } },
-      /kubernetes.backupTarget.size is not a valid volume size \(got "0.5 GiB"\): use whole gibibytes, at least 1/],
-    ['an empty scratch space', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', scratchSize: Size.gibibytes(0), ...s3Credentials }) } },
-      /kubernetes.backupTarget.scratchSize is not a valid volume size \(got "0 GiB"\)/],
-    ['an invalid backup storage class', { kubernetes: { backupTarget: BackupTarget.volume({ storageClass: 'Fast_SSD' }) } },
-      /kubernetes.backupTarget.storageClass is not a StorageClass name \(got "Fast_SSD"\)/],
+    ['a backup volume size (the shared claim exists outside the manifests)', { kubernetes: { backupTarget: BackupTarget.volume({ size: Size.gibibytes(100) }) } },
+      /OrdersDb: kubernetes.backupTarget.size is not used by MongoShardedCluster backups \(got "100 GiB"\): the agents share an existing ReadWriteMany claim \(claimName\): size it where you create it/],
+    ['a backup storage class', { kubernetes: { backupTarget: BackupTarget.volume({ storageClass: 'nfs' }) } },
+      /kubernetes.backupTarget.storageClass is not used by MongoShardedCluster backups \(got "nfs"\): the agents share an existing ReadWriteMany claim \(claimName\): choose its class/],
+    ['an invalid claim name', { kubernetes: { backupTarget: BackupTarget.volume({ claimName: 'Mongo_Backups' }) } },
+      /kubernetes.backupTarget.claimName is not a PersistentVolumeClaim name \(got "Mongo_Backups"\): use a lowercase DNS subdomain/],
+    ['scratch space (PBM streams to the bucket)', { kubernetes: { backupTarget: BackupTarget.s3({ bucket: 'b-1', scratchSize: Size.gibibytes(50), ...s3Credentials }) } },
+      /kubernetes.backupTarget.scratchSize is not used by MongoShardedCluster backups \(got "50 GiB"\): Percona Backup for MongoDB streams each replica set's part straight to the bucket: remove scratchSize/],
+    ['backups that block writes', { kubernetes: { backupBlocksWrites: true } },
+      /OrdersDb: kubernetes.backupBlocksWrites is no longer supported \(got true\): backups never lock writes now \(Percona Backup for MongoDB snapshots the cluster while it takes writes\): remove it/],
+    ['an oplog span without PITR', { kubernetes: { pointInTimeRecovery: false, oplogSpan: Duration.minutes(5) } },
+      /kubernetes.oplogSpan is set while kubernetes.pointInTimeRecovery is false \(got "5 minutes"\): turn pointInTimeRecovery on, or remove oplogSpan/],
+    ['an oplog span in seconds', { kubernetes: { oplogSpan: Duration.seconds(90) } },
+      /kubernetes.oplogSpan is out of range \(got "1 minute 30 seconds"\): use whole minutes from Duration.minutes\(1\) to Duration.days\(1\)/],
+    ['an oplog span over a day', { kubernetes: { oplogSpan: Duration.hours(25) } }, /kubernetes.oplogSpan is out of range \(got "1 day 1 hour"\)/],
+    ['a restore of no backup name', { kubernetes: { restore: MongoRestore.fromBackup('latest') } },
+      /OrdersDb: kubernetes.restore names no backup \(got "latest"\): use a backup name as `pbm list` shows it, e.g. "2026-12-01T03:00:21Z"/],
+    ['a point in time with a zone', { kubernetes: { restore: MongoRestore.toPointInTime('2026-12-01T14:30:00+02:00') } },
+      /kubernetes.restore is not a point in time \(got "2026-12-01T14:30:00\+02:00"\): use UTC as YYYY-MM-DDTHH:MM:SS/],
+    ['an impossible point in time', { kubernetes: { restore: MongoRestore.toPointInTime('2026-13-40T25:00:00') } }, /kubernetes.restore is not a point in time/],
+    ['a restore from an invalid cluster name', { kubernetes: { restore: MongoRestore.fromBackup('2026-12-01T03:00:21Z', { sourceClusterName: 'Old DB' }) } },
+      /kubernetes.restore.sourceClusterName is not a cluster name \(got "Old DB"\): use the clusterName of the cluster that took the backup/],
   ])('%s', (_name, props, message) => {
     expect(create(kubernetesChart(), props)).toThrow(message);
   });
@@ -139,8 +156,8 @@ describe('what only Kubernetes refuses', () => {
       .toThrow(/OrdersDb: adminPassword is a Secrets Manager secret, which is not supported on kubernetes: use PlatformSecret.named/);
   });
 
-  test.each([['6.0.11', true], ['6.0.10', false], ['7.0.2', true], ['7.0.28', true], ['7.2.0', true], ['8.0.4', true], ['5.0.30', false], ['7.0', false]])(
-    'MongoDB %s supports fsync through mongos: %s', (version, supported) => {
+  test.each([['6.0.1', true], ['6.1.0', false], ['7.0.2', true], ['7.0.28', true], ['7.2.0', false], ['8.0.4', true], ['8.1.0', false], ['5.0.30', false], ['7.0', false]])(
+    'Percona Backup for MongoDB backs up MongoDB %s: %s', (version, supported) => {
       expect(isSupportedMongoVersion(version as string)).toBe(supported);
     });
 });

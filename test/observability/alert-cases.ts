@@ -206,7 +206,8 @@ export const ALERT_CASES: readonly AlertCase[] = [
     { series: `mongodb_dbstats_objects{${MONGO}, database="orders", rs_nm="rs0"}`, values: '500x30' },
   ], '20m', { job: 'catalog-db', severity: 'critical' }, {
     summary: 'catalog-db has no recent successful backup',
-    description: 'No backup of catalog-db has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs.',
+    description: 'No backup of catalog-db has succeeded within its maximum age (kubernetes.backupMaxAge): read the logs of its last backup Jobs ' +
+      '(pbm backup) and run pbm status in a backup-agent container.',
   }),
   silent('MongoBackupMissing', 'one recent backup recorded (other databases do not count)', [
     { series: `mongodb_dbstats_objects{${MONGO}, database="platform_backups", rs_nm="rs0"}`, values: '1x30' },

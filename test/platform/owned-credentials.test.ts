@@ -33,10 +33,13 @@ describe('owned credentials', () => {
       'order-events-user-fulfilment/password: password',
       'order-events-user-orders/password: password',
       'shop-cache-auth/password: password',
-      'shop-db-admin/backup-password: password',
       'shop-db-admin/monitor-password: password',
       'shop-db-admin/password: password',
       'shop-db-keyfile/keyfile: mongo-keyfile',
+      'shop-db-pbm/password: password',
+      'shop-db-user-orders/password: password',
+      'shop-db-user-products/password: password',
+      'shop-db-user-users/password: password',
     ]);
   });
 

@@ -46,8 +46,9 @@ describe('reference platform on Kubernetes', () => {
         { name: 'REDIS_HOST', value: 'shop-cache.shop.svc.cluster.local' },
         { name: 'REDIS_PORT', value: '6379' },
         { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-cache-auth', key: 'password' } } },
-        { name: 'MONGODB_USERNAME', value: 'clusteradmin' },
-        { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-admin', key: 'password' } } },
+        // Each service its own user (readWrite on its database only), never the administrator.
+        { name: 'MONGODB_USERNAME', value: service },
+        { name: 'MONGODB_PASSWORD', valueFrom: { secretKeyRef: { name: `shop-db-user-${service}`, key: 'password' } } },
         { name: 'MONGODB_TLS_CA_FILE', value: '/etc/mongodb/shop-db/ca.crt' },
       ]));
     }

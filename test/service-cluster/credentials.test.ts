@@ -100,7 +100,7 @@ test('MongoShardedCluster.connectService sets each variable once: the same datab
   cluster.connectService(orders, 'shop');
   cluster.connectService(orders, 'shop');
   expect(() => cluster.connectService(orders, 'billing'))
-    .toThrow(/OrdersDb: connectService\(database\) is a second database for platform\/Users \(got "billing"\)/);
+    .toThrow(/OrdersDb: connect\(database\) is a second database for platform\/Users \(got "billing"\)/);
   const env = findObject(manifestsOf(chart), 'Deployment', 'users').spec.template.spec.containers[0].env;
   expect(env.filter((v: any) => v.name === 'MONGODB_URI')).toHaveLength(1);
 });

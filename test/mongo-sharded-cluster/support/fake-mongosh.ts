@@ -18,6 +18,8 @@ interface ReplicaSetState {
   configsvr: boolean;
   members: string[];
   users: Map<string, { pwd: string; roles: unknown }>;
+  /** User-defined roles (created on first use). */
+  roles?: Map<string, { privileges: unknown; roles: unknown }>;
 }
 
 export type Connection = { kind: 'member'; host: string } | { kind: 'replicaSet'; name: string } | { kind: 'router' };
@@ -77,6 +79,11 @@ export class FakeCluster {
     };
     const usersHere = (): Map<string, { pwd: string; roles: unknown }> => this.stateOf(rsName ?? configName).users;
     const where = rsName ?? 'cluster';
+    const rolesHere = () => {
+      const state = this.stateOf(rsName ?? configName);
+      state.roles ??= new Map();
+      return state.roles;
+    };
     const record = (call: string) => this.mutations.push(call);
 
     const database = (name: string): any => ({
@@ -108,6 +115,38 @@ export class FakeCluster {
         if (added.length === 0) return;
         existing.roles = [...held, ...added];
         record(`grantRolesToUser ${user}@${where} ${added.map(r => `${r.role}@${r.db}`).join(',')}`);
+      },
+      updateUser: (user: string, update: { pwd?: string; roles?: unknown }) => {
+        requireAuth('updateUser');
+        const existing = usersHere().get(user);
+        if (!existing) throw new ServerError(`Could not find user "${user}@admin"`, 11, 'UserNotFound');
+        if (update.pwd !== undefined) existing.pwd = update.pwd;
+        if (update.roles !== undefined) existing.roles = update.roles;
+        record(`updateUser ${user}@${where}`);
+      },
+      dropUser: (user: string) => {
+        requireAuth('dropUser');
+        if (!usersHere().delete(user)) throw new ServerError(`Could not find user "${user}@admin"`, 11, 'UserNotFound');
+        record(`dropUser ${user}@${where}`);
+      },
+      getRole: (role: string) => {
+        requireAuth('rolesInfo');
+        const found = rolesHere().get(role);
+        return found ? { role, ...found } : null;
+      },
+      createRole: (doc: { role: string; privileges: unknown; roles: unknown }) => {
+        requireAuth('createRole');
+        if (rolesHere().has(doc.role)) throw new ServerError(`Role "${doc.role}@admin" already exists`, 51002, 'Location51002');
+        rolesHere().set(doc.role, { privileges: doc.privileges, roles: doc.roles });
+        record(`createRole ${doc.role}@${where}`);
+      },
+      updateRole: (role: string, update: { privileges: unknown; roles: unknown }) => {
+        requireAuth('updateRole');
+        const existing = rolesHere().get(role);
+        if (!existing) throw new ServerError(`Could not find role "${role}@admin"`, 31, 'RoleNotFound');
+        if (JSON.stringify(existing) === JSON.stringify(update)) return;
+        rolesHere().set(role, update);
+        record(`updateRole ${role}@${where}`);
       },
       getCollectionNames: () => {
         requireAuth('listCollections');
