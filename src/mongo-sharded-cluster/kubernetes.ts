@@ -87,6 +87,7 @@ export function renderMongoShardedClusterOnKubernetes(
     backupVolume: backup.volume,
     tlsDnsNames: tlsDnsNames(topology),
   };
+  if (spec.tls) platform.declareOwnedCertificate(scope, ctx.tlsSecretName, resources.tlsDnsNames);
   const caDir = `/etc/mongodb/${n}`;
   return {
     resources,
