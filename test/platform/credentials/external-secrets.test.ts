@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { AlertReceiver, CredentialProvisioning, KubernetesPlatform, ObservabilityStack, PlatformSecret, SecretStoreReference } from '../../../src';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../../util';
 import { validateCustomResource } from './crd-schema';
 import { expectConformance, provisionedChart } from './fixtures';
+import { AlertReceiver, CredentialProvisioning, KubernetesPlatform, ObservabilityStack, PlatformSecret, SecretStoreReference } from '../../../src';
+import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../../util';
 
 describe('credentials: CredentialProvisioning.externalSecrets()', () => {
   const { platform, manifests } = provisionedChart(CredentialProvisioning.externalSecrets());
@@ -13,7 +13,12 @@ describe('credentials: CredentialProvisioning.externalSecrets()', () => {
     ]);
     // 32 letters and digits, hex-encoded: 64 hex characters, like the Job's 32 random bytes.
     expect(findObject(manifests, 'Password', 'orders-db-admin-password').spec).toEqual({
-      length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true, encoding: 'hex',
+      length: 32,
+      digits: 8,
+      symbols: 0,
+      noUpper: false,
+      allowRepeat: true,
+      encoding: 'hex',
       secretKeys: ['backup-password', 'monitor-password', 'password'],
     });
     // 756 characters, base64-encoded: 1,008 base64 characters, a key file mongod accepts (≤ 1,024, base64 alphabet).
