@@ -6,6 +6,7 @@ import { defineMongoShardedCluster } from './mongo-sharded-cluster';
 import { defineObservability } from './observability';
 import { defineReferencePlatform } from './reference-platform';
 import { architectureMarkdown } from './reference-platform/architecture';
+import { secretsMarkdown } from './reference-platform/secrets';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -16,6 +17,8 @@ export interface Example {
   readonly define: (scope: Construct) => void;
   /** A markdown section drawn from the synthesized Stack or Chart: `synth-output/<example>/architecture.md` gathers one per target. */
   readonly diagram?: (scope: Construct) => string;
+  /** The Secrets to create by hand, drawn from the synthesized Chart: `synth-output/<example>/secrets.md`. */
+  readonly secrets?: (chart: Construct) => string;
 }
 
 export const EXAMPLES: readonly Example[] = [
@@ -25,5 +28,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'mongo-sharded-cluster', define: defineMongoShardedCluster },
   { name: 'message-queue', define: defineMessageQueue },
   { name: 'observability', define: defineObservability },
-  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown },
+  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown, secrets: secretsMarkdown },
 ];

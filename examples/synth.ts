@@ -34,12 +34,13 @@ export function synthAws(example: Example, outdir: string, diagrams: string[] = 
 }
 
 /** Synthesizes one example to Kubernetes; returns the output directory. */
-export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = []): string {
+export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = [], secrets: string[] = []): string {
   const app = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
   const chart = new cdk8s.Chart(app, example.name, { namespace: example.name });
   example.define(chart);
   app.synth();
   if (example.diagram) diagrams.push(example.diagram(chart));
+  if (example.secrets) secrets.push(example.secrets(chart));
   return outdir;
 }
 
@@ -58,12 +59,18 @@ function main(argv: string[]): void {
   const root = path.join(__dirname, '..', 'synth-output');
   for (const example of EXAMPLES.filter(e => names.length === 0 || names.includes(e.name))) {
     const diagrams: string[] = [];
+    const secrets: string[] = [];
     if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws'), diagrams))}`);
-    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams))}`);
+    if (target !== 'aws') console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams, secrets))}`);
     if (diagrams.length > 0) {
       const file = path.join(root, example.name, 'architecture.md');
       fs.writeFileSync(file, `# ${example.name}: architecture\n\n${diagrams.join('\n')}`);
       console.error(`${example.name}: diagram → ${path.relative(process.cwd(), file)}`);
+    }
+    if (secrets.length > 0) {
+      const file = path.join(root, example.name, 'secrets.md');
+      fs.writeFileSync(file, secrets.join('\n'));
+      console.error(`${example.name}: manual Secrets → ${path.relative(process.cwd(), file)}`);
     }
   }
 }
