@@ -21,11 +21,23 @@ export const CERTIFICATE_DEFAULTS = {
 export interface CertificateProvisioningResources {
   /** One per owned TLS Secret. */
   readonly certificates: ApiObject[];
-  /** The self-signed Issuer that signs the CA certificate (selfSignedCa only). */
+  /**
+   * The self-signed Issuer that signs the CA certificate.
+   *
+   * @default none unless `CertificateProvisioning.selfSignedCa()`
+   */
   readonly selfSignedIssuer?: ApiObject;
-  /** The CA certificate (selfSignedCa only). */
+  /**
+   * The CA certificate.
+   *
+   * @default none unless `CertificateProvisioning.selfSignedCa()`
+   */
   readonly caCertificate?: ApiObject;
-  /** The CA Issuer that signs the data stores' certificates (selfSignedCa only). */
+  /**
+   * The CA Issuer that signs the data stores' certificates.
+   *
+   * @default none unless `CertificateProvisioning.selfSignedCa()`
+   */
   readonly caIssuer?: ApiObject;
 }
 
