@@ -53,11 +53,15 @@ trap 'rm -rf "$work"' EXIT
 failed=0
 printf 'Authorization: Bearer %s\\n' "$(cat "$token_file")" > "$work/auth"
 
-# request CURL-ARGS...: prints the HTTP status (000 when unreachable); the body stays in $work/response.
-# No retries here: a failed run exits non-zero and the Job's backoff runs it again (it is idempotent).
+# request CURL-ARGS...: prints the HTTP status (000 when unreachable); the body stays in $work/response,
+# without whitespace (the API server indents JSON for curl's user agent unless pretty=false; values and
+# names have none). No retries here: a failed run exits non-zero and the Job's backoff runs it again.
 request() {
-  curl -sS --connect-timeout 10 --max-time 30 --cacert "$ca_file" -H "@$work/auth" -H 'Accept: application/json' \\
-    -o "$work/response" -w '%{http_code}' "$@" || true
+  status="$(curl -sS --connect-timeout 10 --max-time 30 --cacert "$ca_file" -H "@$work/auth" -H 'Accept: application/json' \\
+    -A 'cdk-portable-platform-credentials' -o "$work/raw" -w '%{http_code}' "$@" || true)"
+  tr -d ' \\t\\r\\n' < "$work/raw" > "$work/response" 2>/dev/null || : > "$work/response"
+  rm -f "$work/raw"
+  echo "$status"
 }
 
 # reason: the Status reason of an error response (letters only, never a value).
@@ -91,7 +95,7 @@ encoded() {
 ensure_secret() {
   name="$1"
   shift
-  status="$(request "$api/api/v1/namespaces/$namespace/secrets/$name")"
+  status="$(request "$api/api/v1/namespaces/$namespace/secrets/$name?pretty=false")"
   case "$status" in
     200)
       # The keys of the existing Secret: its data object, values base64 (no quote or brace).
@@ -130,7 +134,7 @@ ensure_secret() {
     done
     printf '}}'
   } > "$work/body"
-  status="$(request -X POST -H 'Content-Type: application/json' --data-binary "@$work/body" "$api/api/v1/namespaces/$namespace/secrets")"
+  status="$(request -X POST -H 'Content-Type: application/json' --data-binary "@$work/body" "$api/api/v1/namespaces/$namespace/secrets?pretty=false")"
   rm -f "$work/body"
   case "$status" in
     201) echo "Secret $name created" ;;

@@ -11,9 +11,20 @@ export interface StoredSecret {
 }
 
 /**
+ * As the API server decides it (kubernetes/kubernetes
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go, isPrettyPrint): a
+ * `pretty` query parameter wins, else curl, Wget and browsers get indented JSON.
+ */
+function isPrettyPrint(url: URL, userAgent: string | undefined): boolean {
+  const pretty = url.searchParams.get('pretty');
+  if (pretty) return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(pretty);
+  return /^(curl|Wget|Mozilla\/5\.0)/.test(userAgent ?? '');
+}
+
+/**
  * The part of the Kubernetes API the generator script uses, on a loopback port: GET and POST of
  * Secrets in one namespace, bearer-token checked, answering as the API server does (Status objects,
- * 404 when missing, 409 AlreadyExists on a second create).
+ * 404 when missing, 409 AlreadyExists on a second create, indented JSON for curl's user agent).
  */
 export class FakeApiServer {
   public static async start(namespace: string, token: string): Promise<FakeApiServer> {
@@ -44,21 +55,23 @@ export class FakeApiServer {
   }
 
   private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
-    this.requests.push(`${req.method} ${req.url}`);
+    const url = new URL(req.url ?? '/', 'http://api');
+    this.requests.push(`${req.method} ${url.pathname}`);
+    const json = (value: unknown) => JSON.stringify(value, undefined, isPrettyPrint(url, req.headers['user-agent']) ? 2 : undefined);
     const status = (code: number, reason: string, message: string) => {
       res.writeHead(code, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
+      res.end(json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
     };
     if (req.headers.authorization !== `Bearer ${this.token}`) return status(401, 'Unauthorized', 'Unauthorized');
     const base = `/api/v1/namespaces/${this.namespace}/secrets`;
-    if (req.method === 'GET' && req.url?.startsWith(`${base}/`)) {
-      const name = req.url.slice(base.length + 1);
+    if (req.method === 'GET' && url.pathname.startsWith(`${base}/`)) {
+      const name = url.pathname.slice(base.length + 1);
       if (this.faults.get(name) === 'server-error-get') return status(500, 'InternalError', 'etcd is unavailable');
       const secret = this.secrets.get(name);
       if (!secret) return status(404, 'NotFound', `secrets "${name}" not found`);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      // Compact JSON, metadata (with managedFields) first, as the API server writes it.
-      res.end(JSON.stringify({
+      // Metadata (with managedFields) first, as the API server writes it.
+      res.end(json({
         kind: 'Secret',
         apiVersion: 'v1',
         metadata: { ...secret.metadata, uid: 'u', managedFields: [{ manager: 'kubectl', fieldsV1: { 'f:data': Object.fromEntries(Object.keys(secret.data).map(k => [`f:${k}`, {}])) } }] },
@@ -67,7 +80,7 @@ export class FakeApiServer {
       }));
       return;
     }
-    if (req.method === 'POST' && req.url === base) {
+    if (req.method === 'POST' && url.pathname === base) {
       if (req.headers['content-type'] !== 'application/json') return status(415, 'UnsupportedMediaType', 'unsupported media type');
       const secret = JSON.parse(body) as StoredSecret;
       const name = secret.metadata.name;
@@ -76,7 +89,7 @@ export class FakeApiServer {
       if (fault === 'conflict-create' || this.secrets.has(name)) return status(409, 'AlreadyExists', `secrets "${name}" already exists`);
       this.secrets.set(name, secret);
       res.writeHead(201, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Secret', apiVersion: 'v1', ...secret }));
+      res.end(json({ kind: 'Secret', apiVersion: 'v1', ...secret }));
       return;
     }
     status(405, 'MethodNotAllowed', 'the generator only reads and creates Secrets');
