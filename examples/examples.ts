@@ -8,6 +8,7 @@ import { definePrometheusOperator } from './prometheus-operator';
 import { defineReferencePlatform } from './reference-platform';
 import { accessMarkdown } from './reference-platform/access';
 import { architectureMarkdown } from './reference-platform/architecture';
+import { secretsMarkdown } from './reference-platform/secrets';
 import { defineServiceCluster } from './service-cluster';
 
 /** An example: written once against a scope, synthesized to both targets. */
@@ -20,6 +21,8 @@ export interface Example {
   readonly diagram?: (scope: Construct) => string;
   /** The access matrix section of the synthesized Stack or Chart: `synth-output/<example>/access.md` gathers one per target. */
   readonly access?: (scope: Construct) => string;
+  /** The Secrets to create by hand, drawn from the synthesized Chart: `synth-output/<example>/secrets.md`. */
+  readonly secrets?: (chart: Construct) => string;
 }
 
 export const EXAMPLES: readonly Example[] = [
@@ -30,5 +33,5 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'message-queue', define: defineMessageQueue },
   { name: 'observability', define: defineObservability },
   { name: 'prometheus-operator', define: definePrometheusOperator },
-  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown, access: accessMarkdown },
+  { name: 'reference-platform', define: scope => defineReferencePlatform(scope), diagram: architectureMarkdown, access: accessMarkdown, secrets: secretsMarkdown },
 ];

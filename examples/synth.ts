@@ -35,13 +35,14 @@ export function synthAws(example: Example, outdir: string, diagrams: string[] = 
 }
 
 /** Synthesizes one example to Kubernetes; returns the output directory. */
-export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = [], access: string[] = []): string {
+export function synthKubernetes(example: Example, outdir: string, diagrams: string[] = [], access: string[] = [], secrets: string[] = []): string {
   const app = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
   const chart = new cdk8s.Chart(app, example.name, { namespace: example.name });
   example.define(chart);
   app.synth();
   if (example.diagram) diagrams.push(example.diagram(chart));
   if (example.access) access.push(example.access(chart));
+  if (example.secrets) secrets.push(example.secrets(chart));
   return outdir;
 }
 
@@ -61,9 +62,10 @@ function main(argv: string[]): void {
   for (const example of EXAMPLES.filter(e => names.length === 0 || names.includes(e.name))) {
     const diagrams: string[] = [];
     const access: string[] = [];
+    const secrets: string[] = [];
     if (target !== 'kubernetes') console.error(`${example.name}: aws → ${path.relative(process.cwd(), synthAws(example, path.join(root, example.name, 'aws'), diagrams, access))}`);
     if (target !== 'aws') {
-      const outdir = synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams, access);
+      const outdir = synthKubernetes(example, path.join(root, example.name, 'kubernetes'), diagrams, access, secrets);
       console.error(`${example.name}: kubernetes → ${path.relative(process.cwd(), outdir)}`);
     }
     if (diagrams.length > 0) {
@@ -76,6 +78,11 @@ function main(argv: string[]): void {
       const file = path.join(root, example.name, 'access.md');
       fs.writeFileSync(file, `# ${example.name}: effective access\n\n${access.join('\n')}`);
       console.error(`${example.name}: access matrix → ${path.relative(process.cwd(), file)}`);
+    }
+    if (secrets.length > 0) {
+      const file = path.join(root, example.name, 'secrets.md');
+      fs.writeFileSync(file, secrets.join('\n'));
+      console.error(`${example.name}: manual Secrets → ${path.relative(process.cwd(), file)}`);
     }
   }
 }

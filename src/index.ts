@@ -7,6 +7,7 @@ export * from './platform/metrics';
 export * from './platform/aws-platform';
 export * from './platform/kubernetes-platform';
 export { CredentialFormat, OwnedCredential } from './platform/owned-credentials';
+export * from './platform/credentials';
 export * from './service-cluster';
 export * from './platform/redis-connection';
 export * from './gateway';

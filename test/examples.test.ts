@@ -12,7 +12,8 @@ import { checkKubernetesManifests, formatFindings } from './conformance/kubernet
 import { awsStack, findObject, kubernetesChart, manifestsOf } from './util';
 
 /** Custom resource kinds the library emits (apiVersion/kind as in a finding's object name). */
-const CUSTOM_RESOURCES = ['cert-manager.io/v1/Certificate ', 'keda.sh/v1alpha1/ScaledObject ', 'keda.sh/v1alpha1/TriggerAuthentication ',
+const CUSTOM_RESOURCES = ['cert-manager.io/v1/Certificate ', 'cert-manager.io/v1/Issuer ', 'external-secrets.io/v1/ExternalSecret ',
+  'generators.external-secrets.io/v1alpha1/Password ', 'keda.sh/v1alpha1/ScaledObject ', 'keda.sh/v1alpha1/TriggerAuthentication ',
   'monitoring.coreos.com/v1/ServiceMonitor ', 'monitoring.coreos.com/v1/PrometheusRule '];
 
 describe.each(EXAMPLES.map(e => [e.name, e] as const))('example %s', (name, example) => {

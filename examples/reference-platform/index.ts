@@ -1,6 +1,7 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CacheCluster, CacheClusterMode, EvictionPolicy } from '../../src/cache-cluster';
 import { Gateway, RouteTarget, TlsSource } from '../../src/gateway';
@@ -8,15 +9,23 @@ import { MessageQueue, QueueWorker } from '../../src/message-queue';
 import { MongoClientCredentials, MongoShardedCluster, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
 import { AwsPlatform } from '../../src/platform/aws-platform';
+import { CertificateProvisioning, CredentialProvisioning, SecretStoreReference } from '../../src/platform/credentials';
+import { KubernetesPlatform } from '../../src/platform/kubernetes-platform';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { PlatformTarget } from '../../src/platform/target';
-import { RolloutStrategy } from '../../src/service-cluster';
 import { PlatformTopology } from '../../src/platform/topology';
+import { RolloutStrategy } from '../../src/service-cluster';
 import { AcmeService } from '../service-cluster/acme-service';
 
 /** Context key of the gateway's ACM certificate ARN on AWS (e.g. in cdk.json). */
 export const CERTIFICATE_CONTEXT = 'reference-platform:certificateArn';
+/**
+ * The External Secrets ClusterSecretStore that holds the secrets you supply on Kubernetes (the Slack
+ * webhook, at `reference-platform/alerting`, property `slack-webhook-url`).
+ */
+export const SECRET_STORE = 'platform-secrets';
+const SLACK_WEBHOOK = PlatformSecret.named('alerting-slack', 'webhook-url');
 const EXAMPLE_CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0b6c3c1e-8a4f-4f5e-9d2a-7c1e2b3a4d5f';
 
 /** Props of the reference platform. */
@@ -87,11 +96,12 @@ export class ReferencePlatform extends Construct {
     props.profile?.applyTo(this);
     this.profile = PlatformProfile.of(this);
     if (PlatformTarget.of(this) === PlatformTarget.AWS) this.ownAwsPlatform();
+    else this.ownKubernetesPlatform();
 
     this.observability = new ObservabilityStack(this, 'Observability', {
       receivers: [
         AlertReceiver.slack({
-          apiUrlSecret: PlatformSecret.named('alerting-slack', 'webhook-url'),
+          apiUrlSecret: SLACK_WEBHOOK,
           channel: '#shop-alerts',
           awsChatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' },
         }),
@@ -216,6 +226,23 @@ export class ReferencePlatform extends Construct {
     while (stack.nestedStackParent) stack = stack.nestedStackParent;
     if (this.profile !== PlatformProfile.DEVELOPMENT || stack.node.children.some(c => c instanceof AwsPlatform)) return;
     new AwsPlatform(stack, 'PortablePlatform', { natGateways: 1, logRetention: logs.RetentionDays.ONE_WEEK });
+  }
+
+  /**
+   * Nothing to create by hand on Kubernetes: the External Secrets Operator generates every credential
+   * the constructs own and copies the Slack webhook from your store; cert-manager issues the data
+   * stores' certificates from a CA of the platform's own. Unless the Chart already has its platform.
+   */
+  private ownKubernetesPlatform(): void {
+    const chart = Chart.of(this);
+    if (chart.node.children.some(c => c instanceof KubernetesPlatform)) return;
+    new KubernetesPlatform(chart, 'PortablePlatform', {
+      credentials: CredentialProvisioning.externalSecrets({
+        secretStore: SecretStoreReference.clusterSecretStore(SECRET_STORE),
+        remoteSecrets: [{ secret: SLACK_WEBHOOK, remoteKey: 'reference-platform/alerting', remoteProperty: 'slack-webhook-url' }],
+      }),
+      certificates: CertificateProvisioning.selfSignedCa(),
+    });
   }
 }
 

@@ -134,6 +134,8 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     tlsSecretName: spec.kubernetes.tls ? spec.kubernetes.tlsSecretName : undefined,
     tlsDnsNames: spec.kubernetes.tls ? cacheTlsDnsNames(topology) : [],
   };
+  // The nodes' certificate, for a certificate provisioner (cert-manager) to issue.
+  if (resources.tlsSecretName) platform.declareOwnedCertificate(scope, resources.tlsSecretName, resources.tlsDnsNames);
 
   const scheme = spec.kubernetes.tls ? 'rediss' : 'redis';
   const admit = (target: { ingress: Json[] }, selector: Record<string, string>, peer: NetworkPeer, ports: number[]) => {

@@ -48,6 +48,12 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
   const selector = platform.selectorLabels(name, scope);
   const metadata = platform.metadata(name, 'message-queue', scope);
   const nodeNames = Array.from({ length: spec.kubernetes.nodes }, (_, i) => `rabbit@${name}-${i}.${platform.serviceHost(nodesService)}`);
+  // Clients reach the Service; nodes (and the CLI tools) reach each other by their stable names.
+  const tlsDnsNames = [
+    ...Array.from({ length: spec.kubernetes.nodes }, (_, i) => `${name}-${i}.${platform.serviceHost(nodesService)}`),
+    platform.serviceHost(name), `${name}.${platform.namespace}.svc`, `${name}.${platform.namespace}`, name, 'localhost',
+  ];
+  platform.declareOwnedCertificate(scope, spec.kubernetes.tlsSecretName, tlsDnsNames);
   // Grants add users after construction: everything derived from them renders at synth.
   const users = new Map<string, QueueUser>();
   const userList = () => [...users.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -213,7 +219,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
   const queues = workQueueNames(spec);
   const endpoint = new Endpoint(platform.serviceHost(name), AMQPS_PORT, 'amqps');
   return {
-    resources: { statefulSet, headlessService, service, configMap, serviceAccount, disruptionBudget, networkPolicy },
+    resources: { statefulSet, headlessService, service, configMap, serviceAccount, disruptionBudget, networkPolicy, tlsDnsNames },
     endpoint,
     queueAddresses: queues,
     metricsSource: {

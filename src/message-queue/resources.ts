@@ -29,4 +29,6 @@ export interface MessageQueueKubernetesResources {
   readonly disruptionBudget: ApiObject;
   /** NetworkPolicy of the nodes. */
   readonly networkPolicy: ApiObject;
+  /** DNS names the certificate in `kubernetes.tlsSecretName` must cover. */
+  readonly tlsDnsNames: string[];
 }

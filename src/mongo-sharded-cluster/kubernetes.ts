@@ -96,6 +96,7 @@ export function renderMongoShardedClusterOnKubernetes(
     restoreJob,
     tlsDnsNames: tlsDnsNames(topology),
   };
+  if (spec.tls) platform.declareOwnedCertificate(scope, ctx.tlsSecretName, resources.tlsDnsNames);
   const caDir = `/etc/mongodb/${n}`;
   return {
     resources,

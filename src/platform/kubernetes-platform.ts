@@ -2,7 +2,15 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { clusterScoped, isClusterScoped } from './cluster-scoped';
-import { PlatformValidationError } from './errors';
+import { CertificateProvisioningResources, renderCertificates } from './credentials/cert-manager';
+import { CertificateProvisioning } from './credentials/certificate-provisioning';
+import { CredentialProvisioning } from './credentials/credential-provisioning';
+import { renderExternalSecrets } from './credentials/external-secrets';
+import { renderGeneratorJob } from './credentials/generator-job';
+import { OwnedCertificate, OwnedCertificateRegistry } from './credentials/owned-certificates';
+import { CredentialProvisioningResources } from './credentials/resources';
+import { certificateProvisioningProblems, credentialProvisioningProblems, ownedRemoteSecretProblems } from './credentials/validation';
+import { PlatformValidationError, throwIfInvalid } from './errors';
 import { nameCollisionMessage } from './name-registry';
 import { validateDnsLabel } from './names';
 import { CredentialFormat, OwnedCredential, OwnedCredentialRegistry } from './owned-credentials';
@@ -44,6 +52,19 @@ export interface KubernetesPlatformProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Who creates the Secrets platform constructs own (`ownedCredentials`): you, the External Secrets
+   * Operator, or a Job of the platform. No value is ever written into a manifest.
+   *
+   * @default CredentialProvisioning.manual(): you create them before applying
+   */
+  readonly credentials?: CredentialProvisioning;
+  /**
+   * Who issues the TLS Secrets of the data stores (`ownedCertificates`): you, or cert-manager.
+   *
+   * @default CertificateProvisioning.manual(): you create them before applying
+   */
+  readonly certificates?: CertificateProvisioning;
 }
 
 const REGISTRY = Symbol.for('cdk-portable-platform.KubernetesPlatform');
@@ -90,7 +111,14 @@ export class KubernetesPlatform extends Construct {
   private readonly predecessors: ReadonlySet<IConstruct>;
   /** Constructs that labelled objects with their identity: the owners named in collision messages. */
   private readonly owners = new Set<IConstruct>();
+  /** Who creates the owned credentials. */
+  public readonly credentialProvisioning: CredentialProvisioning;
+  /** Who issues the owned certificates. */
+  public readonly certificateProvisioning: CertificateProvisioning;
   private readonly credentials = new OwnedCredentialRegistry();
+  private readonly certificates = new OwnedCertificateRegistry();
+  private renderedCredentials?: CredentialProvisioningResources;
+  private renderedCertificates?: CertificateProvisioningResources;
 
   constructor(scope: Construct, id: string, props: KubernetesPlatformProps = {}) {
     super(scope, id);
@@ -110,6 +138,12 @@ export class KubernetesPlatform extends Construct {
     this.extraLabels = props.labels ?? {};
     validateDnsLabel(this, 'namespace', this.namespace);
     validateDnsLabel(this, 'platformName', this.platformName);
+    this.credentialProvisioning = props.credentials ?? CredentialProvisioning.manual();
+    this.certificateProvisioning = props.certificates ?? CertificateProvisioning.manual();
+    throwIfInvalid([
+      ...credentialProvisioningProblems(this, this.credentialProvisioning),
+      ...certificateProvisioningProblems(this, this.certificateProvisioning),
+    ]);
 
     if (props.createNamespace ?? this.namespace !== 'default') {
       this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', {
@@ -150,6 +184,15 @@ export class KubernetesPlatform extends Construct {
           }],
           ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
         }],
+      },
+    });
+    // Provisioners render at synthesis, when every construct has declared what it owns; before the
+    // collision check, which then covers their objects too.
+    chart.node.addValidation({
+      validate: () => {
+        this.renderCredentialProvisioner();
+        this.renderCertificateProvisioner();
+        return [];
       },
     });
     chart.node.addValidation({ validate: () => this.nameCollisions(chart) });
@@ -196,7 +239,61 @@ export class KubernetesPlatform extends Construct {
    * supplies it, so it is generated as `format`. Declaring one key twice with another format fails.
    */
   public declareOwnedCredential(owner: IConstruct, secret: PlatformSecret, format: CredentialFormat): void {
+    if (this.renderedCredentials) throw new PlatformValidationError(lateDeclaration(owner, 'owned credential', `${secret.secretName}/${secret.key}`));
     this.credentials.declare(owner, secret, format);
+  }
+
+  /**
+   * The objects that create the owned credentials (none with `CredentialProvisioning.manual()`).
+   * Rendered on first access or at synthesis, after which no credential can be declared.
+   */
+  public get provisionedCredentials(): CredentialProvisioningResources {
+    return this.renderCredentialProvisioner();
+  }
+
+  private renderCredentialProvisioner(): CredentialProvisioningResources {
+    if (this.renderedCredentials) return this.renderedCredentials;
+    const provisioning = this.credentialProvisioning;
+    if (provisioning.mode === 'manual') return {};
+    const owned = this.credentials.list();
+    throwIfInvalid(ownedRemoteSecretProblems(this, provisioning, owned));
+    const scope = new Construct(this, 'Credentials');
+    const eso = provisioning.externalSecretsOptions;
+    const job = provisioning.generatorJobOptions;
+    this.renderedCredentials = {
+      externalSecrets: eso ? renderExternalSecrets(scope, this, owned, eso) : undefined,
+      generatorJob: job && owned.length > 0 ? renderGeneratorJob(scope, this, owned, job) : undefined,
+    };
+    return this.renderedCredentials;
+  }
+
+  /**
+   * The TLS Secrets that platform constructs in this Chart read (`tls.crt`, `tls.key`, `ca.crt`),
+   * with the DNS names each certificate must cover. Sorted by Secret name.
+   */
+  public get ownedCertificates(): OwnedCertificate[] {
+    return this.certificates.list();
+  }
+
+  /** Declares that `owner` reads the TLS Secret `secretName`, whose certificate must cover `dnsNames`. */
+  public declareOwnedCertificate(owner: IConstruct, secretName: string, dnsNames: string[]): void {
+    if (this.renderedCertificates) throw new PlatformValidationError(lateDeclaration(owner, 'owned certificate', secretName));
+    this.certificates.declare(owner, secretName, dnsNames);
+  }
+
+  /**
+   * The cert-manager objects that issue the owned certificates (none with
+   * `CertificateProvisioning.manual()`). Rendered on first access or at synthesis.
+   */
+  public get provisionedCertificates(): CertificateProvisioningResources {
+    return this.renderCertificateProvisioner();
+  }
+
+  private renderCertificateProvisioner(): CertificateProvisioningResources {
+    if (this.renderedCertificates) return this.renderedCertificates;
+    if (this.certificateProvisioning.mode === 'manual') return { certificates: [] };
+    this.renderedCertificates = renderCertificates(new Construct(this, 'Certificates'), this, this.certificates.list(), this.certificateProvisioning);
+    return this.renderedCertificates;
   }
 
   /**
@@ -271,4 +368,9 @@ export class KubernetesPlatform extends Construct {
   public serviceHost(name: string): string {
     return `${name}.${this.namespace}.svc.cluster.local`;
   }
+}
+
+function lateDeclaration(owner: IConstruct, what: string, id: string): string {
+  return `${owner.node.path}: ${what} ${id} is declared after the platform's provisioners rendered (at synthesis, or when provisionedCredentials ` +
+    'or provisionedCertificates was read): declare it while constructing, before synthesis';
 }
