@@ -1,4 +1,5 @@
 import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
+import { latencyQuantile } from './http-expressions';
 import { SIGNALS } from './signals';
 
 export type { WatchedJob } from './rule-types';
@@ -83,11 +84,7 @@ function sloRecordings(kind: string, jobs: readonly string[], http: HttpSignals)
       ` / sum by (job) (rate(${http.requests}{${all}}[${w}]))`,
     labels,
   }));
-  const buckets = `rate(${http.duration}_bucket{${all}}[5m])`;
-  const byRoute = http.routeLabel === '' ? `sum by (job, le) (${buckets})`
-    : http.routeLabel === 'route' ? `sum by (job, route, le) (${buckets})`
-      : `sum by (job, route, le) (label_replace(${buckets}, "route", "$1", "${http.routeLabel}", "(.*)"))`;
-  return [...ratios, { record: ROUTE_P95, expr: `histogram_quantile(0.95, ${byRoute})`, labels }];
+  return [...ratios, { record: ROUTE_P95, expr: latencyQuantile(0.95, http, all, true), labels }];
 }
 
 function sloAlerts(slo: SloTargets): AlertRule[] {
