@@ -6,6 +6,7 @@ import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
 import { renderGatewayOnKubernetes } from './kubernetes';
 import { GatewayProps } from './props';
 import { GatewayAwsResources, GatewayKubernetesResources } from './resources';
+import { gatewayHttpSource } from './metrics';
 import { GatewayRoute } from './route';
 import { resolveRouteSpec, RouteSpec } from './route-spec';
 import { validateRoute } from './route-validation';
@@ -15,8 +16,10 @@ import { TRAEFIK_PORTS } from './traefik-static-config';
 import { gatewayWarnings, validateGateway } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
+import { errorRateMetric, latencyMetric, requestRateMetric } from '../platform/http-metrics';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
+import { PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
@@ -194,5 +197,29 @@ export class Gateway extends Construct implements INetworkPeer {
     const label = route.pathPrefix ?? route.path ?? route.name;
     route.upstreams.filter(u => u.service).forEach(u => PlatformTopology.of(this).addRoute(this, u.service!, label));
     this.handle.onRouteAdded(route);
+  }
+
+  /**
+   * Any series Traefik exports for this gateway, e.g. `prometheusMetric('traefik_open_connections')`
+   * (PromQL `traefik_open_connections{job="<name>"}`), on both targets: the collector scrapes
+   * Traefik into Amazon Managed Service for Prometheus on AWS.
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    return prometheusSeries(this, this.metricsSource.job, metricName);
+  }
+
+  /** Requests per second over 5 minutes, every route together. */
+  public metricRequestRate(): PlatformMetric {
+    return requestRateMetric(gatewayHttpSource(this.metricsSource.job));
+  }
+
+  /** Fraction of requests answered with a 5xx over 5 minutes (0–1): the series `SloErrorRateHigh` alerts on. */
+  public metricErrorRate(): PlatformMetric {
+    return errorRateMetric(gatewayHttpSource(this.metricsSource.job));
+  }
+
+  /** p99 latency over 5 minutes, in seconds, every route together. */
+  public metricLatencyP99(): PlatformMetric {
+    return latencyMetric(gatewayHttpSource(this.metricsSource.job), 0.99);
   }
 }

@@ -34,6 +34,8 @@ export const BURN_RATE_WINDOWS = {
 
 const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 export const ERROR_RATIO = (window: string) => `job:slo_request_errors:ratio_rate${window}`;
+/** Scrape targets Prometheus cannot reach. */
+export const TARGET_DOWN = 'up == 0';
 export const ROUTE_P95 = 'job_route:request_duration_seconds:p95_rate5m';
 
 /** Rule groups (pure): SLO recordings and alerts for HTTP kinds, scrape health, and per-kind resource alerts. */
@@ -141,7 +143,7 @@ function sloAlerts(slo: SloTargets): AlertRule[] {
 function targetDown(): AlertRule {
   return {
     alert: 'MetricsTargetDown',
-    expr: 'up == 0',
+    expr: TARGET_DOWN,
     for: '5m',
     labels: { severity: 'critical' },
     annotations: {

@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { PlatformValidationError } from './errors';
+import { invalidPropMessage, PlatformValidationError } from './errors';
 import { PlatformTarget } from './target';
 import type { HttpSignals } from '../observability/rule-types';
 
@@ -130,4 +130,16 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Whether `name` is a Prometheus metric name. */
 export function isPrometheusMetricName(name: string): boolean {
   return METRIC_NAME.test(name);
+}
+
+/**
+ * The generic `prometheusMetric(metricName)` of a construct: that series of the construct's scrape
+ * job. The name is checked against Prometheus's grammar, so it can never extend the expression.
+ */
+export function prometheusSeries(scope: IConstruct, job: string, metricName: string): PlatformMetric {
+  if (!isPrometheusMetricName(metricName)) {
+    throw new PlatformValidationError(invalidPropMessage(scope, 'prometheusMetric(metricName)', 'is not a Prometheus metric name', metricName,
+      'letters, digits, _ and :, not starting with a digit (e.g. "http_requests_total")'));
+  }
+  return PlatformMetric._of(`${job} ${metricName}`, PlatformMetricUnit.NONE, () => `${metricName}{job="${job}"}`);
 }
