@@ -1,6 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { cacheMetric, memberClusterIds } from './aws-metrics';
 import { CacheClusterSpec } from './spec';
+import { jobSelector } from '../observability/rule-types';
 import { cacheEngineCpu, cacheEvictionRate, cacheMemoryUtilization } from '../observability/signals';
 import { METRIC_PERIOD } from '../platform/http-metrics';
 import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';
@@ -46,7 +47,7 @@ export type CacheMetricName = keyof typeof DEFINITIONS;
 export function cachePortableMetric(name: CacheMetricName, spec: CacheClusterSpec, job: string | undefined): PlatformMetric {
   const d: CacheMetricDefinition = DEFINITIONS[name];
   const label = `${spec.name} ${d.label}`;
-  if (job !== undefined) return PlatformMetric._of(label, d.unit, () => d.promQl(`job="${job}"`));
+  if (job !== undefined) return PlatformMetric._of(label, d.unit, () => d.promQl(jobSelector([job])));
   const nodes = Object.fromEntries(memberClusterIds(spec).map((cacheClusterId, i) =>
     [`m${i}`, cacheMetric(spec, d.elastiCache.metricName, d.elastiCache.statistic, { cacheClusterId, period: METRIC_PERIOD })]));
   const ids = Object.keys(nodes);

@@ -1,4 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { jobSelector } from '../observability/rule-types';
 import { DEAD_LETTER, queueConsumers, queueReady, WORK } from '../observability/signals';
 import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';
 
@@ -12,10 +13,10 @@ export type QueueSelection = 'work' | 'deadLetter';
 export function readyMessagesMetric(queueName: string, job: string | undefined, queues: QueueSelection, sqs: cloudwatch.IMetric | undefined): PlatformMetric {
   const label = `${queueName} ${queues === 'work' ? 'messages waiting' : 'dead-lettered messages'}`;
   const matcher = queues === 'work' ? WORK : DEAD_LETTER;
-  return PlatformMetric._of(label, PlatformMetricUnit.COUNT, job === undefined ? undefined : () => queueReady(`job="${job}", ${matcher}`), sqs);
+  return PlatformMetric._of(label, PlatformMetricUnit.COUNT, job === undefined ? undefined : () => queueReady(jobSelector([job], matcher)), sqs);
 }
 
 /** Consumers of each work queue (RabbitMQ; the expression of `QueueNoConsumers`). */
 export function consumersMetric(queueName: string, job: string): PlatformMetric {
-  return PlatformMetric._of(`${queueName} consumers`, PlatformMetricUnit.COUNT, () => queueConsumers(`job="${job}", ${WORK}`));
+  return PlatformMetric._of(`${queueName} consumers`, PlatformMetricUnit.COUNT, () => queueConsumers(jobSelector([job], WORK)));
 }

@@ -8,6 +8,7 @@ import { MongoShardedClusterProps } from './props';
 import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
 import { resolveMongoShardedClusterSpec } from './spec';
 import { mongoShardedClusterWarnings, validateMongoShardedCluster } from './validation';
+import { jobSelector } from '../observability/rule-types';
 import { mongoConnections, mongoLag } from '../observability/signals';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
@@ -244,6 +245,6 @@ export class MongoShardedCluster extends Construct {
   private promSelector(method: string, instead: string): (...matchers: string[]) => string {
     const source = this.metricsSource;
     if (!source) throw metricNotOnTarget(this, method, this.target, instead);
-    return (...matchers) => [`job="${source.job}"`, ...matchers].join(', ');
+    return (...matchers) => jobSelector([source.job], ...matchers);
   }
 }

@@ -111,7 +111,7 @@ export function userAlertProblems(scope: IConstruct, alert: UserAlertSpec, taken
     problems.push(invalidPropMessage(scope, 'addAlert id', 'is already used by another alert of this stack', alert.id, 'give each alert its own id'));
   }
   if (!Number.isFinite(alert.threshold)) {
-    problems.push(invalidPropMessage(scope, prop('threshold'), 'must be a finite number', alert.threshold, 'a number in the metric\'s unit'));
+    problems.push(invalidPropMessage(scope, prop('threshold'), 'must be a finite number', String(alert.threshold), 'a number in the metric\'s unit'));
   }
   if (alert.durationSeconds < 0 || alert.durationSeconds > MAX_DURATION_SECONDS) {
     problems.push(invalidPropMessage(scope, prop('duration'), 'is out of range', `${alert.durationSeconds} s`, 'between 0 and 24 hours (CloudWatch evaluates at most a day)'));
