@@ -53,5 +53,6 @@ export function cachePortableMetric(name: CacheMetricName, spec: CacheClusterSpe
   const ids = Object.keys(nodes);
   const combined = ids.length === 1 ? ids[0] : d.elastiCache.combine === 'MAX' ? `MAX([${ids.join(', ')}])` : ids.join(' + ');
   const expression = d.elastiCache.combine === 'SUM' ? `(${combined}) ${d.elastiCache.perNode}` : `${combined} ${d.elastiCache.perNode}`;
-  return PlatformMetric._of(label, d.unit, undefined, new cloudwatch.MathExpression({ expression, usingMetrics: nodes, period: METRIC_PERIOD, label }));
+  const cw = new cloudwatch.MathExpression({ expression, usingMetrics: nodes, period: METRIC_PERIOD, label });
+  return PlatformMetric._of(label, d.unit, undefined, cw);
 }

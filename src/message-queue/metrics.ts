@@ -10,7 +10,9 @@ export type QueueSelection = 'work' | 'deadLetter';
  * Ready messages per queue: in PromQL the expression of `QueueBacklogHigh`/`QueueDeadLetters`
  * (rabbitmq_prometheus, whichever node leads the queue), in CloudWatch SQS's visible messages.
  */
-export function readyMessagesMetric(queueName: string, job: string | undefined, queues: QueueSelection, sqs: cloudwatch.IMetric | undefined): PlatformMetric {
+export function readyMessagesMetric(
+  queueName: string, job: string | undefined, queues: QueueSelection, sqs: cloudwatch.IMetric | undefined,
+): PlatformMetric {
   const label = `${queueName} ${queues === 'work' ? 'messages waiting' : 'dead-lettered messages'}`;
   const matcher = queues === 'work' ? WORK : DEAD_LETTER;
   return PlatformMetric._of(label, PlatformMetricUnit.COUNT, job === undefined ? undefined : () => queueReady(jobSelector([job], matcher)), sqs);

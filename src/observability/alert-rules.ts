@@ -1,5 +1,5 @@
-import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
 import { latencyQuantile } from './http-expressions';
+import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
 import { SIGNALS } from './signals';
 
 export type { WatchedJob } from './rule-types';

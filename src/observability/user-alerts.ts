@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { AlertRule, HttpSignals, promNumber, RuleGroup } from './rule-types';
-import { goTemplateText } from '../platform/escape/go-template';
 import { invalidPropMessage } from '../platform/errors';
+import { goTemplateText } from '../platform/escape/go-template';
 import { PlatformMetric } from '../platform/platform-metric';
 import { PlatformTarget } from '../platform/target';
 

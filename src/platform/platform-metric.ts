@@ -66,7 +66,9 @@ export class PlatformMetric {
    *
    * @internal
    */
-  public static _of(label: string, unit: PlatformMetricUnit, promQl?: (names: HttpSignals) => string, cloudWatchMetric?: cloudwatch.IMetric): PlatformMetric {
+  public static _of(
+    label: string, unit: PlatformMetricUnit, promQl?: (names: HttpSignals) => string, cloudWatchMetric?: cloudwatch.IMetric,
+  ): PlatformMetric {
     return new PlatformMetric(label, unit, promQl, cloudWatchMetric);
   }
 
