@@ -84,6 +84,8 @@ export const USER_ALERT_GROUP = 'platform-user-alerts';
 const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /** CloudWatch limits an alarm description to 1024 characters, `[<id>] ` included. */
 const MAX_TEXT = 900;
+/** CloudWatch alarms on metric math take at most 10 metrics. */
+const MAX_ALARM_METRICS = 10;
 /** CloudWatch evaluates at most a day of periods. */
 const MAX_DURATION_SECONDS = 24 * 3600;
 
@@ -125,6 +127,12 @@ export function userAlertProblems(scope: IConstruct, alert: UserAlertSpec, taken
   if (target === PlatformTarget.KUBERNETES && alert.metric.promQl === undefined) {
     problems.push(invalidPropMessage(scope, prop('metric'), 'has no PromQL expression, and Kubernetes has no CloudWatch', alert.metric.label,
       'a construct\'s metric*() on kubernetes, or PlatformMetric.fromPromQl'));
+  }
+  const cloudWatchOnly = target === PlatformTarget.AWS && alert.metric.promQl === undefined ? alert.metric.cloudWatch : undefined;
+  const metricsInExpression = Object.keys(cloudWatchOnly?.toMetricConfig().mathExpression?.usingMetrics ?? {}).length;
+  if (metricsInExpression > MAX_ALARM_METRICS) {
+    problems.push(invalidPropMessage(scope, prop('metric'), `combines more CloudWatch metrics than an alarm takes (${MAX_ALARM_METRICS})`,
+      `${alert.metric.label}: ${metricsInExpression} metrics`, 'alert on one node\'s metric, e.g. PlatformMetric.fromCloudWatch(cache.metric(name, { cacheClusterId }))'));
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { parse } from 'yaml';
 import { hasPromtool, run, withFiles } from './engines';
 import { ONCALL } from './fakes';
-import { CacheCluster } from '../../src/cache-cluster';
+import { CacheCluster, CacheClusterMode } from '../../src/cache-cluster';
 import { AlertComparison, AlertSeverity, ObservabilityStack } from '../../src/observability';
 import { toYaml } from '../../src/observability/alertmanager-config';
 import { USER_ALERT_GROUP } from '../../src/observability/user-alerts';
@@ -115,6 +115,20 @@ describe('addAlert validation', () => {
     expect(() => observability.addAlert('A', { metric: cw, threshold: 1, summary: 's' })).toThrow(
       'platform/Observability: addAlert("A").metric has no PromQL expression, and Kubernetes has no CloudWatch (got "sent"): ' +
       'a construct\'s metric*() on kubernetes, or PlatformMetric.fromPromQl');
+  });
+});
+
+describe('addAlert validation on AWS', () => {
+  test('a CloudWatch expression over more metrics than an alarm takes', () => {
+    const stack = awsStack();
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: ONCALL });
+    const cache = new CacheCluster(stack, 'Sessions', { mode: CacheClusterMode.CLUSTER, shards: 4, replicas: 2 });
+    expect(() => observability.addAlert('Full', { metric: cache.metricMemoryUtilization(), threshold: 0.9, summary: 's' })).toThrow(
+      'Platform/Observability: addAlert("Full").metric combines more CloudWatch metrics than an alarm takes (10) (got "sessions memory used / maxmemory: 12 metrics"): ' +
+      'alert on one node\'s metric, e.g. PlatformMetric.fromCloudWatch(cache.metric(name, { cacheClusterId }))');
+    const node = PlatformMetric.fromCloudWatch(cache.metric('DatabaseMemoryUsagePercentage', { cacheClusterId: cache.memberClusterIds[0] }));
+    observability.addAlert('NodeFull', { metric: node, threshold: 90, summary: 'first node nearly full' });
+    expect(observability.aws!.alarms.map(a => a.node.id)).toContain('NodeFull');
   });
 });
 
