@@ -19,6 +19,9 @@ describe('observability example', () => {
     expect(alertmanager.receivers[0].slack_configs[0].api_url_file).toBe('/etc/alertmanager/secrets/alerting-slack/webhook-url');
     expect(findObject(manifests, 'Deployment', 'orders').spec.template.spec.containers[0].env).toContainEqual(
       { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability.svc.cluster.local:4318' });
+    const userAlerts = parse(findObject(manifests, 'ConfigMap', 'prometheus-rules').data['platform.yml']).groups
+      .find((g: any) => g.name === 'platform-user-alerts').rules;
+    expect(userAlerts.map((r: any) => [r.alert, r.for])).toEqual([['OrdersSlow', '600s']]);
   });
 
   test('AWS: cdk-nag, cfn-lint and moto clean (the workspace is a moto stand-in)', () => {
