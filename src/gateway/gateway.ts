@@ -208,18 +208,21 @@ export class Gateway extends Construct implements INetworkPeer {
     return prometheusSeries(this, this.metricsSource.job, metricName);
   }
 
-  /** Requests per second over 5 minutes, every route together. */
+  /** Requests per second over 5 minutes, every route together (on AWS also the load balancer's RequestCount per second). */
   public metricRequestRate(): PlatformMetric {
-    return requestRateMetric(gatewayHttpSource(this.metricsSource.job));
+    return requestRateMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer));
   }
 
-  /** Fraction of requests answered with a 5xx over 5 minutes (0–1): the series `SloErrorRateHigh` alerts on. */
+  /**
+   * Fraction of requests answered with a 5xx over 5 minutes (0–1): the series `SloErrorRateHigh`
+   * alerts on; on AWS also the load balancer's target 5xx count over its request count.
+   */
   public metricErrorRate(): PlatformMetric {
-    return errorRateMetric(gatewayHttpSource(this.metricsSource.job));
+    return errorRateMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer));
   }
 
-  /** p99 latency over 5 minutes, in seconds, every route together. */
+  /** p99 latency over 5 minutes, in seconds, every route together (on AWS also the load balancer's TargetResponseTime p99). */
   public metricLatencyP99(): PlatformMetric {
-    return latencyMetric(gatewayHttpSource(this.metricsSource.job), 0.99);
+    return latencyMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer), 0.99);
   }
 }

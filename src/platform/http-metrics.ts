@@ -14,15 +14,18 @@ export interface HttpMetricSource {
   readonly job: string;
   /** The metric names, given the observability stack's names for services. */
   readonly names: (service: HttpSignals) => HttpSignals;
-  /** The load balancer's target-group metrics (AWS), when the workload sits behind one. */
-  readonly targetGroup?: { readonly [name: string]: string };
+  /**
+   * Dimensions of its `AWS/ApplicationELB` metrics (AWS), when it sits behind a load balancer: the
+   * target group's (`LoadBalancer` and `TargetGroup`), or the whole load balancer's (`LoadBalancer`).
+   */
+  readonly loadBalancer?: { readonly [name: string]: string };
 }
 
 const selector = (job: string) => `job="${job}"`;
 
 /** Requests per second over 5 minutes. */
 export function requestRateMetric(source: HttpMetricSource): PlatformMetric {
-  const cw = source.targetGroup && perSecond(albMetric('RequestCount', 'Sum', source.targetGroup), `${source.job} requests/s`);
+  const cw = source.loadBalancer && perSecond(albMetric('RequestCount', 'Sum', source.loadBalancer), `${source.job} requests/s`);
   return PlatformMetric._of(`${source.job} requests per second`, PlatformMetricUnit.PER_SECOND,
     names => `sum by (job) (${requestRate(source.names(names), selector(source.job))})`, cw);
 }
@@ -32,11 +35,11 @@ export function requestRateMetric(source: HttpMetricSource): PlatformMetric {
  * `SloErrorRateHigh` alerts on), or the target group's 5xx count over its request count.
  */
 export function errorRateMetric(source: HttpMetricSource): PlatformMetric {
-  const cw = source.targetGroup && new cloudwatch.MathExpression({
+  const cw = source.loadBalancer && new cloudwatch.MathExpression({
     expression: 'IF(requests > 0, errors / requests, 0)',
     usingMetrics: {
-      requests: albMetric('RequestCount', 'Sum', source.targetGroup),
-      errors: albMetric('HTTPCode_Target_5XX_Count', 'Sum', source.targetGroup),
+      requests: albMetric('RequestCount', 'Sum', source.loadBalancer),
+      errors: albMetric('HTTPCode_Target_5XX_Count', 'Sum', source.loadBalancer),
     },
     period: METRIC_PERIOD,
     label: `${source.job} 5xx ratio`,
@@ -47,7 +50,7 @@ export function errorRateMetric(source: HttpMetricSource): PlatformMetric {
 /** A latency quantile (seconds) over 5 minutes, e.g. 0.99. */
 export function latencyMetric(source: HttpMetricSource, quantile: number): PlatformMetric {
   const percentile = `p${Number((quantile * 100).toPrecision(4))}`;
-  const cw = source.targetGroup && albMetric('TargetResponseTime', percentile, source.targetGroup);
+  const cw = source.loadBalancer && albMetric('TargetResponseTime', percentile, source.loadBalancer);
   return PlatformMetric._of(`${source.job} ${percentile} latency`, PlatformMetricUnit.SECONDS,
     names => latencyQuantile(quantile, source.names(names), selector(source.job), false), cw);
 }

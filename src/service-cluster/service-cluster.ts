@@ -269,6 +269,6 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
   }
 
   private httpMetricSource(): HttpMetricSource {
-    return { job: this.metricsSource.job, names: service => service, targetGroup: this._ecsTasks()?.targetGroupDimensions };
+    return { job: this.metricsSource.job, names: service => service, loadBalancer: this._ecsTasks()?.targetGroupDimensions };
   }
 }

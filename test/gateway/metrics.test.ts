@@ -19,6 +19,16 @@ describe('Gateway metrics', () => {
     expect(gateway.prometheusMetric('traefik_open_connections').promQl).toBe('traefik_open_connections{job="api"}');
   });
 
+  test('on kubernetes there is no CloudWatch; on AWS the load balancer\'s metrics in the same units', () => {
+    expect(onKubernetes().metricErrorRate().cloudWatch).toBeUndefined();
+    const gateway = onAws();
+    const errors: any = gateway.metricErrorRate().cloudWatch!.toMetricConfig().mathExpression;
+    expect(errors.expression).toBe('IF(requests > 0, errors / requests, 0)');
+    expect(Object.keys(errors.usingMetrics.requests.dimensions)).toEqual(['LoadBalancer']);
+    expect(gateway.metricLatencyP99().cloudWatch!.toMetricConfig().metricStat).toMatchObject({ metricName: 'TargetResponseTime', statistic: 'p99' });
+    expect((gateway.metricRequestRate().cloudWatch!.toMetricConfig() as any).mathExpression.expression).toBe('m / PERIOD(m)');
+  });
+
   test('prometheusMetric refuses a name that is not a Prometheus metric name', () => {
     expect(() => onKubernetes().prometheusMetric('1bad')).toThrow(
       'platform/Api: prometheusMetric(metricName) is not a Prometheus metric name (got "1bad"): letters, digits, _ and :, not starting with a digit');
