@@ -37,6 +37,8 @@ describe('MessageQueue and QueueWorker portable metrics on AWS', () => {
     expect(queue.metricBacklog().promQl).toBeUndefined();
     expect(worker.metricBacklog().cloudWatch!.toMetricConfig()).toEqual(queue.metricMessagesVisible().toMetricConfig());
     expect(queue.metricDeadLetteredMessages().cloudWatch!.toMetricConfig().metricStat!.metricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(worker.metricDeadLetteredMessages().cloudWatch!.toMetricConfig()).toEqual(queue.metricDeadLetterMessages().toMetricConfig());
+    expect(worker.metricDeadLetteredMessages().promQl).toBeUndefined();
   });
 
   test('consumers and prometheusMetric name the construct and what to use instead', () => {

@@ -165,6 +165,14 @@ describe('addAlert on AWS', () => {
     expect(observability.aws!.alarms.some(a => a.node.id === 'SessionsFull')).toBe(true);
   });
 
+  test('metricTargetsDown is PromQL on AWS too (Amazon Managed Prometheus holds the scrape health), and a user alert on it is a workspace rule', () => {
+    const { observability } = aws();
+    expect(observability.metricTargetsDown().promQl).toBe('count by (job) (up == 0)');
+    expect(observability.metricTargetsDown().cloudWatch).toBeUndefined();
+    observability.addAlert('ManyTargetsDown', { metric: observability.metricTargetsDown(), threshold: 2, summary: 'several targets down' });
+    expect(ruleNamed(observability.renderAlertRules(), 'ManyTargetsDown').expr).toBe('(count by (job) (up == 0)) > 2');
+  });
+
   test('conformance with a user alarm: cdk-nag, cfn-lint and moto', () => {
     const { stack } = aws();
     const report = expectAwsConformance([stack]);
