@@ -177,7 +177,7 @@ describe('addAlert on AWS', () => {
     const { stack } = aws();
     const report = expectAwsConformance([stack]);
     console.info(`user alerts on AWS: ${report.resources} resources; cfn-lint ${report.cfnLintErrors.length} errors; ` +
-      `moto ${report.moto.map(m => m.status).join(', ')}`);
+      `moto ${report.moto.map(m => `${m.status}, skipped ${m.unsupportedTypes.join(' ')}`).join('; ')}`);
   });
 });
 
