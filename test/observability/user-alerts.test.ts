@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -12,10 +13,25 @@ import { USER_ALERT_GROUP } from '../../src/observability/user-alerts';
 import { PlatformMetric } from '../../src/platform/platform-metric';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectAwsConformance } from '../conformance/aws';
+import { requireTool } from '../conformance/tools';
 import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
 
 /** A summary that is Go template code and YAML if anything evaluated it. */
 const HOSTILE = 'Checkout {{ .Labels.job }} slow: "quoted" # not a comment\n{{ printf "%s" "x" }}';
+
+/** PutMetricAlarm in moto's mock with the template's properties (read from stdin), then DescribeAlarms. */
+const PUT_ALARM = `
+import json, sys, boto3
+from moto import mock_aws
+p = json.load(sys.stdin)
+with mock_aws():
+    cw = boto3.client("cloudwatch", region_name="us-east-1")
+    keys = ["AlarmName", "AlarmDescription", "AlarmActions", "OKActions", "ComparisonOperator", "EvaluationPeriods", "Metrics", "Threshold", "TreatMissingData"]
+    cw.put_metric_alarm(**{k: p[k] for k in keys})
+    a = cw.describe_alarms(AlarmNames=["SessionsFull"])["MetricAlarms"][0]
+    print(json.dumps({"comparison": a["ComparisonOperator"], "expression": next(m["Expression"] for m in a["Metrics"] if "Expression" in m),
+                      "metrics": len(a["Metrics"]), "threshold": a["Threshold"]}))
+`;
 
 function kubernetes() {
   const chart = kubernetesChart();
@@ -171,6 +187,18 @@ describe('addAlert on AWS', () => {
     expect(observability.metricTargetsDown().cloudWatch).toBeUndefined();
     observability.addAlert('ManyTargetsDown', { metric: observability.metricTargetsDown(), threshold: 2, summary: 'several targets down' });
     expect(ruleNamed(observability.renderAlertRules(), 'ManyTargetsDown').expr).toBe('(count by (job) (up == 0)) > 2');
+  });
+
+  test('moto\'s CloudWatch accepts the alarm as the template declares it (its CloudFormation parser skips alarms)', () => {
+    if (!requireTool('python3 -c "import moto, boto3"', 'pip install "moto[cloudformation]" boto3')) return;
+    const { template } = aws();
+    const alarm: any = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .find((a: any) => String(a.Properties.AlarmDescription).startsWith('[SessionsFull]'));
+    const topic = 'arn:aws:sns:us-east-1:123456789012:alerts';
+    const props = { ...alarm.Properties, AlarmName: 'SessionsFull', AlarmActions: [topic], OKActions: [topic] };
+    const result = spawnSync('python3', ['-c', PUT_ALARM], { input: JSON.stringify(props), encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ comparison: 'GreaterThanThreshold', expression: 'MAX([m0, m1, m2]) / 100', metrics: 4, threshold: 0.85 });
   });
 
   test('conformance with a user alarm: cdk-nag, cfn-lint and moto', () => {
