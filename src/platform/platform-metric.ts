@@ -52,6 +52,8 @@ export class PlatformMetric {
   /** A metric from your own PromQL expression (any series the stack's Prometheus holds). */
   public static fromPromQl(expression: string, options: PlatformMetricOptions = {}): PlatformMetric {
     if (expression.trim() === '') throw new PlatformValidationError('PlatformMetric.fromPromQl: the expression is empty: give a PromQL expression, e.g. \'up{job="users"}\'');
+    const problem = promQlShapeProblem(expression);
+    if (problem) throw new PlatformValidationError(`PlatformMetric.fromPromQl: ${JSON.stringify(expression)} ${problem}`);
     return new PlatformMetric(options.label ?? expression, options.unit ?? PlatformMetricUnit.NONE, () => expression, undefined);
   }
 
@@ -144,4 +146,35 @@ export function prometheusSeries(scope: IConstruct, job: string, metricName: str
       'letters, digits, _ and :, not starting with a digit (e.g. "http_requests_total")'));
   }
   return PlatformMetric._of(`${job} ${metricName}`, PlatformMetricUnit.NONE, () => `${metricName}{job="${job}"}`);
+}
+
+const CLOSING: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/**
+ * Why `expression` cannot be embedded in a rule as one operand, if it cannot: alerts write
+ * `(<expression>) > <threshold>`, so a comment (`#` runs to the end of the line) or an unbalanced
+ * bracket would swallow or split the comparison, and one broken rule fails the whole rule file.
+ * String literals are skipped, with their escapes.
+ */
+export function promQlShapeProblem(expression: string): string | undefined {
+  const open: string[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (quote) {
+      if (c === '\\' && quote !== '`') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (c === '#') {
+      return 'has a comment (#): write the expression without one';
+    } else if (c === '(' || c === '[' || c === '{') {
+      open.push(c);
+    } else if (c in CLOSING) {
+      if (open.pop() !== CLOSING[c]) return `closes a bracket it did not open ("${c}" at character ${i + 1}): balance the brackets`;
+    }
+  }
+  if (quote) return `leaves a string open (${quote}…): close it`;
+  if (open.length > 0) return `leaves a bracket open ("${open[open.length - 1]}"): balance the brackets`;
+  return undefined;
 }

@@ -23,6 +23,16 @@ describe('PlatformMetric', () => {
     expect(() => PlatformMetric.fromPromQl('  ')).toThrow('PlatformMetric.fromPromQl: the expression is empty: give a PromQL expression, e.g. \'up{job="users"}\'');
   });
 
+  test('fromPromQl refuses what would swallow or split the alert\'s comparison', () => {
+    expect(() => PlatformMetric.fromPromQl('up # comment')).toThrow('PlatformMetric.fromPromQl: "up # comment" has a comment (#): write the expression without one');
+    expect(() => PlatformMetric.fromPromQl('up) or (vector(1)')).toThrow(
+      'PlatformMetric.fromPromQl: "up) or (vector(1)" closes a bracket it did not open (")" at character 3): balance the brackets');
+    expect(() => PlatformMetric.fromPromQl('sum(rate(x[5m])')).toThrow('PlatformMetric.fromPromQl: "sum(rate(x[5m])" leaves a bracket open ("("): balance the brackets');
+    expect(() => PlatformMetric.fromPromQl('up{job="a}')).toThrow('PlatformMetric.fromPromQl: "up{job=\\"a}" leaves a string open ("…): close it');
+    // Brackets and # inside string literals are data, escapes included.
+    expect(PlatformMetric.fromPromQl('up{job="a)#\\"b", path=~\'x(\'}').promQl).toBe('up{job="a)#\\"b", path=~\'x(\'}');
+  });
+
   test('fromCloudWatch keeps the metric and has no PromQL', () => {
     const metric = new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'NumberOfMessagesSent' });
     const m = PlatformMetric.fromCloudWatch(metric, { unit: PlatformMetricUnit.COUNT });
