@@ -4,6 +4,7 @@ export * from './platform/secret';
 export * from './platform/backup-target';
 export * from './platform/network';
 export * from './platform/metrics';
+export { PlatformMetric, PlatformMetricOptions, PlatformMetricUnit } from './platform/platform-metric';
 export * from './platform/aws-platform';
 export * from './platform/kubernetes-platform';
 export { CredentialFormat, OwnedCredential } from './platform/owned-credentials';

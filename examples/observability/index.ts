@@ -38,4 +38,12 @@ export function defineObservability(scope: Construct): void {
     service.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.otlpEndpoint.url);
     service.addEnvironment('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf');
   }
+  // An alert of your own on a portable metric: a Prometheus rule on both targets, routed like the built-in ones.
+  observability.addAlert('OrdersSlow', {
+    metric: orders.metricLatencyP99(),
+    threshold: 1,
+    duration: Duration.minutes(10),
+    summary: 'Orders p99 latency is above 1 s',
+    description: 'Look at the slowest routes on the Orders dashboard.',
+  });
 }

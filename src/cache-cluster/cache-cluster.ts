@@ -9,6 +9,7 @@ import { CacheConnections } from './connect';
 import { CacheClusterMode } from './engine';
 import { renderCacheClusterOnKubernetes } from './kubernetes';
 import { CacheMetricOptions } from './metric-options';
+import { cachePortableMetric } from './metrics';
 import { CacheClusterProps } from './props';
 import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
@@ -19,6 +20,7 @@ import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { metricNotOnTarget, PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { IRedisConnection } from '../platform/redis-connection';
@@ -266,6 +268,40 @@ export class CacheCluster extends Construct implements IRedisConnection {
    * @param _props the effective props
    */
   protected configureKubernetes(_resources: CacheClusterKubernetesResources, _props: CacheClusterProps): void {}
+
+  /**
+   * Memory used as a fraction of maxmemory (0–1), as `CacheMemoryHigh` measures it: per node in
+   * PromQL on Kubernetes (redis_exporter), the fullest node's DatabaseMemoryUsagePercentage / 100 in
+   * CloudWatch on AWS.
+   */
+  public metricMemoryUtilization(): PlatformMetric {
+    return cachePortableMetric('memoryUtilization', this.spec, this.metricsSource?.job);
+  }
+
+  /**
+   * CPU of the Redis main thread as a fraction of one core (0–1), as `CacheCpuHigh` measures it:
+   * per node in PromQL on Kubernetes, the busiest node's EngineCPUUtilization / 100 on AWS.
+   */
+  public metricEngineCpuUtilization(): PlatformMetric {
+    return cachePortableMetric('engineCpuUtilization', this.spec, this.metricsSource?.job);
+  }
+
+  /** Keys evicted per second, as `CacheEvicting` measures it: per node in PromQL, every node's Evictions per second in CloudWatch. */
+  public metricEvictionRate(): PlatformMetric {
+    return cachePortableMetric('evictionRate', this.spec, this.metricsSource?.job);
+  }
+
+  /**
+   * Any series redis_exporter exports for this cache, e.g. `prometheusMetric('redis_connected_clients')`
+   * (Kubernetes only: ElastiCache has no Prometheus endpoint).
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    if (!this.metricsSource) {
+      throw metricNotOnTarget(this, 'prometheusMetric', this.target,
+        'ElastiCache publishes no Prometheus metrics: use metric(metricName) for a CloudWatch metric, or the portable metricMemoryUtilization(), metricEngineCpuUtilization(), metricEvictionRate()');
+    }
+    return prometheusSeries(this, this.metricsSource.job, metricName);
+  }
 
   private named(method: string, metricName: string, statistic: string, props: CacheMetricOptions | undefined, defaultNode = 0): cloudwatch.Metric {
     this.requireAws(method);

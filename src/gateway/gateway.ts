@@ -4,6 +4,7 @@ import { renderGatewayOnAws } from './aws';
 import { GatewayHandle } from './gateway-handle';
 import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
 import { renderGatewayOnKubernetes } from './kubernetes';
+import { gatewayHttpSource } from './metrics';
 import { GatewayProps } from './props';
 import { GatewayAwsResources, GatewayKubernetesResources } from './resources';
 import { GatewayRoute } from './route';
@@ -15,9 +16,11 @@ import { TRAEFIK_PORTS } from './traefik-static-config';
 import { gatewayWarnings, validateGateway } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
+import { errorRateMetric, latencyMetric, requestRateMetric } from '../platform/http-metrics';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
@@ -197,5 +200,32 @@ export class Gateway extends Construct implements INetworkPeer {
     const label = route.pathPrefix ?? route.path ?? route.name;
     route.upstreams.filter(u => u.service).forEach(u => PlatformTopology.of(this).addRoute(this, u.service!, label));
     this.handle.onRouteAdded(route);
+  }
+
+  /**
+   * Any series Traefik exports for this gateway, e.g. `prometheusMetric('traefik_open_connections')`
+   * (PromQL `traefik_open_connections{job="<name>"}`), on both targets: the collector scrapes
+   * Traefik into Amazon Managed Service for Prometheus on AWS.
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    return prometheusSeries(this, this.metricsSource.job, metricName);
+  }
+
+  /** Requests per second over 5 minutes, every route together (on AWS also the load balancer's RequestCount per second). */
+  public metricRequestRate(): PlatformMetric {
+    return requestRateMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer));
+  }
+
+  /**
+   * Fraction of requests answered with a 5xx over 5 minutes (0–1): the series `SloErrorRateHigh`
+   * alerts on; on AWS also the load balancer's target 5xx count over its request count.
+   */
+  public metricErrorRate(): PlatformMetric {
+    return errorRateMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer));
+  }
+
+  /** p99 latency over 5 minutes, in seconds, every route together (on AWS also the load balancer's TargetResponseTime p99). */
+  public metricLatencyP99(): PlatformMetric {
+    return latencyMetric(gatewayHttpSource(this.metricsSource.job, this.aws?.loadBalancer), 0.99);
   }
 }

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMessageQueueOnAws } from './aws';
 import { renderMessageQueueOnKubernetes } from './kubernetes';
+import { consumersMetric, readyMessagesMetric } from './metrics';
 import { MessageQueueProps } from './props';
 import { QueueHandle } from './queue-handle';
 import { MessageQueueAwsResources, MessageQueueKubernetesResources } from './resources';
@@ -13,6 +14,7 @@ import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { metricNotOnTarget, PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { IQueueClient } from '../platform/queue-client';
 import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 import { PlatformTarget } from '../platform/target';
@@ -170,6 +172,40 @@ export class MessageQueue extends Construct {
       // A message older than twenty visibility timeouts is not being worked off.
       maxAgeSeconds: Math.min(this.visibilityTimeoutSeconds * 20, 24 * 3600),
     };
+  }
+
+  /**
+   * Messages waiting in the work queues, on both targets: per queue in PromQL on Kubernetes (the
+   * expression of `QueueBacklogHigh`), every work queue's visible messages in CloudWatch on AWS.
+   */
+  public metricBacklog(): PlatformMetric {
+    return readyMessagesMetric(this.queueName, this.metricsSource?.job, 'work', this.aws ? this.metricMessagesVisible() : undefined);
+  }
+
+  /** Messages in the dead-letter queue, on both targets (the signal of `QueueDeadLetters`). */
+  public metricDeadLetteredMessages(): PlatformMetric {
+    return readyMessagesMetric(this.queueName, this.metricsSource?.job, 'deadLetter', this.aws ? this.metricDeadLetterMessages() : undefined);
+  }
+
+  /** Consumers of each work queue (Kubernetes only: SQS does not count its consumers). */
+  public metricConsumers(): PlatformMetric {
+    if (!this.metricsSource) {
+      throw metricNotOnTarget(this, 'metricConsumers', this.target,
+        'SQS does not count consumers: alert on metricAgeOfOldestMessage() (CloudWatch) or metricBacklog() instead');
+    }
+    return consumersMetric(this.queueName, this.metricsSource.job);
+  }
+
+  /**
+   * Any series rabbitmq_prometheus exports for this broker, e.g. `prometheusMetric('rabbitmq_queue_messages_unacked')`
+   * (Kubernetes only: SQS publishes no Prometheus metrics).
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    if (!this.metricsSource) {
+      throw metricNotOnTarget(this, 'prometheusMetric', this.target,
+        'SQS publishes CloudWatch metrics only: use metricMessagesVisible(), metricAgeOfOldestMessage(), metricDeadLetterMessages(), or the portable metricBacklog() and metricDeadLetteredMessages()');
+    }
+    return prometheusSeries(this, this.metricsSource.job, metricName);
   }
 
   /**

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { MessageQueue } from './message-queue';
 import { renderQueueWorkerOnAws } from './worker-aws';
 import { WorkerHandle } from './worker-handle';
 import { renderQueueWorkerOnKubernetes } from './worker-kubernetes';
@@ -9,6 +10,7 @@ import { resolveQueueWorkerSpec, validateQueueWorker } from './worker-spec';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { dnsLabelFromId } from '../platform/names';
 import { NetworkPeer } from '../platform/network';
+import { PlatformMetric } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
@@ -42,6 +44,7 @@ export class QueueWorker extends Construct implements IQueueClient {
   /** Kubernetes objects; undefined on AWS. */
   public readonly kubernetes?: QueueWorkerKubernetesResources;
   private readonly handle: WorkerHandle<unknown>;
+  private readonly consumedQueue: MessageQueue;
   /** Every variable name set so far, plain or secret: each may be set once. */
   private readonly variableNames: VariableNames;
   private secretFiles?: SecretFileMounts;
@@ -73,6 +76,7 @@ export class QueueWorker extends Construct implements IQueueClient {
     this.networkIdentity = this.handle.networkIdentity;
     PlatformTopology.of(this).addComponent(this, { kind: 'worker', name: spec.name });
     effective.queue.grantConsume(this);
+    this.consumedQueue = effective.queue;
     if (this.aws) this.configureAws(this.aws, effective);
     if (this.kubernetes) this.configureKubernetes(this.kubernetes, effective);
   }
@@ -109,6 +113,19 @@ export class QueueWorker extends Construct implements IQueueClient {
   public addSecretFile(secret: PlatformSecret, directory: string): string {
     this.secretFiles ??= new SecretFileMounts(this, this.kubernetes?.deployment);
     return this.secretFiles.mount(secret, directory);
+  }
+
+  /**
+   * Messages waiting for this worker: its queue's `metricBacklog()` (per queue in PromQL on
+   * Kubernetes, SQS's visible messages in CloudWatch on AWS).
+   */
+  public metricBacklog(): PlatformMetric {
+    return this.consumedQueue.metricBacklog();
+  }
+
+  /** Messages this worker failed on every delivery attempt: its queue's `metricDeadLetteredMessages()`. */
+  public metricDeadLetteredMessages(): PlatformMetric {
+    return this.consumedQueue.metricDeadLetteredMessages();
   }
 
   /**

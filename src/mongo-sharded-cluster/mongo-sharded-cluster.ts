@@ -9,6 +9,8 @@ import { MongoShardedClusterProps } from './props';
 import { MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources } from './resources';
 import { resolveMongoShardedClusterSpec } from './spec';
 import { mongoShardedClusterWarnings, RESERVED_USERNAMES, validateMongoShardedCluster } from './validation';
+import { jobSelector } from '../observability/rule-types';
+import { mongoConnections, mongoLag } from '../observability/signals';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
@@ -17,6 +19,7 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
 import { CredentialFormat } from '../platform/owned-credentials';
+import { metricNotOnTarget, PlatformMetric, PlatformMetricUnit, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
@@ -233,6 +236,33 @@ export class MongoShardedCluster extends Construct {
   }
 
   /**
+   * Connections in use as a fraction of what each mongod/mongos accepts (0–1), as
+   * `MongoConnectionsHigh` measures it (Kubernetes only: DocumentDB Elastic publishes no limit).
+   */
+  public metricConnectionsUtilization(): PlatformMetric {
+    const sel = this.promSelector('metricConnectionsUtilization', 'use metricDatabaseConnections() (CloudWatch) for the connection count');
+    return PlatformMetric._of(`${this.clusterName} connections used / available`, PlatformMetricUnit.RATIO, () => mongoConnections(sel));
+  }
+
+  /**
+   * Seconds each secondary is behind its primary, as `MongoReplicationLagHigh` measures it
+   * (Kubernetes only: DocumentDB Elastic replicates for you and publishes no lag).
+   */
+  public metricReplicationLag(): PlatformMetric {
+    const sel = this.promSelector('metricReplicationLag', 'DocumentDB Elastic manages replication: use metric(metricName) for its CloudWatch metrics');
+    return PlatformMetric._of(`${this.clusterName} replication lag`, PlatformMetricUnit.SECONDS, () => mongoLag(sel));
+  }
+
+  /**
+   * Any series mongodb_exporter exports for this cluster, e.g. `prometheusMetric('mongodb_ss_opcounters')`
+   * (Kubernetes only: DocumentDB Elastic publishes CloudWatch metrics; use `metric(metricName)`).
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    this.promSelector('prometheusMetric', 'DocumentDB Elastic publishes CloudWatch metrics only: use metric(metricName)');
+    return prometheusSeries(this, this.metricsSource!.job, metricName);
+  }
+
+  /**
    * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
    * (the effective props, which the other hooks receive too). Runs first in the base constructor,
    * before validation and before your subclass's field initialisers.
@@ -266,6 +296,13 @@ export class MongoShardedCluster extends Construct {
    * @param _props the effective props
    */
   protected configureKubernetes(_resources: MongoShardedClusterKubernetesResources, _props: MongoShardedClusterProps): void {}
+
+  /** The selector of this cluster's exporters, or a clear error where there are none. */
+  private promSelector(method: string, instead: string): (...matchers: string[]) => string {
+    const source = this.metricsSource;
+    if (!source) throw metricNotOnTarget(this, method, this.target, instead);
+    return (...matchers) => jobSelector([source.job], ...matchers);
+  }
 }
 
 /** Where a workload is in the construct tree, for messages. */

@@ -1,3 +1,4 @@
+import { latencyQuantile } from './http-expressions';
 import { AlertRule, AlertThresholds, HttpSignals, jobSelector, promNumber, RecordingRule, RuleGroup, WatchedJob } from './rule-types';
 import { SIGNALS } from './signals';
 
@@ -33,6 +34,8 @@ export const BURN_RATE_WINDOWS = {
 
 const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 export const ERROR_RATIO = (window: string) => `job:slo_request_errors:ratio_rate${window}`;
+/** Scrape targets Prometheus cannot reach. */
+export const TARGET_DOWN = 'up == 0';
 export const ROUTE_P95 = 'job_route:request_duration_seconds:p95_rate5m';
 
 /** Rule groups (pure): SLO recordings and alerts for HTTP kinds, scrape health, and per-kind resource alerts. */
@@ -83,11 +86,7 @@ function sloRecordings(kind: string, jobs: readonly string[], http: HttpSignals)
       ` / sum by (job) (rate(${http.requests}{${all}}[${w}]))`,
     labels,
   }));
-  const buckets = `rate(${http.duration}_bucket{${all}}[5m])`;
-  const byRoute = http.routeLabel === '' ? `sum by (job, le) (${buckets})`
-    : http.routeLabel === 'route' ? `sum by (job, route, le) (${buckets})`
-      : `sum by (job, route, le) (label_replace(${buckets}, "route", "$1", "${http.routeLabel}", "(.*)"))`;
-  return [...ratios, { record: ROUTE_P95, expr: `histogram_quantile(0.95, ${byRoute})`, labels }];
+  return [...ratios, { record: ROUTE_P95, expr: latencyQuantile(0.95, http, all, true), labels }];
 }
 
 /**
@@ -158,7 +157,7 @@ function sloAlerts(slo: SloTargets): AlertRule[] {
 function targetDown(): AlertRule {
   return {
     alert: 'MetricsTargetDown',
-    expr: 'up == 0',
+    expr: TARGET_DOWN,
     for: '5m',
     labels: { severity: 'critical' },
     annotations: {

@@ -1,5 +1,6 @@
 import { ERROR_RATIO, ROUTE_P95 } from './alert-rules';
 import { LOGS_DASHBOARD_TAG } from './grafana-logs';
+import { requestRate } from './http-expressions';
 import { HttpSignals, PanelSpec, promNumber } from './rule-types';
 import { SIGNALS } from './signals';
 import { stableHash } from '../platform/service-load-balancers';
@@ -69,7 +70,7 @@ export function dashboardUid(job: string): string {
 }
 
 function httpPanels(job: string, http: HttpSignals, errorBudget: number): PanelSpec[] {
-  const rate = `rate(${http.requests}{job="${job}"}[5m])`;
+  const rate = requestRate(http, `job="${job}"`);
   const perRoute = http.routeLabel === '' ? `sum(${rate})`
     : http.routeLabel === 'route' ? `sum by (route) (${rate})`
       : `sum by (route) (label_replace(${rate}, "route", "$1", "${http.routeLabel}", "(.*)"))`;

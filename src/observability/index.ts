@@ -5,3 +5,4 @@ export * from './metrics-backend';
 export * from './log-destination';
 export * from './resources';
 export * from './observability-stack';
+export { AlertComparison, AlertSeverity, UserAlertOptions } from './user-alerts';

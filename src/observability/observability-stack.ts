@@ -1,7 +1,9 @@
 import { Aspects, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { alertRuleGroups } from './alert-rules';
+import { alertRuleGroups, TARGET_DOWN } from './alert-rules';
 import { toYaml } from './alertmanager-config';
 import { renderObservabilityOnAws } from './aws';
 import { existingWorkspaceProblems } from './aws-existing';
@@ -14,6 +16,7 @@ import { ObservabilityStackProps, UiAccessOptions } from './props';
 import { ObservabilityAwsResources, ObservabilityKubernetesResources } from './resources';
 import { RuleGroup } from './rule-types';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
+import { resolveUserAlert, userAlarmProps, userAlertGroup, UserAlertOptions, userAlertProblems, UserAlertSpec } from './user-alerts';
 import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
 import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
@@ -22,6 +25,7 @@ import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 import { PlatformTarget } from '../platform/target';
@@ -64,6 +68,7 @@ export class ObservabilityStack extends Construct {
   ) => void;
   private readonly admitUi?: (peer: NetworkPeer, jaeger: boolean) => void;
   private discovered?: readonly WatchedSource[];
+  private readonly userAlerts: UserAlertSpec[] = [];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     super(scope, id);
@@ -162,6 +167,34 @@ export class ObservabilityStack extends Construct {
   }
 
   /**
+   * An alert of your own on any portable metric, routed like the built-in alerts. A metric with
+   * PromQL becomes a Prometheus rule (group `platform-user-alerts`: the stack's Prometheus on
+   * Kubernetes, the Amazon Managed Service for Prometheus workspace on AWS); a CloudWatch-only
+   * metric (ElastiCache, DocumentDB Elastic, SQS) becomes a CloudWatch alarm on the alert topic.
+   * The summary and description are plain text in every generated file.
+   *
+   * @param id the alert's name (`alertname`, and the alarm's description prefix)
+   */
+  public addAlert(id: string, options: UserAlertOptions): void {
+    const alert = resolveUserAlert(id, options);
+    throwIfInvalid(userAlertProblems(this, alert, this.userAlerts.map(a => a.id), this.target));
+    this.userAlerts.push(alert);
+    const cloudWatchOnly = alert.metric.promQl === undefined ? alert.metric.cloudWatch : undefined;
+    if (this.aws && cloudWatchOnly) {
+      const alarm = new cloudwatch.Alarm(this.node.tryFindChild('UserAlerts') as Construct ?? new Construct(this, 'UserAlerts'), id,
+        userAlarmProps(alert, cloudWatchOnly));
+      alarm.addAlarmAction(new actions.SnsAction(this.aws.alertTopic));
+      alarm.addOkAction(new actions.SnsAction(this.aws.alertTopic));
+      this.aws.alarms.push(alarm);
+    }
+  }
+
+  /** Scrape targets down, per job (`count by (job) (up == 0)`: the series `MetricsTargetDown` alerts on). */
+  public metricTargetsDown(): PlatformMetric {
+    return PlatformMetric._of('scrape targets down', PlatformMetricUnit.COUNT, () => `count by (job) (${TARGET_DOWN})`);
+  }
+
+  /**
    * Hook: organisation-wide defaults. Receives the caller's props and returns the props to render
    * (the effective props, which the other hooks receive too). Runs first in the base constructor,
    * before validation and before your subclass's field initialisers.
@@ -201,7 +234,8 @@ export class ObservabilityStack extends Construct {
     const jobs = this.watchedSources().map(({ source }) =>
       ({ job: source.job, kind: source.kind, cpuCores: source.cpuCores, memoryBytes: source.memoryBytes }));
     const { slo, thresholds, serviceMetrics } = this.spec;
-    return alertRuleGroups({ jobs, slo, thresholds, serviceMetrics });
+    const user = userAlertGroup(this.userAlerts, serviceMetrics);
+    return [...alertRuleGroups({ jobs, slo, thresholds, serviceMetrics }), ...user ? [user] : []];
   }
 
   private root(): IConstruct {

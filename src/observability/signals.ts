@@ -60,17 +60,22 @@ export function utilization(metric: (selector: string) => string, jobs: readonly
   return parts.length === 1 ? parts[0] : parts.map(p => `(${p})`).join(' or ');
 }
 
+/** CPU of each service instance, in cores (the process collector every official Prometheus client enables). */
+export const serviceCpu = (selector: string) => `rate(process_cpu_seconds_total{${selector}}[5m])`;
+/** Resident memory of each service instance, in bytes. */
+export const serviceMemory = (selector: string) => `process_resident_memory_bytes{${selector}}`;
+
 const service: KindSignals = {
   title: 'Service',
   http: metricNames => metricNames,
   alerts: (jobs, t) => [
     alert('ServiceCpuHigh',
-      `(${utilization(sel => `rate(process_cpu_seconds_total{${sel}}[5m])`, jobs, j => j.cpuCores, t.serviceCpuCores / t.serviceCpuUtilization)})` +
+      `(${utilization(serviceCpu, jobs, j => j.cpuCores, t.serviceCpuCores / t.serviceCpuUtilization)})` +
       ` > ${promNumber(t.serviceCpuUtilization)}`, '15m', 'warning',
       '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of CPU',
       `{{ $labels.instance }} has used more than ${promNumber(t.serviceCpuUtilization * 100)} % of its CPU for 15 minutes ({{ $value | humanizePercentage }}).`),
     alert('ServiceMemoryHigh',
-      `(${utilization(sel => `process_resident_memory_bytes{${sel}}`, jobs, j => j.memoryBytes, t.serviceMemoryBytes / t.serviceMemoryUtilization)})` +
+      `(${utilization(serviceMemory, jobs, j => j.memoryBytes, t.serviceMemoryBytes / t.serviceMemoryUtilization)})` +
       ` > ${promNumber(t.serviceMemoryUtilization)}`, '15m', 'warning',
       '{{ $labels.job }} instance {{ $labels.instance }} uses a lot of memory',
       `{{ $labels.instance }} has used more than ${promNumber(t.serviceMemoryUtilization * 100)} % of its memory for 15 minutes ({{ $value | humanizePercentage }}).`),
@@ -79,8 +84,8 @@ const service: KindSignals = {
       `{{ $labels.instance }} restarted {{ $value }} times in the last hour (threshold ${promNumber(t.serviceRestartsPerHour)}).`),
   ],
   panels: job => [
-    { title: 'CPU (cores)', unit: 'short', queries: [{ expr: `rate(process_cpu_seconds_total{job="${job}"}[5m])`, legend: '{{instance}}' }] },
-    { title: 'Memory (resident)', unit: 'bytes', queries: [{ expr: `process_resident_memory_bytes{job="${job}"}`, legend: '{{instance}}' }] },
+    { title: 'CPU (cores)', unit: 'short', queries: [{ expr: serviceCpu(`job="${job}"`), legend: '{{instance}}' }] },
+    { title: 'Memory (resident)', unit: 'bytes', queries: [{ expr: serviceMemory(`job="${job}"`), legend: '{{instance}}' }] },
     { title: 'Restarts (1h)', unit: 'short', queries: [{ expr: `changes(process_start_time_seconds{job="${job}"}[1h])`, legend: '{{instance}}' }] },
   ],
 };
@@ -105,7 +110,7 @@ const gateway: KindSignals = {
  */
 export const CACHE_ENGINE_CPU_UTILIZATION = 0.9;
 /** CPU of the Redis main thread, in cores (redis_exporter's counters of INFO's `used_cpu_*_main_thread`). */
-const cacheEngineCpu = (selector: string) =>
+export const cacheEngineCpu = (selector: string) =>
   `rate(redis_cpu_sys_main_thread_seconds_total{${selector}}[5m]) + rate(redis_cpu_user_main_thread_seconds_total{${selector}}[5m])`;
 
 /**
@@ -115,20 +120,24 @@ const cacheEngineCpu = (selector: string) =>
  */
 const cacheSnapshots = (sel: (...m: string[]) => string) =>
   `max by (job) (redis_key_size{${sel('db="db0"', `key="${BACKUP_RECORD_KEY}"`)}})`;
+/** Memory used as a fraction of maxmemory (nodes without a maxmemory are left out). */
+export const cacheMemoryUtilization = (selector: string) => `redis_memory_used_bytes{${selector}} / (redis_memory_max_bytes{${selector}} > 0)`;
+/** Keys evicted per second. */
+export const cacheEvictionRate = (selector: string) => `rate(redis_evicted_keys_total{${selector}}[5m])`;
 
 const cache: KindSignals = {
   title: 'Cache',
   alerts: (jobs, t) => {
     const sel = (...m: string[]) => jobSelector(names(jobs), ...m);
     return [
-      alert('CacheMemoryHigh', `redis_memory_used_bytes{${sel()}} / (redis_memory_max_bytes{${sel()}} > 0) > ${promNumber(t.cacheMemoryUtilization)}`, '10m', 'warning',
+      alert('CacheMemoryHigh', `${cacheMemoryUtilization(sel())} > ${promNumber(t.cacheMemoryUtilization)}`, '10m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is close to maxmemory',
         `{{ $labels.instance }} has used more than ${promNumber(t.cacheMemoryUtilization * 100)} % of maxmemory for 10 minutes.`),
       alert('CacheCpuHigh', `${cacheEngineCpu(sel())} > ${promNumber(CACHE_ENGINE_CPU_UTILIZATION)}`, '15m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is short of CPU',
         `The Redis thread of {{ $labels.instance }} has used more than ${promNumber(CACHE_ENGINE_CPU_UTILIZATION * 100)} % of a core for 15 minutes: ` +
         'commands queue behind it; spread the keys over more shards.'),
-      alert('CacheEvicting', `rate(redis_evicted_keys_total{${sel()}}[5m]) > 0`, '15m', 'warning',
+      alert('CacheEvicting', `${cacheEvictionRate(sel())} > 0`, '15m', 'warning',
         '{{ $labels.job }} node {{ $labels.instance }} is evicting keys',
         '{{ $labels.instance }} has evicted keys for 15 minutes ({{ $value | printf "%.1f" }}/s): the cache is too small for its working set.'),
       alert('CacheReplicationLagHigh',
@@ -161,7 +170,7 @@ const cache: KindSignals = {
       ],
     },
     { title: 'Engine CPU (%)', unit: 'percent', queries: [{ expr: `100 * (${cacheEngineCpu(`job="${job}"`)})`, legend: '{{instance}}' }] },
-    { title: 'Evictions', unit: 'ops', queries: [{ expr: `rate(redis_evicted_keys_total{job="${job}"}[5m])`, legend: '{{instance}}' }] },
+    { title: 'Evictions', unit: 'ops', queries: [{ expr: cacheEvictionRate(`job="${job}"`), legend: '{{instance}}' }] },
     { title: 'Connections', unit: 'short', queries: [{ expr: `redis_connected_clients{job="${job}"}`, legend: '{{instance}}' }] },
     { title: 'Connected replicas', unit: 'short', queries: [{ expr: `redis_connected_slaves{job="${job}"}`, legend: '{{instance}}' }] },
     {
@@ -181,10 +190,10 @@ const cache: KindSignals = {
  * set as seen from its mongod: `rs_nm` names the set, `member_idx` the member (its host:port),
  * `member_state` its state; the optime is a BSON date in milliseconds.
  */
-const mongoLag = (sel: (...m: string[]) => string) =>
+export const mongoLag = (sel: (...m: string[]) => string) =>
   `(max by (job, rs_nm) (mongodb_rs_members_optimeDate{${sel('member_state="PRIMARY"')}}) - on (job, rs_nm) group_right ` +
   `min by (job, rs_nm, member_idx) (mongodb_rs_members_optimeDate{${sel('member_state="SECONDARY"')}})) / 1000`;
-const mongoConnections = (sel: (...m: string[]) => string) =>
+export const mongoConnections = (sel: (...m: string[]) => string) =>
   `sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) / ` +
   `(sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="current"')}}) + sum by (job, instance) (mongodb_ss_connections{${sel('conn_type="available"')}}))`;
 
@@ -236,18 +245,22 @@ const mongo: KindSignals = {
  * (`rabbitmq_queue_head_message_timestamp` has no samples for them): a backlog that stays, and
  * work queues without consumers, stand in for it.
  */
-const DEAD_LETTER = 'queue=~".+-dlq"';
-const WORK = 'queue!~".+-dlq"';
+export const DEAD_LETTER = 'queue=~".+-dlq"';
+export const WORK = 'queue!~".+-dlq"';
+/** Ready messages per queue, whichever node leads it. */
+export const queueReady = (selector: string) => `max by (job, queue) (rabbitmq_queue_messages_ready{${selector}})`;
+/** Consumers per queue, whichever node leads it. */
+export const queueConsumers = (selector: string) => `max by (job, queue) (rabbitmq_queue_consumers{${selector}})`;
 const queue: KindSignals = {
   title: 'Message queue',
   alerts: (jobs, t) => {
     const sel = (...m: string[]) => jobSelector(names(jobs), ...m);
-    const ready = (matcher: string) => `max by (job, queue) (rabbitmq_queue_messages_ready{${sel(matcher)}})`;
+    const ready = (matcher: string) => queueReady(sel(matcher));
     return [
       alert('QueueBacklogHigh', `${ready(WORK)} > ${promNumber(t.queueBacklogMessages)}`, '15m', 'warning',
         '{{ $labels.job }} queue {{ $labels.queue }} is backing up',
         `{{ $labels.queue }} has held more than ${promNumber(t.queueBacklogMessages)} ready messages for 15 minutes ({{ $value }}): add workers or find the slow step.`),
-      alert('QueueNoConsumers', `${ready(WORK)} > 0 and on (job, queue) max by (job, queue) (rabbitmq_queue_consumers{${sel(WORK)}}) == 0`, '10m', 'critical',
+      alert('QueueNoConsumers', `${ready(WORK)} > 0 and on (job, queue) ${queueConsumers(sel(WORK))} == 0`, '10m', 'critical',
         '{{ $labels.job }} queue {{ $labels.queue }} has messages and no consumer',
         '{{ $labels.queue }} has had {{ $value }} ready messages and no consumer for 10 minutes: the workers are down or cannot connect.'),
       alert('QueueDeadLetters', `${ready(DEAD_LETTER)} > 0`, '5m', 'warning',

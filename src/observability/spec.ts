@@ -9,6 +9,7 @@ import { ObservabilityStackProps } from './props';
 import { AlertReceiver } from './receivers';
 import { AlertThresholds, HttpSignals } from './rule-types';
 import { ExistingPrometheusWorkspace, ObservabilityImages } from './target-props';
+import { DEFAULT_HTTP_SIGNALS } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformSecret } from '../platform/secret';
 
@@ -123,10 +124,10 @@ export function resolveObservabilitySpec(props: ObservabilityStackProps, profile
     retention: props.retention ?? d.retention,
     scrapeIntervalSeconds: (props.scrapeInterval ?? d.scrapeInterval).toSeconds({ integral: false }),
     serviceMetrics: {
-      requests: names.requestsTotal ?? 'http_requests_total',
-      duration: names.requestDuration ?? 'http_request_duration_seconds',
-      statusLabel: names.statusCodeLabel ?? 'code',
-      routeLabel: names.routeLabel ?? 'route',
+      requests: names.requestsTotal ?? DEFAULT_HTTP_SIGNALS.requests,
+      duration: names.requestDuration ?? DEFAULT_HTTP_SIGNALS.duration,
+      statusLabel: names.statusCodeLabel ?? DEFAULT_HTTP_SIGNALS.statusLabel,
+      routeLabel: names.routeLabel ?? DEFAULT_HTTP_SIGNALS.routeLabel,
     },
     thresholds: {
       serviceCpuUtilization: r.serviceCpuUtilization ?? d.serviceCpuUtilization,

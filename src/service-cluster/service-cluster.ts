@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { renderServiceClusterOnAws } from './aws';
 import { renderServiceClusterOnKubernetes } from './kubernetes';
+import { serviceUtilizationMetric } from './metrics';
 import { podMetadataProblems } from './pod-metadata';
 import { EnvironmentVariableOptions, ServiceClusterProps } from './props';
 import { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './resources';
@@ -16,9 +17,11 @@ import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid, PlatformValidationError } from '../platform/errors';
 import { fargateSizeFor } from '../platform/fargate-sizes';
+import { errorRateMetric, HttpMetricSource, latencyMetric, requestRateMetric } from '../platform/http-metrics';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
@@ -243,4 +246,45 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    * @param _props the effective props
    */
   protected configureKubernetes(_resources: ServiceClusterKubernetesResources, _props: ServiceClusterProps): void {}
+
+  /**
+   * Any series this service's Prometheus client exports, e.g. `prometheusMetric('jobs_processed_total')`
+   * (PromQL `jobs_processed_total{job="<name>"}`): the stack's Prometheus on Kubernetes, Amazon
+   * Managed Service for Prometheus on AWS.
+   */
+  public prometheusMetric(metricName: string): PlatformMetric {
+    return prometheusSeries(this, this.metricsSource.job, metricName);
+  }
+
+  /** Requests per second over 5 minutes (PromQL; on AWS also the target group's RequestCount per second). */
+  public metricRequestRate(): PlatformMetric {
+    return requestRateMetric(this.httpMetricSource());
+  }
+
+  /**
+   * Fraction of requests answered with a 5xx over 5 minutes (0–1): the series `SloErrorRateHigh`
+   * alerts on; on AWS also the target group's 5xx count over its request count.
+   */
+  public metricErrorRate(): PlatformMetric {
+    return errorRateMetric(this.httpMetricSource());
+  }
+
+  /** p99 latency over 5 minutes, in seconds (PromQL histogram; on AWS also the target group's TargetResponseTime p99). */
+  public metricLatencyP99(): PlatformMetric {
+    return latencyMetric(this.httpMetricSource(), 0.99);
+  }
+
+  /** CPU of each instance as a fraction of its `cpu` (0–1), as `ServiceCpuHigh` measures it; on AWS also ECS's CPUUtilization / 100. */
+  public metricCpuUtilization(): PlatformMetric {
+    return serviceUtilizationMetric('cpu', this.metricsSource.job, this.metricsSource.cpuCores!, this._ecsTasks());
+  }
+
+  /** Resident memory of each instance as a fraction of its `memory` (0–1), as `ServiceMemoryHigh` measures it; on AWS also ECS's MemoryUtilization / 100. */
+  public metricMemoryUtilization(): PlatformMetric {
+    return serviceUtilizationMetric('memory', this.metricsSource.job, this.metricsSource.memoryBytes!, this._ecsTasks());
+  }
+
+  private httpMetricSource(): HttpMetricSource {
+    return { job: this.metricsSource.job, names: service => service, loadBalancer: this._ecsTasks()?.targetGroupDimensions };
+  }
 }

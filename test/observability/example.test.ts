@@ -21,6 +21,9 @@ describe('observability example', () => {
       { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability.svc.cluster.local:4318' });
     // Logs: 30 days in Loki, as in CloudWatch Logs on AWS.
     expect(parse(findObject(manifests, 'ConfigMap', 'loki').data['loki.yaml']).limits_config.retention_period).toBe('720h');
+    const userAlerts = parse(findObject(manifests, 'ConfigMap', 'prometheus-rules').data['platform.yml']).groups
+      .find((g: any) => g.name === 'platform-user-alerts').rules;
+    expect(userAlerts.map((r: any) => [r.alert, r.for])).toEqual([['OrdersSlow', '600s']]);
   });
 
   test('AWS: cdk-nag, cfn-lint and moto clean (the workspace is a moto stand-in)', () => {

@@ -5,13 +5,19 @@ import { RULES_INPUT } from './alert-cases';
 import { hasPromtool, run, withFiles } from './engines';
 import { checksTestFile, ExpressionCheck, panelChecks, ruleChecks, withoutThresholds } from './expression-checks';
 import { asInputSeries, fixtureHeader, fixtureSamples, parseExposition, Sample } from './metric-fixtures';
+import { CacheCluster } from '../../src/cache-cluster';
+import { Gateway, TlsSource } from '../../src/gateway';
+import { MessageQueue } from '../../src/message-queue';
+import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { AlertRulesInput, alertRuleGroups } from '../../src/observability/alert-rules';
 import { toYaml } from '../../src/observability/alertmanager-config';
 import { dashboardPanels } from '../../src/observability/dashboards';
 import { HttpSignals } from '../../src/observability/rule-types';
 import { KNOWN_KINDS } from '../../src/observability/signals';
+import { ServiceCluster } from '../../src/service-cluster';
 import { EngineSandbox, freePort, sleep } from '../cache-cluster/engine-harness';
 import { requireTool } from '../conformance/tools';
+import { kubernetesChart } from '../util';
 
 /**
  * Every generated alert, recording rule and dashboard query is evaluated by promtool against
@@ -139,6 +145,38 @@ describe('alert rules and dashboards against real exporter metrics', () => {
     const { failed, output } = failingChecks(rulesInput, samples, checks);
     expect({ failed, output: failed.length ? output : '' }).toEqual({ failed: [], output: '' });
     console.info(`real exporter samples: ${checks.length} checks over every rule and dashboard query, ${samples.length} samples`);
+  }, 120_000);
+
+  test('every construct metric selects series of the real exporters (the same expressions as the rules)', () => {
+    if (!samples) return;
+    const chart = kubernetesChart();
+    const service = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.0.0' });
+    const gateway = new Gateway(chart, 'Edge', { kubernetes: { tls: TlsSource.secret('edge-tls') } });
+    const cache = new CacheCluster(chart, 'Sessions');
+    const db = new MongoShardedCluster(chart, 'CatalogDb', { clusterName: 'catalog-db' });
+    const queue = new MessageQueue(chart, 'Orders');
+    const metrics = {
+      'service request rate': service.metricRequestRate(),
+      'service error rate': service.metricErrorRate(),
+      'service p99': service.metricLatencyP99(),
+      'service cpu': service.metricCpuUtilization(),
+      'service memory': service.metricMemoryUtilization(),
+      'gateway request rate': gateway.metricRequestRate(),
+      'gateway error rate': gateway.metricErrorRate(),
+      'gateway p99': gateway.metricLatencyP99(),
+      'cache memory': cache.metricMemoryUtilization(),
+      'cache cpu': cache.metricEngineCpuUtilization(),
+      'cache evictions': cache.metricEvictionRate(),
+      'mongo connections': db.metricConnectionsUtilization(),
+      'mongo lag': db.metricReplicationLag(),
+      'queue backlog': queue.metricBacklog(),
+      'queue dead letters': queue.metricDeadLetteredMessages(),
+      'queue consumers': queue.metricConsumers(),
+    };
+    const checks = Object.entries(metrics).map(([name, metric]) => ({ name, expr: metric._promQlWith(PROMETHEUS_HTTP)! }));
+    expect(Object.values(metrics).map(m => m.promQl === undefined)).not.toContain(true);
+    const { failed, output } = failingChecks(input(PROMETHEUS_HTTP), samples, checks);
+    expect({ failed, output: failed.length ? output : '' }).toEqual({ failed: [], output: '' });
   }, 120_000);
 
   test('the harness fails an alert on labels the exporter does not emit', () => {
