@@ -7,6 +7,7 @@ import {
 import { GatewayAwsOptions, GatewayKubernetesOptions } from './props';
 import { GatewaySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
+import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
 import { HTTP_METHODS, isHeaderValue, isReferrerPolicy, REFERRER_POLICIES } from '../platform/grammar/http-header';
 import { IMAGE_REFERENCE_HINT, parseImageReference } from '../platform/grammar/image-reference';
 import { DNS_SUBDOMAIN_HINT, isDnsSubdomain } from '../platform/grammar/kubernetes-names';
@@ -16,7 +17,6 @@ import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
 import { annotationKeyProblems, integerInRange, isPinnedImage, numberAbove, Rule, runRules } from '../platform/validation';
 import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
-import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
