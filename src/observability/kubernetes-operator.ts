@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { logsDashboard } from './grafana-logs';
-import { KubernetesRendering, stateful, tracingScrapeTargets } from './kubernetes';
+import { common, KubernetesRendering, stateful, tracingScrapeTargets } from './kubernetes';
 import { admit } from './kubernetes-component';
 import { DASHBOARD_CONFIGMAPS, dashboardShard } from './kubernetes-grafana';
 import { connectLogStore, LOKI_NAME, renderLogStore } from './kubernetes-logs';
@@ -145,14 +145,4 @@ function dashboardConfigMaps(
 
 function withLabels(metadata: k8s.ObjectMeta, labels: { [key: string]: string } | undefined): k8s.ObjectMeta {
   return { ...metadata, labels: { ...metadata.labels, ...labels } };
-}
-
-function common(component: ReturnType<typeof renderTracingPipeline>['collector'], configMap?: k8s.KubeConfigMap) {
-  return {
-    serviceAccount: component.serviceAccount,
-    service: component.service,
-    networkPolicy: component.networkPolicy,
-    configMap,
-    disruptionBudget: component.disruptionBudget,
-  };
 }

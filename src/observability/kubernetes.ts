@@ -141,7 +141,8 @@ export function kubernetesSourceProblems(scope: Construct, sources: readonly Wat
   ]);
 }
 
-function common(component: Component, configMap?: k8s.KubeConfigMap) {
+/** The objects every observability component has, for its resources. */
+export function common(component: Component, configMap?: k8s.KubeConfigMap) {
   return {
     serviceAccount: component.serviceAccount,
     service: component.service,
