@@ -78,7 +78,8 @@ export class Gateway extends Construct implements INetworkPeer {
       this.aws = handle.resources;
       this.handle = handle;
     } else {
-      const handle = renderGatewayOnKubernetes(this, this.spec, effective.kubernetes ?? {}, context);
+      // validateGateway has thrown above unless `kubernetes.tls` is set.
+      const handle = renderGatewayOnKubernetes(this, this.spec, effective.kubernetes!, context);
       this.kubernetes = handle.resources;
       this.handle = handle;
     }
