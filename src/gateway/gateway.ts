@@ -13,6 +13,7 @@ import { validateRoute } from './route-validation';
 import { GatewaySpec, resolveGatewaySpec } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigAsData } from './traefik-config';
 import { TRAEFIK_PORTS } from './traefik-static-config';
+import { TraefikDynamicConfig } from './traefik-types';
 import { gatewayWarnings, validateGateway } from './validation';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
@@ -78,7 +79,8 @@ export class Gateway extends Construct implements INetworkPeer {
       this.aws = handle.resources;
       this.handle = handle;
     } else {
-      const handle = renderGatewayOnKubernetes(this, this.spec, effective.kubernetes ?? {}, context);
+      // validateGateway has thrown above unless `kubernetes.tls` is set.
+      const handle = renderGatewayOnKubernetes(this, this.spec, effective.kubernetes!, context);
       this.kubernetes = handle.resources;
       this.handle = handle;
     }
@@ -118,15 +120,16 @@ export class Gateway extends Construct implements INetworkPeer {
   }
 
   /** The Traefik dynamic configuration as it is now (what the file provider loads), for inspection and tests. */
-  public traefikDynamicConfig(): any {
-    return traefikConfigAsData(this._renderTraefikDynamicConfig());
+  public traefikDynamicConfig(): TraefikDynamicConfig {
+    // The round trip through JSON only turns environment references (under `any` values) into text: the shape stays.
+    return traefikConfigAsData(this._renderTraefikDynamicConfig()) as TraefikDynamicConfig;
   }
 
   /**
    * The dynamic configuration tree; `traefikConfigYaml` turns it into the file both targets write.
    * @internal
    */
-  public _renderTraefikDynamicConfig(): Record<string, any> {
+  public _renderTraefikDynamicConfig(): TraefikDynamicConfig {
     return renderTraefikDynamicConfig(this.spec, this.routeSpecs, {
       trustedProxyHops: this.target === PlatformTarget.AWS ? 1 : 0,
       jwtVerifierAddress: this.spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : this.spec.jwt?.verifier.address,

@@ -6,4 +6,5 @@ export * from './resources';
 export * from './route';
 export * from './targets';
 export * from './tls-source';
+export * from './traefik-types';
 export * from './policies/middleware';

@@ -32,7 +32,7 @@ export function renderGatewayOnKubernetes(
   platform._orderAfter(scope);
   const selector = platform.selectorLabels(spec.name, scope);
   const metadata = (name: string) => platform.metadata(name, 'gateway', scope);
-  const tls = options.tls!;
+  const tls = options.tls;
   const tlsSecretName = tls.secretName ?? `${spec.name}-tls`;
   const targetOptions: TraefikTargetOptions = {
     trustedProxyHops: 0,

@@ -68,8 +68,8 @@ export interface GatewayAwsOptions {
  * Kubernetes-only tuning of a Gateway; ignored when rendering to AWS.
  */
 export interface GatewayKubernetesOptions {
-  /** Where the TLS certificate comes from (HTTPS is mandatory). */
-  readonly tls?: TlsSource;
+  /** Where the TLS certificate comes from (HTTPS is mandatory, so there is no default). */
+  readonly tls: TlsSource;
   /**
    * Annotations of the LoadBalancer Service (cloud load balancer settings).
    *

@@ -7,6 +7,7 @@ import {
   retryMiddleware, securityHeadersMiddleware, TraefikTargetOptions,
 } from './traefik-middlewares';
 import { IDEMPOTENT_METHODS, traefikRule } from './traefik-rules';
+import { TraefikDynamicConfig, TraefikRouter, TraefikTlsConfig } from './traefik-types';
 import { goTemplateTree } from '../platform/escape/go-template';
 
 /** The entry point every route listens on (TLS). */
@@ -26,8 +27,8 @@ type Obj = Record<string, any>;
  * middlewares, servers transports and TLS options. Pure: the same spec and routes always give the
  * same configuration, and both targets load exactly this document.
  */
-export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly RouteSpec[], options: TraefikTargetOptions): Obj {
-  const routers: Obj = {};
+export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly RouteSpec[], options: TraefikTargetOptions): TraefikDynamicConfig {
+  const routers: Record<string, TraefikRouter> = {};
   const services: Obj = {};
   const middlewares: Obj = {};
   const transports: Obj = {};
@@ -75,7 +76,7 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
     };
     Object.assign(services, routeServices(route, transport));
 
-    const router = (rule: string, extra: string[]) => ({
+    const router = (rule: string, extra: string[]): TraefikRouter => ({
       entryPoints: [ROUTE_ENTRY_POINT],
       rule,
       service: route.name,
@@ -101,10 +102,10 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
     }
   }
 
-  const tls: Obj = {
+  const tls: TraefikTlsConfig = {
     options: { default: { minVersion: 'VersionTLS12', cipherSuites: TLS12_CIPHERS, sniStrict: false } },
+    ...(options.defaultCertificate ? { stores: { default: { defaultCertificate: { ...options.defaultCertificate } } } } : {}),
   };
-  if (options.defaultCertificate) tls.stores = { default: { defaultCertificate: { ...options.defaultCertificate } } };
   return { http: { routers, services, middlewares, serversTransports: transports }, tls };
 }
 

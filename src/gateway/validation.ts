@@ -113,7 +113,7 @@ function securityHeaderProblems(scope: IConstruct, s: GatewaySpec): string[] {
 
 /** Every target-neutral problem with `spec`, plus the target's own. */
 export function validateGateway(
-  scope: IConstruct, spec: GatewaySpec, target: PlatformTarget, aws: GatewayAwsOptions = {}, kubernetes: GatewayKubernetesOptions = {},
+  scope: IConstruct, spec: GatewaySpec, target: PlatformTarget, aws: GatewayAwsOptions = {}, kubernetes?: GatewayKubernetesOptions,
 ): string[] {
   const common = runRules(scope, spec, [name, domain, image, capacity, jwt, policies]);
   return [...common, ...(target === PlatformTarget.AWS ? awsProblems(scope, spec, aws) : kubernetesProblems(scope, spec, kubernetes))];
@@ -145,21 +145,23 @@ function awsProblems(scope: IConstruct, spec: GatewaySpec, aws: GatewayAwsOption
   return problems;
 }
 
-function kubernetesProblems(scope: IConstruct, spec: GatewaySpec, kubernetes: GatewayKubernetesOptions): string[] {
+// `kubernetes` is optional in GatewayProps (AWS users leave it out) and callers in other languages
+// may still omit `tls`, so both are checked here rather than trusted to the type.
+function kubernetesProblems(scope: IConstruct, spec: GatewaySpec, kubernetes: GatewayKubernetesOptions | undefined): string[] {
   const problems: string[] = [];
   if (spec.jwt?.verifier.kind === 'load-balancer') {
     problems.push(invalidPropMessage(scope, 'jwt.verifier', 'is not supported on kubernetes', 'JwtVerifier.loadBalancer()',
       'the load balancer verifies tokens on aws only: use JwtVerifier.sidecar() or JwtVerifier.forwardAuth(url)'));
   }
-  if (!kubernetes.tls) {
+  if (!kubernetes?.tls) {
     problems.push(invalidPropMessage(scope, 'kubernetes.tls', 'is missing', undefined,
       "HTTPS is mandatory: pass TlsSource.secret('<tls secret>') or TlsSource.certManager({ issuerName })"));
   } else if (kubernetes.tls.certManagerOptions && !spec.domainName) {
     problems.push(invalidPropMessage(scope, 'domainName', 'is missing', undefined, 'a cert-manager Certificate needs the domain name it is for'));
   }
-  problems.push(...cidrProblems(scope, 'kubernetes.loadBalancerSourceRanges', kubernetes.loadBalancerSourceRanges ?? []));
-  problems.push(...annotationKeyProblems(scope, 'kubernetes.serviceAnnotations', kubernetes.serviceAnnotations));
-  const tlsSecret = kubernetes.tls?.secretName;
+  problems.push(...cidrProblems(scope, 'kubernetes.loadBalancerSourceRanges', kubernetes?.loadBalancerSourceRanges ?? []));
+  problems.push(...annotationKeyProblems(scope, 'kubernetes.serviceAnnotations', kubernetes?.serviceAnnotations));
+  const tlsSecret = kubernetes?.tls?.secretName;
   if (tlsSecret !== undefined && !Token.isUnresolved(tlsSecret) && !isDnsSubdomain(tlsSecret)) {
     problems.push(invalidPropMessage(scope, 'kubernetes.tls', 'has an invalid Secret name', tlsSecret, DNS_SUBDOMAIN_HINT));
   }

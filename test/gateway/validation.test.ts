@@ -101,6 +101,9 @@ describe('target-specific validation', () => {
   test('Kubernetes: HTTPS is mandatory, load balancer JWT does not exist, cert-manager needs the domain', () => {
     const chart = kubernetesChart();
     expect(() => new Gateway(chart, 'A', {})).toThrow(/A: kubernetes.tls is missing \(got undefined\): HTTPS is mandatory: pass TlsSource.secret/);
+    // `tls` is required by the type, but JavaScript callers and other jsii languages can still leave it out.
+    expect(() => new Gateway(chart, 'D', { kubernetes: { serviceAnnotations: { a: 'b' } } as any }))
+      .toThrow(/D: kubernetes.tls is missing \(got undefined\): HTTPS is mandatory: pass TlsSource.secret/);
     expect(() => new Gateway(chart, 'B', { jwt: { ...JWT, verifier: JwtVerifier.loadBalancer() }, kubernetes: { tls: TlsSource.secret('t') } }))
       .toThrow(/B: jwt.verifier is not supported on kubernetes \(got "JwtVerifier.loadBalancer\(\)"\): the load balancer verifies tokens on aws only/);
     expect(() => new Gateway(chart, 'C', { kubernetes: { tls: TlsSource.certManager({ issuerName: 'le' }) } }))
