@@ -163,20 +163,25 @@ describeEngines.each([
   });
 });
 
-describeEngines('backup and restore, cluster mode, on real redis-server', () => {
+describeEngines.each([
+  ['in plain text', false],
+  ['with TLS only', true],
+])('backup and restore, cluster mode, %s, on real redis-server', (_, tls) => {
   const spec = resolveCacheClusterSpec('catalog-cache', {
-    mode: CacheClusterMode.CLUSTER, shards: 3, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2), tls: false },
+    mode: CacheClusterMode.CLUSTER, shards: 3, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2), tls },
   }, PlatformTarget.KUBERNETES);
   const sandbox = new EngineSandbox();
-  const cli = plainCli;
+  const tlsDir = tls ? sandbox.subdir('tls') : undefined;
+  const cli = clientOf(tlsDir);
+  beforeAll(() => { if (tlsDir) generateCertificates(tlsDir); });
   afterAll(() => sandbox.stop());
 
   const cluster = async (group: string, count: number) => {
     const ports: number[] = [];
     for (let i = 0; i < count; i++) ports.push(await freePort(CLUSTER_BUS_OFFSET));
-    for (let i = 0; i < count; i++) startNode(sandbox, spec, group, ports, i);
+    for (let i = 0; i < count; i++) startNode(sandbox, spec, group, ports, i, tlsDir);
     runScript(sandbox, `setup-${group}.sh`, renderClusterSetupScript(spec), {
-      REDIS_NODES: ports.map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30',
+      REDIS_NODES: ports.map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30', ...tlsEnv(tlsDir),
     });
     await waitFor(`${group} cluster ok`, 20_000, () => infoFields(cli(ports[0], 'CLUSTER', 'INFO')).cluster_state === 'ok' || undefined);
     return ports;
@@ -184,14 +189,14 @@ describeEngines('backup and restore, cluster mode, on real redis-server', () => 
 
   test('every shard is snapshotted from its replica; the files restore into a fresh cluster', async () => {
     const source = await cluster('source', 6);
-    writeData(source[0]);
+    writeData(source[0], cli);
     await waitFor('replicas caught up', 15_000, () => {
       const offsets = source.map(p => infoFields(cli(p, 'INFO', 'replication')));
       return offsets.filter(o => o.role === 'slave').every(o => o.master_link_status === 'up') || undefined;
     });
     const backups = sandbox.subdir('cluster-backups');
     const output = runScript(sandbox, 'cluster-backup.sh', renderSnapshotScript(spec, { record: true, prune: true, retentionDays: 7, maxSnapshots: 2, maxAgeSeconds: 93600 }), {
-      REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups,
+      REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups, ...tlsEnv(tlsDir),
     });
     const replicas = source.filter(p => infoFields(cli(p, 'INFO', 'replication')).role === 'slave').map(address);
     const from = [...output.matchAll(/snapshot of (\S+) into/g)].map(m => m[1]);
@@ -203,10 +208,10 @@ describeEngines('backup and restore, cluster mode, on real redis-server', () => 
     const fresh = await cluster('fresh', 6);
     const restorePort = await freePort();
     const out = runScript(sandbox, 'cluster-restore.sh', renderRestoreScript(spec, files, 'test-3'), {
-      REDIS_NODES: fresh.map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(restorePort),
+      REDIS_NODES: fresh.map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(restorePort), ...tlsEnv(tlsDir),
     });
     expect(out).toContain('restore finished');
-    expectRestored(fresh[0]);
+    expectRestored(fresh[0], cli);
     // Every key of every shard arrived: the source's keys but its backup record (set after the
     // snapshot), plus the restore's marker.
     const keys = (ports: number[]) => ports.reduce((n, p) => n + (infoFields(cli(p, 'INFO', 'replication')).role === 'master' ? Number(cli(p, 'DBSIZE')) : 0), 0);
