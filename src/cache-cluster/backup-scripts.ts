@@ -5,9 +5,11 @@
  *
  *   REDIS_NODES    every Redis node, `host:port`          REDISCLI_AUTH  the AUTH password (a Secret)
  *   BACKUP_DIR     where snapshots are written            RESTORE_DIR    where the files to restore are
+ *   TLS_CA_FILE    the CA file when the cache uses TLS: every redis-cli call to the cache then uses TLS
  */
 import { CacheClusterMode } from './engine';
 import { CacheClusterSpec } from './spec';
+import { TLS_KEYS } from './tls';
 import { expiredStampsFilter } from '../platform/backup-s3';
 import { shellComment, shellQuote } from '../platform/escape/shell';
 import { requireSecrets, SECRET_RULE_FUNCTION } from '../platform/secret-shell';
@@ -37,10 +39,16 @@ export HOME=/tmp
 ${SECRET_RULE_FUNCTION}
 ${requireSecrets(['REDISCLI_AUTH'])}
 : "\${REDIS_NODES:?}"
-# q HOST:PORT COMMAND...: one redis-cli call that gives up after 10 s; prints nothing on failure.
+# cli SECONDS ARGS...: redis-cli to the cache, over TLS when TLS_CA_FILE is set; gives up after SECONDS (0: never).
+cli() {
+  limit=$1; shift
+  set -- redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} "$@"
+  if [ "$limit" = 0 ]; then "$@"; else timeout "$limit" "$@"; fi
+}
+# q HOST:PORT COMMAND...: one call to a node of the cache that gives up after 10 s; prints nothing on failure.
 q() {
   addr=$1; shift
-  timeout 10 redis-cli --no-auth-warning -h "\${addr%:*}" -p "\${addr##*:}" --raw "$@" 2>/dev/null | tr -d '\\r'
+  cli 10 -h "\${addr%:*}" -p "\${addr##*:}" --raw "$@" 2>/dev/null | tr -d '\\r'
 }`;
 }
 
@@ -153,7 +161,7 @@ ${recordFunction(o.maxAgeSeconds)}
 plan=$(sources)
 printf '%s\\n' "$plan" | while read -r from file; do
   echo "snapshot of $from into $file"
-  if ! redis-cli --no-auth-warning -h "\${from%:*}" -p "\${from##*:}" --rdb "$output/$file.partial" > /dev/null; then
+  if ! cli 0 -h "\${from%:*}" -p "\${from##*:}" --rdb "$output/$file.partial" > /dev/null; then
     rm -f "$output/$file.partial"
     echo "the snapshot of $from failed" >&2
     exit 70
@@ -209,7 +217,7 @@ export function renderRestoreScript(spec: CacheClusterSpec, files: readonly stri
   done`;
   const copy = cluster
     ? `  # The private server's password through stdin (--cluster-from-askpass), never on a command line.
-  printf '%s\\n' "$REDISCLI_AUTH" | redis-cli --no-auth-warning --cluster import "$target" --cluster-from "127.0.0.1:$port" \\
+  printf '%s\\n' "$REDISCLI_AUTH" | cli 0 --cluster import "$target" --cluster-from "127.0.0.1:$port" \\
     --cluster-from-askpass --cluster-copy --cluster-replace > "$work/import.log" 2>&1 || {
     cat "$work/import.log" >&2
     echo "copying $file into the cluster failed" >&2
@@ -247,6 +255,8 @@ if [ "$(q "$target" -c EXISTS "$marker")" = 1 ]; then
   exit 0
 fi
 
+# local_q COMMAND...: the private server, plain text on loopback.
+local_q() { timeout 10 redis-cli --no-auth-warning -p "$port" --raw "$@" 2>/dev/null | tr -d '\\r'; }
 server_pid=''
 stop_server() {
   if [ -n "$server_pid" ]; then
@@ -270,16 +280,24 @@ for file in ${files.map(shellQuote).join(' ')}; do
     echo 'appendonly no'
     echo 'save ""'
     echo "requirepass $REDISCLI_AUTH"
+    # MIGRATE (also behind --cluster import) opens its own connection to the cache: TLS with
+    # tls-cluster, verified with the cache's CA. redis-server wants a certificate for any TLS.
+    if [ -n "\${TLS_CA_FILE:-}" ]; then
+      echo 'tls-cluster yes'
+      echo "tls-ca-cert-file \"$TLS_CA_FILE\""
+      echo "tls-cert-file \"$(dirname "$TLS_CA_FILE")/${TLS_KEYS.cert}\""
+      echo "tls-key-file \"$(dirname "$TLS_CA_FILE")/${TLS_KEYS.key}\""
+    fi
   } > "$work/restore.conf"
   redis-server "$work/restore.conf" > "$work/server.log" 2>&1 &
   server_pid=$!
   i=0
-  until [ "$(q "127.0.0.1:$port" PING)" = PONG ]; do
+  until [ "$(local_q PING)" = PONG ]; do
     i=$((i + 1))
     if [ "$i" -gt "$wait_seconds" ] || ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; echo "could not load $file" >&2; exit 70; fi
     sleep 1
   done
-  keys=$(q "127.0.0.1:$port" DBSIZE)
+  keys=$(local_q DBSIZE)
   echo "copying $keys keys of $file into $target"
 ${copy}
   stop_server

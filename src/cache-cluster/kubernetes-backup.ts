@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BACKUP_FILES, renderRecordScript, renderRestoreScript, renderSnapshotScript, SNAPSHOT_EXTENSION } from './backup-scripts';
-import { CacheTopology, Json, podsPeer, resources, secretEnv, tcpPorts } from './kubernetes-pods';
+import { CacheTopology, Json, podsPeer, resources, secretEnv, tcpPorts, tlsEnv, tlsMounts, tlsVolumes } from './kubernetes-pods';
 import { CacheClusterSpec } from './spec';
 import { BACKUP_AWS_CLI_IMAGE, backupDownloadScript, backupUploadScript, s3EgressRule } from '../platform/backup-s3';
 import { BackupS3Options } from '../platform/backup-target';
@@ -111,7 +111,7 @@ export function renderBackupObjects(
   const nextToStore: Json = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: storeSelector } }] } };
 
   const scriptsVolume: Json = { name: 'scripts', configMap: { name: names.scripts, defaultMode: 0o555 } };
-  const redisEnv = [env('HOME', '/tmp'), env('REDIS_NODES', topology.redisNodes().join(' ')), secretEnv('REDISCLI_AUTH', password)];
+  const redisEnv = [env('HOME', '/tmp'), env('REDIS_NODES', topology.redisNodes().join(' ')), secretEnv('REDISCLI_AUTH', password), ...tlsEnv(spec)];
   const container = (name: string, script: string, extraEnv: Json[], mounts: Json[], memoryMiB = 64): Json => ({
     name,
     image: spec.kubernetes.image,
@@ -120,7 +120,7 @@ export function renderBackupObjects(
     env: [...redisEnv, ...extraEnv],
     resources: resources(100, memoryMiB),
     securityContext: restrictedContainerSecurityContext(),
-    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }, ...mounts],
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true }, ...tlsMounts(spec), ...mounts],
   });
   const awsContainer = (name: string, script: string, target: BackupS3Options, prop: string, mounts: Json[]): Json => ({
     name,
@@ -168,12 +168,12 @@ export function renderBackupObjects(
         // Snapshot, then upload, then record the success (the alert reads the record).
         initContainers: [snapshot, awsContainer('upload', BACKUP_FILES.upload, s3, 'kubernetes.backup.target', dataMount(true))],
         containers: [container('record', BACKUP_FILES.record, [], [])],
-        volumes: [tmpVolume(), scriptsVolume, scratch(s3.scratchSize ? `${s3.scratchSize.toMebibytes()}Mi` : undefined)],
+        volumes: [tmpVolume(), scriptsVolume, ...tlsVolumes(spec, true), scratch(s3.scratchSize ? `${s3.scratchSize.toMebibytes()}Mi` : undefined)],
       } : {
         restartPolicy: 'Never',
         affinity: nextToStore,
         containers: [snapshot],
-        volumes: [tmpVolume(), scriptsVolume, { name: 'data', persistentVolumeClaim: { claimName: names.claim } }],
+        volumes: [tmpVolume(), scriptsVolume, ...tlsVolumes(spec, true), { name: 'data', persistentVolumeClaim: { claimName: names.claim } }],
       }),
     };
     cronJob = new ApiObject(scope, 'BackupCronJob', {
@@ -200,6 +200,9 @@ export function renderBackupObjects(
     const labels = platform.labelsFor(names.restore, 'restore', scope);
     const restoreEnv = [env('RESTORE_DIR', RESTORE_DIR), env('WAIT_SECONDS', String(RESTORE_WAIT_SECONDS))];
     // The private restore server holds one shard's data in memory: as much as a node may.
+    // Its private server's MIGRATE speaks TLS to the cache, and redis-server needs a certificate for
+    // that: the certificate too, not only the CA.
+    const restoreTls = tlsVolumes(spec, false);
     const copy = container('restore', BACKUP_FILES.restore, restoreEnv, [{ name: 'data', mountPath: RESTORE_DIR, readOnly: true }], spec.kubernetes.memoryMiB + 64);
     const template: Json = {
       metadata: { labels },
@@ -207,12 +210,12 @@ export function renderBackupObjects(
         restartPolicy: 'OnFailure',
         initContainers: [awsContainer('download', BACKUP_FILES.download, restoreS3, 'restoreFrom', [{ name: 'data', mountPath: RESTORE_DIR }])],
         containers: [copy],
-        volumes: [tmpVolume(), scriptsVolume, scratch(restoreS3.scratchSize ? `${restoreS3.scratchSize.toMebibytes()}Mi` : undefined)],
+        volumes: [tmpVolume(), scriptsVolume, ...restoreTls, scratch(restoreS3.scratchSize ? `${restoreS3.scratchSize.toMebibytes()}Mi` : undefined)],
       } : {
         restartPolicy: 'OnFailure',
         affinity: nextToStore,
         containers: [copy],
-        volumes: [tmpVolume(), scriptsVolume, { name: 'data', persistentVolumeClaim: { claimName: names.claim, readOnly: true } }],
+        volumes: [tmpVolume(), scriptsVolume, ...restoreTls, { name: 'data', persistentVolumeClaim: { claimName: names.claim, readOnly: true } }],
       }),
     };
     restoreJob = new ApiObject(scope, 'RestoreJob', {

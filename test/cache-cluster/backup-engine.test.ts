@@ -1,13 +1,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { Duration } from 'aws-cdk-lib';
-import { EngineSandbox, freePort, infoFields, redisCli, waitFor, writeFile } from './engine-harness';
+import { EngineSandbox, freePort, generateCertificates, infoFields, redisCli, waitFor, writeFile } from './engine-harness';
 import { BACKUP_RECORD_KEY, renderRestoreScript, renderSnapshotScript } from '../../src/cache-cluster/backup-scripts';
 import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
 import { CacheClusterMode } from '../../src/cache-cluster/engine';
 import { CLUSTER_BUS_OFFSET, renderRedisConf } from '../../src/cache-cluster/redis-config';
 import { CacheClusterSpec, resolveCacheClusterSpec } from '../../src/cache-cluster/spec';
 import { renderRedisStartScript } from '../../src/cache-cluster/start-scripts';
+import { TLS_CA_ENV } from '../../src/cache-cluster/tls';
 import { PlatformTarget } from '../../src/platform/target';
 import { requireTool } from '../conformance/tools';
 
@@ -15,9 +16,10 @@ import { requireTool } from '../conformance/tools';
  * Backup and restore round trips under real redis-server and redis-cli on loopback: nodes started by
  * the generated start script with the generated redis.conf, snapshots taken by the generated backup
  * script into a directory (the volume target), restored by the generated restore script into a
- * fresh cache, and read back.
+ * fresh cache, and read back; in replication mode once in plain text and once with TLS only.
  */
 const describeEngines = requireTool('redis-server', 'apt-get install redis-server') && requireTool('redis-cli', 'apt-get install redis-tools')
+  && requireTool('openssl version', 'apt-get install openssl')
   ? describe : describe.skip;
 
 const PASSWORD = 'engine-test-Password-789';
@@ -34,8 +36,11 @@ function runScript(sandbox: EngineSandbox, name: string, text: string, env: Reco
   return run.stdout + run.stderr;
 }
 
-/** Starts node `i` of `ports` with the generated start script and redis.conf. */
-function startNode(sandbox: EngineSandbox, spec: CacheClusterSpec, group: string, ports: number[], i: number): void {
+/** The environment that makes the scripts use TLS with `tlsDir`'s CA; none without TLS. */
+const tlsEnv = (tlsDir?: string): Record<string, string> => (tlsDir ? { [TLS_CA_ENV]: `${tlsDir}/ca.crt` } : {});
+
+/** Starts node `i` of `ports` with the generated start script and redis.conf (TLS only with `tlsDir`). */
+function startNode(sandbox: EngineSandbox, spec: CacheClusterSpec, group: string, ports: number[], i: number, tlsDir?: string): void {
   const dir = sandbox.subdir(`${group}-${i}`);
   const env = {
     SELF_HOST: '127.0.0.1',
@@ -46,15 +51,20 @@ function startNode(sandbox: EngineSandbox, spec: CacheClusterSpec, group: string
     CONFIG_DIR: dir,
     RUN_DIR: sandbox.subdir(`${group}-${i}/run`),
     DATA_DIR: sandbox.subdir(`${group}-${i}/data`),
+    ...tlsEnv(tlsDir),
   };
-  writeFile(dir, 'redis.conf', renderRedisConf(spec, { port: ports[i], dataDir: env.DATA_DIR, bind: '127.0.0.1' }));
+  writeFile(dir, 'redis.conf', renderRedisConf(spec, { port: ports[i], dataDir: env.DATA_DIR, bind: '127.0.0.1', tlsDir }));
   sandbox.start(`${group}-${i}`, 'sh', [writeFile(dir, 'start.sh', renderRedisStartScript(spec))], env);
 }
 
-const cli = (port: number, ...args: string[]) => redisCli(port, PASSWORD, ['-c', ...args]).trim();
+type Cli = (port: number, ...args: string[]) => string;
+/** A client of the test's nodes: TLS with `tlsDir`'s CA, else plain text. */
+const clientOf = (tlsDir?: string): Cli => (port, ...args) =>
+  redisCli(port, PASSWORD, [...(tlsDir ? ['--tls', '--cacert', `${tlsDir}/ca.crt`] : []), '-c', ...args]).trim();
+const plainCli = clientOf();
 
 /** Writes strings, a hash and keys with a time to live through `port`. */
-function writeData(port: number): void {
+function writeData(port: number, cli: Cli = plainCli): void {
   for (let i = 0; i < 50; i++) cli(port, 'SET', `string:${i}`, `value-${i}`);
   cli(port, 'HSET', 'hash:profile', 'name', 'Ada', 'city', 'London');
   cli(port, 'SET', 'expiring', 'soon', 'EX', '3600');
@@ -62,7 +72,7 @@ function writeData(port: number): void {
 }
 
 /** What a client reads back: every value, and the times to live. */
-function readData(port: number) {
+function readData(port: number, cli: Cli) {
   return {
     strings: Array.from({ length: 50 }, (_, i) => cli(port, 'GET', `string:${i}`)),
     hash: cli(port, 'HGETALL', 'hash:profile').split('\n'),
@@ -73,8 +83,8 @@ function readData(port: number) {
   };
 }
 
-function expectRestored(port: number): void {
-  const data = readData(port);
+function expectRestored(port: number, cli: Cli = plainCli): void {
+  const data = readData(port, cli);
   expect(data.strings).toEqual(Array.from({ length: 50 }, (_, i) => `value-${i}`));
   expect(data.hash).toEqual(['name', 'Ada', 'city', 'London']);
   expect(data.expiring).toBe('soon');
@@ -85,28 +95,34 @@ function expectRestored(port: number): void {
   expect(data.odd).toBe('odd');
 }
 
-describeEngines('backup and restore, replication mode, on real redis-server', () => {
-  const spec = resolveCacheClusterSpec('orders-cache', { replicas: 1, automaticFailover: false }, PlatformTarget.KUBERNETES);
+describeEngines.each([
+  ['in plain text', false],
+  ['with TLS only', true],
+])('backup and restore, replication mode, %s, on real redis-server', (_, tls) => {
+  const spec = resolveCacheClusterSpec('orders-cache', { replicas: 1, automaticFailover: false, kubernetes: { tls } }, PlatformTarget.KUBERNETES);
   const sandbox = new EngineSandbox();
+  const tlsDir = tls ? sandbox.subdir('tls') : undefined;
+  const cli = clientOf(tlsDir);
   const source: number[] = [];
   const fresh: number[] = [];
+  beforeAll(() => { if (tlsDir) generateCertificates(tlsDir); });
   afterAll(() => sandbox.stop());
 
   test('a snapshot of the replica, restored into a fresh cache, reads back equal; a second restore does nothing', async () => {
     for (let i = 0; i < 2; i++) source.push(await freePort());
     fresh.push(await freePort(), await freePort());
-    startNode(sandbox, spec, 'source', source, 0);
+    startNode(sandbox, spec, 'source', source, 0, tlsDir);
     await waitFor('the primary', 10_000, () => cli(source[0], 'PING') === 'PONG' || undefined, () => sandbox.log('source-0'));
-    startNode(sandbox, spec, 'source', source, 1);
+    startNode(sandbox, spec, 'source', source, 1, tlsDir);
     await waitFor('the replica in sync', 15_000,
       () => infoFields(cli(source[1], 'INFO', 'replication')).master_link_status === 'up' || undefined, () => sandbox.log('source-1'));
-    writeData(source[0]);
+    writeData(source[0], cli);
     await waitFor('the replica caught up', 10_000, () => cli(source[1], 'GET', ODD_KEY) === 'odd' || undefined);
 
     const backups = sandbox.subdir('backups');
     const old = '20000101T000000Z.rdb';
     fs.writeFileSync(`${backups}/${old}`, 'REDIS0011 old');
-    const env = { REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups };
+    const env = { REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups, ...tlsEnv(tlsDir) };
     const output = runScript(sandbox, 'backup.sh', renderSnapshotScript(spec, { record: true, prune: true, retentionDays: 7, maxSnapshots: 0, maxAgeSeconds: 93600 }), env);
     // From the replica, so the primary does not fork for it.
     expect(output).toContain(`snapshot of ${address(source[1])} into`);
@@ -117,13 +133,15 @@ describeEngines('backup and restore, replication mode, on real redis-server', ()
     expect(cli(source[0], 'TTL', BACKUP_RECORD_KEY)).toMatch(/^9\d{4}$/);
 
     const restore = renderRestoreScript(spec, files, 'test-1');
-    startNode(sandbox, spec, 'fresh', fresh, 0);
+    startNode(sandbox, spec, 'fresh', fresh, 0, tlsDir);
     await waitFor('the fresh primary', 10_000, () => cli(fresh[0], 'PING') === 'PONG' || undefined);
     cli(fresh[0], 'SET', 'string:0', 'newer');
     cli(fresh[0], 'SET', 'only-here', 'kept');
-    const restoreEnv = { REDIS_NODES: fresh.slice(0, 1).map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(fresh[1]) };
+    const restoreEnv = {
+      REDIS_NODES: fresh.slice(0, 1).map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(fresh[1]), ...tlsEnv(tlsDir),
+    };
     expect(runScript(sandbox, 'restore.sh', restore, restoreEnv)).toContain('restore finished');
-    expectRestored(fresh[0]);
+    expectRestored(fresh[0], cli);
     // Keys only the cache had stay; keys in both take the backup's value.
     expect(cli(fresh[0], 'GET', 'only-here')).toBe('kept');
 
@@ -138,26 +156,32 @@ describeEngines('backup and restore, replication mode, on real redis-server', ()
     const run = spawnSync('sh', [writeFile(sandbox.dir, 'bad.sh', renderRestoreScript(spec, ['20260101T000000Z.rdb'], 'test-2'))], {
       encoding: 'utf8',
       timeout: 30_000,
-      env: { ...process.env, REDIS_NODES: address(fresh[0]), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: dir, TMPDIR: sandbox.subdir('bad-tmp') },
+      env: { ...process.env, REDIS_NODES: address(fresh[0]), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: dir, TMPDIR: sandbox.subdir('bad-tmp'), ...tlsEnv(tlsDir) },
     });
     expect(run.status).toBe(66);
     expect(run.stderr).toContain('is missing or not an RDB file');
   });
 });
 
-describeEngines('backup and restore, cluster mode, on real redis-server', () => {
+describeEngines.each([
+  ['in plain text', false],
+  ['with TLS only', true],
+])('backup and restore, cluster mode, %s, on real redis-server', (_, tls) => {
   const spec = resolveCacheClusterSpec('catalog-cache', {
-    mode: CacheClusterMode.CLUSTER, shards: 3, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2) },
+    mode: CacheClusterMode.CLUSTER, shards: 3, replicas: 1, kubernetes: { failureDetection: Duration.seconds(2), tls },
   }, PlatformTarget.KUBERNETES);
   const sandbox = new EngineSandbox();
+  const tlsDir = tls ? sandbox.subdir('tls') : undefined;
+  const cli = clientOf(tlsDir);
+  beforeAll(() => { if (tlsDir) generateCertificates(tlsDir); });
   afterAll(() => sandbox.stop());
 
   const cluster = async (group: string, count: number) => {
     const ports: number[] = [];
     for (let i = 0; i < count; i++) ports.push(await freePort(CLUSTER_BUS_OFFSET));
-    for (let i = 0; i < count; i++) startNode(sandbox, spec, group, ports, i);
+    for (let i = 0; i < count; i++) startNode(sandbox, spec, group, ports, i, tlsDir);
     runScript(sandbox, `setup-${group}.sh`, renderClusterSetupScript(spec), {
-      REDIS_NODES: ports.map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30',
+      REDIS_NODES: ports.map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30', ...tlsEnv(tlsDir),
     });
     await waitFor(`${group} cluster ok`, 20_000, () => infoFields(cli(ports[0], 'CLUSTER', 'INFO')).cluster_state === 'ok' || undefined);
     return ports;
@@ -165,14 +189,14 @@ describeEngines('backup and restore, cluster mode, on real redis-server', () => 
 
   test('every shard is snapshotted from its replica; the files restore into a fresh cluster', async () => {
     const source = await cluster('source', 6);
-    writeData(source[0]);
+    writeData(source[0], cli);
     await waitFor('replicas caught up', 15_000, () => {
       const offsets = source.map(p => infoFields(cli(p, 'INFO', 'replication')));
       return offsets.filter(o => o.role === 'slave').every(o => o.master_link_status === 'up') || undefined;
     });
     const backups = sandbox.subdir('cluster-backups');
     const output = runScript(sandbox, 'cluster-backup.sh', renderSnapshotScript(spec, { record: true, prune: true, retentionDays: 7, maxSnapshots: 2, maxAgeSeconds: 93600 }), {
-      REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups,
+      REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups, ...tlsEnv(tlsDir),
     });
     const replicas = source.filter(p => infoFields(cli(p, 'INFO', 'replication')).role === 'slave').map(address);
     const from = [...output.matchAll(/snapshot of (\S+) into/g)].map(m => m[1]);
@@ -184,10 +208,10 @@ describeEngines('backup and restore, cluster mode, on real redis-server', () => 
     const fresh = await cluster('fresh', 6);
     const restorePort = await freePort();
     const out = runScript(sandbox, 'cluster-restore.sh', renderRestoreScript(spec, files, 'test-3'), {
-      REDIS_NODES: fresh.map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(restorePort),
+      REDIS_NODES: fresh.map(address).join(' '), REDISCLI_AUTH: PASSWORD, RESTORE_DIR: backups, RESTORE_PORT: String(restorePort), ...tlsEnv(tlsDir),
     });
     expect(out).toContain('restore finished');
-    expectRestored(fresh[0]);
+    expectRestored(fresh[0], cli);
     // Every key of every shard arrived: the source's keys but its backup record (set after the
     // snapshot), plus the restore's marker.
     const keys = (ports: number[]) => ports.reduce((n, p) => n + (infoFields(cli(p, 'INFO', 'replication')).role === 'master' ? Number(cli(p, 'DBSIZE')) : 0), 0);

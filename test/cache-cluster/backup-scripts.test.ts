@@ -96,6 +96,14 @@ esac`;
     expect(result.calls.join('\n')).not.toContain('pw');
   });
 
+  test('with TLS_CA_FILE every call to the cache, the --rdb transfer too, uses TLS with that CA', () => {
+    const result = run(renderSnapshotScript(spec, SNAPSHOT), { 'redis-cli': redisCli(), 'timeout': 'shift; exec "$@"' }, { ...env, TLS_CA_FILE: '/etc/cache-tls/ca.crt' }, withOld);
+    expect(result.status).toBe(0);
+    const calls = result.calls.filter(c => c.startsWith('redis-cli'));
+    expect(calls.filter(c => c.includes('--rdb'))).toHaveLength(1);
+    expect(calls.filter(c => !c.startsWith('redis-cli --no-auth-warning --tls --cacert /etc/cache-tls/ca.crt -h '))).toEqual([]);
+  });
+
   test('keeps at most maxSnapshots runs, never the one just taken', () => {
     const setup = (dir: string) => {
       fs.mkdirSync(path.join(dir, 'out'));

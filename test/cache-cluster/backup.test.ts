@@ -195,6 +195,41 @@ describe('CacheCluster restores on Kubernetes', () => {
   });
 });
 
+describe('backups and restores with Redis TLS on Kubernetes', () => {
+  const redisContainers = (pod: any) => [...pod.initContainers ?? [], ...pod.containers].filter((c: any) => c.image.startsWith('redis:'));
+  const tlsVolume = (pod: any) => pod.volumes.find((v: any) => v.name === 'tls');
+
+  test('on (the default): the pods trust the cache\'s CA and every redis-cli call to the cache uses it', () => {
+    const { manifests } = render({ kubernetes: { backup: { target: S3 } }, restoreFrom: CacheRestoreSource.fromBackup(S3, ['20260101T030000Z.rdb']) });
+    const backup = podOf(manifests);
+    // The backup pod only needs the CA, never the private key.
+    expect(tlsVolume(backup).secret).toEqual(expect.objectContaining({ secretName: 'sessions-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] }));
+    const restore = restoreJob(manifests).spec.template.spec;
+    // The restore's private server opens TLS connections (MIGRATE), for which redis-server wants a certificate.
+    expect(tlsVolume(restore).secret.items.map((i: any) => i.key)).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    const containers = [...redisContainers(backup), ...redisContainers(restore)];
+    expect(containers.map((c: any) => c.name)).toEqual(['snapshot', 'record', 'restore']);
+    for (const c of containers) {
+      expect({ name: c.name, ca: envOf(c).TLS_CA_FILE }).toEqual({ name: c.name, ca: '/etc/cache-tls/ca.crt' });
+      expect(c.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/cache-tls', readOnly: true });
+    }
+    const scripts = findObject(manifests, 'ConfigMap', 'sessions-backup-scripts').data;
+    for (const file of [BACKUP_FILES.snapshot, BACKUP_FILES.record, BACKUP_FILES.restore]) {
+      expect(scripts[file]).toContain('redis-cli --no-auth-warning ${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} "$@"');
+    }
+    expect(scripts[BACKUP_FILES.restore]).toContain("echo 'tls-cluster yes'");
+    expectKubernetesConformance(manifests);
+  });
+
+  test('off: no TLS volume, no CA in the environment', () => {
+    const { manifests } = render({ kubernetes: { tls: false }, restoreFrom: CacheRestoreSource.fromBackup(BackupTarget.volume(), ['20260101T030000Z.rdb']) });
+    for (const pod of [podOf(manifests), restoreJob(manifests).spec.template.spec]) {
+      expect(tlsVolume(pod)).toBeUndefined();
+      expect(pod.containers.every((c: any) => envOf(c).TLS_CA_FILE === undefined)).toBe(true);
+    }
+  });
+});
+
 describe('secrets of the backup and restore pods', () => {
   test('every secret a container receives goes through the scripts\' secret rule, in both modes and for both targets', () => {
     const chart = kubernetesChart();

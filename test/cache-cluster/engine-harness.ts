@@ -127,3 +127,20 @@ export function writeFile(dir: string, name: string, text: string): string {
   fs.writeFileSync(file, text);
   return file;
 }
+
+/**
+ * A CA (`ca.crt`), a server certificate it signs for localhost and 127.0.0.1 (`tls.crt`, `tls.key`:
+ * the keys of the cache's TLS Secret), and a second, unrelated CA (`other-ca.crt`), made with openssl.
+ */
+export function generateCertificates(dir: string): void {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  for (const ca of ['ca', 'other-ca']) {
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', `/CN=${ca}`]);
+  }
+  writeFile(dir, 'san.cnf', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=localhost']);
+  run(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.cnf']);
+}

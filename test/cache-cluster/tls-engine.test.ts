@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import * as tls from 'tls';
-import { EngineSandbox, freePort, infoFields, waitFor, writeFile } from './engine-harness';
+import { EngineSandbox, freePort, generateCertificates, infoFields, waitFor, writeFile } from './engine-harness';
 import { resolveCacheUser } from '../../src/cache-cluster/access';
 import { ACL_USERS_ENV, aclPasswordEnv, renderAclUserLines } from '../../src/cache-cluster/acl-users';
 import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
@@ -30,20 +30,6 @@ const haveEngines = requireTool('redis-server', 'apt-get install redis-server')
 const describeEngines = haveEngines ? describe : describe.skip;
 
 const PASSWORD = 'engine-test-Password-tls';
-
-/** A CA, a server certificate it signs (localhost, 127.0.0.1), and a second, unrelated CA. */
-function generateCertificates(dir: string): void {
-  const run = (args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
-  };
-  for (const ca of ['ca', 'other-ca']) {
-    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '2', '-subj', `/CN=${ca}`]);
-  }
-  writeFile(dir, 'san.cnf', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=localhost']);
-  run(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '2', '-extfile', 'san.cnf']);
-}
 
 describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
   const spec = resolveCacheClusterSpec('orders-cache', { replicas: 1, kubernetes: { sentinels: 1 } }, PlatformTarget.KUBERNETES);
