@@ -6,7 +6,7 @@ import { CacheTopology, Json, podsPeer, resources, secretEnv, tcpPorts, tlsEnv, 
 import { CacheClusterSpec } from './spec';
 import { BACKUP_AWS_CLI_IMAGE, backupDownloadScript, backupUploadScript, s3EgressRule } from '../platform/backup-s3';
 import { BackupS3Options } from '../platform/backup-target';
-import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
+import { FINISHED_JOB_TTL_SECONDS, jobName, scheduledJobSpec } from '../platform/kubernetes-job';
 import { claimRetentionPolicy, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../platform/kubernetes-pod';
 
 const SCRIPTS_DIR = '/etc/cache-backup';
@@ -180,18 +180,8 @@ export function renderBackupObjects(
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: platform.metadata(names.backup, 'backup', scope),
-      spec: {
-        schedule: b.schedule,
-        timeZone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: { backoffLimit: 2, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS, template },
-        },
-      },
+      spec: scheduledJobSpec(b.schedule, labels,
+        { backoffLimit: 2, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS, template }),
     });
   }
 

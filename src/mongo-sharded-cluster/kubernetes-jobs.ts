@@ -16,7 +16,7 @@ import { restoreArgs } from './restore';
 import { backupTargetOf, oplogSpanMinutes } from './spec';
 import { replicaSetsOf, routerUri } from './topology';
 import { kubernetesExpansionLiteral } from '../platform/escape/kubernetes-expansion';
-import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
+import { FINISHED_JOB_TTL_SECONDS, jobName, scheduledJobSpec } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 const SCRIPTS_DIR = '/scripts';
@@ -197,36 +197,25 @@ export function renderBackup(ctx: MongoKubernetesContext): k8s.KubeCronJob {
   ], []);
   return new k8s.KubeCronJob(ctx.scope, 'BackupCronJob', {
     metadata: { ...platform.metadata(name, COMPONENTS.backup, ctx.scope) },
-    spec: {
-      schedule: spec.backup.schedule,
-      timeZone: 'Etc/UTC',
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
+    spec: scheduledJobSpec(spec.backup.schedule, labels, {
+      // A snapshot never blocks writes, so one retry is harmless; PBM refuses a second concurrent one.
+      backoffLimit: 1,
+      activeDeadlineSeconds: 6 * 3600,
+      template: {
         metadata: { labels },
         spec: {
-          // A snapshot never blocks writes, so one retry is harmless; PBM refuses a second concurrent one.
-          backoffLimit: 1,
-          activeDeadlineSeconds: 6 * 3600,
-          template: {
-            metadata: { labels },
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: ctx.serviceAccountName,
-              automountServiceAccountToken: false,
-              securityContext: podSecurityContext(),
-              // The snapshot and the retention, then the record of the success.
-              initContainers: [pbmContainer(ctx, 'backup', BACKUP_FILES.backup)],
-              containers: [record],
-              // The CA alone: no backup container needs the server's private key.
-              volumes: [tmpVolume(), scriptsVolume(ctx), ...(ctx.spec.tls ? [tlsCaVolume(ctx)] : [])],
-            },
-          },
+          restartPolicy: 'Never',
+          serviceAccountName: ctx.serviceAccountName,
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(),
+          // The snapshot and the retention, then the record of the success.
+          initContainers: [pbmContainer(ctx, 'backup', BACKUP_FILES.backup)],
+          containers: [record],
+          // The CA alone: no backup container needs the server's private key.
+          volumes: [tmpVolume(), scriptsVolume(ctx), ...(ctx.spec.tls ? [tlsCaVolume(ctx)] : [])],
         },
       },
-    },
+    }),
   });
 }
 
