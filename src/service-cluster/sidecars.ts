@@ -117,7 +117,7 @@ export function sidecarProblems(scope: IConstruct, sidecar: SidecarSpec, takenNa
   problems.push(...integerInRange(scope, `${prop}.memory`, sidecar.memoryMiB, 16, 120 * 1024));
   problems.push(...integerInRange(scope, `${prop}.runAsUser`, sidecar.runAsUser, 1, 2 ** 31 - 1));
   for (const [name, value] of Object.entries(sidecar.environment)) {
-    problems.push(...environmentVariableProblems(scope, name, value, Object.keys(sidecar.secrets)).map(p => p.replace(`: environment.${name}`, `: ${prop}.environment.${name}`)));
+    problems.push(...environmentVariableProblems(scope, name, value, Object.keys(sidecar.secrets), false, `${prop}.`));
   }
   for (const [name, secret] of Object.entries(sidecar.secrets)) problems.push(...secretReferenceProblems(scope, `${prop}.secrets.${name}`, secret));
   return problems;

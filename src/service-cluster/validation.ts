@@ -85,19 +85,23 @@ const shutdown: Rule<ServiceClusterSpec> = (scope, s) => integerInRange(scope, '
 
 const VARIABLE_NAME_HINT = 'use letters, digits and "_", not starting with a digit';
 
-/** Problems with one plain environment variable; `notCredential` is the user's explicit opt-out. */
+/**
+ * Problems with one plain environment variable; `notCredential` is the user's explicit opt-out.
+ * `prefix` names the container the variable belongs to in messages (e.g. `sidecars[envoy].`).
+ */
 export function environmentVariableProblems(
-  scope: IConstruct, name: string, value: string, secretNames: readonly string[], notCredential = false,
+  scope: IConstruct, name: string, value: string, secretNames: readonly string[], notCredential = false, prefix = '',
 ): string[] {
-  if (!ENV_NAME.test(name)) return [invalidPropMessage(scope, `environment.${name}`, 'is not a valid variable name', name, VARIABLE_NAME_HINT)];
+  const prop = `${prefix}environment.${name}`;
+  if (!ENV_NAME.test(name)) return [invalidPropMessage(scope, prop, 'is not a valid variable name', name, VARIABLE_NAME_HINT)];
   const credential = notCredential || Token.isUnresolved(value) ? undefined : credentialProblem(name, value);
   if (credential) {
-    return [invalidPropMessage(scope, `environment.${name}`, credential, '<redacted>',
+    return [invalidPropMessage(scope, prop, credential, '<redacted>',
       `move it to secrets: { ${name}: PlatformSecret.named('<secret>', '<key>') } so it never lands in a template or manifest; ` +
       'if it is not a credential, list it in notCredentials (or addEnvironment(name, value, { notCredential: true }))')];
   }
   if (secretNames.includes(name)) {
-    return [invalidPropMessage(scope, `environment.${name}`, 'is also set in secrets', name, 'set each variable once')];
+    return [invalidPropMessage(scope, prop, 'is also set in secrets', name, 'set each variable once')];
   }
   return [];
 }
