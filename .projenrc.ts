@@ -87,6 +87,15 @@ for (const dir of ['examples', 'bench']) {
   });
 }
 
+// ts-jest transpiles each test file alone (isolatedModules) and so cannot see type errors across
+// files: `npm test` also type-checks the tests, examples and benchmark as whole programs.
+new JsonFile(project, 'test/tsconfig.typecheck.json', {
+  obj: { extends: './tsconfig.json', compilerOptions: { isolatedModules: false } },
+});
+project.testTask.exec('tsc --noEmit -p test/tsconfig.typecheck.json');
+project.testTask.exec('tsc --noEmit -p examples/tsconfig.json');
+project.testTask.exec('tsc --noEmit -p bench/tsconfig.json');
+
 // The package holds what users need (lib/, .jsii, API.md, README, LICENSE, package.json): examples,
 // the benchmark, contributor docs and CI scripts stay in the repository (test/package/npm-pack.test.ts).
 for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/', '/synth-output/', '/cdk.out/', '/.scratch/']) {

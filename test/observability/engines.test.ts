@@ -82,6 +82,7 @@ describe('prometheus.yml with promtool', () => {
       scrapeEcsTasks: true,
       dnsTargets: [{ job: 'sessions', dnsName: 'sessions.platform.internal', port: 9121, path: '/metrics' }],
       logGroupName: 'otlp',
+      haCluster: 'platform-adot',
     });
     const result = withFiles({ 'prometheus.yml': toYaml(config) }, dir => run('promtool', ['check', 'config', path.join(dir, 'prometheus.yml')]));
     expect(result.output).toMatch(/SUCCESS/);

@@ -1,4 +1,4 @@
-import { NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnStack, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { privateSubnetIdsIn } from '../../src/platform/nested-parameters';
 import { awsStack } from '../util';
@@ -21,7 +21,7 @@ describe('privateSubnetIdsIn', () => {
       PrivateSubnetIds: { Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets with egress of Platform/Vpc' },
     });
     expect(nested.resolve(ids)).toEqual({ Ref: 'PrivateSubnetIds' });
-    const parameters = stack.resolve(nested.nestedStackResource!.parameters);
+    const parameters = stack.resolve((nested.nestedStackResource as CfnStack).parameters);
     expect(parameters.PrivateSubnetIds).toEqual({
       'Fn::Join': [',', vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId))],
     });

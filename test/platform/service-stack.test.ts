@@ -7,9 +7,9 @@ import { ServiceStack } from '../../src/platform/service-stack';
 import { awsStack } from '../util';
 
 /** Stack's template renderer, which ServiceStack calls at most once per finished tree. */
-const renderTemplate = '_toCloudFormation' as keyof Stack;
+const renderTemplate = '_toCloudFormation';
 /** Stack's logical ID allocator, which ServiceStack calls once per element. */
-const allocateLogicalId = 'allocateLogicalId' as keyof Stack;
+const allocateLogicalId = 'allocateLogicalId';
 
 describe('ServiceStack', () => {
   afterEach(() => jest.restoreAllMocks());
@@ -19,7 +19,7 @@ describe('ServiceStack', () => {
     new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
     new ServiceCluster(stack, 'Payments', { image: 'ghcr.io/acme/payments:1.0.0' });
     // Throws if the CDK renames the renderer, which would silently turn the cache off.
-    const render = jest.spyOn(Stack.prototype, renderTemplate);
+    const render = jest.spyOn(Stack.prototype as any, renderTemplate);
 
     (Stage.of(stack) as Stage).synth();
 
@@ -56,7 +56,7 @@ describe('ServiceStack', () => {
     const stack = awsStack();
     const orders = new ServiceCluster(stack, 'Orders', { image: 'ghcr.io/acme/orders:1.0.0' });
     // Throws if the CDK renames the allocator, which would silently turn the cache off.
-    const allocate = jest.spyOn(Stack.prototype, allocateLogicalId);
+    const allocate = jest.spyOn(Stack.prototype as any, allocateLogicalId);
 
     (Stage.of(stack) as Stage).synth();
 
