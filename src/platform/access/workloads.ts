@@ -1,18 +1,23 @@
 import { isPlainObject } from './label-selector';
 
-/** Where each pod-bearing kind keeps its pod template. */
+/** Where each kind that runs pods keeps its pod template, by `apiVersion/kind`. */
 const POD_TEMPLATE_PATH: Record<string, readonly string[]> = {
-  Pod: [],
-  ReplicationController: ['spec', 'template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  'v1/Pod': [],
+  'v1/ReplicationController': ['spec', 'template'],
+  'apps/v1/Deployment': ['spec', 'template'],
+  'apps/v1/StatefulSet': ['spec', 'template'],
+  'apps/v1/DaemonSet': ['spec', 'template'],
+  'apps/v1/ReplicaSet': ['spec', 'template'],
+  'batch/v1/Job': ['spec', 'template'],
+  'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
   // Argo Rollouts' replacement of a Deployment (a progressive rollout), with the same pod template.
-  Rollout: ['spec', 'template'],
+  'argoproj.io/v1alpha1/Rollout': ['spec', 'template'],
 };
+
+/** The path from a manifest's root to the template of the pods it runs, or undefined if it runs none. */
+export function podTemplatePath(obj: any): readonly string[] | undefined {
+  return POD_TEMPLATE_PATH[`${obj?.apiVersion}/${obj?.kind}`];
+}
 
 /** The pods of one workload, as a NetworkPolicy sees them. */
 export interface PolicyWorkload {
@@ -29,7 +34,7 @@ export interface PolicyWorkload {
 export function policyWorkloadsOf(manifests: readonly any[]): PolicyWorkload[] {
   const workloads: PolicyWorkload[] = [];
   for (const obj of manifests) {
-    const path = POD_TEMPLATE_PATH[obj?.kind];
+    const path = podTemplatePath(obj);
     if (!path) continue;
     let template: any = obj;
     for (const key of path) template = template?.[key];

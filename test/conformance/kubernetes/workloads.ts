@@ -1,24 +1,19 @@
 /** Shared helpers: where pod templates live in each workload kind, container iteration, label selectors. */
 import { isPlainObject, joinPath, namespaceOf, objectId } from './types';
 import { labelSelectorMatches } from '../../../src/platform/access/label-selector';
+import { podTemplatePath } from '../../../src/platform/access/workloads';
 
 /** The library's own selector semantics, shared with its access evaluation. */
 export { labelSelectorMatches };
 
-/** Path from the object root to its PodTemplateSpec-like node ({ metadata, spec }). */
-const POD_TEMPLATE_PATH: Record<string, readonly string[]> = {
-  'v1/Pod': [],
-  'v1/ReplicationController': ['spec', 'template'],
-  'v1/PodTemplate': ['template'],
-  'apps/v1/Deployment': ['spec', 'template'],
-  'apps/v1/StatefulSet': ['spec', 'template'],
-  'apps/v1/DaemonSet': ['spec', 'template'],
-  'apps/v1/ReplicaSet': ['spec', 'template'],
-  'batch/v1/Job': ['spec', 'template'],
-  'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
-  // Argo Rollouts' replacement of a Deployment, with the same pod template.
-  'argoproj.io/v1alpha1/Rollout': ['spec', 'template'],
-};
+/**
+ * Path from the object root to its PodTemplateSpec-like node ({ metadata, spec }): the library's own
+ * table of kinds that run pods, plus PodTemplate, which holds a template without running it.
+ */
+function podTemplateSegments(obj: any): readonly string[] | undefined {
+  if (obj?.apiVersion === 'v1' && obj?.kind === 'PodTemplate') return ['template'];
+  return podTemplatePath(obj);
+}
 
 /** Kinds whose pods are expected to run forever (probes, disruption budgets make sense). */
 export const LONG_RUNNING_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
@@ -44,7 +39,7 @@ export interface ContainerRef {
 
 /** The pod template of a pod-bearing manifest, or undefined for everything else. */
 export function podTemplateOf(obj: any): PodTemplate | undefined {
-  const segments = POD_TEMPLATE_PATH[`${obj?.apiVersion}/${obj?.kind}`];
+  const segments = podTemplateSegments(obj);
   if (!segments) return undefined;
   let node: any = obj;
   for (const segment of segments) node = node?.[segment];
