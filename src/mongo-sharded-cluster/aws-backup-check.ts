@@ -41,7 +41,6 @@ export function backupAgeMetric(clusterName: string, props: cloudwatch.MetricOpt
     dimensionsMap: { [BACKUP_AGE_DIMENSION]: clusterName },
     statistic: 'Maximum',
     period: BACKUP_ALARM_PERIOD,
-    label: 'Hours since the last backup',
     ...props,
   });
 }
@@ -97,5 +96,5 @@ export function renderBackupCheck(scope: Construct, spec: MongoShardedClusterSpe
     schedule: events.Schedule.rate(BACKUP_CHECK_INTERVAL),
     targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
   });
-  return { function: fn, role, logGroup, rule };
+  return { lambdaFunction: fn, role, logGroup, rule };
 }

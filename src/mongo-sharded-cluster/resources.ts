@@ -31,7 +31,7 @@ export interface MongoShardingTaskResources {
  */
 export interface MongoBackupCheckResources {
   /** The function (Node.js, inline code) that lists the snapshots and publishes their age. */
-  readonly function: lambda.Function;
+  readonly lambdaFunction: lambda.Function;
   /** Its role: list snapshots, read this cluster, publish to the backup namespace, write its logs. */
   readonly role: iam.Role;
   /** Its log group (retained, encrypted with the platform key). */

@@ -30,7 +30,10 @@ interface FakeAws {
  * the two SDK modules replaced by fakes that record every command.
  */
 function load(fake: FakeAws) {
-  const command = (name: string) => class { constructor(public readonly input: any) {} static commandName = name; };
+  const command = (name: string) => class {
+    static commandName = name;
+    constructor(public readonly input: any) {}
+  };
   const client = (respond: (name: string, input: any) => any) => class {
     async send(cmd: any) {
       const name = cmd.constructor.commandName;
@@ -170,7 +173,7 @@ describe('the backup check on AWS', () => {
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(check.function.node.defaultChild as any), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(check.lambdaFunction.node.defaultChild as any), 'Arn'] } })],
     });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: Match.anyValue(), KmsKeyId: Match.anyValue() },
