@@ -58,8 +58,9 @@ export function renderBackupCheck(scope: Construct, spec: MongoShardedClusterSpe
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Lets the backup check of ${spec.name} list its snapshots and publish their age`,
   });
-  // ListClusterSnapshots has no resource type in the Service Authorization Reference (list_amazondocumentdbelasticclusters):
-  // it takes "*" only. The function filters by the cluster's ARN itself.
+  // ListClusterSnapshots (access level List) has no resource type or condition key in the Service Authorization
+  // Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondocumentdbelasticclusters.html):
+  // it takes "*" only. The function passes the cluster's ARN and keeps only that cluster's snapshots.
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['docdb-elastic:ListClusterSnapshots'], resources: ['*'] }));
   // GetCluster is scoped to the cluster (resource type `cluster`): its creation time, before the first snapshot.
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['docdb-elastic:GetCluster'], resources: [cluster.attrClusterArn] }));
