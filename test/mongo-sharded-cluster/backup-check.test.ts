@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MongoShardedCluster, MongoShardedClusterProps } from '../../src/mongo-sharded-cluster';
 import { BACKUP_OVERDUE_HOURS } from '../../src/mongo-sharded-cluster/aws-backup-check';
 import {
-  BACKUP_AGE_DIMENSION, BACKUP_AGE_HANDLER, BACKUP_AGE_METRIC, BACKUP_METRIC_NAMESPACE, INLINE_CODE_LIMIT,
+  BACKUP_AGE_DIMENSION, BACKUP_AGE_HANDLER, BACKUP_AGE_METRIC, BACKUP_CHECK_ENV, BACKUP_METRIC_NAMESPACE, INLINE_CODE_LIMIT,
 } from '../../src/mongo-sharded-cluster/backup-age-handler';
 import { expectAwsConformance } from '../conformance/aws';
 import { awsStack, kubernetesChart } from '../util';
@@ -62,7 +62,15 @@ function load(fake: FakeAws) {
       if (!(name in modules)) throw new Error(`the runtime has no module ${name} here`);
       return modules[name];
     },
-    process: { env: { CLUSTER_ARN, CLUSTER_NAME: 'orders-db', METRIC_NAMESPACE: BACKUP_METRIC_NAMESPACE, METRIC_NAME: BACKUP_AGE_METRIC } },
+    // The names the construct sets (BACKUP_CHECK_ENV), so the function reads what the template gives it.
+    process: {
+      env: {
+        [BACKUP_CHECK_ENV.clusterArn]: CLUSTER_ARN,
+        [BACKUP_CHECK_ENV.clusterName]: 'orders-db',
+        [BACKUP_CHECK_ENV.namespace]: BACKUP_METRIC_NAMESPACE,
+        [BACKUP_CHECK_ENV.metricName]: BACKUP_AGE_METRIC,
+      },
+    },
     console: { log: () => undefined },
     Date: FixedDate,
   });
