@@ -17,11 +17,14 @@ import { acknowledgeNagFinding } from '../platform/nag';
 
 /** How often the check runs. */
 export const BACKUP_CHECK_INTERVAL = Duration.hours(1);
+/** Period of the published metric and of the alarm on it: one run of the check. */
+export const BACKUP_ALARM_PERIOD = Duration.hours(1);
 /**
- * Period of the alarm: two runs of the hourly check, so one late run is not mistaken for a broken
- * checker (missing data breaches).
+ * Consecutive periods the alarm needs: missing data breaches (a broken check alarms), so one hour
+ * without a datapoint must not alarm by itself: the first hour after deployment, before the first
+ * run, or a run that slips into the next hour.
  */
-export const BACKUP_ALARM_PERIOD = Duration.hours(2);
+export const BACKUP_ALARM_PERIODS = 2;
 /** After its 30-minute window opens, time for a snapshot of a large cluster to become ACTIVE. */
 const SNAPSHOT_COMPLETION_MINUTES = 90;
 
@@ -33,7 +36,7 @@ const SNAPSHOT_COMPLETION_MINUTES = 90;
  */
 export const BACKUP_OVERDUE_HOURS = (24 * 60 + MIN_WINDOW_MINUTES + SNAPSHOT_COMPLETION_MINUTES) / 60;
 
-/** The published age of the cluster's newest backup (hours), the worst of each alarm period. */
+/** The published age of the cluster's newest backup (hours), the worst of each hour. */
 export function backupAgeMetric(clusterName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: BACKUP_METRIC_NAMESPACE,

@@ -2,7 +2,7 @@ import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMongoShardedClusterOnAws } from './aws';
-import { BACKUP_OVERDUE_HOURS, backupAgeMetric } from './aws-backup-check';
+import { BACKUP_ALARM_PERIODS, BACKUP_OVERDUE_HOURS, backupAgeMetric } from './aws-backup-check';
 import { MongoClientCredentials, MongoConnectOptions } from './client-credentials';
 import { CLIENT_ENV, MongoClusterHandle } from './cluster-handle';
 import { renderMongoShardedClusterOnKubernetes } from './kubernetes';
@@ -252,7 +252,7 @@ export class MongoShardedCluster extends Construct {
       name: this.clusterName,
       nodeMetrics: (metricName, statistic) => [this.metric(metricName, { statistic, period: Duration.minutes(5) })],
       backupAge: this.aws.backupCheck
-        ? { alert: 'MongoBackupMissing', metric: backupAgeMetric(this.clusterName), overdueHours: BACKUP_OVERDUE_HOURS }
+        ? { alert: 'MongoBackupMissing', metric: backupAgeMetric(this.clusterName), overdueHours: BACKUP_OVERDUE_HOURS, periods: BACKUP_ALARM_PERIODS }
         : undefined,
     };
   }

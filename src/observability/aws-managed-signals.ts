@@ -148,8 +148,8 @@ export function watchManagedOnCloudWatch(ctx: CloudWatchContext, source: CloudWa
       alert: backupAge.alert,
       job: source.name,
       threshold: backupAge.overdueHours,
-      description: `no snapshot newer than ${overdue} hours, or the hourly backup check has stopped reporting`,
-      evaluationPeriods: 1,
+      description: `no snapshot newer than ${overdue} hours, or the hourly backup check has stopped reporting (${backupAge.periods} periods in a row)`,
+      evaluationPeriods: backupAge.periods,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
   }

@@ -35,6 +35,8 @@ export interface CloudWatchSource {
     /** Hours, the worst of each alarm period. */
     readonly metric: cloudwatch.Metric;
     readonly overdueHours: number;
+    /** Consecutive periods over the threshold, or without data, before the alarm fires. */
+    readonly periods: number;
   };
   /** The metric of every node (one for a whole-cluster metric): alarms take the worst of them. */
   nodeMetrics(metricName: string, statistic: string): cloudwatch.Metric[];

@@ -205,10 +205,10 @@ describe('the backup check on AWS', () => {
     ]);
   });
 
-  test('metricHoursSinceLastBackup(): the published metric, the worst of two hours', () => {
+  test('metricHoursSinceLastBackup(): the published metric, the worst of each hour', () => {
     const { cluster, stack } = render();
     const metric = cluster.metricHoursSinceLastBackup();
-    expect([metric.namespace, metric.metricName, metric.statistic, metric.period.toHours()]).toEqual(['CdkPortablePlatform/Backups', 'HoursSinceLastBackup', 'Maximum', 2]);
+    expect([metric.namespace, metric.metricName, metric.statistic, metric.period.toHours()]).toEqual(['CdkPortablePlatform/Backups', 'HoursSinceLastBackup', 'Maximum', 1]);
     expect(stack.resolve(metric.dimensions)).toEqual({ ClusterName: 'orders-db' });
     expect(BACKUP_OVERDUE_HOURS).toBe(26);
   });

@@ -257,15 +257,15 @@ describe('ObservabilityStack on AWS', () => {
       MetricName: 'HoursSinceLastBackup',
       Dimensions: [{ Name: 'ClusterName', Value: 'orders-db' }],
       Statistic: 'Maximum',
-      Period: 7200,
+      Period: 3600,
       Threshold: 26,
-      EvaluationPeriods: 1,
+      EvaluationPeriods: 2,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: expect.stringMatching(/AlertTopic/) }],
       OKActions: [{ Ref: expect.stringMatching(/AlertTopic/) }],
     });
-    expect(text(backup.AlarmDescription)).toBe('[MongoBackupMissing] orders-db: no snapshot newer than 26 hours, or the hourly backup check has stopped reporting');
+    expect(text(backup.AlarmDescription)).toBe('[MongoBackupMissing] orders-db: no snapshot newer than 26 hours, or the hourly backup check has stopped reporting (2 periods in a row)');
     expect(body).toContain('"title":"Hours since the last backup"');
     // The other managed alarms keep treating missing data as fine (an idle node publishes nothing).
     expect(memory.TreatMissingData).toBe('notBreaching');
