@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { renderBackupCheck } from './aws-backup-check';
 import { renderShardingTask } from './aws-sharding';
 import { MongoClusterHandle } from './cluster-handle';
 import { MongoShardedClusterAwsResources } from './resources';
@@ -22,8 +23,8 @@ export const DOCUMENTDB_OPTIONS = '&tls=true&retryWrites=false';
 /**
  * Renders an Amazon DocumentDB Elastic Cluster in the platform's isolated subnets, with its
  * administrator password in Secrets Manager (auth type SECRET_ARN), a security group that admits
- * only `allowFrom` peers, KMS encryption, daily snapshots and, with `shardedCollections`, the
- * scheduled task that shards them.
+ * only `allowFrom` peers, KMS encryption, daily snapshots, the hourly check of their age and, with
+ * `shardedCollections`, the scheduled task that shards them.
  */
 export function renderMongoShardedClusterOnAws(scope: Construct, spec: MongoShardedClusterSpec): MongoClusterHandle<MongoShardedClusterAwsResources> {
   const platform = AwsPlatform.of(scope);
@@ -60,9 +61,10 @@ export function renderMongoShardedClusterOnAws(scope: Construct, spec: MongoShar
   const shardingTask = spec.collections.length > 0
     ? renderShardingTask(scope, { spec, uri, adminSecret, clusterSecurityGroup: securityGroup })
     : undefined;
+  const backupCheck = (spec.aws.backupAgeCheck ?? true) ? renderBackupCheck(scope, spec, cluster) : undefined;
 
   return {
-    resources: { cluster, securityGroup, adminSecret, shardingTask },
+    resources: { cluster, securityGroup, adminSecret, shardingTask, backupCheck },
     endpoint,
     adminSecret: PlatformSecret.fromSecretsManager(adminSecret),
     metricsSource: undefined,

@@ -2,6 +2,7 @@ import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { renderMongoShardedClusterOnAws } from './aws';
+import { BACKUP_ALARM_PERIODS, BACKUP_OVERDUE_HOURS, backupAgeMetric } from './aws-backup-check';
 import { MongoClientCredentials, MongoConnectOptions } from './client-credentials';
 import { CLIENT_ENV, MongoClusterHandle } from './cluster-handle';
 import { renderMongoShardedClusterOnKubernetes } from './kubernetes';
@@ -220,9 +221,27 @@ export class MongoShardedCluster extends Construct {
   }
 
   /**
+   * Hours since the newest available snapshot (or since the cluster was created, before its first
+   * one), as the hourly backup check publishes it (AWS only, with `aws.backupAgeCheck`):
+   * `MongoBackupMissing` fires past 26 hours.
+   */
+  public metricHoursSinceLastBackup(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    if (!this.aws) {
+      throw metricNotOnTarget(this, 'metricHoursSinceLastBackup', this.target,
+        'the backup records are in Prometheus (MongoBackupMissing reads them); use prometheusMetric("mongodb_dbstats_objects")');
+    }
+    if (!this.aws.backupCheck) {
+      throw new PlatformValidationError(invalidPropMessage(this, 'aws.backupAgeCheck', 'is off, so nothing publishes metricHoursSinceLastBackup()', false,
+        'leave aws.backupAgeCheck unset (true) to have the hourly check publish the age of the newest snapshot'));
+    }
+    return backupAgeMetric(this.clusterName, props);
+  }
+
+  /**
    * What the observability stack watches in CloudWatch (AWS only: on Kubernetes the exporters are
    * scraped through `metricsSource`). DocumentDB Elastic publishes whole-cluster metrics, and no
-   * EventBridge event for a failed snapshot.
+   * backup metric or EventBridge event: the cluster's own hourly check publishes the age of its
+   * newest snapshot instead.
    *
    * @internal
    */
@@ -232,6 +251,9 @@ export class MongoShardedCluster extends Construct {
       kind: 'mongo',
       name: this.clusterName,
       nodeMetrics: (metricName, statistic) => [this.metric(metricName, { statistic, period: Duration.minutes(5) })],
+      backupAge: this.aws.backupCheck
+        ? { alert: 'MongoBackupMissing', metric: backupAgeMetric(this.clusterName), overdueHours: BACKUP_OVERDUE_HOURS, periods: BACKUP_ALARM_PERIODS }
+        : undefined,
     };
   }
 

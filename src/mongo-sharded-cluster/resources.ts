@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { k8s } from 'cdk8s-plus-27';
@@ -24,6 +25,22 @@ export interface MongoShardingTaskResources {
 }
 
 /**
+ * The hourly check that publishes the age of a DocumentDB Elastic cluster's newest snapshot
+ * (metric `HoursSinceLastBackup` in `CdkPortablePlatform/Backups`), which the ObservabilityStack's
+ * `MongoBackupMissing` alarm reads.
+ */
+export interface MongoBackupCheckResources {
+  /** The function (Node.js, inline code) that lists the snapshots and publishes their age. */
+  readonly lambdaFunction: lambda.Function;
+  /** Its role: list snapshots, read this cluster, publish to the backup namespace, write its logs. */
+  readonly role: iam.Role;
+  /** Its log group (retained, encrypted with the platform key). */
+  readonly logGroup: logs.LogGroup;
+  /** The EventBridge rule invoking it every hour. */
+  readonly rule: events.Rule;
+}
+
+/**
  * The AWS resources of a MongoShardedCluster, for escape hatches.
  */
 export interface MongoShardedClusterAwsResources {
@@ -35,6 +52,8 @@ export interface MongoShardedClusterAwsResources {
   readonly adminSecret: secretsmanager.ISecret;
   /** The sharding task; undefined without `shardedCollections`. */
   readonly shardingTask?: MongoShardingTaskResources;
+  /** The backup-age check; undefined with `aws.backupAgeCheck: false`. */
+  readonly backupCheck?: MongoBackupCheckResources;
 }
 
 /**

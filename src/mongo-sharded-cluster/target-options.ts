@@ -41,6 +41,17 @@ export interface MongoShardedClusterAwsOptions {
    * @default Duration.hours(1)
    */
   readonly shardingInterval?: Duration;
+  /**
+   * Checks every hour how old the cluster's newest available snapshot is (a small Lambda function;
+   * DocumentDB Elastic publishes no backup metric or event to alarm on) and publishes it as the
+   * CloudWatch metric `HoursSinceLastBackup` (namespace `CdkPortablePlatform/Backups`, dimension
+   * `ClusterName`), on which the ObservabilityStack raises `MongoBackupMissing` past 26 hours or when
+   * the check stops reporting. Turn it off only if you watch the snapshots another way: nothing
+   * then alerts on a missed backup.
+   *
+   * @default true
+   */
+  readonly backupAgeCheck?: boolean;
 }
 
 /**

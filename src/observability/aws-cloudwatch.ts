@@ -155,6 +155,12 @@ export interface AlarmInput {
    * @default a name CloudFormation generates
    */
   readonly alarmName?: string;
+  /**
+   * Missing data: breaching for metrics a check publishes, where silence means the check is broken.
+   *
+   * @default NOT_BREACHING
+   */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
 }
 
 /** An alarm to the alert topic (alarm and recovery), unless `aws.cloudWatchAlarms` is off. */
@@ -165,7 +171,7 @@ export function addAlarm(ctx: CloudWatchContext, scope: Construct, input: AlarmI
     threshold: input.threshold,
     evaluationPeriods: input.evaluationPeriods,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: input.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     alarmDescription: `[${input.alert}] ${input.job}: ${input.description}`,
   });
   created.addAlarmAction(new actions.SnsAction(ctx.topic));

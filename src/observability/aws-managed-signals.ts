@@ -107,7 +107,8 @@ export function managedSignals(kind: string, t: AlertThresholds): ManagedSignal[
 /**
  * A dashboard section and alarms for a managed resource from its CloudWatch source; its failed
  * backups, when the service publishes them to EventBridge, are routed by the caller (one rule per
- * event pattern for the whole stack).
+ * event pattern for the whole stack). A backup age the resource's own check publishes gets a graph
+ * and an alarm that also fires when the check stops reporting.
  */
 export function watchManagedOnCloudWatch(ctx: CloudWatchContext, source: CloudWatchSource): void {
   const scope = new Construct(ctx.scope, `Watch-${source.name}`);
@@ -131,6 +132,26 @@ export function watchManagedOnCloudWatch(ctx: CloudWatchContext, source: CloudWa
         evaluationPeriods: signal.periods ?? 1,
       }));
     }
+  }
+  const backupAge = source.backupAge;
+  if (backupAge) {
+    const overdue = promNumber(backupAge.overdueHours);
+    widgets.push(new cloudwatch.GraphWidget({
+      title: 'Hours since the last backup',
+      left: [backupAge.metric],
+      width: 8,
+      leftAnnotations: [{ value: backupAge.overdueHours, label: 'overdue', color: cloudwatch.Color.RED }],
+    }));
+    addAlarm(ctx, scope, {
+      metric: backupAge.metric,
+      id: backupAge.alert,
+      alert: backupAge.alert,
+      job: source.name,
+      threshold: backupAge.overdueHours,
+      description: `no snapshot newer than ${overdue} hours, or the hourly backup check has stopped reporting (${backupAge.periods} periods in a row)`,
+      evaluationPeriods: backupAge.periods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
   }
   ctx.dashboard.addWidgets(...widgets);
 }

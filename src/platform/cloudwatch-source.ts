@@ -23,6 +23,21 @@ export interface CloudWatchSource {
     readonly alert: string;
     readonly pattern: { readonly source: string[]; readonly detailType: string[] };
   };
+  /**
+   * The age of the newest backup, published by a check the resource owns (the service publishes
+   * neither a backup metric nor an event): an alarm past `overdueHours`, and when the check stops
+   * reporting (missing data breaches).
+   *
+   * @default - no such check
+   */
+  readonly backupAge?: {
+    readonly alert: string;
+    /** Hours, the worst of each alarm period. */
+    readonly metric: cloudwatch.Metric;
+    readonly overdueHours: number;
+    /** Consecutive periods over the threshold, or without data, before the alarm fires. */
+    readonly periods: number;
+  };
   /** The metric of every node (one for a whole-cluster metric): alarms take the worst of them. */
   nodeMetrics(metricName: string, statistic: string): cloudwatch.Metric[];
 }

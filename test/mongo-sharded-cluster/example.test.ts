@@ -23,7 +23,9 @@ describe('mongo-sharded-cluster example', () => {
     defineMongoShardedCluster(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::DocDBElastic::Cluster', { ShardCount: 3, ShardInstanceCount: 3, BackupRetentionPeriod: 14, PreferredBackupWindow: '02:30-03:00' });
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // The sharding task's schedule and the backup check's.
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Environment: { Variables: { CLUSTER_NAME: 'orders-db' } } });
     expectAwsConformance([stack]);
   });
 });

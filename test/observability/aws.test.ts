@@ -235,7 +235,7 @@ describe('ObservabilityStack on AWS', () => {
     const descriptions = observability.aws!.alarms
       .map(a => text(resources[stack.getLogicalId(a.node.defaultChild as any)].Properties.AlarmDescription));
     expect(descriptions.map(d => d.split(' ')[0]).sort()).toEqual(
-      ['[CacheCpuHigh]', '[CacheEvicting]', '[CacheMemoryHigh]', '[CacheReplicationLagHigh]', '[MongoCpuHigh]']);
+      ['[CacheCpuHigh]', '[CacheEvicting]', '[CacheMemoryHigh]', '[CacheReplicationLagHigh]', '[MongoBackupMissing]', '[MongoCpuHigh]']);
     const alarm = (alert: string) => Object.values<any>(template.toJSON().Resources)
       .find(r => r.Type === 'AWS::CloudWatch::Alarm' && text(r.Properties.AlarmDescription).startsWith(`[${alert}]`)).Properties;
     const memory = alarm('CacheMemoryHigh');
@@ -249,6 +249,26 @@ describe('ObservabilityStack on AWS', () => {
     expect(cpu.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(Array(4).fill('EngineCPUUtilization'));
     expect(alarm('CacheReplicationLagHigh')).toMatchObject({ Threshold: 30 });
     expect(alarm('MongoCpuHigh')).toMatchObject({ Threshold: 90, EvaluationPeriods: 3, Namespace: 'AWS/DocDB-Elastic', MetricName: 'PrimaryInstanceCPUUtilization' });
+    // DocumentDB Elastic publishes no backup metric or event: the cluster's hourly check publishes the
+    // age of its newest snapshot, and silence (a broken check) breaches too.
+    const backup = alarm('MongoBackupMissing');
+    expect(backup).toMatchObject({
+      Namespace: 'CdkPortablePlatform/Backups',
+      MetricName: 'HoursSinceLastBackup',
+      Dimensions: [{ Name: 'ClusterName', Value: 'orders-db' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 26,
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: expect.stringMatching(/AlertTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/AlertTopic/) }],
+    });
+    expect(text(backup.AlarmDescription)).toBe('[MongoBackupMissing] orders-db: no snapshot newer than 26 hours, or the hourly backup check has stopped reporting (2 periods in a row)');
+    expect(body).toContain('"title":"Hours since the last backup"');
+    // The other managed alarms keep treating missing data as fine (an idle node publishes nothing).
+    expect(memory.TreatMissingData).toBe('notBreaching');
     // ElastiCache publishes failed snapshots to EventBridge; one rule for every cache of the stack.
     expect(observability.aws!.backupFailureRules).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -270,6 +290,16 @@ describe('ObservabilityStack on AWS', () => {
     expect(body).toContain('## Cache: sessions');
     expect(body).not.toContain('orders-db');
     expect(observability.aws!.alarms.length).toBeGreaterThan(0);
+  });
+
+  test('a Mongo cluster without its backup check has no backup alarm', () => {
+    const stack = awsStack();
+    new MongoShardedCluster(stack, 'OrdersDb', { aws: { backupAgeCheck: false } });
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: RECEIVERS });
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const descriptions = observability.aws!.alarms
+      .map(a => text(resources[stack.getLogicalId(a.node.defaultChild as any)].Properties.AlarmDescription));
+    expect(descriptions.map(d => d.split(' ')[0])).toEqual(['[MongoCpuHigh]']);
   });
 
   test('a cache without snapshots has no snapshot rule', () => {

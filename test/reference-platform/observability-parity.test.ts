@@ -35,10 +35,6 @@ const ONE_TARGET_ONLY: Record<string, { readonly target: 'AWS' | 'Kubernetes'; r
     target: 'Kubernetes',
     why: 'AWS/DocDB-Elastic has DatabaseConnections but not the limit, so no ratio; the dashboard shows the count',
   },
-  'mongo MongoBackupMissing': {
-    target: 'Kubernetes',
-    why: 'DocumentDB Elastic publishes no snapshot-failure event to EventBridge; AWS runs its automatic snapshots itself',
-  },
   'mongo MongoCpuHigh': { target: 'AWS', why: 'mongodb_exporter exports no CPU and the Kubernetes Prometheus scrapes no cAdvisor' },
   'gateway ServiceCpuHigh': { target: 'AWS', why: 'the AWS gateway runs on ECS (CloudWatch CPU); Traefik exports no process CPU' },
   'gateway ServiceMemoryHigh': { target: 'AWS', why: 'the AWS gateway runs on ECS (CloudWatch memory); Traefik exports no process memory' },
