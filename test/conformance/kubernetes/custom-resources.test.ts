@@ -155,7 +155,9 @@ describe('one strictness policy for every stored CRD', () => {
     expect(() => assertImplemented(within({ 'type': 'integer', 'x-kubernetes-validations': [{ rule: 'self > 0' }] }))).toThrow('CEL rule "self > 0" is not implemented');
     // A transition rule reads oldSelf: it runs on updates only, never for an object a manifest creates.
     expect(() => assertImplemented(within({ 'type': 'object', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] }))).not.toThrow();
-    expect(() => assertImplemented({ type: 'object', items: { type: 'object', additionalProperties: { type: 'string', uniqueItems: true } } })).toThrow('keyword uniqueItems');
+    expect(() => assertImplemented({ type: 'array', items: { type: 'object', additionalProperties: { type: 'string', uniqueItems: true } } })).toThrow('CRD schema at [*]["*"]: keyword uniqueItems');
+    // Validating against a schema refuses it the same way, before looking at the value.
+    expect(() => structuralProblems('x', { type: 'string', nullable: true })).toThrow('keyword nullable is not implemented');
   });
 
   test('ObjectMeta is checked as the API server checks it', () => {

@@ -94,7 +94,7 @@ export function assertImplemented(schema: Schema, at = ''): void {
   }
   for (const [key, child] of Object.entries<Schema>(schema.properties ?? {})) assertImplemented(child, joinPath(at, key));
   if (isPlainObject(schema.additionalProperties)) assertImplemented(schema.additionalProperties, joinPath(at, '*'));
-  if (schema.items) assertImplemented(schema.items, joinPath(at, '*'));
+  if (schema.items) assertImplemented(schema.items, `${at}[*]`);
   (schema.anyOf ?? []).forEach((option: Schema) => assertImplemented(option, at));
 }
 
@@ -105,12 +105,18 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** Problems of `value` against a structural schema whose keywords assertImplemented accepts; unknown fields are problems. */
-export function structuralProblems(value: unknown, schema: Schema, at = ''): SchemaProblem[] {
+/** Problems of `value` against a structural schema (refused if it has a keyword the walker does not implement); unknown fields are problems. */
+export function structuralProblems(value: unknown, schema: Schema): SchemaProblem[] {
+  assertImplemented(schema);
+  return walk(value, schema, '');
+}
+
+/** The walker, for schemas assertImplemented accepted. */
+function walk(value: unknown, schema: Schema, at: string): SchemaProblem[] {
   const problem = (where: string, text: string): SchemaProblem => ({ path: where, problem: text });
   const type = jsonType(value);
   if (schema['x-kubernetes-int-or-string'] && !['integer', 'string'].includes(type)) return [problem(at, `expected an integer or a string, got ${type}`)];
-  if (schema.anyOf && (schema.anyOf as Schema[]).every(option => structuralProblems(value, option, at).length > 0)) {
+  if (schema.anyOf && (schema.anyOf as Schema[]).every(option => walk(value, option, at).length > 0)) {
     return [problem(at, `${JSON.stringify(value)} matches none of its ${schema.anyOf.length} alternatives`)];
   }
   if (schema.type && !(schema.type === type || (schema.type === 'number' && type === 'integer'))) return [problem(at, `expected ${schema.type}, got ${type}`)];
@@ -134,7 +140,7 @@ export function structuralProblems(value: unknown, schema: Schema, at = ''): Sch
       : schema['x-kubernetes-list-type'] === 'map' ? (item: any) => JSON.stringify(schema['x-kubernetes-list-map-keys'].map((k: string) => item?.[k])) : undefined;
     const seen = new Set<string>();
     value.forEach((item, i) => {
-      if (schema.items) problems.push(...structuralProblems(item, schema.items, joinPath(at, i)));
+      if (schema.items) problems.push(...walk(item, schema.items, joinPath(at, i)));
       const key = keyOf?.(item);
       if (key !== undefined && seen.has(key)) problems.push(problem(joinPath(at, i), `duplicate ${schema['x-kubernetes-list-type']} entry ${key}`));
       if (key !== undefined) seen.add(key);
@@ -151,7 +157,7 @@ export function structuralProblems(value: unknown, schema: Schema, at = ''): Sch
     }
     for (const key of keys) {
       const declared = schema.properties?.[key] ?? (isPlainObject(schema.additionalProperties) ? schema.additionalProperties : undefined);
-      if (declared) problems.push(...structuralProblems(record[key], declared, joinPath(at, key)));
+      if (declared) problems.push(...walk(record[key], declared, joinPath(at, key)));
       else if (schema.additionalProperties !== true && !schema['x-kubernetes-preserve-unknown-fields']) problems.push(problem(joinPath(at, key), 'unknown field'));
     }
   }
@@ -228,7 +234,7 @@ export function validateCustomResource(obj: any): Finding[] {
   const schema = load().schemas.get(`${obj?.apiVersion}/${obj?.kind}`);
   if (!schema) return [];
   const object = objectId(obj);
-  const problems = [...structuralProblems(obj, schema), ...objectMetaProblems(obj?.metadata)];
+  const problems = [...walk(obj, schema, ''), ...objectMetaProblems(obj?.metadata)];
   const findings: Finding[] = problems.map(p => ({ rule: CUSTOM_RESOURCE_RULES.schema.id, object, path: p.path || undefined, message: `${p.path || '(root)'}: ${p.problem}` }));
   // The CRD keeps `resources.requests`/`limits` free-form: the Kubernetes schema checks them (and the rest of the pod) too.
   if (obj.kind === 'Rollout' && isPlainObject(obj.spec?.template)) {
