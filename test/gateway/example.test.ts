@@ -3,18 +3,18 @@ import { expectGatewayAwsConformance } from './fixtures';
 import { redirectProblems } from './traefik-redirects';
 import { referenceProblems, schemaProblems } from './traefik-schema';
 import { CERTIFICATE_CONTEXT, defineGateway } from '../../examples/gateway';
-import { checkKubernetesManifests, expectKubernetesConformance } from '../conformance/kubernetes';
+import { expectKubernetesConformance } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf } from '../util';
 
 describe('gateway example', () => {
-  test('Kubernetes conformance: strict schema (the cert-manager Certificate aside), Pod Security restricted, reliability', () => {
+  test('Kubernetes conformance: strict schema (the cert-manager Certificate against its CRD), Pod Security restricted, reliability', () => {
     const chart = kubernetesChart('gateway', 'gateway');
     defineGateway(chart);
     const manifests = manifestsOf(chart);
-    expect(checkKubernetesManifests(manifests).findings.map(f => f.rule)).toEqual(['Schema-UnknownKind']);
-    const report = expectKubernetesConformance(manifests, { skipRules: ['Schema-UnknownKind'] });
+    expect(findObject(manifests, 'Certificate', 'api')).toBeDefined();
+    const report = expectKubernetesConformance(manifests);
     console.info(`gateway example on Kubernetes: ${report.objects} objects; findings: schema ${report.byValidator.schema}, ` +
-      `pod security ${report.byValidator.podSecurity}, reliability ${report.byValidator.reliability} (Schema-UnknownKind skipped for Certificate/api)`);
+      `pod security ${report.byValidator.podSecurity}, reliability ${report.byValidator.reliability}`);
     const config = parse(findObject(manifests, 'ConfigMap', 'api-dynamic').data['dynamic.yaml']);
     expect(schemaProblems(config)).toEqual([]);
     expect(referenceProblems(config, ['web', 'websecure'])).toEqual([]);

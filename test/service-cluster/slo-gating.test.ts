@@ -222,18 +222,18 @@ describe('the Argo Rollouts schema check', () => {
     rollout.spec.strategy.canary.maxUnavailable = true;
     rollout.spec.template.spec.containers[0].securityContext.runAsNonroot = true;
     const messages = validateCustomResource(rollout).map(f => f.message);
-    expect(messages).toEqual(expect.arrayContaining([
-      'spec.strategy.canary.steps.6.setWieght: unknown field',
-      expect.stringMatching(/^spec\.strategy\.canary\.maxUnavailable: should be (integer|string)/),
-      expect.stringMatching(/^spec\.template\.spec\.containers\.0\.securityContext\.runAsNonroot: unknown field/),
-    ]));
+    expect(messages).toEqual([
+      'spec.strategy.canary.maxUnavailable: expected an integer or a string, got boolean',
+      'spec.strategy.canary.steps[6].setWieght: unknown field',
+      'spec.template.spec.containers[0].securityContext.runAsNonroot: unknown field',
+    ]);
     const template = structuredClone(findObject(manifests, 'AnalysisTemplate', 'orders'));
     delete template.spec.metrics[0].provider;
     template.spec.metrics[1].provider.prometheus.qeury = 'up';
-    expect(validateCustomResource(template).map(f => f.message)).toEqual(expect.arrayContaining([
-      "spec.metrics.0: should have required property 'provider'",
-      'spec.metrics.1.provider.prometheus.qeury: unknown field',
-    ]));
+    expect(validateCustomResource(template).map(f => f.message)).toEqual([
+      'spec.metrics[0].provider: required field missing',
+      'spec.metrics[1].provider.prometheus.qeury: unknown field',
+    ]);
   });
 
   function gated(): any[] {

@@ -33,7 +33,7 @@ export interface KubernetesConformanceOptions {
 export function checkKubernetesManifests(manifests: any[], options: KubernetesConformanceOptions = {}): KubernetesConformanceReport {
   const skip = new Set(options.skipRules ?? []);
   const keep = (findings: Finding[]): Finding[] => findings.filter((f) => !skip.has(f.rule));
-  // Argo Rollouts objects against their published CRDs; everything else against Kubernetes 1.27.
+  // Objects of a kind with a stored CRD against it (crds/); everything else against Kubernetes 1.27.
   const schema = keep(manifests.flatMap(o => [
     ...isKnownCustomResource(o) ? validateCustomResource(o) : validateAgainstSchema(o),
     ...checkObjectSize(o),

@@ -11,7 +11,7 @@ import { Finding, isPlainObject, joinPath, objectId } from './types';
 type Schema = Record<string, any>;
 
 export const SCHEMA_RULES = {
-  unknownKind: { id: 'Schema-UnknownKind', description: 'apiVersion/kind must be a built-in Kubernetes 1.27 type' },
+  unknownKind: { id: 'Schema-UnknownKind', description: 'apiVersion/kind must be a built-in Kubernetes 1.27 type or a custom resource kind whose CRD is stored in crds/' },
   unknownField: { id: 'Schema-UnknownField', description: 'every field must be declared by the OpenAPI definition' },
   type: { id: 'Schema-Type', description: 'values must have the declared JSON type (int32 within range)' },
   required: { id: 'Schema-Required', description: 'required fields (and metadata.name) must be present' },

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import { expectConformance, provisionedChart } from './fixtures';
+import { provisionedChart } from './fixtures';
 import {
   CertificateIssuerReference, CertificateKeyAlgorithm, CertificateProvisioning, KubernetesPlatform, MessageQueue, MongoShardedCluster,
 } from '../../../src';
+import { expectKubernetesConformance, validateCustomResource } from '../../conformance/kubernetes';
 import { findObject, kubernetesChart, objectsOfKind } from '../../util';
 
 describe('certificates: CertificateProvisioning.selfSignedCa()', () => {
@@ -38,8 +39,19 @@ describe('certificates: CertificateProvisioning.selfSignedCa()', () => {
   });
 
   test('strict against cert-manager\'s CRDs, and the harness passes', () => {
-    expectConformance(manifests);
+    expectKubernetesConformance(manifests);
     expect(platform.provisionedCertificates.caIssuer).toBeDefined();
+  });
+
+  test('the CRD check is strict: an unknown field, a wrong enum and an issuer type the fixture leaves out are findings', () => {
+    const certificate = findObject(manifests, 'Certificate', 'orders-db-tls');
+    const broken = { ...certificate, spec: { ...certificate.spec, privateKey: { ...certificate.spec.privateKey, rotationPolicy: 'Sometimes' }, dnsName: 'x' } };
+    expect(validateCustomResource(broken).map(f => f.message)).toEqual([
+      'spec.privateKey.rotationPolicy: "Sometimes" is not one of Never, Always',
+      'spec.dnsName: unknown field',
+    ]);
+    const issuer = findObject(manifests, 'Issuer', 'platform-ca');
+    expect(validateCustomResource({ ...issuer, spec: { ...issuer.spec, acme: {} } }).map(f => f.message)).toEqual(['spec.acme: unknown field']);
   });
 });
 
@@ -58,7 +70,7 @@ test('certificates: CertificateProvisioning.certManager() uses your issuer, key 
     privateKey: { algorithm: 'RSA', size: 3072 },
     usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'],
   });
-  expectConformance(manifests);
+  expectKubernetesConformance(manifests);
 });
 
 test('a short duration renews at a third of it by default', () => {

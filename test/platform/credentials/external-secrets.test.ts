@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { validateCustomResource } from './crd-schema';
-import { expectConformance, provisionedChart } from './fixtures';
+import { provisionedChart } from './fixtures';
 import { AlertReceiver, CredentialProvisioning, KubernetesPlatform, ObservabilityStack, PlatformSecret, SecretStoreReference } from '../../../src';
+import { expectKubernetesConformance, validateCustomResource } from '../../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../../util';
 
 describe('credentials: CredentialProvisioning.externalSecrets()', () => {
@@ -39,7 +39,7 @@ describe('credentials: CredentialProvisioning.externalSecrets()', () => {
 
   test('no manifest holds a Secret, and every object passes the harness and the operator\'s CRDs', () => {
     expect(objectsOfKind(manifests, 'Secret')).toEqual([]);
-    expectConformance(manifests);
+    expectKubernetesConformance(manifests);
     expect(platform.provisionedCredentials.externalSecrets!.externalSecrets).toHaveLength(4);
     expect(platform.provisionedCredentials.generatorJob).toBeUndefined();
   });
@@ -48,13 +48,18 @@ describe('credentials: CredentialProvisioning.externalSecrets()', () => {
     const admin = findObject(manifests, 'ExternalSecret', 'orders-db-admin');
     const broken = { ...admin, spec: { ...admin.spec, refreshPolicy: 'Never', target: { ...admin.spec.target, immutible: true } } };
     expect(validateCustomResource(broken).map(f => f.message)).toEqual([
-      '/spec/refreshPolicy: "Never" is not one of CreatedOnce, Periodic, OnChange',
-      '/spec/target/immutible: unknown field',
+      'spec.refreshPolicy: "Never" is not one of CreatedOnce, Periodic, OnChange',
+      'spec.target.immutible: unknown field',
     ]);
+    const { name, ...unnamed } = admin.spec.dataFrom[0].sourceRef.generatorRef;
+    expect(name).toBe('orders-db-admin-password');
+    expect(validateCustomResource({ ...admin, spec: { ...admin.spec, dataFrom: [{ sourceRef: { generatorRef: unnamed } }] } }).map(f => f.message))
+      .toEqual(['spec.dataFrom[0].sourceRef.generatorRef.name: required field missing']);
+    // A required field the CRD defaults is filled in by the API server: never missing.
     const generator = findObject(manifests, 'Password', 'orders-db-admin-password');
     const { allowRepeat, ...withoutRepeat } = generator.spec;
     expect(allowRepeat).toBe(true);
-    expect(validateCustomResource({ ...generator, spec: withoutRepeat }).map(f => f.message)).toEqual(['/spec: required field allowRepeat is missing']);
+    expect(validateCustomResource({ ...generator, spec: withoutRepeat })).toEqual([]);
   });
 });
 
@@ -82,7 +87,7 @@ describe('remote secrets', () => {
     });
     // Grafana's admin password is owned: generated, not copied.
     expect(findObject(manifests, 'ExternalSecret', 'grafana-admin').spec.refreshPolicy).toBe('CreatedOnce');
-    expectConformance(manifests);
+    expectKubernetesConformance(manifests);
   });
 
   test('a remote secret may name its own store; the default refresh is an hour', () => {
@@ -92,6 +97,6 @@ describe('remote secrets', () => {
     expect(findObject(manifests, 'ExternalSecret', 'alerting-slack').spec).toMatchObject({
       refreshInterval: '1h', secretStoreRef: { name: 'aws', kind: 'SecretStore' }, data: [{ secretKey: 'webhook-url', remoteRef: { key: 'alerting-slack' } }],
     });
-    expectConformance(manifests);
+    expectKubernetesConformance(manifests);
   });
 });

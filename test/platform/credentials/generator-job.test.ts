@@ -1,6 +1,7 @@
-import { expectConformance, provisionedChart } from './fixtures';
+import { provisionedChart } from './fixtures';
 import { CredentialProvisioning } from '../../../src';
 import { platformWarningsOf } from '../../../src/platform/warnings';
+import { expectKubernetesConformance } from '../../conformance/kubernetes';
 import { findObject, objectsOfKind } from '../../util';
 
 const quiet = () => jest.spyOn(console, 'warn').mockImplementation(() => {});
@@ -46,7 +47,7 @@ describe('credentials: CredentialProvisioning.generatorJob()', () => {
 
   test('no Secret in the manifests; strict schema, Pod Security restricted and reliability rules pass', () => {
     expect(objectsOfKind(manifests, 'Secret')).toEqual([]);
-    expectConformance(manifests);
+    expectKubernetesConformance(manifests);
   });
 
   test('a new owned credential renames the Job, so the new one runs', () => {
