@@ -1,3 +1,4 @@
+import { AllowFromOptions } from './access-purpose';
 import { Endpoint } from './endpoint';
 import { INetworkPeer } from './network';
 import { PlatformSecret } from './secret';
@@ -36,6 +37,12 @@ export interface IRedisConnection {
   readonly redisTlsCa?: PlatformSecret;
   /** Whether the store runs in cluster mode (clients must follow MOVED/ASK redirects). */
   readonly redisClusterMode: boolean;
-  /** Admits `peer` to the store's client port (a `CacheCluster`'s `AccessPurpose.CLIENT`). */
-  allowFrom(peer: INetworkPeer): void;
+  /**
+   * Admits `peer` to the store: consumers call it with the default purpose, the store's client
+   * port (`AccessPurpose.CLIENT`), as `CacheCluster.allowFrom` does.
+   *
+   * @param peer who may connect
+   * @param options which port; the same options as every construct's `allowFrom`
+   */
+  allowFrom(peer: INetworkPeer, options?: AllowFromOptions): void;
 }
