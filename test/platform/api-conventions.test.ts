@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import {
   AccessPurpose, CacheCluster, IPlatformClient, IQueueClient, MessageQueue, MongoShardedCluster,
   AlertReceiver, NetworkPeer, ObservabilityStack, QueueAccess, QueueWorker, ServiceCluster,
