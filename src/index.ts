@@ -21,3 +21,6 @@ export * from './platform/service-placement';
 export * from './platform/profile';
 export * from './platform/topology';
 export * from './platform/access/access-path';
+export { AccessPurpose, AllowFromOptions } from './platform/access-purpose';
+export { IPlatformClient } from './platform/platform-client';
+export { QueueAccess, QueueConnectOptions } from './message-queue/queue-access';

@@ -35,7 +35,7 @@ export function defineObservability(scope: Construct): void {
   });
   catalog.allowFrom(orders);
   for (const service of [catalog, orders]) {
-    service.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.otlpEndpoint.url);
+    service.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.endpoint.url);
     service.addEnvironment('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf');
   }
   // An alert of your own on a portable metric: a Prometheus rule on both targets, routed like the built-in ones.

@@ -36,7 +36,7 @@ export function definePrometheusOperator(scope: Construct): void {
       }),
     },
   });
-  catalog.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.otlpEndpoint.url);
+  catalog.addEnvironment('OTEL_EXPORTER_OTLP_ENDPOINT', observability.endpoint.url);
   catalog.addEnvironment('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf');
 }
 

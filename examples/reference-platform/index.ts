@@ -199,7 +199,7 @@ export class ReferencePlatform extends Construct {
       metrics: { port: 9090, path: '/metrics' },
       environment: {
         ...environment,
-        OTEL_EXPORTER_OTLP_ENDPOINT: this.observability.otlpEndpoint.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: this.observability.endpoint.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       },
     });
@@ -207,7 +207,7 @@ export class ReferencePlatform extends Construct {
 
   /** Where the cache is and how to log in (a secret reference, never a value); admits the service. */
   private useCache(service: AcmeService): void {
-    const endpoint = this.cache.redisEndpoint;
+    const endpoint = this.cache.endpoint;
     service.addEnvironment('REDIS_HOST', endpoint.host);
     service.addEnvironment('REDIS_PORT', String(endpoint.port));
     service.addEnvironment('REDIS_TLS', String(this.cache.redisTls));

@@ -14,15 +14,16 @@ import { CacheClusterProps } from './props';
 import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
 import { cacheClusterWarnings, validateCacheCluster } from './validation';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { IPlatformClient } from '../platform/platform-client';
 import { metricNotOnTarget, PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
-import { IQueueClient } from '../platform/queue-client';
 import { IRedisConnection } from '../platform/redis-connection';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
@@ -48,7 +49,17 @@ export class CacheCluster extends Construct implements IRedisConnection {
   public readonly target: PlatformTarget;
   /** Replication or cluster mode. */
   public readonly mode: CacheClusterMode;
-  /** Where clients connect: the primary (replication mode) or the cluster entry point (cluster mode). */
+  /**
+   * Where clients connect: the primary (replication mode) or the cluster entry point (cluster mode).
+   * `sentinelEndpoint` is the secondary one, for Sentinel-aware clients.
+   */
+  public readonly endpoint: Endpoint;
+  /**
+   * The same object as `endpoint` (and what `IRedisConnection` consumers such as a gateway's
+   * rate-limit store read).
+   *
+   * @deprecated use `endpoint`
+   */
   public readonly redisEndpoint: Endpoint;
   /**
    * The AUTH password, a reference (Secrets Manager on AWS, a Secret key on Kubernetes).
@@ -75,7 +86,8 @@ export class CacheCluster extends Construct implements IRedisConnection {
   /**
    * Prometheus metrics of every Redis node (redis_exporter), for the observability stack.
    *
-   * @default undefined on AWS: ElastiCache has no Prometheus endpoint; use the `metric*()` methods (CloudWatch)
+   * @default undefined on AWS: ElastiCache has no Prometheus endpoint; the portable `metricMemoryUtilization()`,
+   * `metricEngineCpuUtilization()` and `metricEvictionRate()` read CloudWatch there
    */
   public readonly metricsSource?: MetricsSource;
   /** AWS resources; undefined on Kubernetes. */
@@ -108,7 +120,8 @@ export class CacheCluster extends Construct implements IRedisConnection {
       this.handle = handle;
       this.configureKubernetes(handle.resources, effective);
     }
-    this.redisEndpoint = this.handle.endpoint;
+    this.endpoint = this.handle.endpoint;
+    this.redisEndpoint = this.endpoint;
     this.redisPassword = this.handle.password;
     this.redisTls = this.handle.tls;
     this.redisTlsCa = this.handle.tlsCa;
@@ -141,14 +154,14 @@ export class CacheCluster extends Construct implements IRedisConnection {
    * the TLS Secret's `ca.crt`). Connecting again with the same options changes nothing; with other options
    * it is refused.
    */
-  public connect(client: IQueueClient, options: CacheConnectOptions = {}): void {
+  public connect(client: IPlatformClient, options: CacheConnectOptions = {}): void {
     const { user, isNew } = this.connections.connect(client, options);
     if (!isNew) return;
     const password = this.handle.addUser(user);
     this.allowFrom(client);
     const prefix = this.environmentPrefix;
-    client.addEnvironment(`${prefix}_HOST`, this.redisEndpoint.host);
-    client.addEnvironment(`${prefix}_PORT`, String(this.redisEndpoint.port));
+    client.addEnvironment(`${prefix}_HOST`, this.endpoint.host);
+    client.addEnvironment(`${prefix}_PORT`, String(this.endpoint.port));
     client.addEnvironment(`${prefix}_TLS`, String(this.redisTls));
     client.addEnvironment(`${prefix}_CLUSTER_MODE`, String(this.redisClusterMode));
     client.addEnvironment(`${prefix}_USERNAME`, user.userName);
@@ -157,19 +170,35 @@ export class CacheCluster extends Construct implements IRedisConnection {
     if (this.redisTlsCa) client.addEnvironment(`${prefix}_TLS_CA_FILE`, client.addSecretFile(this.redisTlsCa, `/etc/cache-tls/${this.cacheName}`));
   }
 
-  /** Admits `peer` to the cache's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
-  public allowFrom(peer: INetworkPeer): void {
+  /**
+   * Admits `peer` to one purpose's port (security-group rule on AWS, NetworkPolicy on Kubernetes):
+   *
+   * - `AccessPurpose.CLIENT` (default): the cache's port (`endpoint`; on Kubernetes also the
+   *   Sentinels' and the members' ports clients are redirected to), never the metrics port;
+   * - `AccessPurpose.METRICS`: the exporters' port alone, for a scraper such as Prometheus
+   *   (Kubernetes only: ElastiCache publishes its metrics to CloudWatch).
+   */
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    const purpose = requestedPurpose(this, options, [
+      { purpose: AccessPurpose.CLIENT, opens: 'the Redis port' },
+      { purpose: AccessPurpose.METRICS, opens: 'the exporters\' port, Kubernetes only' },
+    ]);
+    if (purpose === AccessPurpose.METRICS) {
+      this.handle.allowMetricsFrom(peer.networkIdentity);
+      PlatformTopology.of(this).addMetricsConnection(this, peer);
+      return;
+    }
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'redis');
   }
 
   /**
-   * Admits `peer` (e.g. Prometheus) to the exporters' port alone (Kubernetes only; AWS metrics are in
-   * CloudWatch). `allowFrom` admits clients to the data ports, never to the metrics port.
+   * Admits `peer` (e.g. Prometheus) to the exporters' port alone (Kubernetes only).
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.METRICS })`
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
-    this.handle.allowMetricsFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addMetricsConnection(this, peer);
+    this.allowFrom(peer, { purpose: AccessPurpose.METRICS });
   }
 
   /** ElastiCache member ids of every node (AWS only), e.g. to alarm on each node. */
@@ -178,38 +207,47 @@ export class CacheCluster extends Construct implements IRedisConnection {
     return memberClusterIds(this.spec);
   }
 
-  /** Any AWS/ElastiCache metric of one node (AWS only). */
+  /**
+   * Any AWS/ElastiCache metric of one node (AWS only; CloudWatch). The portable
+   * `metricMemoryUtilization()`, `metricEngineCpuUtilization()` and `metricEvictionRate()` measure
+   * the whole cache on both targets, as the cache alerts do, and are what `ObservabilityStack.addAlert`
+   * takes; this method and the `metric*()` methods returning a CloudWatch `Metric` stay for one node's
+   * ElastiCache metric with your statistic and period.
+   */
   public metric(metricName: string, props?: CacheMetricOptions): cloudwatch.Metric {
     this.requireAws('metric');
     return cacheMetric(this.spec, metricName, props?.statistic ?? 'Average', props);
   }
 
-  /** Engine CPU utilization (%) of the Redis thread (AWS only). */
+  /** Engine CPU utilization (%) of the Redis thread, one node (AWS only; CloudWatch). Portable, every node: `metricEngineCpuUtilization()`. */
   public metricCpuUtilization(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricCpuUtilization', 'EngineCPUUtilization', 'Average', props);
   }
 
-  /** Share of maxmemory in use (%) (AWS only). */
+  /** Share of maxmemory in use (%), one node (AWS only; CloudWatch). Portable, every node: `metricMemoryUtilization()`. */
   public metricMemoryUsage(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricMemoryUsage', 'DatabaseMemoryUsagePercentage', 'Average', props);
   }
 
-  /** Keys evicted because memory was full (AWS only). */
+  /** Keys evicted because memory was full, one node (AWS only; CloudWatch). Portable, every node: `metricEvictionRate()`. */
   public metricEvictions(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricEvictions', 'Evictions', 'Sum', props);
   }
 
-  /** How far (seconds) a replica is behind its primary; measured on the first replica by default (AWS only). */
+  /**
+   * How far (seconds) a replica is behind its primary; measured on the first replica by default
+   * (AWS only; CloudWatch). No portable equivalent: on Kubernetes use `prometheusMetric()`.
+   */
   public metricReplicationLag(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricReplicationLag', 'ReplicationLag', 'Maximum', props, 1);
   }
 
-  /** Client connections (AWS only). */
+  /** Client connections, one node (AWS only; CloudWatch). On Kubernetes: `prometheusMetric('redis_connected_clients')`. */
   public metricCurrentConnections(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricCurrentConnections', 'CurrConnections', 'Maximum', props);
   }
 
-  /** Cache hit rate (%) (AWS only). */
+  /** Cache hit rate (%), one node (AWS only; CloudWatch). No portable equivalent. */
   public metricCacheHitRate(props?: CacheMetricOptions): cloudwatch.Metric {
     return this.named('metricCacheHitRate', 'CacheHitRate', 'Average', props);
   }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CacheConnectOptions, CacheUserSpec, cacheUserProblems, resolveCacheUser } from './access';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
-import { IQueueClient } from '../platform/queue-client';
+import { IPlatformClient } from '../platform/platform-client';
 
 /** A client's user, and whether this is its first connection (then it must be wired). */
 export interface CacheConnection {
@@ -15,12 +15,12 @@ export interface CacheConnection {
  * because its environment and its user exist already.
  */
 export class CacheConnections {
-  private readonly byName = new Map<string, { client: IQueueClient; user: CacheUserSpec }>();
+  private readonly byName = new Map<string, { client: IPlatformClient; user: CacheUserSpec }>();
 
   constructor(private readonly scope: IConstruct) {}
 
   /** Validates and records `client`'s user. */
-  public connect(client: IQueueClient, options: CacheConnectOptions = {}): CacheConnection {
+  public connect(client: IPlatformClient, options: CacheConnectOptions = {}): CacheConnection {
     const user = resolveCacheUser(client.serviceName, options);
     throwIfInvalid(cacheUserProblems(this.scope, user));
     const existing = this.byName.get(user.userName);
@@ -44,6 +44,6 @@ function describe(user: CacheUserSpec): string {
   return `keyPrefix ${user.keyPrefix}, access ${user.access.accessName}`;
 }
 
-function nodePath(client: IQueueClient): string {
+function nodePath(client: IPlatformClient): string {
   return (client as Partial<IConstruct>).node?.path ?? client.serviceName;
 }

@@ -15,6 +15,7 @@ import { renderTraefikDynamicConfig, traefikConfigAsData } from './traefik-confi
 import { TRAEFIK_PORTS } from './traefik-static-config';
 import { TraefikDynamicConfig } from './traefik-types';
 import { gatewayWarnings, validateGateway } from './validation';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, throwIfInvalid } from '../platform/errors';
 import { errorRateMetric, latencyMetric, requestRateMetric } from '../platform/http-metrics';
@@ -137,10 +138,32 @@ export class Gateway extends Construct implements INetworkPeer {
     });
   }
 
-  /** Admits `peer` (a metrics collector) to Traefik's Prometheus metrics port, and nothing else. */
-  public allowMetricsFrom(peer: INetworkPeer): void {
+  /**
+   * Admits `peer` to one purpose's port. The gateway offers `AccessPurpose.METRICS` alone:
+   * Traefik's Prometheus metrics port, and nothing else, for a metrics collector.
+   *
+   * `AccessPurpose.CLIENT` (the default) is refused with a message: the gateway is the public
+   * entry point, so its client ports (HTTPS, and HTTP that redirects to it) are open to every
+   * address already, on the internet-facing load balancer (AWS) and on the Traefik pods'
+   * NetworkPolicy (Kubernetes). Admitting one peer there would change nothing, and narrowing who
+   * may call is done per request with `ipAllowList` (on every route) instead.
+   */
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    requestedPurpose(this, options, [{ purpose: AccessPurpose.METRICS, opens: 'Traefik\'s metrics port' }], {
+      client: 'the gateway is the public entry point: its client ports are open to every address already; ' +
+        'restrict callers with the ipAllowList prop',
+    });
     this.handle.allowMetricsFrom(peer.networkIdentity);
     PlatformTopology.of(this).addMetricsConnection(this, peer);
+  }
+
+  /**
+   * Admits `peer` (a metrics collector) to Traefik's Prometheus metrics port, and nothing else.
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.METRICS })`
+   */
+  public allowMetricsFrom(peer: INetworkPeer): void {
+    this.allowFrom(peer, { purpose: AccessPurpose.METRICS });
   }
 
   /**

@@ -5,17 +5,19 @@ import { renderMessageQueueOnAws } from './aws';
 import { renderMessageQueueOnKubernetes } from './kubernetes';
 import { consumersMetric, readyMessagesMetric } from './metrics';
 import { MessageQueueProps } from './props';
+import { QueueAccess, QueueConnectOptions } from './queue-access';
 import { QueueHandle } from './queue-handle';
 import { MessageQueueAwsResources, MessageQueueKubernetesResources } from './resources';
 import { deadLetterQueueName, resolveMessageQueueSpec, workQueueNames } from './spec';
 import { validateMessageQueue } from './validation';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
+import { IPlatformClient } from '../platform/platform-client';
 import { metricNotOnTarget, PlatformMetric, prometheusSeries } from '../platform/platform-metric';
-import { IQueueClient } from '../platform/queue-client';
 import { QueueCloudWatchMetrics } from '../platform/queue-metrics';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology, TopologyLayer } from '../platform/topology';
@@ -55,7 +57,8 @@ export class MessageQueue extends Construct {
   /**
    * Prometheus metrics of every RabbitMQ node, for the observability stack.
    *
-   * @default undefined on AWS: SQS publishes CloudWatch metrics; use the `metric*()` methods
+   * @default undefined on AWS: SQS publishes CloudWatch metrics; the portable `metricBacklog()` and
+   * `metricDeadLetteredMessages()` read them there
    */
   public readonly metricsSource?: MetricsSource;
   /** AWS resources; undefined on Kubernetes. */
@@ -103,13 +106,25 @@ export class MessageQueue extends Construct {
   }
 
   /**
+   * Wires `client` to the queue, like the data stores' `connect`: `QueueAccess.SEND` (default)
+   * is `grantSend`, `QueueAccess.CONSUME` is `grantConsume`, `QueueAccess.SEND_AND_CONSUME` both.
+   * The client gets the environment those grants describe. Connecting again adds what the new
+   * access grants and changes nothing else.
+   */
+  public connect(client: IPlatformClient, options: QueueConnectOptions = {}): void {
+    const access = options.access ?? QueueAccess.SEND;
+    if (access._send) this.grantSend(client);
+    if (access._consume) this.grantConsume(client);
+  }
+
+  /**
    * Lets `client` publish to the queue: IAM `sqs:SendMessage` on AWS; on Kubernetes a broker user
    * (`client.serviceName`) with write access to the queue's exchange, its password from the Secret
    * `<queueName>-user-<serviceName>` (key `password`), and a NetworkPolicy rule. The client gets
    * `<PREFIX>_BROKER`, `<PREFIX>_QUEUES` (URLs on AWS, names on Kubernetes, highest priority first)
    * and on Kubernetes `_HOST`, `_PORT`, `_TLS`, `_VHOST`, `_USERNAME`, `_EXCHANGE`, `_PASSWORD` (secret).
    */
-  public grantSend(client: IQueueClient): void {
+  public grantSend(client: IPlatformClient): void {
     this.handle.grant(client, true, false, this.environmentPrefix);
     PlatformTopology.of(this).addNetworkConnection(this, client, 'publish');
   }
@@ -118,24 +133,47 @@ export class MessageQueue extends Construct {
    * Lets `client` consume the work queues (receive, acknowledge, reject): IAM on AWS, a broker user
    * with read access on Kubernetes. The same environment as `grantSend`.
    */
-  public grantConsume(client: IQueueClient): void {
+  public grantConsume(client: IPlatformClient): void {
     this.handle.grant(client, false, true, this.environmentPrefix);
     PlatformTopology.of(this).addNetworkConnection(this, client, 'consume');
   }
 
-  /** Admits `peer` to AMQPS alone, never the metrics port (Kubernetes only: SQS is an HTTPS API, use the grants). */
-  public allowFrom(peer: INetworkPeer): void {
+  /**
+   * Admits `peer` to one purpose's port on the brokers' NetworkPolicy (Kubernetes only: SQS is an
+   * HTTPS API reached with IAM; use `connect` or the grants there):
+   *
+   * - `AccessPurpose.CLIENT` (default): AMQPS (`endpoint`) alone, never the metrics port; it opens
+   *   the network only, `connect` also gives the client a broker user;
+   * - `AccessPurpose.METRICS`: the metrics port alone, for a Prometheus scraper.
+   */
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    const purpose = requestedPurpose(this, options, [
+      { purpose: AccessPurpose.CLIENT, opens: 'AMQPS, Kubernetes only' },
+      { purpose: AccessPurpose.METRICS, opens: 'the metrics port, Kubernetes only' },
+    ]);
+    if (purpose === AccessPurpose.METRICS) {
+      this.handle.allowMetricsFrom(peer.networkIdentity);
+      PlatformTopology.of(this).addMetricsConnection(this, peer);
+      return;
+    }
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'amqps');
   }
 
-  /** Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only). */
+  /**
+   * Admits `peer` to the metrics port alone, for a Prometheus scraper (Kubernetes only).
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.METRICS })`
+   */
   public allowMetricsFrom(peer: INetworkPeer): void {
-    this.handle.allowMetricsFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addMetricsConnection(this, peer);
+    this.allowFrom(peer, { purpose: AccessPurpose.METRICS });
   }
 
-  /** Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only). */
+  /**
+   * Messages waiting in every work queue (SQS ApproximateNumberOfMessagesVisible, summed) (AWS only;
+   * CloudWatch, with your statistic and period). The portable `metricBacklog()` is the same sum on
+   * AWS and the RabbitMQ ready messages on Kubernetes, and is what `ObservabilityStack.addAlert` takes.
+   */
   public metricMessagesVisible(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const queues = this.requireAws('metricMessagesVisible').queues;
     if (queues.length === 1) return queues[0].metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props });
@@ -145,12 +183,18 @@ export class MessageQueue extends Construct {
     });
   }
 
-  /** Age of the oldest message in the first (highest-priority) work queue (AWS only). */
+  /**
+   * Age of the oldest message in the first (highest-priority) work queue (AWS only; CloudWatch). It
+   * has no portable equivalent: on Kubernetes watch `metricBacklog()` and `metricConsumers()`.
+   */
   public metricAgeOfOldestMessage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.requireAws('metricAgeOfOldestMessage').queues[0].metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', ...props });
   }
 
-  /** Messages in the dead-letter queue (AWS only). */
+  /**
+   * Messages in the dead-letter queue (AWS only; CloudWatch, with your statistic and period). The
+   * portable `metricDeadLetteredMessages()` reads the same on AWS and RabbitMQ's on Kubernetes.
+   */
   public metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.requireAws('metricDeadLetterMessages').deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...props });
   }

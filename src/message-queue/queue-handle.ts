@@ -1,7 +1,7 @@
 import { Endpoint } from '../platform/endpoint';
 import { MetricsSource } from '../platform/metrics';
 import { NetworkPeer } from '../platform/network';
-import { IQueueClient } from '../platform/queue-client';
+import { IPlatformClient } from '../platform/platform-client';
 
 /** What a renderer hands back to the construct: resources plus target-specific wiring. */
 export interface QueueHandle<R> {
@@ -14,5 +14,5 @@ export interface QueueHandle<R> {
   allowFrom(peer: NetworkPeer): void;
   allowMetricsFrom(peer: NetworkPeer): void;
   /** Lets `client` publish and/or consume, and hands it the queue's coordinates. */
-  grant(client: IQueueClient, publish: boolean, consume: boolean, envPrefix: string): void;
+  grant(client: IPlatformClient, publish: boolean, consume: boolean, envPrefix: string): void;
 }

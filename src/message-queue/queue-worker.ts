@@ -10,6 +10,7 @@ import { resolveQueueWorkerSpec, validateQueueWorker } from './worker-spec';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { dnsLabelFromId } from '../platform/names';
 import { NetworkPeer } from '../platform/network';
+import { IPlatformClient } from '../platform/platform-client';
 import { PlatformMetric } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
@@ -32,7 +33,7 @@ import { VariableNames } from '../service-cluster/variable-names';
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).
  */
-export class QueueWorker extends Construct implements IQueueClient {
+export class QueueWorker extends Construct implements IPlatformClient, IQueueClient {
   /** Name in DNS, logs and metrics; the broker user name on Kubernetes. */
   public readonly serviceName: string;
   /** Which target this worker rendered to. */

@@ -1,7 +1,7 @@
 import { Endpoint } from '../platform/endpoint';
 import { MetricsSource } from '../platform/metrics';
 import { NetworkPeer } from '../platform/network';
-import { IQueueClient } from '../platform/queue-client';
+import { IPlatformClient } from '../platform/platform-client';
 import { PlatformSecret } from '../platform/secret';
 
 /** Environment variables `connect` hands to a workload. */
@@ -28,5 +28,5 @@ export interface MongoClusterHandle<R> {
   /** Creates a user with readWrite on `database` only (Kubernetes); AWS refuses before it is called. */
   addServiceUser(user: string, database: string, password: PlatformSecret): void;
   /** Gives `service` what TLS needs beyond the environment (e.g. the CA file), returning extra variables. */
-  prepareService(service: IQueueClient): Record<string, string>;
+  prepareService(service: IPlatformClient): Record<string, string>;
 }

@@ -12,6 +12,7 @@ import { resolveMongoShardedClusterSpec } from './spec';
 import { mongoShardedClusterWarnings, RESERVED_USERNAMES, validateMongoShardedCluster } from './validation';
 import { jobSelector } from '../observability/rule-types';
 import { mongoConnections, mongoLag } from '../observability/signals';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
@@ -20,14 +21,13 @@ import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer } from '../platform/network';
 import { CredentialFormat } from '../platform/owned-credentials';
+import { IPlatformClient } from '../platform/platform-client';
 import { metricNotOnTarget, PlatformMetric, PlatformMetricUnit, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
-import { IQueueClient } from '../platform/queue-client';
 import { PlatformSecret } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { PlatformTopology } from '../platform/topology';
 import { platformWarning } from '../platform/warnings';
-import { ServiceCluster } from '../service-cluster/service-cluster';
 
 /**
  * A sharded MongoDB-compatible database: shards of replicated members, config servers and query
@@ -63,9 +63,9 @@ export class MongoShardedCluster extends Construct {
   public readonly kubernetes?: MongoShardedClusterKubernetesResources;
   private readonly handle: MongoClusterHandle<unknown>;
   /** Workloads wired by connect, with their database. */
-  private readonly connectedClients = new Map<IQueueClient, string>();
+  private readonly connectedClients = new Map<IPlatformClient, string>();
   /** Per-service users, with the workload each belongs to. */
-  private readonly connectedUsers = new Map<string, IQueueClient>();
+  private readonly connectedUsers = new Map<string, IPlatformClient>();
 
   constructor(scope: Construct, id: string, props: MongoShardedClusterProps = {}) {
     super(scope, id);
@@ -115,7 +115,7 @@ export class MongoShardedCluster extends Construct {
    * `perServiceUserOrAdministrator()`. On Kubernetes with TLS it also mounts the cluster CA and sets
    * `MONGODB_TLS_CA_FILE`.
    */
-  public connect(client: IQueueClient, options: MongoConnectOptions = {}): void {
+  public connect(client: IPlatformClient, options: MongoConnectOptions = {}): void {
     const database = options.database ?? client.serviceName;
     this.requireApplicationDatabase(options.database === undefined ? 'connect(client) (its serviceName, the default database)' : 'connect(database)', database);
     const uri = this.connectionString(database);
@@ -141,7 +141,7 @@ export class MongoShardedCluster extends Construct {
    *
    * @deprecated use `connect(service, { database })`
    */
-  public connectService(service: ServiceCluster, database: string): void {
+  public connectService(service: IPlatformClient, database: string): void {
     this.connect(service, { database });
   }
 
@@ -153,7 +153,7 @@ export class MongoShardedCluster extends Construct {
   }
 
   /** The user name and password `client` logs in with, creating its own user when it gets one. */
-  private credentialsFor(client: IQueueClient, database: string, credentials: MongoClientCredentials): [string, PlatformSecret] {
+  private credentialsFor(client: IPlatformClient, database: string, credentials: MongoClientCredentials): [string, PlatformSecret] {
     const perServiceUser = credentials.kind !== 'administrator' && this.target === PlatformTarget.KUBERNETES;
     if (!perServiceUser) {
       if (credentials.kind === 'per-service-user') {
@@ -180,21 +180,44 @@ export class MongoShardedCluster extends Construct {
     return [user, password];
   }
 
-  /** Admits `peer` to the cluster's endpoint (security-group rule on AWS, NetworkPolicy on Kubernetes). */
-  public allowFrom(peer: INetworkPeer): void {
+  /**
+   * Admits `peer` to one purpose's port (security-group rule on AWS, NetworkPolicy on Kubernetes):
+   *
+   * - `AccessPurpose.CLIENT` (default): the cluster's `endpoint` (mongos on Kubernetes), never a
+   *   metrics port;
+   * - `AccessPurpose.METRICS`: every exporter, for a scraper such as Prometheus (Kubernetes only:
+   *   DocumentDB Elastic publishes its metrics to CloudWatch).
+   */
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    const purpose = requestedPurpose(this, options, [
+      { purpose: AccessPurpose.CLIENT, opens: 'the mongos port' },
+      { purpose: AccessPurpose.METRICS, opens: 'every exporter, Kubernetes only' },
+    ]);
+    if (purpose === AccessPurpose.METRICS) {
+      this.handle.allowMetricsFrom(peer.networkIdentity);
+      PlatformTopology.of(this).addMetricsConnection(this, peer);
+      return;
+    }
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'mongodb');
   }
 
-  /** Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only; AWS metrics are in CloudWatch). */
+  /**
+   * Admits `peer` (e.g. Prometheus) to every exporter (Kubernetes only).
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.METRICS })`
+   */
   public allowMetricsFrom(peer: INetworkPeer): void {
-    this.handle.allowMetricsFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addMetricsConnection(this, peer);
+    this.allowFrom(peer, { purpose: AccessPurpose.METRICS });
   }
 
   /**
    * A CloudWatch metric of the DocumentDB Elastic cluster (AWS only), e.g.
-   * `PrimaryInstanceCPUUtilization`, `DatabaseConnections`, `VolumeBytesUsed`.
+   * `PrimaryInstanceCPUUtilization`, `DatabaseConnections`, `VolumeBytesUsed`. For a metric that
+   * also works on Kubernetes, use the `PlatformMetric` methods (`metricConnectionsUtilization()`,
+   * `metricReplicationLag()`, `prometheusMetric()`), which `ObservabilityStack.addAlert` takes; on
+   * AWS they have no CloudWatch equivalent (DocumentDB Elastic publishes no connection limit and no
+   * lag), so this method stays the way to DocumentDB's own metrics.
    */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     if (!this.aws) {
@@ -210,12 +233,18 @@ export class MongoShardedCluster extends Construct {
     });
   }
 
-  /** CPU of the shards' primary instances, percent (AWS only). */
+  /**
+   * CPU of the shards' primary instances, percent (AWS only; CloudWatch). No portable equivalent:
+   * on Kubernetes read the exporters with `prometheusMetric()`.
+   */
   public metricPrimaryCpuUtilization(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('PrimaryInstanceCPUUtilization', { statistic: 'Average', ...props });
   }
 
-  /** Open client connections (AWS only). */
+  /**
+   * Open client connections (AWS only; CloudWatch). On Kubernetes `metricConnectionsUtilization()`
+   * gives connections as a fraction of the limit, as `MongoConnectionsHigh` alerts on.
+   */
   public metricDatabaseConnections(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric('DatabaseConnections', { statistic: 'Average', ...props });
   }
@@ -328,6 +357,6 @@ export class MongoShardedCluster extends Construct {
 }
 
 /** Where a workload is in the construct tree, for messages. */
-function pathOf(client: IQueueClient): string {
+function pathOf(client: IPlatformClient): string {
   return Construct.isConstruct(client) ? client.node.path : client.serviceName;
 }

@@ -37,6 +37,8 @@ export interface AwsContent {
 export interface AwsRendering {
   readonly resources: ObservabilityAwsResources;
   readonly otlpEndpoint: Endpoint;
+  /** Admits `peer` to the collector's OTLP listener. */
+  readonly allowOtlpFrom: (peer: NetworkPeer) => void;
   /** Called once, at synthesis, with every observed construct. */
   readonly watch: (sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[], queues: readonly QueueCloudWatchMetrics[]) => void;
 }
@@ -183,6 +185,7 @@ export function renderObservabilityOnAws(scope: Construct, spec: ObservabilitySp
       grafanaRole: grafana?.role,
     },
     otlpEndpoint: new Endpoint(`${COLLECTOR_NAME}.${platform.namespace.namespaceName}`, collector.port, 'http'),
+    allowOtlpFrom: peer => collector.listener.connections.allowDefaultPortFrom(peer._awsPeer(scope), `OTLP from ${peer.cidr ?? 'peer'}`),
     watch,
   };
 }

@@ -102,8 +102,10 @@ export function sourceProblems(scope: IConstruct, sources: readonly WatchedSourc
 
 /**
  * Admits `peer` to `construct`'s metrics port alone, through its `allowMetricsFrom`. Never through
- * `allowFrom`: that admits clients to the data ports, which a scraper has no business reaching.
- * Returns whether the construct offers it.
+ * `allowFrom`: on a construct of your own it may ignore `AccessPurpose.METRICS` and admit clients to
+ * the data ports, which a scraper has no business reaching. Every platform construct keeps its
+ * (deprecated) `allowMetricsFrom` as `allowFrom(peer, { purpose: AccessPurpose.METRICS })`, so
+ * duck typing on it stays exact. Returns whether the construct offers it.
  */
 export function allowScrapeFrom(construct: IConstruct, peer: INetworkPeer): boolean {
   const allowMetricsFrom = (construct as { allowMetricsFrom?: unknown }).allowMetricsFrom;

@@ -113,11 +113,12 @@ export function renderObservabilityWithOperator(scope: Construct, spec: Observab
     },
     otlpEndpoint: new Endpoint(platform.serviceHost('otel-collector'), OTLP_HTTP_PORT, 'http'),
     watch,
+    allowOtlpFrom: peer => admit(tracing.collector, peer, [OTLP_GRPC_PORT, OTLP_HTTP_PORT], ns, scope),
     allowUiFrom: (peer, jaeger) => {
       if (!jaeger) {
-        throw new PlatformValidationError(`${scope.node.path}: allowUiFrom has no Grafana to open with kubernetes.metricsBackend ` +
+        throw new PlatformValidationError(`${scope.node.path}: allowFrom(peer, { purpose: AccessPurpose.UI }) has no Grafana to open with kubernetes.metricsBackend ` +
           'MetricsBackend.prometheusOperator: the operator\'s Grafana shows the dashboards. To let it (or another client) read traces, ' +
-          'admit it to the Jaeger query API with allowUiFrom(peer, { unauthenticatedJaegerUi: true })');
+          'admit it to the Jaeger query API with allowFrom(peer, { purpose: AccessPurpose.UI, unauthenticatedJaegerUi: true })');
       }
       admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);
     },

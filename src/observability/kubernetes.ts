@@ -45,6 +45,8 @@ export interface KubernetesRendering {
   /** Called once, at synthesis, with every observed construct. */
   readonly watch: (sources: readonly WatchedSource[]) => void;
   readonly allowUiFrom: (peer: NetworkPeer, jaeger: boolean) => void;
+  /** Admits `peer` to the collector's OTLP ports (gRPC and HTTP). */
+  readonly allowOtlpFrom: (peer: NetworkPeer) => void;
 }
 
 export { metricsServiceName } from './kubernetes-scrape-targets';
@@ -124,6 +126,7 @@ export function renderObservabilityOnKubernetes(scope: Construct, spec: Observab
     // OTLP/HTTP on both targets (gRPC also listens on 4317 here).
     otlpEndpoint: new Endpoint(host('otel-collector'), OTLP_HTTP_PORT, 'http'),
     watch,
+    allowOtlpFrom: peer => admit(tracing.collector, peer, [OTLP_GRPC_PORT, OTLP_HTTP_PORT], ns, scope),
     allowUiFrom: (peer, jaeger) => {
       admit(ui.grafana, peer, [GRAFANA_PORT], ns, scope);
       if (jaeger) admit(tracing.jaeger, peer, [JAEGER_QUERY_PORT], ns, scope);

@@ -18,6 +18,7 @@ import { RuleGroup } from './rule-types';
 import { ObservabilitySpec, resolveObservabilitySpec } from './spec';
 import { resolveUserAlert, userAlarmProps, userAlertGroup, UserAlertOptions, userAlertProblems, UserAlertSpec } from './user-alerts';
 import { nodeLogNamespaceProblems, observabilityWarnings, validateObservabilityStack } from './validation';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { AwsPlatform } from '../platform/aws-platform';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
@@ -55,7 +56,13 @@ export class ObservabilityStack extends Construct {
   public readonly target: PlatformTarget;
   /**
    * Where services send OTLP traces, metrics and logs over HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`,
-   * protocol `http/protobuf`). On Kubernetes the collector also accepts OTLP/gRPC on port 4317.
+   * protocol `http/protobuf`): the collector. On Kubernetes it also accepts OTLP/gRPC on port 4317.
+   */
+  public readonly endpoint: Endpoint;
+  /**
+   * The same object as `endpoint`.
+   *
+   * @deprecated use `endpoint`
    */
   public readonly otlpEndpoint: Endpoint;
   /** AWS resources; undefined on Kubernetes. */
@@ -67,6 +74,7 @@ export class ObservabilityStack extends Construct {
     sources: readonly WatchedSource[], managed: readonly CloudWatchWatched[], queues: readonly QueueCloudWatchMetrics[],
   ) => void;
   private readonly admitUi?: (peer: NetworkPeer, jaeger: boolean) => void;
+  private readonly admitOtlp: (peer: NetworkPeer) => void;
   private discovered?: readonly WatchedSource[];
   private readonly userAlerts: UserAlertSpec[] = [];
 
@@ -100,7 +108,8 @@ export class ObservabilityStack extends Construct {
     if (this.target === PlatformTarget.AWS) {
       const rendering = renderObservabilityOnAws(this, spec, { sources, rulesYaml });
       this.aws = rendering.resources;
-      this.otlpEndpoint = rendering.otlpEndpoint;
+      this.endpoint = rendering.otlpEndpoint;
+      this.admitOtlp = rendering.allowOtlpFrom;
       this.wireWatched = rendering.watch;
       // Aspects run when the app is synthesized, before references are resolved: every construct exists by then.
       Aspects.of(this).add({ visit: node => { if (node === this) this.watchedSources(); } });
@@ -111,7 +120,8 @@ export class ObservabilityStack extends Construct {
         ? renderObservabilityWithOperator(this, spec, { ruleGroups: () => this.ruleGroups(), dashboardFiles })
         : renderObservabilityOnKubernetes(this, spec, { sources, rulesYaml, dashboardFiles });
       this.kubernetes = rendering.resources;
-      this.otlpEndpoint = rendering.otlpEndpoint;
+      this.endpoint = rendering.otlpEndpoint;
+      this.admitOtlp = rendering.allowOtlpFrom;
       this.wireWatched = rendering.watch;
       this.admitUi = rendering.allowUiFrom;
       // cdk8s validates every construct before it renders any object: discover there.
@@ -120,6 +130,7 @@ export class ObservabilityStack extends Construct {
       PlatformTopology.of(this)._beforeAccessEvaluation(() => this.watchedSources());
       this.configureKubernetes(rendering.resources, effective);
     }
+    this.otlpEndpoint = this.endpoint;
   }
 
   /**
@@ -147,23 +158,46 @@ export class ObservabilityStack extends Construct {
   }
 
   /**
-   * Lets `peer` reach the Grafana UI, which signs users in (Kubernetes NetworkPolicy); traces are
-   * read there too. The Jaeger UI has no authentication: it opens only with
-   * `unauthenticatedJaegerUi: true`, and then with a warning. On AWS, Amazon Managed Grafana and the
-   * X-Ray console are reached through AWS sign-in, not the network.
+   * Admits `peer` to one purpose's port:
+   *
+   * - `AccessPurpose.CLIENT` (default): the collector's OTLP ports (`endpoint`; gRPC too on
+   *   Kubernetes), for a workload the stack does not watch (watched ones are admitted already):
+   *   the collector's listener on AWS, its NetworkPolicy on Kubernetes;
+   * - `AccessPurpose.UI`: the Grafana UI, which signs users in (Kubernetes NetworkPolicy); traces are
+   *   read there too. The Jaeger UI has no authentication: it opens only with
+   *   `unauthenticatedJaegerUi: true`, and then with a warning. On AWS, Amazon Managed Grafana and
+   *   the X-Ray console are reached through AWS sign-in, not the network, so UI fails there.
    */
-  public allowUiFrom(peer: INetworkPeer, options: UiAccessOptions = {}): void {
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    const purpose = requestedPurpose(this, options, [
+      { purpose: AccessPurpose.CLIENT, opens: 'the collector\'s OTLP ports' },
+      { purpose: AccessPurpose.UI, opens: 'Grafana, Kubernetes only' },
+    ]);
+    if (purpose === AccessPurpose.CLIENT) {
+      this.admitOtlp(peer.networkIdentity);
+      PlatformTopology.of(this).addNetworkConnection(this, peer, 'otlp');
+      return;
+    }
     if (!this.admitUi) {
-      throw new PlatformValidationError(`${this.node.path}: allowUiFrom is not supported on aws: ` +
+      throw new PlatformValidationError(`${this.node.path}: allowFrom(peer, { purpose: AccessPurpose.UI }) is not supported on aws: ` +
         'Amazon Managed Grafana (aws.grafana) and the X-Ray console are reached through IAM Identity Center and the AWS console');
     }
     const jaeger = options.unauthenticatedJaegerUi ?? false;
     if (jaeger) {
       platformWarning(this, 'cdk-portable-platform:ObservabilityStack:unauthenticatedJaegerUi',
-        'allowUiFrom opens the Jaeger UI, which has no authentication: every admitted client reads every trace; ' +
+        'unauthenticatedJaegerUi opens the Jaeger UI, which has no authentication: every admitted client reads every trace; ' +
         'guard it with an authenticating proxy, or read traces through Grafana');
     }
     this.admitUi(peer.networkIdentity, jaeger);
+  }
+
+  /**
+   * Lets `peer` reach the Grafana UI (and, with `unauthenticatedJaegerUi`, the Jaeger UI).
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.UI, unauthenticatedJaegerUi })`
+   */
+  public allowUiFrom(peer: INetworkPeer, options: UiAccessOptions = {}): void {
+    this.allowFrom(peer, { purpose: AccessPurpose.UI, unauthenticatedJaegerUi: options.unauthenticatedJaegerUi });
   }
 
   /**

@@ -210,6 +210,8 @@ export interface ObservabilityStackProps {
 
 /**
  * Who reaches which UI, for `ObservabilityStack.allowUiFrom`.
+ *
+ * @deprecated use `AllowFromOptions` with `ObservabilityStack.allowFrom(peer, { purpose: AccessPurpose.UI })`
  */
 export interface UiAccessOptions {
   /**

@@ -145,7 +145,7 @@ export class PlatformTopology {
     this.recorded.push({ to: target.node.path, peer, actor: this.actor, kind: 'network', label });
   }
 
-  /** Records that `target` admits `peer` to its metrics port alone (what its `allowMetricsFrom(peer)` does). Not drawn. */
+  /** Records that `target` admits `peer` to its metrics port alone (what its `allowFrom(peer, { purpose: AccessPurpose.METRICS })` does). Not drawn. */
   public addMetricsConnection(target: IConstruct, peer: INetworkPeer): void {
     this.access.metricsGrants.push({ to: target.node.path, peer, actor: this.actor });
   }

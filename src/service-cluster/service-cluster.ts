@@ -12,6 +12,7 @@ import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
+import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
 import { DeploymentGate } from '../platform/deployment-gate';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
@@ -21,6 +22,7 @@ import { errorRateMetric, HttpMetricSource, latencyMetric, requestRateMetric } f
 import { MetricsSource } from '../platform/metrics';
 import { dnsLabelFromId } from '../platform/names';
 import { INetworkPeer, NetworkPeer } from '../platform/network';
+import { IPlatformClient } from '../platform/platform-client';
 import { PlatformMetric, prometheusSeries } from '../platform/platform-metric';
 import { PlatformProfile } from '../platform/profile';
 import { IQueueClient } from '../platform/queue-client';
@@ -42,7 +44,7 @@ import { platformWarning } from '../platform/warnings';
  * Subclass it to set organisation-wide defaults (`applyDefaults`) or to adjust what is rendered
  * (`configureAws`, `configureKubernetes`).
  */
-export class ServiceCluster extends Construct implements INetworkPeer, iam.IGrantable, IQueueClient {
+export class ServiceCluster extends Construct implements INetworkPeer, iam.IGrantable, IPlatformClient, IQueueClient {
   /** Name in DNS, logs and metrics. */
   public readonly serviceName: string;
   /** Which target this service rendered to. */
@@ -132,19 +134,34 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
     return this.aws.taskRole;
   }
 
-  /** Admits `peer` to the service's port (security-group rule on AWS, NetworkPolicy on Kubernetes). */
-  public allowFrom(peer: INetworkPeer): void {
+  /**
+   * Admits `peer` to one purpose's port (security-group rule on AWS, NetworkPolicy on Kubernetes):
+   *
+   * - `AccessPurpose.CLIENT` (default): the service port (`endpoint`; the internal load balancer
+   *   on AWS), never the metrics port;
+   * - `AccessPurpose.METRICS`: the metrics port alone, for a scraper such as Prometheus.
+   */
+  public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
+    const purpose = requestedPurpose(this, options, [
+      { purpose: AccessPurpose.CLIENT, opens: 'the service port' },
+      { purpose: AccessPurpose.METRICS, opens: 'the metrics port' },
+    ]);
+    if (purpose === AccessPurpose.METRICS) {
+      this.handle.allowMetricsFrom(peer.networkIdentity);
+      PlatformTopology.of(this).addMetricsConnection(this, peer);
+      return;
+    }
     this.handle.allowFrom(peer.networkIdentity);
     PlatformTopology.of(this).addNetworkConnection(this, peer, 'http');
   }
 
   /**
-   * Admits `peer` (e.g. a Prometheus) to the metrics port alone. `allowFrom` admits to the service
-   * port only.
+   * Admits `peer` (e.g. a Prometheus) to the metrics port alone.
+   *
+   * @deprecated use `allowFrom(peer, { purpose: AccessPurpose.METRICS })`
    */
   public allowMetricsFrom(peer: INetworkPeer): void {
-    this.handle.allowMetricsFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addMetricsConnection(this, peer);
+    this.allowFrom(peer, { purpose: AccessPurpose.METRICS });
   }
 
   /**

@@ -399,6 +399,6 @@ describe('ObservabilityStack on AWS', () => {
   test('allowUiFrom fails on AWS with the reason', () => {
     const { observability } = render();
     expect(() => observability.allowUiFrom(NetworkPeer.ipv4('10.0.0.0/8')))
-      .toThrow(/Observability: allowUiFrom is not supported on aws: Amazon Managed Grafana \(aws.grafana\) and the X-Ray console are reached through IAM Identity Center/);
+      .toThrow(/Observability: allowFrom\(peer, \{ purpose: AccessPurpose.UI \}\) is not supported on aws: Amazon Managed Grafana \(aws.grafana\) and the X-Ray console are reached through IAM Identity Center/);
   });
 });

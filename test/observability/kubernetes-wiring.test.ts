@@ -94,7 +94,7 @@ describe('ObservabilityStack on Kubernetes: discovery and wiring', () => {
     });
     const ingress = { podSelector: { matchLabels: { app: 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } };
     expect(findObject(manifests, 'NetworkPolicy', 'jaeger').spec.ingress).toContainEqual({ from: [ingress], ports: tcp(16686) });
-    expect(platformWarningsOf(stack).map(w => w.message)).toEqual(['allowUiFrom opens the Jaeger UI, which has no authentication: ' +
+    expect(platformWarningsOf(stack).map(w => w.message)).toEqual(['unauthenticatedJaegerUi opens the Jaeger UI, which has no authentication: ' +
       'every admitted client reads every trace; guard it with an authenticating proxy, or read traces through Grafana']);
     warn.mockRestore();
   });

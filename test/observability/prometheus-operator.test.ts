@@ -9,6 +9,7 @@ import { configMapData, dashboardFiles, RECEIVERS, render } from './kubernetes-f
 import { MetricsBackend, ObservabilityStack, ObservabilityStackProps, PrometheusOperatorOptions } from '../../src/observability';
 import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
 import { toYaml } from '../../src/observability/alertmanager-config';
+import { AccessPurpose } from '../../src/platform/access-purpose';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
@@ -155,15 +156,15 @@ describe('ObservabilityStack with an existing Prometheus Operator', () => {
     expect(cache.metricsAdmitted.map(p => p.networkIdentity.namespace)).toEqual(['monitoring']);
   });
 
-  test('allowUiFrom: no Grafana to open; the Jaeger query API only when asked for explicitly', () => {
+  test('allowFrom with AccessPurpose.UI: no Grafana to open; the Jaeger query API only when asked for explicitly', () => {
     const { stack } = renderOperator();
-    expect(() => stack.allowUiFrom(NetworkPeer.fromPodLabels({ app: 'grafana' }, 'monitoring'))).toThrow(
-      'platform/Observability: allowUiFrom has no Grafana to open with kubernetes.metricsBackend MetricsBackend.prometheusOperator: ' +
+    expect(() => stack.allowFrom(NetworkPeer.fromPodLabels({ app: 'grafana' }, 'monitoring'), { purpose: AccessPurpose.UI })).toThrow(
+      'platform/Observability: allowFrom(peer, { purpose: AccessPurpose.UI }) has no Grafana to open with kubernetes.metricsBackend MetricsBackend.prometheusOperator: ' +
       'the operator\'s Grafana shows the dashboards. To let it (or another client) read traces, admit it to the Jaeger query API with ' +
-      'allowUiFrom(peer, { unauthenticatedJaegerUi: true })');
+      'allowFrom(peer, { purpose: AccessPurpose.UI, unauthenticatedJaegerUi: true })');
     const chart = kubernetesChart();
     const observability = new ObservabilityStack(chart, 'Observability', operatorMode());
-    observability.allowUiFrom(NetworkPeer.fromPodLabels({ 'app.kubernetes.io/name': 'grafana' }, 'monitoring'), { unauthenticatedJaegerUi: true });
+    observability.allowFrom(NetworkPeer.fromPodLabels({ 'app.kubernetes.io/name': 'grafana' }, 'monitoring'), { purpose: AccessPurpose.UI, unauthenticatedJaegerUi: true });
     expect(findObject(manifestsOf(chart), 'NetworkPolicy', 'jaeger').spec.ingress).toContainEqual({
       from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
       ports: [{ protocol: 'TCP', port: 16686 }],

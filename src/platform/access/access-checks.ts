@@ -16,7 +16,7 @@ export interface AccessDeclarations {
   readonly internal: ReadonlyMap<string, string>;
   /** Components anyone on the internet may reach (public entry points), with why. */
   readonly entryPoints: ReadonlyMap<string, string>;
-  /** Metrics ports of each component: only an observation (`allowMetricsFrom`) covers them. */
+  /** Metrics ports of each component: only an observation (`AccessPurpose.METRICS`) covers them. */
   readonly metricsPorts: ReadonlyMap<string, readonly number[]>;
 }
 
@@ -75,7 +75,7 @@ function missingDeclaration(
   const isOther = path.port !== path.endPort || !metrics.includes(path.port);
   const granted = kinds.has('network') || kinds.has('route') || kinds.has('telemetry');
   if (isMetrics && !kinds.has('observes') && (reachesServicePort || !granted)) {
-    return `port ${metrics.join(', ')} is the metrics port, and ${path.from} does not observe ${path.to}: only allowMetricsFrom (an observability stack watching it) opens it`;
+    return `port ${metrics.join(', ')} is the metrics port, and ${path.from} does not observe ${path.to}: only allowFrom(peer, { purpose: AccessPurpose.METRICS }) (an observability stack watching it) opens it`;
   }
   if (isOther && !granted) {
     return kinds.size > 0

@@ -24,7 +24,7 @@ export class AccessLedger {
   public readonly entryPoints = new Map<string, string>();
   /** `<source path>\u0000<collector path>`. */
   public readonly telemetry = new Set<string>();
-  /** `allowMetricsFrom` grants, resolved to components when checked. */
+  /** `AccessPurpose.METRICS` grants, resolved to components when checked. */
   public readonly metricsGrants: Array<{ readonly to: string; readonly peer: INetworkPeer; readonly actor?: string }> = [];
   public readonly assertions: AccessAssertion[] = [];
   private readonly settle: Array<() => void> = [];

@@ -81,7 +81,7 @@ describe('access matrix on Kubernetes', () => {
     ruleFor(broken, 'realtime', 'egress', 'users').ports.push({ protocol: 'TCP', port: 9090 });
     const problems = topology._accessProblems(broken);
     expect(problems).toEqual([expect.stringMatching(
-      /^NetworkPolicy shop\/users ingress\[0\] and NetworkPolicy shop\/realtime egress\[\d\] let platform\/Realtime \(Deployment\/realtime\) reach platform\/Users \(Deployment\/users\) on port 9090, but port 9090 is the metrics port, and platform\/Realtime does not observe platform\/Users: only allowMetricsFrom/,
+      /^NetworkPolicy shop\/users ingress\[0\] and NetworkPolicy shop\/realtime egress\[\d\] let platform\/Realtime \(Deployment\/realtime\) reach platform\/Users \(Deployment\/users\) on port 9090, but port 9090 is the metrics port, and platform\/Realtime does not observe platform\/Users: only allowFrom\(peer, \{ purpose: AccessPurpose.METRICS \}\)/,
     )]);
   });
 
