@@ -1,99 +1,113 @@
-// The public API, name by name: test/package/public-api.txt lists it, and a test fails on any change to it.
+// The public API, name by name (interfaces with `export type`): test/package/public-api.txt lists it, and a test fails on any change to it.
 
 // Targets: which one a construct renders for, the shared per-Stack and per-Chart context, profiles and placement.
 export { PlatformTarget } from './platform/target';
-export { AwsPlatform, AwsPlatformProps } from './platform/aws-platform';
-export { KubernetesPlatform, KubernetesPlatformProps } from './platform/kubernetes-platform';
+export { AwsPlatform } from './platform/aws-platform';
+export type { AwsPlatformProps } from './platform/aws-platform';
+export { KubernetesPlatform } from './platform/kubernetes-platform';
+export type { KubernetesPlatformProps } from './platform/kubernetes-platform';
 export { PlatformProfile } from './platform/profile';
 export { ServicePlacement } from './platform/service-placement';
 
 // Neutral wiring: endpoints, secret references, network peers and the clients data stores connect.
 export { Endpoint } from './platform/endpoint';
 export { PlatformSecret } from './platform/secret';
-export { INetworkPeer, NetworkPeer } from './platform/network';
-export { IQueueClient } from './platform/queue-client';
-export { IRedisConnection } from './platform/redis-connection';
+export { NetworkPeer } from './platform/network';
+export type { INetworkPeer } from './platform/network';
+export type { IQueueClient } from './platform/queue-client';
+export type { IRedisConnection } from './platform/redis-connection';
 
 // Backups: the one S3-or-volume target of every data store.
-export { BackupS3Options, BackupTarget, BackupVolumeOptions } from './platform/backup-target';
+export { BackupTarget } from './platform/backup-target';
+export type { BackupS3Options, BackupVolumeOptions } from './platform/backup-target';
 
 // Metrics: what constructs expose to the observability stack, and portable metrics for alerts.
-export { MetricsSource } from './platform/metrics';
-export { PlatformMetric, PlatformMetricOptions, PlatformMetricUnit } from './platform/platform-metric';
+export type { MetricsSource } from './platform/metrics';
+export { PlatformMetric, PlatformMetricUnit } from './platform/platform-metric';
+export type { PlatformMetricOptions } from './platform/platform-metric';
 
 // Owned credentials and certificates, and how the platform provisions them on Kubernetes.
-export { CredentialFormat, OwnedCredential } from './platform/owned-credentials';
+export { CredentialFormat } from './platform/owned-credentials';
+export type { OwnedCredential } from './platform/owned-credentials';
 export {
-  CertificateIssuerReference, CertificateKeyAlgorithm, CertificateOptions, CertificateProvisioning, CertificateProvisioningResources,
-  CertManagerCertificateOptions, CredentialProvisioning, CredentialProvisioningResources, ExternalSecretsOptions, ExternalSecretsResources,
-  GeneratorJobOptions, GeneratorJobResources, OwnedCertificate, RemoteSecret, SecretStoreReference, SelfSignedCaOptions,
+  CertificateIssuerReference, CertificateKeyAlgorithm, CertificateProvisioning, CredentialProvisioning, SecretStoreReference,
+} from './platform/credentials';
+export type {
+  CertificateOptions, CertificateProvisioningResources, CertManagerCertificateOptions, CredentialProvisioningResources,
+  ExternalSecretsOptions, ExternalSecretsResources, GeneratorJobOptions, GeneratorJobResources, OwnedCertificate, RemoteSecret,
+  SelfSignedCaOptions,
 } from './platform/credentials';
 
 // Topology: the declared components and connections, and the access paths proven from the output.
-export { PlatformTopology, TopologyComponent, TopologyComponentOptions, TopologyConnection, TopologyLayer } from './platform/topology';
-export { AccessPath } from './platform/access/access-path';
+export { PlatformTopology, TopologyLayer } from './platform/topology';
+export type { TopologyComponent, TopologyComponentOptions, TopologyConnection } from './platform/topology';
+export type { AccessPath } from './platform/access/access-path';
 
 // ServiceCluster: a stateless HTTP service, its rollout strategy and sidecars.
-export {
-  EnvironmentVariableOptions, HealthCheck, MetricsEndpointOptions, RolloutStrategy, ServiceCluster, ServiceClusterAwsOptions,
-  ServiceClusterKubernetesOptions, ServiceClusterProps, SidecarContainer, SloGatedCanaryOptions,
+export { RolloutStrategy, ServiceCluster } from './service-cluster';
+export type {
+  EnvironmentVariableOptions, HealthCheck, MetricsEndpointOptions, ServiceClusterAwsOptions, ServiceClusterKubernetesOptions,
+  ServiceClusterProps, SidecarContainer, SloGatedCanaryOptions,
 } from './service-cluster';
 // ServiceCluster's inner resources, for escape hatches.
-export { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './service-cluster';
+export type { ServiceClusterAwsResources, ServiceClusterKubernetesResources } from './service-cluster';
 
 // Gateway: the public entry point, its routes, targets, TLS and JWT verification.
-export {
-  CertManagerOptions, Gateway, GatewayAwsOptions, GatewayKubernetesOptions, GatewayProps, GatewayRoute, GatewayTracingOptions,
-  JwtOptions, JwtVerifier, RouteTarget, TlsSource, UpstreamHealthCheck, WeightedBackend,
+export { Gateway, JwtVerifier, RouteTarget, TlsSource } from './gateway';
+export type {
+  CertManagerOptions, GatewayAwsOptions, GatewayKubernetesOptions, GatewayProps, GatewayRoute, GatewayTracingOptions, JwtOptions,
+  UpstreamHealthCheck, WeightedBackend,
 } from './gateway';
 // Gateway policies and middlewares.
-export {
-  CircuitBreakerOptions, CorsOptions, GatewayMiddleware, GatewayPolicy, HeadersMiddlewareOptions, InFlightRequestsOptions,
-  RateLimitKey, RateLimitOptions, RetryOptions, SecurityHeadersOptions,
+export { GatewayMiddleware, GatewayPolicy, RateLimitKey } from './gateway';
+export type {
+  CircuitBreakerOptions, CorsOptions, HeadersMiddlewareOptions, InFlightRequestsOptions, RateLimitOptions, RetryOptions,
+  SecurityHeadersOptions,
 } from './gateway';
 // Traefik's dynamic configuration as the Gateway renders it on Kubernetes.
-export { TraefikDynamicConfig, TraefikHttpConfig, TraefikRouter, TraefikTlsConfig } from './gateway';
+export type { TraefikDynamicConfig, TraefikHttpConfig, TraefikRouter, TraefikTlsConfig } from './gateway';
 // Gateway's inner resources, for escape hatches.
-export { GatewayAwsResources, GatewayKubernetesResources } from './gateway';
+export type { GatewayAwsResources, GatewayKubernetesResources } from './gateway';
 
 // CacheCluster: Redis-compatible cache, its modes, backups, restores and connected users.
-export {
-  CacheAccess, CacheCluster, CacheClusterAwsOptions, CacheClusterKubernetesOptions, CacheClusterMode, CacheClusterProps,
-  CacheConnectOptions, CacheEngine, CacheKubernetesBackupOptions, CacheMetricOptions, CacheRestoreSource, EvictionPolicy,
+export { CacheAccess, CacheCluster, CacheClusterMode, CacheEngine, CacheRestoreSource, EvictionPolicy } from './cache-cluster';
+export type {
+  CacheClusterAwsOptions, CacheClusterKubernetesOptions, CacheClusterProps, CacheConnectOptions, CacheKubernetesBackupOptions,
+  CacheMetricOptions,
 } from './cache-cluster';
 // CacheCluster's inner resources, for escape hatches.
-export { CacheClusterAwsResources, CacheClusterKubernetesResources, CacheRbacResources } from './cache-cluster';
+export type { CacheClusterAwsResources, CacheClusterKubernetesResources, CacheRbacResources } from './cache-cluster';
 
 // MessageQueue and QueueWorker: work queues and the workers that consume them.
-export {
-  MessageQueue, MessageQueueKubernetesOptions, MessageQueueProps, QueueWorker, QueueWorkerKubernetesOptions, QueueWorkerProps,
-} from './message-queue';
+export { MessageQueue, QueueWorker } from './message-queue';
+export type { MessageQueueKubernetesOptions, MessageQueueProps, QueueWorkerKubernetesOptions, QueueWorkerProps } from './message-queue';
 // MessageQueue's and QueueWorker's inner resources, for escape hatches.
-export {
+export type {
   MessageQueueAwsResources, MessageQueueKubernetesResources, QueueWorkerAwsResources, QueueWorkerKubernetesResources,
 } from './message-queue';
 
 // MongoShardedCluster: sharded MongoDB (DocumentDB Elastic on AWS), shard keys, client credentials, backups and restores.
-export {
-  MongoBackupOptions, MongoClientCredentials, MongoConnectOptions, MongoContainerResources, MongoRestore, MongoRestoreOptions,
-  MongoServiceUserOptions, MongoShardedCluster, MongoShardedClusterAwsOptions, MongoShardedClusterKubernetesOptions,
-  MongoShardedClusterProps, MongoShardKey,
+export { MongoClientCredentials, MongoRestore, MongoShardedCluster, MongoShardKey } from './mongo-sharded-cluster';
+export type {
+  MongoBackupOptions, MongoConnectOptions, MongoContainerResources, MongoRestoreOptions, MongoServiceUserOptions,
+  MongoShardedClusterAwsOptions, MongoShardedClusterKubernetesOptions, MongoShardedClusterProps,
 } from './mongo-sharded-cluster';
 // MongoShardedCluster's inner resources, for escape hatches.
-export {
+export type {
   MongoReplicaSetObjects, MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources, MongoShardingTaskResources,
 } from './mongo-sharded-cluster';
 
 // ObservabilityStack: metrics, SLOs and alerts, receivers, logs and the metrics backend.
-export {
-  AlertComparison, AlertReceiver, AlertReceiverConfig, AlertSeverity, ElasticsearchLogDestinationOptions, EmailReceiverOptions,
-  ExistingPrometheusWorkspace, HttpMetricNames, LogDestination, MetricsBackend, NodeLogCollection, ObservabilityAwsOptions,
-  ObservabilityImages, ObservabilityKubernetesOptions, ObservabilityStack, ObservabilityStackProps, OpenSearchLogDestinationOptions,
-  OtlpLogDestinationOptions, PlatformLogStoreOptions, PrometheusOperatorOptions, ResourceAlertThresholds, SearchClusterCredentials,
-  SlackChatbotChannel, SlackReceiverOptions, SloObjectives, UiAccessOptions, UserAlertOptions, WebhookReceiverOptions,
+export { AlertComparison, AlertReceiver, AlertSeverity, LogDestination, MetricsBackend, ObservabilityStack } from './observability';
+export type {
+  AlertReceiverConfig, ElasticsearchLogDestinationOptions, EmailReceiverOptions, ExistingPrometheusWorkspace, HttpMetricNames,
+  NodeLogCollection, ObservabilityAwsOptions, ObservabilityImages, ObservabilityKubernetesOptions, ObservabilityStackProps,
+  OpenSearchLogDestinationOptions, OtlpLogDestinationOptions, PlatformLogStoreOptions, PrometheusOperatorOptions, ResourceAlertThresholds,
+  SearchClusterCredentials, SlackChatbotChannel, SlackReceiverOptions, SloObjectives, UiAccessOptions, UserAlertOptions,
+  WebhookReceiverOptions,
 } from './observability';
 // ObservabilityStack's inner resources, for escape hatches.
-export {
+export type {
   NodeLogCollectionObjects, ObservabilityAwsResources, ObservabilityComponentObjects, ObservabilityDeploymentObjects,
   ObservabilityKubernetesResources, ObservabilityStatefulObjects, PrometheusOperatorObjects,
 } from './observability';
