@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { expectIsolatedConstructs } from './conformance/kubernetes';
 import { KubernetesPlatform } from '../src/platform/kubernetes-platform';
@@ -46,4 +46,19 @@ export function objectsOfKind(manifests: any[], kind: string): any[] {
 /** The owner label every selector of `construct` carries (see KubernetesPlatform.OWNER_LABEL). */
 export function ownerLabel(construct: IConstruct): Record<string, string> {
   return { [KubernetesPlatform.OWNER_LABEL]: KubernetesPlatform.ownerId(construct) };
+}
+
+/**
+ * Checks a `*KubernetesResources` object: each object named in `classes` is of that generated class
+ * (`k8s.KubeDeployment`…) or a subclass, each named in `customResources` is an ApiObject, and no
+ * other ApiObject is left unchecked. Prototype chains are compared: cdk8s answers `instanceof`
+ * through ApiObject for every subclass, so `plainApiObject instanceof k8s.KubeDeployment` holds.
+ */
+export function expectKubeClasses(resources: object, classes: Record<string, Function>, customResources: string[] = []): void {
+  const objects = Object.entries(resources).filter(([, value]) => ApiObject.isApiObject(value));
+  expect(objects.map(([name]) => name).sort()).toEqual([...Object.keys(classes), ...customResources].sort());
+  for (const [name, value] of objects) {
+    if (!classes[name]) continue;
+    expect({ [name]: Object.prototype.isPrototypeOf.call(classes[name].prototype, value) }).toEqual({ [name]: true });
+  }
 }

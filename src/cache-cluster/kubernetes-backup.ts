@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BACKUP_FILES, renderRecordScript, renderRestoreScript, renderSnapshotScript, SNAPSHOT_EXTENSION } from './backup-scripts';
 import { CacheTopology, Json, podsPeer, resources, secretEnv, tcpPorts, tlsEnv, tlsMounts, tlsVolumes } from './kubernetes-pods';
 import { CacheClusterSpec } from './spec';
 import { BACKUP_AWS_CLI_IMAGE, backupDownloadScript, backupUploadScript, s3EgressRule } from '../platform/backup-s3';
 import { BackupS3Options } from '../platform/backup-target';
+import { kubeObject } from '../platform/kube-object';
 import { FINISHED_JOB_TTL_SECONDS, jobName, scheduledJobSpec } from '../platform/kubernetes-job';
 import { claimRetentionPolicy, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../platform/kubernetes-pod';
 
@@ -18,17 +19,17 @@ const RESTORE_WAIT_SECONDS = 1800;
 /** The Kubernetes objects of a CacheCluster's backups and restore. */
 export interface CacheBackupObjects {
   /** The scripts of the backup and restore pods. */
-  readonly configMap: ApiObject;
+  readonly configMap: k8s.KubeConfigMap;
   /** NetworkPolicy of the backup and restore pods: egress to the Redis nodes and the bucket only. */
-  readonly networkPolicy: ApiObject;
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** The snapshot CronJob; undefined when backups are off. */
-  readonly cronJob?: ApiObject;
+  readonly cronJob?: k8s.KubeCronJob;
   /** StatefulSet whose claim holds the snapshots (volume target), so `kubectl delete -f` keeps them. */
-  readonly store?: ApiObject;
+  readonly store?: k8s.KubeStatefulSet;
   /** NetworkPolicy of the store's pod: no traffic at all. */
-  readonly storeNetworkPolicy?: ApiObject;
+  readonly storeNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** The restore Job (`restoreFrom`). */
-  readonly restoreJob?: ApiObject;
+  readonly restoreJob?: k8s.KubeJob;
 }
 
 /** Names of the backup objects of one cache. */
@@ -100,8 +101,8 @@ export function renderBackupObjects(
       });
     }
   }
-  const configMap = new ApiObject(scope, 'BackupScripts', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(names.scripts, 'backup', scope), data: files,
+  const configMap = kubeObject(k8s.KubeConfigMap, scope, 'BackupScripts', {
+    metadata: platform.metadata(names.scripts, 'backup', scope), data: files,
   });
 
   const storeSelector = platform.selectorLabels(names.store, scope);
@@ -156,7 +157,7 @@ export function renderBackupObjects(
     ...extra,
   });
 
-  let cronJob: ApiObject | undefined;
+  let cronJob: k8s.KubeCronJob | undefined;
   if (b.enabled) {
     const labels = platform.labelsFor(names.backup, 'backup', scope);
     const dataMount = (readOnly: boolean) => [{ name: 'data', mountPath: BACKUP_DIR, ...(readOnly ? { readOnly } : {}) }];
@@ -176,16 +177,14 @@ export function renderBackupObjects(
         volumes: [tmpVolume(), scriptsVolume, ...tlsVolumes(spec, true), { name: 'data', persistentVolumeClaim: { claimName: names.claim } }],
       }),
     };
-    cronJob = new ApiObject(scope, 'BackupCronJob', {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
+    cronJob = kubeObject(k8s.KubeCronJob, scope, 'BackupCronJob', {
       metadata: platform.metadata(names.backup, 'backup', scope),
       spec: scheduledJobSpec(b.schedule, labels,
         { backoffLimit: 2, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS, template }),
     });
   }
 
-  let restoreJob: ApiObject | undefined;
+  let restoreJob: k8s.KubeJob | undefined;
   if (restore) {
     const labels = platform.labelsFor(names.restore, 'restore', scope);
     const restoreEnv = [env('RESTORE_DIR', RESTORE_DIR), env('WAIT_SECONDS', String(RESTORE_WAIT_SECONDS))];
@@ -208,9 +207,7 @@ export function renderBackupObjects(
         volumes: [tmpVolume(), scriptsVolume, ...restoreTls, { name: 'data', persistentVolumeClaim: { claimName: names.claim, readOnly: true } }],
       }),
     };
-    restoreJob = new ApiObject(scope, 'RestoreJob', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
+    restoreJob = kubeObject(k8s.KubeJob, scope, 'RestoreJob', {
       metadata: platform.metadata(jobName(names.restore, template, restoreFiles(files)), 'restore', scope),
       spec: { backoffLimit: 6, activeDeadlineSeconds: 12 * 3600, ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS, template },
     });
@@ -223,9 +220,7 @@ export function renderBackupObjects(
   };
   const nodes = platform.selectorLabels(topology.nodes, scope);
   const buckets = [s3 && b.enabled ? s3 : undefined, restoreS3].filter((t): t is BackupS3Options => t !== undefined);
-  const networkPolicy = new ApiObject(scope, 'BackupNetworkPolicy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
+  const networkPolicy = kubeObject(k8s.KubeNetworkPolicy, scope, 'BackupNetworkPolicy', {
     metadata: platform.metadata(names.backup, 'backup', scope),
     spec: {
       podSelector: jobPods,
@@ -235,9 +230,7 @@ export function renderBackupObjects(
   });
   nodeIngress.push({ from: [{ podSelector: jobPods }], ports: tcpPorts(spec.port) });
   // The store's pod only holds the claim: nothing in, nothing out.
-  const storeNetworkPolicy = store ? new ApiObject(scope, 'BackupStoreNetworkPolicy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
+  const storeNetworkPolicy = store ? kubeObject(k8s.KubeNetworkPolicy, scope, 'BackupStoreNetworkPolicy', {
     metadata: platform.metadata(names.store, 'backup', scope),
     spec: { podSelector: { matchLabels: storeSelector }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
   }) : undefined;
@@ -263,16 +256,14 @@ export function prefixOf(spec: CacheClusterSpec, s3: BackupS3Options): string {
  * when the StatefulSet is deleted, so `kubectl delete -f` of the manifests leaves the snapshots (a
  * claim written in the manifests would be deleted with them). Its one pod only holds the claim.
  */
-function renderStore(scope: Construct, topology: CacheTopology): ApiObject {
+function renderStore(scope: Construct, topology: CacheTopology): k8s.KubeStatefulSet {
   const { spec, platform } = topology;
   const names = backupNames(spec);
   const selector = platform.selectorLabels(names.store, scope);
   const volume = spec.kubernetes.backup.target.volumeOptions;
   const labels = platform.labelsFor(names.store, 'backup', scope);
   const probe = (periodSeconds: number): Json => ({ exec: { command: ['test', '-w', BACKUP_DIR] }, periodSeconds, timeoutSeconds: 3 });
-  return new ApiObject(scope, 'BackupStore', {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
+  return kubeObject(k8s.KubeStatefulSet, scope, 'BackupStore', {
     metadata: platform.metadata(names.store, 'backup', scope),
     spec: {
       serviceName: names.store,

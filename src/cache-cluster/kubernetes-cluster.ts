@@ -1,13 +1,14 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, resources, secretEnv, tlsEnv, tlsMounts, tlsVolumes } from './kubernetes-pods';
+import { kubeObject } from '../platform/kube-object';
 import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** Cluster mode: the client entry Service and the setup Job. */
 export interface ClusterModeObjects {
-  readonly service: ApiObject;
-  readonly setupJob: ApiObject;
+  readonly service: k8s.KubeService;
+  readonly setupJob: k8s.KubeJob;
 }
 
 /** Bound on the setup Job's waits (nodes starting, gossip settling, replicas syncing). */
@@ -23,9 +24,7 @@ export function renderClusterMode(
   scope: Construct, topology: CacheTopology, password: { name: string; key: string }, setupScript: string,
 ): ClusterModeObjects {
   const { spec, platform } = topology;
-  const service = new ApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const service = kubeObject(k8s.KubeService, scope, 'Service', {
     metadata: platform.metadata(spec.name, 'cache', scope),
     spec: {
       type: 'ClusterIP',
@@ -59,9 +58,7 @@ export function renderClusterMode(
       volumes: [...commonVolumes(topology).filter(v => v.name !== 'run'), ...tlsVolumes(spec, true)],
     },
   };
-  const setupJob = new ApiObject(scope, 'SetupJob', {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
+  const setupJob = kubeObject(k8s.KubeJob, scope, 'SetupJob', {
     metadata: platform.metadata(jobName(topology.setup, template, { 'cluster-setup.sh': setupScript }), 'cluster-setup', scope),
     spec: {
       backoffLimit: 6,

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CacheClusterMode } from './engine';
 import {
@@ -8,13 +8,14 @@ import {
 import { CLUSTER_BUS_OFFSET, EXPORTER_PORT } from './redis-config';
 import { nodeCount, usesSentinels } from './spec';
 import { probeTlsArgs } from './tls';
+import { kubeObject } from '../platform/kube-object';
 import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** The Redis nodes: StatefulSet, headless Service, PodDisruptionBudget. */
 export interface RedisNodeObjects {
-  readonly statefulSet: ApiObject;
-  readonly headlessService: ApiObject;
-  readonly disruptionBudget: ApiObject;
+  readonly statefulSet: k8s.KubeStatefulSet;
+  readonly headlessService: k8s.KubeService;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** Environment of the Redis container, open to additions until synthesis (ACL users' passwords). */
   readonly redisEnv: Json[];
 }
@@ -58,9 +59,7 @@ export function renderRedisNodes(
     ? [dataVolumeClaimTemplate(platform.labelsFor(topology.nodes, 'cache', scope), platform.storageClassName, spec.kubernetes.storageMiB)]
     : [];
 
-  const statefulSet = new ApiObject(scope, 'StatefulSet', {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
+  const statefulSet = kubeObject(k8s.KubeStatefulSet, scope, 'StatefulSet', {
     metadata,
     spec: {
       serviceName: topology.nodesService,
@@ -88,9 +87,7 @@ export function renderRedisNodes(
     { name: 'metrics', port: EXPORTER_PORT, targetPort: 'metrics', protocol: 'TCP' },
   ];
   if (cluster) servicePorts.push({ name: 'cluster-bus', port: spec.port + CLUSTER_BUS_OFFSET, targetPort: 'cluster-bus', protocol: 'TCP' });
-  const headlessService = new ApiObject(scope, 'NodesService', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const headlessService = kubeObject(k8s.KubeService, scope, 'NodesService', {
     metadata: platform.metadata(topology.nodesService, 'cache', scope),
     spec: {
       clusterIP: 'None',
@@ -101,9 +98,7 @@ export function renderRedisNodes(
     },
   });
 
-  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });

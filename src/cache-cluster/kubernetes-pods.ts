@@ -8,9 +8,8 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, sprea
 export const CONFIG_DIR = '/etc/cache';
 
 /**
- * A Kubernetes object fragment. Objects are plain ApiObjects, as in ServiceCluster: cdk8s-plus's
- * typed classes convert every field at synth for the same output; the strict schema validation in
- * the tests guards the field names instead.
+ * A Kubernetes object fragment, in Kubernetes JSON: objects are built with `kubeObject`, which
+ * renders them as written (see there).
  */
 export type Json = { readonly [key: string]: any };
 

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PROXY_HEALTH_PORT } from './haproxy-config';
 import {
@@ -8,13 +8,14 @@ import {
 import { SENTINEL_PORT } from './redis-config';
 import { sentinelQuorum } from './spec';
 import { probeTlsArgs } from './tls';
+import { kubeObject } from '../platform/kube-object';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
 /** Sentinels: StatefulSet (stable names they announce), headless Service, PodDisruptionBudget. */
 export interface SentinelObjects {
-  readonly statefulSet: ApiObject;
-  readonly service: ApiObject;
-  readonly disruptionBudget: ApiObject;
+  readonly statefulSet: k8s.KubeStatefulSet;
+  readonly service: k8s.KubeService;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
 }
 
 /** The Sentinels that watch the primary and promote a replica when it fails. */
@@ -24,9 +25,7 @@ export function renderSentinels(
   const { spec, platform } = topology;
   const selector = platform.selectorLabels(topology.sentinels, scope);
   const metadata = platform.metadata(topology.sentinels, 'sentinel', scope);
-  const statefulSet = new ApiObject(scope, 'SentinelStatefulSet', {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
+  const statefulSet = kubeObject(k8s.KubeStatefulSet, scope, 'SentinelStatefulSet', {
     metadata,
     spec: {
       serviceName: topology.sentinels,
@@ -56,9 +55,7 @@ export function renderSentinels(
       },
     },
   });
-  const service = new ApiObject(scope, 'SentinelService', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const service = kubeObject(k8s.KubeService, scope, 'SentinelService', {
     metadata,
     spec: {
       clusterIP: 'None',
@@ -68,9 +65,7 @@ export function renderSentinels(
     },
   });
   // Failover needs a majority of the Sentinels: never let a drain take more than the rest.
-  const disruptionBudget = new ApiObject(scope, 'SentinelDisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'SentinelDisruptionBudget', {
     metadata,
     spec: {
       // Keep a quorum through voluntary evictions; a lone (development) Sentinel may still be drained.
@@ -83,9 +78,9 @@ export function renderSentinels(
 
 /** The primary proxy: Deployment, client Service, PodDisruptionBudget. */
 export interface ProxyObjects {
-  readonly deployment: ApiObject;
-  readonly service: ApiObject;
-  readonly disruptionBudget: ApiObject;
+  readonly deployment: k8s.KubeDeployment;
+  readonly service: k8s.KubeService;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
 }
 
 /**
@@ -101,9 +96,7 @@ export function renderPrimaryProxy(
   const health = (path: string, periodSeconds: number): Json => ({
     httpGet: { path, port: 'health' }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3,
   });
-  const deployment = new ApiObject(scope, 'ProxyDeployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
+  const deployment = kubeObject(k8s.KubeDeployment, scope, 'ProxyDeployment', {
     metadata,
     spec: {
       replicas: spec.kubernetes.proxyReplicas,
@@ -137,9 +130,7 @@ export function renderPrimaryProxy(
       },
     },
   });
-  const service = new ApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const service = kubeObject(k8s.KubeService, scope, 'Service', {
     metadata: platform.metadata(spec.name, 'proxy', scope),
     spec: {
       type: 'ClusterIP',
@@ -147,9 +138,7 @@ export function renderPrimaryProxy(
       ports: [{ name: 'redis', port: spec.port, targetPort: 'redis', protocol: 'TCP' }],
     },
   });
-  const disruptionBudget = new ApiObject(scope, 'ProxyDisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'ProxyDisruptionBudget', {
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CacheUserSpec } from './access';
 import { ACL_USERS_ENV, aclPasswordEnv, cacheUserSecret, renderAclUserLines } from './acl-users';
@@ -19,6 +20,7 @@ import { CacheClusterSpec, usesSentinels } from './spec';
 import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from './start-scripts';
 import { cacheTlsCa, cacheTlsDnsNames } from './tls';
 import { Endpoint } from '../platform/endpoint';
+import { kubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
 import { CredentialFormat } from '../platform/owned-credentials';
@@ -46,12 +48,10 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
 
   const files = configFiles(topology);
   const configChecksum = createHash('sha256').update(JSON.stringify(files)).digest('hex');
-  const configMap = new ApiObject(scope, 'Config', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(topology.config, 'cache', scope), data: files,
+  const configMap = kubeObject(k8s.KubeConfigMap, scope, 'Config', {
+    metadata: platform.metadata(topology.config, 'cache', scope), data: files,
   });
-  const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
+  const serviceAccount = kubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', {
     metadata: platform.metadata(spec.name, 'cache', scope),
     automountServiceAccountToken: false,
   });
@@ -72,9 +72,7 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const nodePorts = cluster ? [spec.port, spec.port + CLUSTER_BUS_OFFSET] : [spec.port];
   const policy = (id: string, name: string, component: string, selector: Record<string, string>) => {
     const rules = { ingress: [] as Json[], egress: [] as Json[] };
-    const object = new ApiObject(scope, id, {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
+    const object = kubeObject(k8s.KubeNetworkPolicy, scope, id, {
       metadata: platform.metadata(name, component, scope),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: rules.ingress, egress: rules.egress },
     });

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { CacheRbacResources } from './aws-users';
 
 /**
@@ -32,54 +32,56 @@ export interface CacheClusterAwsResources {
 }
 
 /**
- * The Kubernetes objects of a CacheCluster, for escape hatches. Sentinel and proxy objects exist
- * in replication mode (Sentinels only with automatic failover); setup objects in cluster mode.
+ * The Kubernetes objects of a CacheCluster, for escape hatches: objects of cdk8s-plus-27's generated
+ * `k8s` classes, each rendered as its manifest plus your `addJsonPatch` operations. Sentinel and
+ * proxy objects exist in replication mode (Sentinels only with automatic failover); setup objects in
+ * cluster mode.
  */
 export interface CacheClusterKubernetesResources {
   /** The Redis nodes. */
-  readonly statefulSet: ApiObject;
+  readonly statefulSet: k8s.KubeStatefulSet;
   /** Headless Service giving each node a stable name (`<name>-<i>.<name>-nodes`). */
-  readonly headlessService: ApiObject;
+  readonly headlessService: k8s.KubeService;
   /** The client Service `<name>`: the primary proxy (replication mode) or every node (cluster mode). */
-  readonly service: ApiObject;
+  readonly service: k8s.KubeService;
   /** Generated redis.conf, sentinel.conf, haproxy.cfg and scripts. */
-  readonly configMap: ApiObject;
+  readonly configMap: k8s.KubeConfigMap;
   /** ServiceAccount of every cache pod (its token is never mounted). */
-  readonly serviceAccount: ApiObject;
+  readonly serviceAccount: k8s.KubeServiceAccount;
   /** PodDisruptionBudget of the Redis nodes. */
-  readonly disruptionBudget: ApiObject;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** NetworkPolicy of the Redis nodes. */
-  readonly networkPolicy: ApiObject;
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** The Sentinels. */
-  readonly sentinelStatefulSet?: ApiObject;
+  readonly sentinelStatefulSet?: k8s.KubeStatefulSet;
   /** Headless Service of the Sentinels, for Sentinel-aware clients. */
-  readonly sentinelService?: ApiObject;
+  readonly sentinelService?: k8s.KubeService;
   /** PodDisruptionBudget of the Sentinels (a majority always stays up). */
-  readonly sentinelDisruptionBudget?: ApiObject;
+  readonly sentinelDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** NetworkPolicy of the Sentinels. */
-  readonly sentinelNetworkPolicy?: ApiObject;
+  readonly sentinelNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** HAProxy Deployment routing to the current primary. */
-  readonly proxyDeployment?: ApiObject;
+  readonly proxyDeployment?: k8s.KubeDeployment;
   /** PodDisruptionBudget of the proxies. */
-  readonly proxyDisruptionBudget?: ApiObject;
+  readonly proxyDisruptionBudget?: k8s.KubePodDisruptionBudget;
   /** NetworkPolicy of the proxies. */
-  readonly proxyNetworkPolicy?: ApiObject;
+  readonly proxyNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** Job that creates the cluster, or joins new shards and rebalances slots. */
-  readonly setupJob?: ApiObject;
+  readonly setupJob?: k8s.KubeJob;
   /** NetworkPolicy of the setup Job. */
-  readonly setupNetworkPolicy?: ApiObject;
+  readonly setupNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** CronJob taking the RDB snapshots (`kubernetes.backup`). */
-  readonly backupCronJob?: ApiObject;
+  readonly backupCronJob?: k8s.KubeCronJob;
   /** StatefulSet keeping the snapshot volume (a volume target), retained by `kubectl delete -f`. */
-  readonly backupStore?: ApiObject;
+  readonly backupStore?: k8s.KubeStatefulSet;
   /** NetworkPolicy of the store's pod: no traffic in or out. */
-  readonly backupStoreNetworkPolicy?: ApiObject;
+  readonly backupStoreNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** Scripts of the backup and restore pods. */
-  readonly backupScripts?: ApiObject;
+  readonly backupScripts?: k8s.KubeConfigMap;
   /** NetworkPolicy of the backup and restore pods: egress to the nodes and the bucket only. */
-  readonly backupNetworkPolicy?: ApiObject;
+  readonly backupNetworkPolicy?: k8s.KubeNetworkPolicy;
   /** Job copying `restoreFrom` into the cache once it runs. */
-  readonly restoreJob?: ApiObject;
+  readonly restoreJob?: k8s.KubeJob;
   /**
    * The TLS Secret (`ca.crt`, `tls.crt`, `tls.key`) every node and Sentinel serves, for a
    * certificate provisioner to issue.

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { interNodeTlsErlArgs, renderInterNodeTlsConfig } from './inter-node-tls';
 import { QueueHandle } from './queue-handle';
@@ -10,6 +11,7 @@ import {
 import { MessageQueueKubernetesResources } from './resources';
 import { MessageQueueSpec, workQueueNames } from './spec';
 import { Endpoint } from '../platform/endpoint';
+import { kubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { claimRetentionPolicy, dataVolumeClaimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
@@ -67,11 +69,11 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
     }),
   });
 
-  const configMap = new ApiObject(scope, 'Config', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: platform.metadata(`${name}-config`, 'message-queue', scope), data: Lazy.any({ produce: files }),
+  const configMap = kubeObject(k8s.KubeConfigMap, scope, 'Config', {
+    metadata: platform.metadata(`${name}-config`, 'message-queue', scope), data: Lazy.any({ produce: files }),
   });
-  const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
-    apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false,
+  const serviceAccount = kubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', {
+    metadata, automountServiceAccountToken: false,
   });
 
   const diagnostics = (command: string, periodSeconds: number, failureThreshold: number) => ({
@@ -124,9 +126,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
     ],
   };
 
-  const statefulSet = new ApiObject(scope, 'StatefulSet', {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
+  const statefulSet = kubeObject(k8s.KubeStatefulSet, scope, 'StatefulSet', {
     metadata,
     spec: {
       serviceName: nodesService,
@@ -172,9 +172,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
     },
   });
 
-  const headlessService = new ApiObject(scope, 'NodesService', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const headlessService = kubeObject(k8s.KubeService, scope, 'NodesService', {
     metadata: platform.metadata(nodesService, 'message-queue', scope),
     spec: {
       clusterIP: 'None',
@@ -189,15 +187,11 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
       ],
     },
   });
-  const service = new ApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const service = kubeObject(k8s.KubeService, scope, 'Service', {
     metadata,
     spec: { type: 'ClusterIP', selector, ports: [{ name: 'amqps', port: AMQPS_PORT, targetPort: 'amqps', protocol: 'TCP' }] },
   });
-  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
@@ -205,9 +199,7 @@ export function renderMessageQueueOnKubernetes(scope: Construct, spec: MessageQu
   const peers = { podSelector: { matchLabels: selector } };
   const clusterPorts = [EPMD_PORT, DIST_PORT].map(port => ({ protocol: 'TCP', port }));
   const ingress: Json[] = [{ from: [peers], ports: clusterPorts }];
-  const networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
+  const networkPolicy = kubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata,
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress: [{ to: [peers], ports: clusterPorts }] },
   });

@@ -1,5 +1,5 @@
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 
 /**
  * The AWS resources of a MessageQueue, for escape hatches.
@@ -12,23 +12,25 @@ export interface MessageQueueAwsResources {
 }
 
 /**
- * The Kubernetes objects of a MessageQueue (a RabbitMQ cluster), for escape hatches.
+ * The Kubernetes objects of a MessageQueue (a RabbitMQ cluster), for escape hatches: objects of
+ * cdk8s-plus-27's generated `k8s` classes, each rendered as its manifest plus your `addJsonPatch`
+ * operations.
  */
 export interface MessageQueueKubernetesResources {
   /** The RabbitMQ nodes. */
-  readonly statefulSet: ApiObject;
+  readonly statefulSet: k8s.KubeStatefulSet;
   /** Headless Service giving each node a stable name (`<name>-<i>.<name>-nodes`), for clustering. */
-  readonly headlessService: ApiObject;
+  readonly headlessService: k8s.KubeService;
   /** The client Service `<name>` (AMQPS). */
-  readonly service: ApiObject;
+  readonly service: k8s.KubeService;
   /** rabbitmq.conf, enabled_plugins, the definitions template and the start script. */
-  readonly configMap: ApiObject;
+  readonly configMap: k8s.KubeConfigMap;
   /** ServiceAccount of the nodes (its token is never mounted). */
-  readonly serviceAccount: ApiObject;
+  readonly serviceAccount: k8s.KubeServiceAccount;
   /** PodDisruptionBudget: a quorum of nodes always stays up. */
-  readonly disruptionBudget: ApiObject;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** NetworkPolicy of the nodes. */
-  readonly networkPolicy: ApiObject;
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** DNS names the certificate in `kubernetes.tlsSecretName` must cover. */
   readonly tlsDnsNames: string[];
 }

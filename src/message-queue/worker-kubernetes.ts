@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MessageQueue } from './message-queue';
 import { WorkerHandle } from './worker-handle';
 import { QueueWorkerKubernetesResources } from './worker-resources';
 import { QueueWorkerSpec } from './worker-spec';
+import { kubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
@@ -33,11 +35,9 @@ export function renderQueueWorkerOnKubernetes(
   ];
   const egress: object[] = [];
 
-  const serviceAccount = new ApiObject(scope, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false });
+  const serviceAccount = kubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
   const probe = (periodSeconds: number) => ({ exec: { command: spec.healthCheckCommand }, periodSeconds, timeoutSeconds: 10, failureThreshold: 3 });
-  const deployment = new ApiObject(scope, 'Deployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
+  const deployment = kubeObject(k8s.KubeDeployment, scope, 'Deployment', {
     metadata,
     spec: {
       // The autoscaler owns the replica count.
@@ -75,12 +75,10 @@ export function renderQueueWorkerOnKubernetes(
       },
     },
   });
-  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
-    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
+    metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
-  const networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
+  const networkPolicy = kubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata,
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
   });
@@ -88,7 +86,7 @@ export function renderQueueWorkerOnKubernetes(
   const scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name };
   let scaledObject: ApiObject | undefined;
   let triggerAuthentication: ApiObject | undefined;
-  let autoscaler: ApiObject | undefined;
+  let autoscaler: k8s.KubeHorizontalPodAutoscalerV2 | undefined;
   if (spec.keda) {
     const connection = kedaConnectionSecretName(queue, spec.name);
     triggerAuthentication = new ApiObject(scope, 'TriggerAuthentication', {
@@ -124,9 +122,7 @@ export function renderQueueWorkerOnKubernetes(
     // KEDA's operator reads the queue depth over AMQPS.
     queue.allowFrom(NetworkPeer.fromPodLabels({ app: 'keda-operator' }, spec.kedaNamespace));
   } else {
-    autoscaler = new ApiObject(scope, 'Autoscaler', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
+    autoscaler = kubeObject(k8s.KubeHorizontalPodAutoscalerV2, scope, 'Autoscaler', {
       metadata,
       spec: {
         scaleTargetRef,

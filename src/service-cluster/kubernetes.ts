@@ -1,4 +1,5 @@
-import { ApiObject, JsonPatch, ApiObjectMetadata } from 'cdk8s';
+import { JsonPatch, ApiObjectMetadata } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ARGO_ROLLOUTS_API_VERSION, renderProgressiveRollout } from './progressive-rollout';
 import { ServiceClusterKubernetesOptions } from './props';
@@ -8,6 +9,7 @@ import { ServiceClusterSpec } from './spec';
 import { WorkloadHandle } from './workload-handle';
 import { Endpoint } from '../platform/endpoint';
 import { kubernetesExpansionLiteral, kubernetesExpansionLiterals } from '../platform/escape/kubernetes-expansion';
+import { kubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
@@ -16,12 +18,6 @@ import { podsIn } from '../platform/workload-peer';
 
 const SERVICE_PORT = 80;
 const PRE_STOP_SECONDS = 5;
-
-/*
- * Plain ApiObjects rather than cdk8s-plus's typed classes: the typed classes convert every object
- * field by field at synth, a sixth of a 1,000-service chart's synthesis, for the same output. The
- * strict schema validation in the tests guards the field names instead.
- */
 
 /**
  * Renders a service as a Deployment (an Argo Rollouts Rollout and AnalysisTemplate for an SLO-gated canary), ClusterIP Service, HorizontalPodAutoscaler (autoscaling/v2),
@@ -43,9 +39,7 @@ export function renderServiceClusterOnKubernetes(
   const ingress: object[] = [];
   const egress: object[] = [];
 
-  const serviceAccount = new ApiObject(scope, 'ServiceAccount', {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
+  const serviceAccount = kubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', {
     metadata: { ...metadata, annotations: options.serviceAccountAnnotations },
     automountServiceAccountToken: options.mountServiceAccountToken ?? false,
   });
@@ -107,9 +101,7 @@ export function renderServiceClusterOnKubernetes(
   const replicas = autoscaled ? undefined : spec.minReplicas;
   const progressive = spec.canary
     ? renderProgressiveRollout(scope, { name: spec.name, metadata, selector, replicas, template, canary: spec.canary }) : undefined;
-  const deployment = progressive?.rollout ?? new ApiObject(scope, 'Deployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
+  const deployment = progressive?.rollout ?? kubeObject(k8s.KubeDeployment, scope, 'Deployment', {
     metadata,
     spec: {
       replicas,
@@ -124,23 +116,17 @@ export function renderServiceClusterOnKubernetes(
   if (spec.metrics.port !== spec.port) {
     servicePorts.push({ name: 'metrics', port: spec.metrics.port, targetPort: 'metrics', protocol: 'TCP' });
   }
-  const service = new ApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
+  const service = kubeObject(k8s.KubeService, scope, 'Service', {
     metadata,
     spec: { type: 'ClusterIP', selector, ports: servicePorts },
   });
 
-  const disruptionBudget = new ApiObject(scope, 'DisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
+  const disruptionBudget = kubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
     metadata,
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   });
 
-  const networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
+  const networkPolicy = kubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata,
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
@@ -175,7 +161,7 @@ export function renderServiceClusterOnKubernetes(
 
 function renderAutoscaler(
   scope: Construct, metadata: ApiObjectMetadata, spec: ServiceClusterSpec, options: ServiceClusterKubernetesOptions, scaleTargetRef: object,
-): ApiObject {
+): k8s.KubeHorizontalPodAutoscalerV2 {
   const metrics: object[] = [
     { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCpuUtilization } } },
     { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: spec.targetMemoryUtilization } } },
@@ -189,9 +175,7 @@ function renderAutoscaler(
       },
     });
   }
-  return new ApiObject(scope, 'Autoscaler', {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
+  return kubeObject(k8s.KubeHorizontalPodAutoscalerV2, scope, 'Autoscaler', {
     metadata,
     spec: {
       scaleTargetRef,

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 
 /**
  * The AWS resources of a ServiceCluster, for escape hatches.
@@ -42,12 +43,15 @@ export interface ServiceClusterAwsResources {
 }
 
 /**
- * The Kubernetes objects of a ServiceCluster, for escape hatches.
+ * The Kubernetes objects of a ServiceCluster, for escape hatches: objects of cdk8s-plus-27's
+ * generated `k8s` classes (custom resources are `ApiObject`s). Each renders as its manifest plus
+ * your `addJsonPatch` operations.
  */
 export interface ServiceClusterKubernetesResources {
   /**
-   * The Deployment; with `RolloutStrategy.sloGatedCanary()`, the Argo Rollouts `Rollout` that takes
-   * its place (same selector and pod template, at the same paths).
+   * The Deployment, a `k8s.KubeDeployment`; with `RolloutStrategy.sloGatedCanary()`, the Argo
+   * Rollouts `Rollout` that takes its place (same selector and pod template, at the same paths).
+   * Typed as their common class, `ApiObject`, since it is either.
    */
   readonly deployment: ApiObject;
   /**
@@ -57,13 +61,13 @@ export interface ServiceClusterKubernetesResources {
    */
   readonly analysisTemplate?: ApiObject;
   /** The ClusterIP Service. */
-  readonly service: ApiObject;
+  readonly service: k8s.KubeService;
   /** The ServiceAccount of the pods. */
-  readonly serviceAccount: ApiObject;
+  readonly serviceAccount: k8s.KubeServiceAccount;
   /** The PodDisruptionBudget. */
-  readonly disruptionBudget: ApiObject;
+  readonly disruptionBudget: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy admitting only declared peers. */
-  readonly networkPolicy: ApiObject;
-  /** The HorizontalPodAutoscaler; undefined when minReplicas equals maxReplicas. */
-  readonly autoscaler?: ApiObject;
+  readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The HorizontalPodAutoscaler (autoscaling/v2); undefined when minReplicas equals maxReplicas. */
+  readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
 }

@@ -1,10 +1,13 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
-import { CacheCluster, CacheClusterMode, CacheClusterProps, EvictionPolicy } from '../../src/cache-cluster';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { CacheCluster, CacheClusterMode, CacheClusterProps, CacheRestoreSource, EvictionPolicy } from '../../src/cache-cluster';
+import { BackupTarget } from '../../src/platform/backup-target';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { awsStack, findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
+import { awsStack, expectKubeClasses, findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: CacheClusterProps = {}) {
   const chart = kubernetesChart();
@@ -210,6 +213,40 @@ describe('CacheCluster on Kubernetes, replication mode', () => {
     console.info(`CacheCluster (replication) on Kubernetes: ${report.objects} objects, ${report.findings.length} findings`);
   });
 
+  test('escape hatches are typed k8s objects: a patch through the typed StatefulSet and proxy Deployment reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const cache = new CacheCluster(chart, 'Sessions', {});
+    const resources = cache.kubernetes!;
+    expectKubeClasses(resources, {
+      statefulSet: k8s.KubeStatefulSet,
+      headlessService: k8s.KubeService,
+      service: k8s.KubeService,
+      configMap: k8s.KubeConfigMap,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+      sentinelStatefulSet: k8s.KubeStatefulSet,
+      sentinelService: k8s.KubeService,
+      sentinelDisruptionBudget: k8s.KubePodDisruptionBudget,
+      sentinelNetworkPolicy: k8s.KubeNetworkPolicy,
+      proxyDeployment: k8s.KubeDeployment,
+      proxyDisruptionBudget: k8s.KubePodDisruptionBudget,
+      proxyNetworkPolicy: k8s.KubeNetworkPolicy,
+      backupCronJob: k8s.KubeCronJob,
+      backupStore: k8s.KubeStatefulSet,
+      backupStoreNetworkPolicy: k8s.KubeNetworkPolicy,
+      backupScripts: k8s.KubeConfigMap,
+      backupNetworkPolicy: k8s.KubeNetworkPolicy,
+    });
+    const statefulSet: k8s.KubeStatefulSet = resources.statefulSet;
+    expect([statefulSet.apiVersion, statefulSet.kind]).toEqual([k8s.KubeStatefulSet.GVK.apiVersion, k8s.KubeStatefulSet.GVK.kind]);
+    statefulSet.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 20));
+    resources.proxyDeployment!.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'cache-critical'));
+    const manifests = manifestsOf(chart);
+    expect(findObject(manifests, 'StatefulSet', 'sessions').spec.minReadySeconds).toBe(20);
+    expect(podSpec(manifests, 'Deployment', 'sessions-proxy').priorityClassName).toBe('cache-critical');
+  });
+
   test('metric methods are AWS-only', () => {
     const { cache } = render();
     expect(() => cache.metricCpuUtilization()).toThrow(/Sessions: metricCpuUtilization is not supported on kubernetes: CloudWatch metrics exist on aws only/);
@@ -222,6 +259,27 @@ describe('CacheCluster on Kubernetes, cluster mode', () => {
 
   test('matches the snapshot', () => {
     expect(cluster().manifests).toMatchSnapshot();
+  });
+
+  test('escape hatches are typed k8s objects: the setup and restore Jobs too', () => {
+    const { cache } = cluster({ restoreFrom: CacheRestoreSource.fromBackup(BackupTarget.volume(), ['20260101T030000Z.rdb']) });
+    expectKubeClasses(cache.kubernetes!, {
+      statefulSet: k8s.KubeStatefulSet,
+      headlessService: k8s.KubeService,
+      service: k8s.KubeService,
+      configMap: k8s.KubeConfigMap,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+      setupJob: k8s.KubeJob,
+      setupNetworkPolicy: k8s.KubeNetworkPolicy,
+      backupCronJob: k8s.KubeCronJob,
+      backupStore: k8s.KubeStatefulSet,
+      backupStoreNetworkPolicy: k8s.KubeNetworkPolicy,
+      backupScripts: k8s.KubeConfigMap,
+      backupNetworkPolicy: k8s.KubeNetworkPolicy,
+      restoreJob: k8s.KubeJob,
+    });
   });
 
   test('S × (1 + R) nodes with cluster-enabled, the cluster bus, and no Sentinels or proxy', () => {

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { FakeRedis, JWT, smallGateway } from './fixtures';
 import { redirectProblems } from './traefik-redirects';
@@ -6,7 +8,7 @@ import { referenceProblems, schemaProblems } from './traefik-schema';
 import { GatewayPolicy, JwtVerifier, RouteTarget, TlsSource } from '../../src/gateway';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance, validateCustomResource } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
+import { expectKubeClasses, findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
 
 function render(props: Parameters<typeof smallGateway>[1] = {}) {
   const chart = kubernetesChart();
@@ -18,6 +20,25 @@ const podSpec = (manifests: any[]) => findObject(manifests, 'Deployment', 'api')
 const dynamicConfig = (manifests: any[]) => parse(findObject(manifests, 'ConfigMap', 'api-dynamic').data['dynamic.yaml']);
 
 describe('Gateway on Kubernetes', () => {
+  test('escape hatches are typed k8s objects (the cert-manager Certificate is an ApiObject): a patch through the typed Deployment reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const { gateway } = smallGateway(chart, { kubernetes: { tls: TlsSource.certManager({ issuerName: 'letsencrypt' }) } });
+    expectKubeClasses(gateway.kubernetes!, {
+      deployment: k8s.KubeDeployment,
+      service: k8s.KubeService,
+      metricsService: k8s.KubeService,
+      staticConfig: k8s.KubeConfigMap,
+      dynamicConfig: k8s.KubeConfigMap,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      autoscaler: k8s.KubeHorizontalPodAutoscalerV2,
+      networkPolicy: k8s.KubeNetworkPolicy,
+    }, ['certificate']);
+    const deployment: k8s.KubeDeployment = gateway.kubernetes!.deployment;
+    deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 10));
+    expect(findObject(manifestsOf(chart), 'Deployment', 'api').spec.minReadySeconds).toBe(10);
+  });
+
   test('matches the snapshot', () => {
     expect(render({ jwt: JWT, rateLimit: { average: 100 } }).manifests).toMatchSnapshot();
   });

@@ -1,8 +1,10 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { MessageQueue, MessageQueueProps } from '../../src/message-queue';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf } from '../util';
+import { expectKubeClasses, findObject, kubernetesChart, manifestsOf } from '../util';
 
 function render(props: MessageQueueProps = {}) {
   const chart = kubernetesChart();
@@ -148,6 +150,24 @@ describe('MessageQueue on Kubernetes', () => {
       .flatMap((rule: any) => rule.ports.map((p: any) => p.port));
     expect(portsFor('api')).toEqual([5671]);
     expect(portsFor('scraper')).toEqual([15692]);
+  });
+
+  test('escape hatches are typed k8s objects: a patch through the typed StatefulSet reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const queue = new MessageQueue(chart, 'Orders', {});
+    const resources = queue.kubernetes!;
+    expectKubeClasses(resources, {
+      statefulSet: k8s.KubeStatefulSet,
+      headlessService: k8s.KubeService,
+      service: k8s.KubeService,
+      configMap: k8s.KubeConfigMap,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+    });
+    const statefulSet: k8s.KubeStatefulSet = resources.statefulSet;
+    statefulSet.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 30));
+    expect(findObject(manifestsOf(chart), 'StatefulSet', 'orders').spec.minReadySeconds).toBe(30);
   });
 
   test('CloudWatch metric methods fail on kubernetes with a clear message', () => {

@@ -1,12 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { validateKedaObjects } from './keda-schema';
 import { MessageQueue, QueueWorker, QueueWorkerKubernetesResources, QueueWorkerProps } from '../../src/message-queue';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectAwsConformance } from '../conformance/aws';
 import { checkKubernetesManifests, expectKubernetesConformance } from '../conformance/kubernetes';
-import { awsStack, findObject, kubernetesChart, manifestsOf } from '../util';
+import { awsStack, expectKubeClasses, findObject, kubernetesChart, manifestsOf } from '../util';
 
 const HEALTH = ['/app/worker', 'healthcheck'];
 function build(scope: Construct, props: Partial<QueueWorkerProps> = {}) {
@@ -67,6 +69,23 @@ describe('QueueWorker on Kubernetes', () => {
     expect(manifests.some(o => o.kind === 'ScaledObject')).toBe(false);
     expect(() => render({ minReplicas: 0, kubernetes: { keda: false } })).toThrow(
       'platform/Fulfilment: minReplicas must be at least 1 without KEDA (got 0): a HorizontalPodAutoscaler cannot scale to zero');
+  });
+
+  test('escape hatches are typed k8s objects (KEDA custom resources are ApiObjects): a patch through the typed Deployment reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const { worker } = build(chart);
+    const common = {
+      deployment: k8s.KubeDeployment,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+    };
+    expectKubeClasses(worker.kubernetes!, common, ['scaledObject', 'triggerAuthentication']);
+    const deployment: k8s.KubeDeployment = worker.kubernetes!.deployment;
+    deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'batch'));
+    expect(findObject(manifestsOf(chart), 'Deployment', 'fulfilment').spec.template.spec.priorityClassName).toBe('batch');
+    const withoutKeda = build(kubernetesChart(), { kubernetes: { keda: false } }).worker;
+    expectKubeClasses(withoutKeda.kubernetes!, { ...common, autoscaler: k8s.KubeHorizontalPodAutoscalerV2 });
   });
 
   test('graceful shutdown, consumer credentials as Secret references, egress only to the broker', () => {

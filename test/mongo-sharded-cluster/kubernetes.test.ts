@@ -1,4 +1,6 @@
 import { Size } from 'aws-cdk-lib';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MongoClientCredentials, MongoShardedCluster, MongoShardedClusterProps, MongoShardKey } from '../../src/mongo-sharded-cluster';
 import { BackupTarget } from '../../src/platform/backup-target';
@@ -7,7 +9,7 @@ import { NetworkPeer } from '../../src/platform/network';
 import { PlatformSecret } from '../../src/platform/secret';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
+import { expectKubeClasses, findObject, kubernetesChart, manifestsOf, objectsOfKind, ownerLabel } from '../util';
 
 function render(props: MongoShardedClusterProps = {}) {
   const chart = kubernetesChart();
@@ -19,6 +21,33 @@ const pod = (manifests: any[], kind: string, name: string) => findObject(manifes
 const container = (spec: any, name: string) => spec.containers.find((c: any) => c.name === name);
 
 describe('MongoShardedCluster on Kubernetes', () => {
+  test('escape hatches are typed k8s objects: a patch through a shard\'s typed StatefulSet reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const cluster = new MongoShardedCluster(chart, 'OrdersDb', {});
+    const resources = cluster.kubernetes!;
+    expectKubeClasses(resources, {
+      serviceAccount: k8s.KubeServiceAccount,
+      scripts: k8s.KubeConfigMap,
+      routers: k8s.KubeDeployment,
+      routerService: k8s.KubeService,
+      routerDisruptionBudget: k8s.KubePodDisruptionBudget,
+      metricsService: k8s.KubeService,
+      memberNetworkPolicy: k8s.KubeNetworkPolicy,
+      routerNetworkPolicy: k8s.KubeNetworkPolicy,
+      jobNetworkPolicy: k8s.KubeNetworkPolicy,
+      initJob: k8s.KubeJob,
+      backupCronJob: k8s.KubeCronJob,
+    });
+    for (const replicaSet of [resources.configServers, ...resources.shards]) {
+      expectKubeClasses(replicaSet, {
+        statefulSet: k8s.KubeStatefulSet, headlessService: k8s.KubeService, disruptionBudget: k8s.KubePodDisruptionBudget,
+      });
+    }
+    const shard: k8s.KubeStatefulSet = resources.shards[0].statefulSet;
+    shard.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 30));
+    expect(findObject(manifestsOf(chart), 'StatefulSet', resources.shards[0].replicaSetName).spec.minReadySeconds).toBe(30);
+  });
+
   test('matches the snapshot', () => {
     expect(render({ shardedCollections: ['shop.orders'], shardKeys: { 'shop.orders': MongoShardKey.hashed('customerId') } }).manifests).toMatchSnapshot();
   });

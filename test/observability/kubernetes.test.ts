@@ -1,14 +1,36 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Size } from 'aws-cdk-lib';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { expressionsAsRules, hasAmtool, hasPromtool, run, withFiles } from './engines';
-import { configMapData, dashboardFiles, inShop, podSpec, render, tcp } from './kubernetes-fixture';
-import { ObservabilityStackProps } from '../../src/observability';
+import { configMapData, dashboardFiles, inShop, podSpec, RECEIVERS, render, tcp } from './kubernetes-fixture';
+import { ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, objectsOfKind } from '../util';
+import { expectKubeClasses, findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
 
 describe('ObservabilityStack on Kubernetes', () => {
+  test('escape hatches are typed k8s objects: a patch through the typed Prometheus StatefulSet reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const stack = new ObservabilityStack(chart, 'Observability', { receivers: RECEIVERS });
+    const resources = stack.kubernetes!;
+    expectKubeClasses(resources, { prometheusRules: k8s.KubeConfigMap });
+    const component = { serviceAccount: k8s.KubeServiceAccount, service: k8s.KubeService, networkPolicy: k8s.KubeNetworkPolicy };
+    const present = (objects: object, classes: Record<string, Function>) =>
+      Object.fromEntries(Object.entries(classes).filter(([name]) => (objects as Record<string, unknown>)[name] !== undefined));
+    const optional = { configMap: k8s.KubeConfigMap, disruptionBudget: k8s.KubePodDisruptionBudget };
+    for (const objects of [resources.prometheus!, resources.alertmanager!, resources.jaeger, resources.logStore!]) {
+      expectKubeClasses(objects, { ...component, statefulSet: k8s.KubeStatefulSet, headlessService: k8s.KubeService, ...present(objects, optional) });
+    }
+    for (const objects of [resources.grafana!, resources.collector]) {
+      expectKubeClasses(objects, { ...component, deployment: k8s.KubeDeployment, ...present(objects, optional) });
+    }
+    const prometheus: k8s.KubeStatefulSet = resources.prometheus!.statefulSet;
+    prometheus.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 30));
+    expect(findObject(manifestsOf(chart), 'StatefulSet', 'prometheus').spec.minReadySeconds).toBe(30);
+  });
+
   test('matches the snapshot', () => {
     expect(render().manifests).toMatchSnapshot();
   });

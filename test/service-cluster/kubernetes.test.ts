@@ -1,8 +1,10 @@
 import { Duration, Size } from 'aws-cdk-lib';
+import { JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { KubernetesPlatform, NetworkPeer, PlatformSecret, ServiceCluster } from '../../src';
+import { KubernetesPlatform, NetworkPeer, PlatformSecret, RolloutStrategy, ServiceCluster } from '../../src';
 import { expectKubernetesConformance } from '../conformance/kubernetes';
-import { findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
+import { expectKubeClasses, findObject, kubernetesChart, manifestsOf, ownerLabel } from '../util';
 
 function render(props: Partial<ConstructorParameters<typeof ServiceCluster>[2]> = {}) {
   const chart = kubernetesChart();
@@ -210,6 +212,40 @@ describe('ServiceCluster on Kubernetes', () => {
       { name: 'FEATURE_X', value: 'on' },
       { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'users-api', key: 'token' } } },
     ]);
+  });
+
+  test('escape hatches are typed k8s objects: a patch through the typed Deployment reaches the manifest', () => {
+    const chart = kubernetesChart();
+    const users = new ServiceCluster(chart, 'Users', { image: 'ghcr.io/acme/users:1.4.2' });
+    const resources = users.kubernetes!;
+    expectKubeClasses(resources, {
+      deployment: k8s.KubeDeployment,
+      service: k8s.KubeService,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+      autoscaler: k8s.KubeHorizontalPodAutoscalerV2,
+    });
+    const deployment = resources.deployment as k8s.KubeDeployment;
+    expect([deployment.apiVersion, deployment.kind]).toEqual([k8s.KubeDeployment.GVK.apiVersion, k8s.KubeDeployment.GVK.kind]);
+    deployment.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 15));
+    resources.autoscaler!.addJsonPatch(JsonPatch.replace('/spec/behavior/scaleDown/stabilizationWindowSeconds', 600));
+    const manifests = manifestsOf(chart);
+    expect(findObject(manifests, 'Deployment', 'users').spec.minReadySeconds).toBe(15);
+    expect(findObject(manifests, 'HorizontalPodAutoscaler', 'users').spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(600);
+  });
+
+  test('with a canary the deployment is the Argo Rollout and the AnalysisTemplate, custom resources as ApiObjects', () => {
+    const users = new ServiceCluster(kubernetesChart(), 'Users', {
+      image: 'ghcr.io/acme/users:1.4.2', minReplicas: 3, maxReplicas: 3, rollout: RolloutStrategy.sloGatedCanary(),
+    });
+    expectKubeClasses(users.kubernetes!, {
+      service: k8s.KubeService,
+      serviceAccount: k8s.KubeServiceAccount,
+      disruptionBudget: k8s.KubePodDisruptionBudget,
+      networkPolicy: k8s.KubeNetworkPolicy,
+    }, ['deployment', 'analysisTemplate']);
+    expect(users.kubernetes!.deployment.kind).toBe('Rollout');
   });
 
   test('conformance: strict 1.27 schema, Pod Security restricted, reliability', () => {
