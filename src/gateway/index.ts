@@ -1,5 +1,5 @@
 export * from './gateway';
-export * from './jwt';
+export * from './policies/jwt';
 export * from './policies';
 export * from './props';
 export * from './resources';

@@ -2,7 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { JwtOptions } from './jwt';
+import { JwtOptions } from './policies/jwt';
 import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions, SecurityHeadersOptions } from './policies';
 import { GatewayMiddleware } from './policies/middleware';
 import { GatewayRoute } from './route';

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { JwtVerifier } from './jwt';
+import { JwtVerifier } from './policies/jwt';
 import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions } from './policies';
 import { GatewayMiddleware } from './policies/middleware';
 import { GatewayProps } from './props';
