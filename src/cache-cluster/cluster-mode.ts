@@ -1,8 +1,41 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, resources, secretEnv, tlsEnv, tlsMounts, tlsVolumes } from './kubernetes-pods';
+import { renderClusterSetupScript } from './cluster-setup-script';
+import { CacheClusterMode } from './engine';
+import {
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, podBase, podsPeer, PolicyFactory, PolicyRules, resources, secretEnv, tcpPorts,
+  tlsEnv, tlsMounts, tlsVolumes,
+} from './kubernetes-pods';
+import { CLUSTER_BUS_OFFSET } from './redis-config';
+import { CacheClusterSpec } from './spec';
+import { invalidPropMessage } from '../platform/errors';
 import { FINISHED_JOB_TTL_SECONDS, jobName } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+import { PlatformTarget } from '../platform/target';
+import { Rule } from '../platform/validation';
+
+/*
+ * Cluster mode: the keyspace sharded over several primaries, each with replicas, that fail over by
+ * the votes of the other primaries. On AWS ElastiCache runs the cluster; on Kubernetes the cache
+ * runs the nodes and a Job that creates (or grows) the cluster.
+ */
+
+/** Failover needs a majority of primaries, so a Kubernetes cluster needs three shards (ElastiCache has no such limit). */
+export const clusterModeShards: Rule<CacheClusterSpec> = (scope, s) =>
+  s.mode === CacheClusterMode.CLUSTER && Number.isInteger(s.shards) && s.shards < 3 ? [
+    invalidPropMessage(scope, 'shards', `must be at least 3 in cluster mode on ${PlatformTarget.KUBERNETES}`, s.shards,
+      'Redis Cluster promotes a replica only with the votes of a majority of primaries; ElastiCache (aws) has no such limit'),
+  ] : [];
+
+/** Ports the nodes reach each other on: the data port, and the cluster bus in cluster mode. */
+export function nodePeerPorts(spec: CacheClusterSpec): number[] {
+  return spec.mode === CacheClusterMode.CLUSTER ? [spec.port, spec.port + CLUSTER_BUS_OFFSET] : [spec.port];
+}
+
+/** The setup Job's script in the cache's ConfigMap. */
+export function clusterModeFiles(spec: CacheClusterSpec): Record<string, string> {
+  return { 'cluster-setup.sh': renderClusterSetupScript(spec) };
+}
 
 /** Cluster mode: the client entry Service and the setup Job. */
 export interface ClusterModeObjects {
@@ -71,4 +104,14 @@ export function renderClusterMode(
     },
   });
   return { service, setupJob };
+}
+
+/** The setup Job's NetworkPolicy: it reaches the nodes' data port, which admit it. */
+export function clusterSetupNetworkPolicy(topology: CacheTopology, nodes: PolicyRules,
+  labels: { nodes: Record<string, string>; setup: Record<string, string> }, policy: PolicyFactory): PolicyRules {
+  const { spec } = topology;
+  nodes.ingress.push({ from: [podsPeer(labels.setup)], ports: tcpPorts(spec.port) });
+  const setup = policy('SetupNetworkPolicy', topology.setup, 'cluster-setup', labels.setup);
+  setup.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
+  return setup;
 }

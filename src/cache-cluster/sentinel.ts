@@ -1,14 +1,44 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PROXY_HEALTH_PORT } from './haproxy-config';
 import {
-  Json,
-  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, pingProbe, podBase, resources, secretEnv, tlsMounts, tlsVolumes, topologyEnv,
+  CacheTopology, COMMON_MOUNTS, CONFIG_DIR, commonVolumes, pingProbe, podBase, podsPeer, PolicyFactory, PolicyRules, resources,
+  tcpPorts, tlsMounts, tlsVolumes, topologyEnv,
 } from './kubernetes-pods';
-import { SENTINEL_PORT } from './redis-config';
-import { sentinelQuorum } from './spec';
+import { renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
+import { CacheClusterSpec, sentinelQuorum, usesSentinels } from './spec';
+import { renderRedisPreStopScript, renderSentinelStartScript } from './start-scripts';
 import { probeTlsArgs } from './tls';
+import { invalidPropMessage } from '../platform/errors';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+import { Rule } from '../platform/validation';
+
+/*
+ * Replication mode with automatic failover: Sentinels watch the primary and promote a replica when
+ * it fails. On Kubernetes the cache runs them itself; on AWS ElastiCache fails over on its own.
+ */
+
+/** Sentinels decide by majority: an odd count from 3 to 9 (one in development, with a warning). */
+export const sentinelCount: Rule<CacheClusterSpec> = (scope, s) => {
+  const n = s.kubernetes.sentinels;
+  if (!usesSentinels(s)) {
+    return s.kubernetes.sentinelsSet ? [invalidPropMessage(scope, 'kubernetes.sentinels', 'is only used in replication mode with automatic failover', n,
+      'remove it: cluster mode and automaticFailover: false run no Sentinels')] : [];
+  }
+  if (Number.isInteger(n) && n >= 3 && n <= 9 && n % 2 === 1) return [];
+  if (n === 1 && s.profile?.allowsReducedAvailability) return []; // a warning instead (cacheClusterWarnings)
+  return [invalidPropMessage(scope, 'kubernetes.sentinels', 'must be an odd number from 3 to 9', n,
+    'failover needs a majority of Sentinels: with fewer than 3 one failure blocks it, and an even count tolerates no more failures than the odd count below it')];
+};
+
+/** The Sentinels' files in the cache's ConfigMap, and the nodes' pre-stop script that hands the primary role over first. */
+export function sentinelFiles(spec: CacheClusterSpec): Record<string, string> {
+  return {
+    'sentinel.conf': renderSentinelConf(spec),
+    'sentinel-primary.conf': renderSentinelPrimaryOptions(spec),
+    'start-sentinel.sh': renderSentinelStartScript(spec),
+    'prestop-redis.sh': renderRedisPreStopScript(spec),
+  };
+}
 
 /** Sentinels: StatefulSet (stable names they announce), headless Service, PodDisruptionBudget. */
 export interface SentinelObjects {
@@ -81,77 +111,20 @@ export function renderSentinels(
   return { statefulSet, service, disruptionBudget };
 }
 
-/** The primary proxy: Deployment, client Service, PodDisruptionBudget. */
-export interface ProxyObjects {
-  readonly deployment: ApiObject;
-  readonly service: ApiObject;
-  readonly disruptionBudget: ApiObject;
-}
-
 /**
- * HAProxy in front of the Redis nodes: the stable `<name>` Service always reaches the current
- * primary, for clients that do not speak Sentinel. It needs no Kubernetes API access at all.
+ * The Sentinels' NetworkPolicy: they talk to each other and to the nodes, whose start script asks
+ * them for the current primary. Adds the nodes' side of both paths to `nodes`.
  */
-export function renderPrimaryProxy(
-  scope: Construct, topology: CacheTopology, password: { name: string; key: string }, configChecksum: string,
-): ProxyObjects {
-  const { spec, platform } = topology;
-  const selector = platform.selectorLabels(topology.proxy, scope);
-  const metadata = platform.metadata(topology.proxy, 'proxy', scope);
-  const health = (path: string, periodSeconds: number): Json => ({
-    httpGet: { path, port: 'health' }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3,
-  });
-  const deployment = new ApiObject(scope, 'ProxyDeployment', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata,
-    spec: {
-      replicas: spec.kubernetes.proxyReplicas,
-      selector: { matchLabels: selector },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: platform.labelsFor(topology.proxy, 'proxy', scope), annotations: { 'cache.platform/config-checksum': configChecksum } },
-        spec: {
-          ...podBase(topology, selector),
-          terminationGracePeriodSeconds: 30,
-          containers: [{
-            name: 'haproxy',
-            image: spec.kubernetes.proxyImage,
-            imagePullPolicy: 'IfNotPresent',
-            command: ['haproxy', '-W', '-db', '-f', `${CONFIG_DIR}/haproxy.cfg`],
-            env: [secretEnv('REDIS_PASSWORD', password)],
-            ports: [
-              { name: 'redis', containerPort: spec.port, protocol: 'TCP' },
-              { name: 'health', containerPort: PROXY_HEALTH_PORT, protocol: 'TCP' },
-            ],
-            resources: resources(100, 128),
-            securityContext: restrictedContainerSecurityContext(),
-            // Ready only while a primary is known: during a failover the Service sheds this proxy.
-            readinessProbe: health('/ready', 2),
-            livenessProbe: health('/healthz', 10),
-            volumeMounts: [...COMMON_MOUNTS.filter(m => m.name !== 'run'), ...tlsMounts(spec)],
-          }],
-          // The proxy passes TLS through: it needs the CA for its checks, never the private key.
-          volumes: [...commonVolumes(topology).filter(v => v.name !== 'run'), ...tlsVolumes(spec, true)],
-        },
-      },
-    },
-  });
-  const service = new ApiObject(scope, 'Service', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: platform.metadata(spec.name, 'proxy', scope),
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: [{ name: 'redis', port: spec.port, targetPort: 'redis', protocol: 'TCP' }],
-    },
-  });
-  const disruptionBudget = new ApiObject(scope, 'ProxyDisruptionBudget', {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata,
-    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-  });
-  return { deployment, service, disruptionBudget };
+export function sentinelNetworkPolicy(topology: CacheTopology, nodes: PolicyRules,
+  labels: { nodes: Record<string, string>; sentinels: Record<string, string> }, policy: PolicyFactory): PolicyRules {
+  const { spec } = topology;
+  nodes.ingress.push({ from: [podsPeer(labels.sentinels)], ports: tcpPorts(spec.port) });
+  nodes.egress.push({ to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) });
+  const sentinels = policy('SentinelNetworkPolicy', topology.sentinels, 'sentinel', labels.sentinels);
+  sentinels.ingress.push({ from: [podsPeer(labels.sentinels), podsPeer(labels.nodes)], ports: tcpPorts(SENTINEL_PORT) });
+  sentinels.egress.push(
+    { to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) },
+    { to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) },
+  );
+  return sentinels;
 }
