@@ -6,12 +6,20 @@ import {
   tcpPorts, tlsMounts, tlsVolumes,
 } from './kubernetes-pods';
 import { renderProxyGateScript } from './proxy-gate';
+import { CacheClusterSpec } from './spec';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /*
  * Replication mode: one stable endpoint for clients that do not speak Sentinel, always on the
  * current primary. On AWS the replication group's primary endpoint does the same.
  */
+
+/** A lone proxy, which the development profile allows: clients lose the primary endpoint while it restarts. */
+export function primaryProxyWarnings(spec: CacheClusterSpec): ProfileWarning[] {
+  return spec.kubernetes.proxyReplicas === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.proxyReplicas', 1,
+    'clients lose the primary endpoint while the only proxy restarts', 'at least 2')] : [];
+}
 
 /** The proxy's files in the cache's ConfigMap: the HAProxy configuration over every node, and the gate script. */
 export function primaryProxyFiles(topology: CacheTopology): Record<string, string> {

@@ -11,6 +11,7 @@ import { probeTlsArgs } from './tls';
 import { invalidPropMessage } from '../platform/errors';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 import { Rule } from '../platform/validation';
+import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
 
 /*
  * Replication mode with automatic failover: Sentinels watch the primary and promote a replica when
@@ -29,6 +30,12 @@ export const sentinelCount: Rule<CacheClusterSpec> = (scope, s) => {
   return [invalidPropMessage(scope, 'kubernetes.sentinels', 'must be an odd number from 3 to 9', n,
     'failover needs a majority of Sentinels: with fewer than 3 one failure blocks it, and an even count tolerates no more failures than the odd count below it')];
 };
+
+/** A lone Sentinel, which the development profile allows: no failover while it is down. */
+export function sentinelWarnings(spec: CacheClusterSpec): ProfileWarning[] {
+  return spec.kubernetes.sentinels === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.sentinels', 1,
+    'no failover happens while the only Sentinel is down or rescheduled', 'an odd number from 3 to 9 (a majority decides)')] : [];
+}
 
 /** The Sentinels' files in the cache's ConfigMap, and the nodes' pre-stop script that hands the primary role over first. */
 export function sentinelFiles(spec: CacheClusterSpec): Record<string, string> {
