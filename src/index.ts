@@ -64,7 +64,7 @@ export type {
 // Gateway policies and middlewares.
 export { GatewayMiddleware, GatewayPolicy, RateLimitKey } from './gateway';
 export type {
-  CircuitBreakerOptions, CorsOptions, HeadersMiddlewareOptions, InFlightRequestsOptions, RateLimitOptions, RetryOptions,
+  CircuitBreakerOptions, CorsOptions, HeadersMiddlewareOptions, InFlightRequestsOptions, RateLimitOptions, RetryOptions, RoutePolicyOptions,
   SecurityHeadersOptions,
 } from './gateway';
 // Traefik's dynamic configuration as the Gateway renders it on Kubernetes.

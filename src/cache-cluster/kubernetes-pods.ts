@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { BACKUP_RECORD_KEY } from './backup-scripts';
 import { EXPORTER_PORT, SENTINEL_PORT } from './redis-config';
 import { CacheClusterSpec, nodeCount, usesSentinels } from './spec';
@@ -177,3 +178,13 @@ export function podsPeer(labels: Record<string, string>): Json {
 export function tcpPorts(...ports: number[]): Json[] {
   return ports.map(port => ({ protocol: 'TCP', port: port }));
 }
+
+/** A NetworkPolicy and its rules, which stay open until synthesis: connected clients are admitted later. */
+export interface PolicyRules {
+  readonly object: ApiObject;
+  readonly ingress: Json[];
+  readonly egress: Json[];
+}
+
+/** Creates a cache NetworkPolicy selecting `selector`, with empty rules. */
+export type PolicyFactory = (id: string, name: string, component: string, selector: Record<string, string>) => PolicyRules;

@@ -5,19 +5,17 @@ import { Construct } from 'constructs';
 import { CacheUserSpec } from './access';
 import { ACL_USERS_ENV, aclPasswordEnv, cacheUserSecret, renderAclUserLines } from './acl-users';
 import { CacheHandle } from './cache-handle';
-import { renderClusterSetupScript } from './cluster-setup-script';
+import { clusterModeFiles, clusterSetupNetworkPolicy, nodePeerPorts, renderClusterMode } from './cluster-mode';
 import { CacheClusterMode } from './engine';
-import { PROXY_GATE_FILE, ProxyBackendServer, renderHaproxyConfig } from './haproxy-config';
 import { renderBackupObjects } from './kubernetes-backup';
-import { renderClusterMode } from './kubernetes-cluster';
 import { renderRedisNodes } from './kubernetes-nodes';
-import { Json, CacheTopology, podsPeer, secretEnv, tcpPorts } from './kubernetes-pods';
-import { renderPrimaryProxy, renderSentinels } from './kubernetes-replication';
-import { renderProxyGateScript } from './proxy-gate';
-import { CLUSTER_BUS_OFFSET, EXPORTER_PORT, renderRedisConf, renderSentinelConf, renderSentinelPrimaryOptions, SENTINEL_PORT } from './redis-config';
+import { CacheTopology, Json, PolicyRules, podsPeer, secretEnv, tcpPorts } from './kubernetes-pods';
+import { primaryProxyFiles, primaryProxyNetworkPolicy, renderPrimaryProxy } from './primary-proxy';
+import { EXPORTER_PORT, renderRedisConf, SENTINEL_PORT } from './redis-config';
 import { CacheClusterKubernetesResources } from './resources';
+import { renderSentinels, sentinelFiles, sentinelNetworkPolicy } from './sentinel';
 import { CacheClusterSpec, usesSentinels } from './spec';
-import { renderRedisPreStopScript, renderRedisStartScript, renderSentinelStartScript } from './start-scripts';
+import { renderRedisStartScript } from './start-scripts';
 import { cacheTlsCa, cacheTlsDnsNames } from './tls';
 import { Endpoint } from '../platform/endpoint';
 import { kubeObject } from '../platform/kube-object';
@@ -33,8 +31,10 @@ export function defaultKubernetesAuth(spec: CacheClusterSpec): PlatformSecret {
 
 /**
  * Renders the cache as plain manifests, no operator: Redis StatefulSet with PVCs and redis_exporter;
- * in replication mode Sentinels and an HAProxy primary endpoint, in cluster mode a setup Job; a
- * ConfigMap with every generated file, a ServiceAccount without token, and NetworkPolicies.
+ * in replication mode Sentinels (`sentinel.ts`) and an HAProxy primary endpoint (`primary-proxy.ts`),
+ * in cluster mode a setup Job (`cluster-mode.ts`); a ConfigMap with every generated file, a
+ * ServiceAccount without token, and NetworkPolicies. Each topology concept renders its own objects
+ * and rules; this function picks the concepts the mode needs and wires them to the nodes.
  */
 export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClusterSpec): CacheHandle<CacheClusterKubernetesResources> {
   const platform = KubernetesPlatform.of(scope);
@@ -69,8 +69,8 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
     proxy: platform.selectorLabels(topology.proxy, scope),
     setup: platform.selectorLabels(topology.setup, scope),
   };
-  const nodePorts = cluster ? [spec.port, spec.port + CLUSTER_BUS_OFFSET] : [spec.port];
-  const policy = (id: string, name: string, component: string, selector: Record<string, string>) => {
+  const nodePorts = nodePeerPorts(spec);
+  const policy = (id: string, name: string, component: string, selector: Record<string, string>): PolicyRules => {
     const rules = { ingress: [] as Json[], egress: [] as Json[] };
     const object = kubeObject(k8s.KubeNetworkPolicy, scope, id, {
       metadata: platform.metadata(name, component, scope),
@@ -83,26 +83,10 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   const nodesPolicy = policy('NetworkPolicy', topology.nodes, 'cache', labels.nodes);
   nodesPolicy.ingress.push({ from: [podsPeer(labels.nodes)], ports: tcpPorts(...nodePorts) });
   nodesPolicy.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(...nodePorts) });
-  if (sentinels) {
-    nodesPolicy.ingress.push({ from: [podsPeer(labels.sentinels)], ports: tcpPorts(spec.port) });
-    // The start script asks the Sentinels for the current primary.
-    nodesPolicy.egress.push({ to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) });
-  }
-  if (proxy) nodesPolicy.ingress.push({ from: [podsPeer(labels.proxy)], ports: tcpPorts(spec.port) });
-  if (cluster) nodesPolicy.ingress.push({ from: [podsPeer(labels.setup)], ports: tcpPorts(spec.port) });
-
-  const sentinelPolicy = sentinels ? policy('SentinelNetworkPolicy', topology.sentinels, 'sentinel', labels.sentinels) : undefined;
-  if (sentinelPolicy) {
-    sentinelPolicy.ingress.push({ from: [podsPeer(labels.sentinels), podsPeer(labels.nodes)], ports: tcpPorts(SENTINEL_PORT) });
-    sentinelPolicy.egress.push(
-      { to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) },
-      { to: [podsPeer(labels.sentinels)], ports: tcpPorts(SENTINEL_PORT) },
-    );
-  }
-  const proxyPolicy = proxy ? policy('ProxyNetworkPolicy', topology.proxy, 'proxy', labels.proxy) : undefined;
-  proxyPolicy?.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
-  const setupPolicy = cluster ? policy('SetupNetworkPolicy', topology.setup, 'cluster-setup', labels.setup) : undefined;
-  setupPolicy?.egress.push({ to: [podsPeer(labels.nodes)], ports: tcpPorts(spec.port) });
+  // Each concept adds its side to the nodes' rules, then its own policy.
+  const sentinelPolicy = sentinels ? sentinelNetworkPolicy(topology, nodesPolicy, labels, policy) : undefined;
+  const proxyPolicy = proxy ? primaryProxyNetworkPolicy(topology, nodesPolicy, labels, policy) : undefined;
+  const setupPolicy = cluster ? clusterSetupNetworkPolicy(topology, nodesPolicy, labels, policy) : undefined;
 
   const backup = renderBackupObjects(scope, topology, password, nodesPolicy.ingress);
 
@@ -180,25 +164,13 @@ export function renderCacheClusterOnKubernetes(scope: Construct, spec: CacheClus
   };
 }
 
-/** Every generated file, mounted read-only at /etc/cache. */
+/** Every generated file, mounted read-only at /etc/cache: the nodes', then each topology concept's. */
 function configFiles(topology: CacheTopology): Record<string, string> {
   const { spec } = topology;
-  const files: Record<string, string> = {
+  return {
     'redis.conf': renderRedisConf(spec),
     'start-redis.sh': renderRedisStartScript(spec),
+    ...usesSentinels(spec) ? sentinelFiles(spec) : {},
+    ...spec.mode === CacheClusterMode.CLUSTER ? clusterModeFiles(spec) : primaryProxyFiles(topology),
   };
-  if (usesSentinels(spec)) {
-    files['sentinel.conf'] = renderSentinelConf(spec);
-    files['sentinel-primary.conf'] = renderSentinelPrimaryOptions(spec);
-    files['start-sentinel.sh'] = renderSentinelStartScript(spec);
-    files['prestop-redis.sh'] = renderRedisPreStopScript(spec);
-  }
-  if (spec.mode === CacheClusterMode.CLUSTER) {
-    files['cluster-setup.sh'] = renderClusterSetupScript(spec);
-  } else {
-    const servers: ProxyBackendServer[] = topology.redisNodes().map((address, i) => ({ name: `${topology.nodes}-${i}`, address }));
-    files['haproxy.cfg'] = renderHaproxyConfig(spec, servers);
-    files[PROXY_GATE_FILE] = renderProxyGateScript(spec);
-  }
-  return files;
 }

@@ -1,8 +1,8 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { cacheMetric, memberClusterIds } from './aws-metrics';
 import { CacheClusterSpec } from './spec';
-import { jobSelector } from '../observability/rule-types';
-import { cacheEngineCpu, cacheEvictionRate, cacheMemoryUtilization } from '../observability/signals';
+import { jobSelector } from '../observability/alerting/rule-types';
+import { cacheEngineCpu, cacheEvictionRate, cacheMemoryUtilization } from '../observability/metrics/signals';
 import { METRIC_PERIOD } from '../platform/http-metrics';
 import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';
 

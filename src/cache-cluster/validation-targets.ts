@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
-import { CacheClusterMode } from './engine';
+import { clusterModeShards } from './cluster-mode';
 import { PROXY_HEALTH_PORT } from './haproxy-config';
 import { EXPORTER_PORT, SENTINEL_PORT } from './redis-config';
-import { CacheClusterSpec, usesSentinels } from './spec';
+import { sentinelCount } from './sentinel';
+import { CacheClusterSpec } from './spec';
 import { parseDailyWindow, parseWeeklyWindow, weeklyOverlapsDaily, windowMinutes } from './windows';
 import { invalidPropMessage } from '../platform/errors';
 import { DNS_SUBDOMAIN_HINT, isDnsSubdomain } from '../platform/grammar/kubernetes-names';
@@ -71,23 +72,6 @@ const images: Rule<CacheClusterSpec> = (scope, s) => (['image', 'exporterImage',
   .map(prop => invalidPropMessage(scope, `kubernetes.${prop}`, 'is not pinned', s.kubernetes[prop],
     'use an explicit tag other than "latest" (repo:1.2.3) or a digest (repo@sha256:…) so every pod runs the same build'));
 
-const sentinels: Rule<CacheClusterSpec> = (scope, s) => {
-  const n = s.kubernetes.sentinels;
-  if (!usesSentinels(s)) {
-    return s.kubernetes.sentinelsSet ? [invalidPropMessage(scope, 'kubernetes.sentinels', 'is only used in replication mode with automatic failover', n,
-      'remove it: cluster mode and automaticFailover: false run no Sentinels')] : [];
-  }
-  if (Number.isInteger(n) && n >= 3 && n <= 9 && n % 2 === 1) return [];
-  if (n === 1 && s.profile?.allowsReducedAvailability) return []; // a warning instead (cacheClusterWarnings)
-  return [invalidPropMessage(scope, 'kubernetes.sentinels', 'must be an odd number from 3 to 9', n,
-    'failover needs a majority of Sentinels: with fewer than 3 one failure blocks it, and an even count tolerates no more failures than the odd count below it')];
-};
-
-const clusterShards: Rule<CacheClusterSpec> = (scope, s) => s.mode === CacheClusterMode.CLUSTER && Number.isInteger(s.shards) && s.shards < 3 ? [
-  invalidPropMessage(scope, 'shards', `must be at least 3 in cluster mode on ${PlatformTarget.KUBERNETES}`, s.shards,
-    'Redis Cluster promotes a replica only with the votes of a majority of primaries; ElastiCache (aws) has no such limit'),
-] : [];
-
 const sizing: Rule<CacheClusterSpec> = (scope, s) => {
   const k = s.kubernetes;
   return [
@@ -115,5 +99,5 @@ const tlsSecret: Rule<CacheClusterSpec> = (scope, s) => {
 };
 
 export const KUBERNETES_RULES: Rule<CacheClusterSpec>[] = [
-  engineOnKubernetes, images, sentinels, clusterShards, sizing, portsOnKubernetes, tlsSecret,
+  engineOnKubernetes, images, sentinelCount, clusterModeShards, sizing, portsOnKubernetes, tlsSecret,
 ];

@@ -1,7 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CacheClusterMode, EvictionPolicy } from './engine';
+import { primaryProxyWarnings } from './primary-proxy';
 import { CLUSTER_BUS_OFFSET } from './redis-config';
+import { sentinelWarnings } from './sentinel';
 import { CacheClusterSpec, usesSentinels } from './spec';
 import { BACKUP_AWS_RULES, BACKUP_KUBERNETES_RULES } from './validation-backup';
 import { AWS_RULES, KUBERNETES_RULES } from './validation-targets';
@@ -10,7 +12,7 @@ import { isDnsLabel } from '../platform/names';
 import { secretReferenceProblems } from '../platform/secret';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange, Rule, runRules } from '../platform/validation';
-import { ProfileWarning, reducedAvailabilityWarning } from '../platform/warnings';
+import { ProfileWarning } from '../platform/warnings';
 
 /** ElastiCache's limit on replicas per primary (node group), applied on both targets. */
 export const MAX_REPLICAS = 5;
@@ -81,10 +83,5 @@ export function validateCacheCluster(scope: IConstruct, spec: CacheClusterSpec, 
 /** Reduced availability that the development profile allows on Kubernetes, as warnings (production rejects one Sentinel). */
 export function cacheClusterWarnings(spec: CacheClusterSpec, target: PlatformTarget): ProfileWarning[] {
   if (!spec.profile?.allowsReducedAvailability || target !== PlatformTarget.KUBERNETES || !usesSentinels(spec)) return [];
-  return [
-    ...(spec.kubernetes.sentinels === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.sentinels', 1,
-      'no failover happens while the only Sentinel is down or rescheduled', 'an odd number from 3 to 9 (a majority decides)')] : []),
-    ...(spec.kubernetes.proxyReplicas === 1 ? [reducedAvailabilityWarning('cache-cluster', 'kubernetes.proxyReplicas', 1,
-      'clients lose the primary endpoint while the only proxy restarts', 'at least 2')] : []),
-  ];
+  return [...sentinelWarnings(spec), ...primaryProxyWarnings(spec)];
 }

@@ -1,4 +1,4 @@
-import { JwtSpec } from './spec';
+import { JwtSpec } from './policies/jwt';
 import { RouteMatch, traefikRule } from './traefik-rules';
 
 /** ALB limit: condition values per listener rule. */

@@ -6,13 +6,14 @@ import { Construct } from 'constructs';
 import { dynamicConfigSizeProblems, encodeDynamicConfig, traefikStartScript } from './aws-config-delivery';
 import { AwsListenerRouting, renderAwsEdge } from './aws-edge';
 import { GatewayHandle, GatewayRenderContext } from './gateway-handle';
-import { JWT_SIDECAR_ADDRESS, jwtVerifierArgs } from './jwt-verifier-config';
+import { jwtVerifierArgs } from './jwt-verifier-config';
+import { rateLimitStoreBindings } from './policies/rate-limit';
 import { GatewayAwsOptions } from './props';
 import { GatewayAwsResources } from './resources';
 import { GATEWAY_DEFAULTS, GatewaySpec, JWT_VERIFIER_IMAGE } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml } from './traefik-config';
-import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { traefikTargetOptions } from './traefik-target';
 import { AwsPlatform } from '../platform/aws-platform';
 import { addEcsSecret } from '../platform/ecs-secrets';
 import { Endpoint } from '../platform/endpoint';
@@ -20,6 +21,7 @@ import { PlatformValidationError } from '../platform/errors';
 import { platformFargateService } from '../platform/fargate-service';
 import { acknowledgeNagFinding } from '../platform/nag';
 import { NetworkPeer } from '../platform/network';
+import { PlatformTarget } from '../platform/target';
 
 /** Fargate has no ConfigMap: the container writes both files from its environment into /tmp, then starts Traefik. */
 const CONFIG_DIR = '/tmp/traefik';
@@ -38,10 +40,7 @@ export function renderGatewayOnAws(
   const platform = AwsPlatform.of(scope);
   const logGroup = platform.createLogGroup(scope, 'Logs');
   const sidecar = spec.jwt?.verifier.kind === 'sidecar';
-  const targetOptions: TraefikTargetOptions = {
-    trustedProxyHops: 1,
-    jwtVerifierAddress: sidecar ? JWT_SIDECAR_ADDRESS : spec.jwt?.verifier.address,
-  };
+  const targetOptions = traefikTargetOptions(spec, PlatformTarget.AWS);
 
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: spec.cpu * 1024,

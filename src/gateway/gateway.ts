@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import { albRuleCount, MAX_ALB_RULES } from './alb-jwt-rules';
 import { renderGatewayOnAws } from './aws';
 import { GatewayHandle } from './gateway-handle';
-import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
 import { renderGatewayOnKubernetes } from './kubernetes';
 import { gatewayHttpSource } from './metrics';
 import { GatewayProps } from './props';
@@ -13,6 +12,7 @@ import { validateRoute } from './route-validation';
 import { GatewaySpec, resolveGatewaySpec } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigAsData } from './traefik-config';
 import { TRAEFIK_PORTS } from './traefik-static-config';
+import { traefikTargetOptions } from './traefik-target';
 import { TraefikDynamicConfig } from './traefik-types';
 import { gatewayWarnings, validateGateway } from './validation';
 import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
@@ -131,11 +131,7 @@ export class Gateway extends Construct implements INetworkPeer {
    * @internal
    */
   public _renderTraefikDynamicConfig(): TraefikDynamicConfig {
-    return renderTraefikDynamicConfig(this.spec, this.routeSpecs, {
-      trustedProxyHops: this.target === PlatformTarget.AWS ? 1 : 0,
-      jwtVerifierAddress: this.spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : this.spec.jwt?.verifier.address,
-      defaultCertificate: this.target === PlatformTarget.KUBERNETES ? { certFile: '/etc/traefik/tls/tls.crt', keyFile: '/etc/traefik/tls/tls.key' } : undefined,
-    });
+    return renderTraefikDynamicConfig(this.spec, this.routeSpecs, traefikTargetOptions(this.spec, this.target));
   }
 
   /**

@@ -1,5 +1,4 @@
 export * from './gateway';
-export * from './jwt';
 export * from './policies';
 export * from './props';
 export * from './resources';
@@ -7,4 +6,3 @@ export * from './route';
 export * from './targets';
 export * from './tls-source';
 export * from './traefik-types';
-export * from './policies/middleware';

@@ -1,4 +1,4 @@
-import { JwtSpec } from './spec';
+import { JwtSpec } from './policies/jwt';
 
 /** Port of the Envoy JWT verifier inside a gateway replica. */
 export const JWT_VERIFIER_PORT = 8081;

@@ -3,19 +3,20 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayHandle, GatewayRenderContext } from './gateway-handle';
-import { JWT_SIDECAR_ADDRESS } from './jwt-verifier-config';
-import { gatewayPodTemplate, TLS_DIR } from './kubernetes-pod';
+import { gatewayPodTemplate } from './kubernetes-pod';
+import { rateLimitStoreBindings } from './policies/rate-limit';
 import { GatewayKubernetesOptions } from './props';
 import { GatewayKubernetesResources } from './resources';
 import { RouteSpec } from './route-spec';
 import { GatewaySpec } from './spec';
 import { renderTraefikDynamicConfig, traefikConfigYaml, traefikStaticConfigYaml } from './traefik-config';
-import { rateLimitStoreBindings, TraefikTargetOptions } from './traefik-middlewares';
 import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikStaticConfig, TRAEFIK_PORTS } from './traefik-static-config';
+import { traefikTargetOptions } from './traefik-target';
 import { Endpoint } from '../platform/endpoint';
 import { publicInternetIpBlock } from '../platform/internet';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
+import { PlatformTarget } from '../platform/target';
 import { podsIn } from '../platform/workload-peer';
 
 /** Internet addresses: egress to external upstreams and the JWKS, never to the cluster's private ranges. */
@@ -34,11 +35,7 @@ export function renderGatewayOnKubernetes(
   const metadata = (name: string) => platform.metadata(name, 'gateway', scope);
   const tls = options.tls;
   const tlsSecretName = tls.secretName ?? `${spec.name}-tls`;
-  const targetOptions: TraefikTargetOptions = {
-    trustedProxyHops: 0,
-    jwtVerifierAddress: spec.jwt?.verifier.kind === 'sidecar' ? JWT_SIDECAR_ADDRESS : spec.jwt?.verifier.address,
-    defaultCertificate: { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` },
-  };
+  const targetOptions = traefikTargetOptions(spec, PlatformTarget.KUBERNETES);
   const env: k8s.EnvVar[] = [];
   const egress: k8s.NetworkPolicyEgressRule[] = [];
 

@@ -1,5 +1,5 @@
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { SIGNALS } from '../observability/signals';
+import { SIGNALS } from '../observability/metrics/signals';
 import { HttpMetricSource } from '../platform/http-metrics';
 
 /**

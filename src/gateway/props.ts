@@ -2,9 +2,10 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { JwtOptions } from './jwt';
-import { CircuitBreakerOptions, CorsOptions, RateLimitOptions, RetryOptions, SecurityHeadersOptions } from './policies';
-import { GatewayMiddleware } from './policies/middleware';
+import { CorsOptions } from './policies/cors';
+import { JwtOptions } from './policies/jwt';
+import { RoutePolicyOptions } from './policies/route-policies';
+import { SecurityHeadersOptions } from './policies/security-headers';
 import { GatewayRoute } from './route';
 import { TlsSource } from './tls-source';
 
@@ -89,7 +90,7 @@ export interface GatewayKubernetesOptions {
  * authentication, CORS, rate limits, circuit breakers and retries. The same props mean the same
  * thing on AWS and on Kubernetes.
  */
-export interface GatewayProps {
+export interface GatewayProps extends RoutePolicyOptions {
   /**
    * Public host name, e.g. `api.example.com`: the certificate's name and the default host of every route.
    *
@@ -120,43 +121,6 @@ export interface GatewayProps {
    * @default no CORS headers
    */
   readonly cors?: CorsOptions;
-  /**
-   * Rate limit on every route.
-   *
-   * @default no rate limit
-   */
-  readonly rateLimit?: RateLimitOptions;
-  /**
-   * Circuit breaker on every route.
-   *
-   * @default no circuit breaker
-   */
-  readonly circuitBreaker?: CircuitBreakerOptions;
-  /**
-   * Retries on every route.
-   *
-   * @default no retries
-   */
-  readonly retry?: RetryOptions;
-  /**
-   * Largest request body accepted (413 above it).
-   *
-   * @default Size.mebibytes(10)
-   */
-  readonly maxRequestBodySize?: Size;
-  /**
-   * Client address ranges (CIDR) allowed on every route.
-   *
-   * @default any address
-   */
-  readonly ipAllowList?: string[];
-  /**
-   * Traefik middlewares of your own on every route, in this order, after the gateway's protections
-   * (routes opt out with `disable: [GatewayPolicy.CUSTOM_MIDDLEWARES]`).
-   *
-   * @default none
-   */
-  readonly middlewares?: GatewayMiddleware[];
   /**
    * Security headers (HSTS, nosniff, frame deny, referrer policy) on every answer.
    *

@@ -1,9 +1,11 @@
-import { GatewayPolicy } from './policies';
+import { CircuitBreakerSpec, resolveCircuitBreaker } from './policies/circuit-breaker';
+import { GatewayPolicy } from './policies/gateway-policy';
+import { resolveIpAllowList } from './policies/ip-allow-list';
 import { GatewayMiddleware } from './policies/middleware';
+import { RateLimitSpec, resolveRateLimit } from './policies/rate-limit';
+import { resolveRetry, RetrySpec } from './policies/retry';
 import { GatewayRoute } from './route';
-import {
-  CircuitBreakerSpec, GatewaySpec, RateLimitSpec, resolveCircuitBreaker, resolveRateLimit, resolveRetry, RetrySpec,
-} from './spec';
+import { GatewaySpec } from './spec';
 import { ServiceCluster } from '../service-cluster/service-cluster';
 
 /** Where one share of a route's traffic goes. */
@@ -87,7 +89,7 @@ export function resolveRouteSpec(route: GatewayRoute, gateway: GatewaySpec): Rou
     retry: websocket ? undefined : pick(route.retry, gateway.retry, resolveRetry, GatewayPolicy.RETRY),
     maxRequestBodyBytes: websocket || !on(GatewayPolicy.BODY_LIMIT) ? undefined
       : route.maxRequestBodySize?.toBytes() ?? gateway.maxRequestBodyBytes,
-    ipAllowList: on(GatewayPolicy.IP_ALLOW_LIST) ? [...new Set([...gateway.ipAllowList, ...route.ipAllowList ?? []])] : [...route.ipAllowList ?? []],
+    ipAllowList: resolveIpAllowList(gateway.ipAllowList, route.ipAllowList, on(GatewayPolicy.IP_ALLOW_LIST)),
     middlewares: [...on(GatewayPolicy.CUSTOM_MIDDLEWARES) ? gateway.middlewares : [], ...route.middlewares ?? []],
     ownMiddlewares: [...route.middlewares ?? []],
     compression: !websocket && gateway.compression && on(GatewayPolicy.COMPRESSION),

@@ -2,15 +2,19 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { albConditionValueCount, albPreflightConditionValueCount, answersPreflight, MAX_ALB_CONDITION_VALUES } from './alb-jwt-rules';
+import { bodyLimitProblems } from './policies/body-limit';
+import { circuitBreakerProblems } from './policies/circuit-breaker';
+import { cidrProblems } from './policies/ip-allow-list';
 import { middlewareProblems, middlewareRedefinitions } from './policies/middleware-validation';
-import { cidrProblems, circuitBreakerProblems, isHeaderName, isHttpUrl, rateLimitProblems, retryProblems } from './policy-validation';
+import { rateLimitProblems } from './policies/rate-limit';
+import { retryProblems } from './policies/retry';
 import { RouteSpec } from './route-spec';
 import { traefikRule } from './traefik-rules';
 import { isHostName } from './validation';
 import { invalidPropMessage } from '../platform/errors';
-import { HTTP_METHODS, isHeaderValue } from '../platform/grammar/http-header';
+import { HTTP_METHODS, isHeaderName, isHeaderValue } from '../platform/grammar/http-header';
 import { HTTP_REQUEST_PATH_HINT, isHttpRequestPath } from '../platform/grammar/http-path';
-import { hasUserInfo, USERINFO_HINT } from '../platform/grammar/url';
+import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../platform/grammar/url';
 import { PlatformTarget } from '../platform/target';
 import { integerInRange } from '../platform/validation';
 
@@ -60,10 +64,13 @@ export function validateRoute(scope: IConstruct, route: RouteSpec, context: Rout
     if (!METHODS.includes(method)) add('methods', 'has an unknown HTTP method', method, `use ${METHODS.join(', ')}`);
   }
   problems.push(...targetProblems(scope, p, route, context.target));
-  if (route.rateLimit && !route.rateLimit.shared) problems.push(...rateLimitProblems(scope, `${p}.rateLimit`, route.rateLimit.spec));
-  if (route.circuitBreaker && !route.circuitBreaker.shared) problems.push(...circuitBreakerProblems(scope, `${p}.circuitBreaker`, route.circuitBreaker.spec));
-  if (route.retry && !route.retry.shared) problems.push(...retryProblems(scope, `${p}.retry`, route.retry.spec));
-  problems.push(...integerInRange(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes, 1, 4 * 1024 ** 3));
+  // A route's own settings are checked here; the gateway's, which it shares, once on the gateway.
+  const own = <S>(prop: string, setting: { spec: S; shared: boolean } | undefined, check: (scope: IConstruct, prop: string, spec: S) => string[]) =>
+    setting && !setting.shared ? check(scope, `${p}.${prop}`, setting.spec) : [];
+  problems.push(...own('rateLimit', route.rateLimit, rateLimitProblems));
+  problems.push(...own('circuitBreaker', route.circuitBreaker, circuitBreakerProblems));
+  problems.push(...own('retry', route.retry, retryProblems));
+  problems.push(...bodyLimitProblems(scope, `${p}.maxRequestBodySize`, route.maxRequestBodyBytes));
   problems.push(...integerInRange(scope, `${p}.timeout`, route.timeoutSeconds, 1, 3600));
   problems.push(...cidrProblems(scope, `${p}.ipAllowList`, route.ipAllowList));
   // The gateway's middlewares are checked once, on the gateway; a route checks its own, which may not redefine one of theirs.

@@ -1,6 +1,6 @@
-import { Duration, Size } from 'aws-cdk-lib';
-import { CircuitBreakerOptions, GatewayPolicy, RateLimitOptions, RetryOptions } from './policies';
-import { GatewayMiddleware } from './policies/middleware';
+import { Duration } from 'aws-cdk-lib';
+import { GatewayPolicy } from './policies/gateway-policy';
+import { RoutePolicyOptions } from './policies/route-policies';
 import { RouteTarget } from './targets';
 
 /**
@@ -27,7 +27,7 @@ export interface UpstreamHealthCheck {
  * One route: which requests it matches (all conditions must hold) and where they go, with
  * per-route policy overrides.
  */
-export interface GatewayRoute {
+export interface GatewayRoute extends RoutePolicyOptions {
   /**
    * Name of the route in Traefik (routers, metrics) and in error messages.
    *
@@ -84,42 +84,6 @@ export interface GatewayRoute {
    * @default none
    */
   readonly disable?: GatewayPolicy[];
-  /**
-   * Rate limit of this route (replaces the gateway-wide one).
-   *
-   * @default the gateway's rateLimit
-   */
-  readonly rateLimit?: RateLimitOptions;
-  /**
-   * Circuit breaker of this route (replaces the gateway-wide one).
-   *
-   * @default the gateway's circuitBreaker
-   */
-  readonly circuitBreaker?: CircuitBreakerOptions;
-  /**
-   * Retries of this route (replaces the gateway-wide ones).
-   *
-   * @default the gateway's retry
-   */
-  readonly retry?: RetryOptions;
-  /**
-   * Largest request body of this route.
-   *
-   * @default the gateway's maxRequestBodySize
-   */
-  readonly maxRequestBodySize?: Size;
-  /**
-   * Client address ranges (CIDR) allowed on this route (added to the gateway-wide list).
-   *
-   * @default the gateway's ipAllowList
-   */
-  readonly ipAllowList?: string[];
-  /**
-   * Traefik middlewares of your own on this route, after the gateway's (`GatewayProps.middlewares`).
-   *
-   * @default the gateway's middlewares only
-   */
-  readonly middlewares?: GatewayMiddleware[];
   /**
    * How long the upstream may take to send its response headers.
    *

@@ -1,12 +1,11 @@
 import { Yaml } from 'cdk8s';
-import { customMiddlewareName, renderCustomMiddleware } from './policies/middleware-render';
+import { ChainContext, ChainLink, INNERMOST_CHAIN, ROUTE_CHAIN } from './policies/chain';
+import { rateLimitStoreBindings } from './policies/rate-limit';
+import { retryLink } from './policies/retry';
 import { RouteSpec, UpstreamSpec } from './route-spec';
 import { GatewaySpec } from './spec';
-import {
-  circuitBreakerMiddleware, corsMiddleware, ipAllowListMiddleware, jwtMiddleware, rateLimitMiddleware, rateLimitStoreBindings,
-  retryMiddleware, securityHeadersMiddleware, TraefikTargetOptions,
-} from './traefik-middlewares';
 import { IDEMPOTENT_METHODS, traefikRule } from './traefik-rules';
+import { TraefikTargetOptions } from './traefik-target';
 import { TraefikDynamicConfig, TraefikRouter, TraefikTlsConfig } from './traefik-types';
 import { goTemplateTree } from '../platform/escape/go-template';
 
@@ -32,43 +31,18 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
   const services: Obj = {};
   const middlewares: Obj = {};
   const transports: Obj = {};
-  const stores = rateLimitStoreBindings([spec.rateLimit, ...routes.map(r => r.rateLimit?.spec)]);
-  const use = (name: string, definition: () => Obj) => {
-    middlewares[name] ??= definition();
-    return name;
+  const context: ChainContext = { spec, options, stores: rateLimitStoreBindings([spec.rateLimit, ...routes.map(r => r.rateLimit?.spec)]) };
+  const use = (link: ChainLink) => {
+    middlewares[link.name] ??= link.definition();
+    return link.name;
   };
 
   for (const route of routes) {
-    const chain: string[] = [];
-    if (route.ipAllowList.length > 0) {
-      const shared = sameList(route.ipAllowList, spec.ipAllowList);
-      chain.push(use(shared ? 'ip-allow-list' : `${route.name}-ip-allow-list`, () => ipAllowListMiddleware(route.ipAllowList, options)));
-    }
-    chain.push(use('security-headers', () => securityHeadersMiddleware(spec)));
-    // CORS answers preflight requests itself, so it comes before authentication.
-    if (route.cors && spec.cors) chain.push(use('cors', () => corsMiddleware(spec.cors!)));
-    if (route.rateLimit) {
-      const { spec: limit, shared } = route.rateLimit;
-      chain.push(use(shared ? 'rate-limit' : `${route.name}-rate-limit`, () => rateLimitMiddleware(limit, options, stores)));
-    }
-    if (route.jwt && options.jwtVerifierAddress) chain.push(use('jwt', () => jwtMiddleware(options.jwtVerifierAddress!)));
-    // The user's own run after every protection above, so they can neither bypass nor be bypassed by one.
-    for (const custom of route.middlewares) {
-      chain.push(use(customMiddlewareName(custom), () => renderCustomMiddleware(custom, options.trustedProxyHops)));
-    }
-    if (route.maxRequestBodyBytes !== undefined) {
-      const bytes = route.maxRequestBodyBytes;
-      const shared = bytes === spec.maxRequestBodyBytes;
-      chain.push(use(shared ? 'body-limit' : `${route.name}-body-limit`, () => ({ buffering: { maxRequestBodyBytes: bytes } })));
-    }
-    if (route.compression) chain.push(use('compress', () => ({ compress: { minResponseBodyBytes: 1024 } })));
+    const chain = ROUTE_CHAIN.flatMap(policy => policy(route, context)).map(use);
     if (route.stripPrefix && route.pathPrefix) {
-      chain.push(use(`${route.name}-strip-prefix`, () => ({ stripPrefix: { prefixes: [route.pathPrefix!.replace(/\/+$/, '') || '/'] } })));
+      chain.push(use({ name: `${route.name}-strip-prefix`, definition: () => ({ stripPrefix: { prefixes: [route.pathPrefix!.replace(/\/+$/, '') || '/'] } }) }));
     }
-    // Innermost: retries wrap the circuit breaker, so an open circuit (503) ends the attempts at once.
-    const breaker = route.circuitBreaker
-      ? [use(route.circuitBreaker.shared ? 'circuit-breaker' : `${route.name}-circuit-breaker`, () => circuitBreakerMiddleware(route.circuitBreaker!.spec))]
-      : [];
+    const innermost = INNERMOST_CHAIN.flatMap(policy => policy(route, context)).map(use);
 
     const transport = `timeout-${route.timeoutSeconds}s`;
     transports[transport] ??= {
@@ -80,7 +54,7 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
       entryPoints: [ROUTE_ENTRY_POINT],
       rule,
       service: route.name,
-      middlewares: [...chain, ...extra, ...breaker],
+      middlewares: [...chain, ...extra, ...innermost],
       tls: {},
     });
     const retry = route.retry;
@@ -90,7 +64,7 @@ export function renderTraefikDynamicConfig(spec: GatewaySpec, routes: readonly R
     if (!retry || (replayable && replayable.length === 0)) {
       routers[route.name] = router(traefikRule(route), []);
     } else {
-      const retryName = use(retry.shared ? 'retry' : `${route.name}-retry`, () => retryMiddleware(retry.spec));
+      const retryName = use(retryLink(route, retry));
       // Retries only where a replay is safe: idempotent methods get their own, more specific router.
       const retryAll = !replayable || (route.methods.length > 0 && replayable.length === route.methods.length);
       if (retryAll) {
@@ -137,10 +111,6 @@ function routeServices(route: RouteSpec, transport: string): Obj {
 
 function stickyCookie(routeName: string) {
   return { cookie: { name: `${routeName}-affinity`, secure: true, httpOnly: true, sameSite: 'lax' } };
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every(x => b.includes(x));
 }
 
 /**

@@ -1,17 +1,21 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { bodyLimitProblems } from './policies/body-limit';
+import { circuitBreakerProblems } from './policies/circuit-breaker';
+import { corsMethodProblems, corsProblems } from './policies/cors';
+import { cidrProblems } from './policies/ip-allow-list';
+import { jwtProblems } from './policies/jwt';
 import { middlewareProblems } from './policies/middleware-validation';
-import {
-  circuitBreakerProblems, cidrProblems, corsProblems, isHttpUrl, rateLimitProblems, retryProblems,
-} from './policy-validation';
+import { rateLimitProblems } from './policies/rate-limit';
+import { retryProblems } from './policies/retry';
+import { securityHeadersProblems } from './policies/security-headers';
 import { GatewayAwsOptions, GatewayKubernetesOptions } from './props';
 import { GatewaySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { describeFargateSizes, isFargateSize } from '../platform/fargate-sizes';
-import { HTTP_METHODS, isHeaderValue, isReferrerPolicy, REFERRER_POLICIES } from '../platform/grammar/http-header';
 import { IMAGE_REFERENCE_HINT, parseImageReference } from '../platform/grammar/image-reference';
 import { DNS_SUBDOMAIN_HINT, isDnsSubdomain } from '../platform/grammar/kubernetes-names';
-import { hasUserInfo, USERINFO_HINT } from '../platform/grammar/url';
+import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../platform/grammar/url';
 import { isDnsLabel } from '../platform/names';
 import { PlatformProfile } from '../platform/profile';
 import { PlatformTarget } from '../platform/target';
@@ -51,39 +55,19 @@ const capacity: Rule<GatewaySpec> = (scope, s) => {
   return problems;
 };
 
-const jwt: Rule<GatewaySpec> = (scope, s) => {
-  if (!s.jwt) return [];
-  const problems: string[] = [];
-  if (!s.jwt.issuer) {
-    problems.push(invalidPropMessage(scope, 'jwt.issuer', 'is empty', s.jwt.issuer, 'set the expected "iss" claim, e.g. "https://auth.example.com/"'));
-  }
-  if (!s.jwt.jwksUrl || (!Token.isUnresolved(s.jwt.jwksUrl) && !isHttpUrl(s.jwt.jwksUrl, true))) {
-    problems.push(invalidPropMessage(scope, 'jwt.jwksUrl', 'is not an https URL', s.jwt.jwksUrl,
-      'set the issuer\'s JSON Web Key Set URL, e.g. "https://auth.example.com/.well-known/jwks.json"'));
-  } else if (Token.isUnresolved(s.jwt.jwksUrl) && s.jwt.verifier.kind === 'sidecar') {
-    problems.push(invalidPropMessage(scope, 'jwt.jwksUrl', 'is unresolved', '<token>', 'the JWT verifier sidecar needs a literal URL'));
-  }
-  for (const [prop, url] of [['jwt.jwksUrl', s.jwt.jwksUrl], ['jwt.verifier', s.jwt.verifier.address]] as const) {
-    if (url !== undefined && !Token.isUnresolved(url) && hasUserInfo(url)) problems.push(invalidPropMessage(scope, prop, 'carries credentials in its URL', '<redacted>', USERINFO_HINT));
-  }
-  const address = s.jwt.verifier.address;
-  if (address !== undefined && !Token.isUnresolved(address) && !isHttpUrl(address)) {
-    problems.push(invalidPropMessage(scope, 'jwt.verifier', 'has an invalid forwardAuth address', address, 'use an http(s) URL of the verifier'));
-  }
-  return problems;
-};
+const jwt: Rule<GatewaySpec> = (scope, s) => s.jwt ? jwtProblems(scope, s.jwt) : [];
 
 const policies: Rule<GatewaySpec> = (scope, s) => [
   ...(s.cors ? corsProblems(scope, s.cors) : []),
   ...(s.rateLimit ? rateLimitProblems(scope, 'rateLimit', s.rateLimit) : []),
   ...(s.circuitBreaker ? circuitBreakerProblems(scope, 'circuitBreaker', s.circuitBreaker) : []),
   ...(s.retry ? retryProblems(scope, 'retry', s.retry) : []),
-  ...integerInRange(scope, 'maxRequestBodySize', s.maxRequestBodyBytes, 1, 4 * 1024 ** 3),
+  ...bodyLimitProblems(scope, 'maxRequestBodySize', s.maxRequestBodyBytes),
   ...cidrProblems(scope, 'ipAllowList', s.ipAllowList),
   ...middlewareProblems(scope, 'middlewares', s.middlewares),
   ...integerInRange(scope, 'requestTimeout', s.requestTimeoutSeconds, 1, 3600),
-  ...integerInRange(scope, 'securityHeaders.hstsMaxAge', s.securityHeaders.hstsSeconds, 0, 2 * 365 * 86_400),
-  ...securityHeaderProblems(scope, s),
+  ...securityHeadersProblems(scope, s.securityHeaders),
+  ...corsMethodProblems(scope, s.cors),
   ...(s.tracing && !Token.isUnresolved(s.tracing.otlpEndpoint) && !isHttpUrl(s.tracing.otlpEndpoint)
     ? [invalidPropMessage(scope, 'tracing.otlpEndpoint', 'is not an http(s) URL', s.tracing.otlpEndpoint, 'e.g. "http://otel-collector:4318/v1/traces"')] : []),
   ...(s.tracing && !Token.isUnresolved(s.tracing.otlpEndpoint) && hasUserInfo(s.tracing.otlpEndpoint)
@@ -91,25 +75,6 @@ const policies: Rule<GatewaySpec> = (scope, s) => [
   ...(s.tracing && !(s.tracing.sampleRate >= 0 && s.tracing.sampleRate <= 1)
     ? [invalidPropMessage(scope, 'tracing.sampleRate', 'is out of range', s.tracing.sampleRate, 'use a number from 0 to 1')] : []),
 ];
-
-function securityHeaderProblems(scope: IConstruct, s: GatewaySpec): string[] {
-  const problems: string[] = [];
-  const csp = s.securityHeaders.contentSecurityPolicy;
-  if (csp !== undefined && !Token.isUnresolved(csp) && !isHeaderValue(csp)) {
-    problems.push(invalidPropMessage(scope, 'securityHeaders.contentSecurityPolicy', 'is not an HTTP header value', csp,
-      'use visible ASCII, spaces and tabs only (no line breaks or control characters), without leading or trailing space'));
-  }
-  const referrer = s.securityHeaders.referrerPolicy;
-  if (!Token.isUnresolved(referrer) && !isReferrerPolicy(referrer)) {
-    problems.push(invalidPropMessage(scope, 'securityHeaders.referrerPolicy', 'is not a referrer policy', referrer, `use one of ${REFERRER_POLICIES.join(', ')}`));
-  }
-  for (const method of s.cors?.allowMethods ?? []) {
-    if (method !== '*' && !HTTP_METHODS.includes(method)) {
-      problems.push(invalidPropMessage(scope, 'cors.allowMethods', 'has an unknown HTTP method', method, `use ${HTTP_METHODS.join(', ')} or "*"`));
-    }
-  }
-  return problems;
-}
 
 /** Every target-neutral problem with `spec`, plus the target's own. */
 export function validateGateway(

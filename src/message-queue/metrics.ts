@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { jobSelector } from '../observability/rule-types';
-import { DEAD_LETTER, queueConsumers, queueReady, WORK } from '../observability/signals';
+import { jobSelector } from '../observability/alerting/rule-types';
+import { DEAD_LETTER, queueConsumers, queueReady, WORK } from '../observability/metrics/signals';
 import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';
 
 /** Which queues of a broker a metric reads. */

@@ -1,8 +1,8 @@
 export * from './props';
 export * from './target-props';
-export * from './receivers';
-export * from './metrics-backend';
-export * from './log-destination';
+export * from './alerting/receivers';
+export * from './operator/metrics-backend';
+export * from './logs/log-destination';
 export * from './resources';
 export * from './observability-stack';
-export { AlertComparison, AlertSeverity, UserAlertOptions } from './user-alerts';
+export { AlertComparison, AlertSeverity, UserAlertOptions } from './alerting/user-alerts';

@@ -1,21 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { toYaml } from './alertmanager-config';
-import { ARGO_ROLLOUTS_CONTROLLER, sloGateQueries } from './deployment-gate';
-import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
+import { toYaml } from './alerting/alertmanager-config';
+import { ARGO_ROLLOUTS_CONTROLLER, sloGateQueries } from './alerting/deployment-gate';
+import { connectGrafana, GRAFANA_PORT, renderGrafana } from './grafana/kubernetes-grafana';
 import { admit, Component } from './kubernetes-component';
-import { connectGrafana, GRAFANA_PORT, renderGrafana } from './kubernetes-grafana';
-import { connectLogStore, LOKI_NAME, renderLogStore } from './kubernetes-logs';
-import { ALERTMANAGER_PORT, PROMETHEUS_PORT, renderMetricsPipeline } from './kubernetes-metrics';
-import { renderNodeLogCollection } from './kubernetes-node-logs';
-import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './kubernetes-scrape-targets';
-import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './kubernetes-tracing';
-import { LOKI_HTTP_PORT } from './loki-config';
-import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-collector-config';
-import { prometheusConfig } from './prometheus-config';
+import { connectLogStore, LOKI_NAME, renderLogStore } from './logs/kubernetes-logs';
+import { renderNodeLogCollection } from './logs/kubernetes-node-logs';
+import { LOKI_HTTP_PORT } from './logs/loki-config';
+import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './metrics/discovery';
+import { ALERTMANAGER_PORT, PROMETHEUS_PORT, renderMetricsPipeline } from './metrics/kubernetes-metrics';
+import { KubernetesScrapeTarget, kubernetesScrapeTarget, renderMetricsService, sourceScrapeTarget } from './metrics/kubernetes-scrape-targets';
+import { prometheusConfig } from './metrics/prometheus-config';
 import { ObservabilityKubernetesResources, ObservabilityStatefulObjects } from './resources';
 import { ObservabilitySpec } from './spec';
+import { JAEGER_ADMIN_PORT, JAEGER_QUERY_PORT, renderTracingPipeline } from './tracing/kubernetes-tracing';
+import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './tracing/otel-collector-config';
 import { deploymentGateOf } from '../platform/deployment-gate';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage } from '../platform/errors';
@@ -49,7 +49,7 @@ export interface KubernetesRendering {
   readonly allowOtlpFrom: (peer: NetworkPeer) => void;
 }
 
-export { metricsServiceName } from './kubernetes-scrape-targets';
+export { metricsServiceName } from './metrics/kubernetes-scrape-targets';
 
 /**
  * Renders Prometheus, Alertmanager, Grafana, the OpenTelemetry Collector and Jaeger; observed

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { LogDestination } from './log-destination';
-import { AlertReceiver } from './receivers';
+import { AlertReceiver } from './alerting/receivers';
+import { LogDestination } from './logs/log-destination';
 import { ObservabilityAwsOptions, ObservabilityKubernetesOptions } from './target-props';
 
 /**

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MetricsBackend } from './metrics-backend';
+import { MetricsBackend } from './operator/metrics-backend';
 import { PlatformSecret } from '../platform/secret';
 
 /**

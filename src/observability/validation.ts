@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { watchProblems } from './discovery';
-import { logProblems, logStoreWarnings } from './log-validation';
-import { receiverProblems } from './receiver-validation';
+import { receiverProblems } from './alerting/receiver-validation';
+import { logProblems, logStoreWarnings } from './logs/log-validation';
+import { watchProblems } from './metrics/discovery';
 import { ObservabilitySpec } from './spec';
 import { invalidPropMessage } from '../platform/errors';
 import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../platform/grammar/url';

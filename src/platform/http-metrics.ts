@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { PlatformMetric, PlatformMetricUnit } from './platform-metric';
-import { ERROR_RATIO } from '../observability/alert-rules';
-import { latencyQuantile, requestRate } from '../observability/http-expressions';
-import { HttpSignals } from '../observability/rule-types';
+import { ERROR_RATIO } from '../observability/alerting/alert-rules';
+import { HttpSignals } from '../observability/alerting/rule-types';
+import { latencyQuantile, requestRate } from '../observability/metrics/http-expressions';
 
 /** CloudWatch period of construct metrics: the 5-minute window of the PromQL rates. */
 export const METRIC_PERIOD = Duration.minutes(5);

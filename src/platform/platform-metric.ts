@@ -2,7 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { invalidPropMessage, PlatformValidationError } from './errors';
 import { PlatformTarget } from './target';
-import type { HttpSignals } from '../observability/rule-types';
+import type { HttpSignals } from '../observability/alerting/rule-types';
 
 /**
  * What a construct's metric measures, so a threshold means the same on both targets.

@@ -1,5 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { utilization, serviceCpu, serviceMemory } from '../observability/signals';
+import { utilization, serviceCpu, serviceMemory } from '../observability/metrics/signals';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { asFraction, METRIC_PERIOD } from '../platform/http-metrics';
 import { PlatformMetric, PlatformMetricUnit } from '../platform/platform-metric';

@@ -1,6 +1,6 @@
 import { CacheCluster, CacheClusterMode } from '../../src/cache-cluster';
-import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
-import { CACHE_ENGINE_CPU_UTILIZATION } from '../../src/observability/signals';
+import { alertRuleGroups, alertsOf } from '../../src/observability/alerting/alert-rules';
+import { CACHE_ENGINE_CPU_UTILIZATION } from '../../src/observability/metrics/signals';
 import { PlatformMetricUnit } from '../../src/platform/platform-metric';
 import { RULES_INPUT } from '../observability/alert-cases';
 import { awsStack, kubernetesChart } from '../util';

@@ -1,7 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { MOTO_CERTIFICATE_ARN } from './fixtures';
 import { Gateway, TlsSource } from '../../src/gateway';
-import { ERROR_RATIO } from '../../src/observability/alert-rules';
+import { ERROR_RATIO } from '../../src/observability/alerting/alert-rules';
 import { awsStack, kubernetesChart } from '../util';
 
 describe('Gateway metrics', () => {

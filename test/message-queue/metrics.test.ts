@@ -1,5 +1,5 @@
 import { MessageQueue, QueueWorker } from '../../src/message-queue';
-import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
+import { alertRuleGroups, alertsOf } from '../../src/observability/alerting/alert-rules';
 import { RULES_INPUT } from '../observability/alert-cases';
 import { awsStack, kubernetesChart } from '../util';
 

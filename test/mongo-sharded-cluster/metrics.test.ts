@@ -1,5 +1,5 @@
 import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
-import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
+import { alertRuleGroups, alertsOf } from '../../src/observability/alerting/alert-rules';
 import { RULES_INPUT } from '../observability/alert-cases';
 import { awsStack, kubernetesChart } from '../util';
 

@@ -1,4 +1,4 @@
-import { AlertRulesInput } from '../../src/observability/alert-rules';
+import { AlertRulesInput } from '../../src/observability/alerting/alert-rules';
 
 /** The rules under test: one job of every kind, the seed's SLOs and the default thresholds. */
 export const RULES_INPUT: AlertRulesInput = {

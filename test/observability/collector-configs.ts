@@ -1,7 +1,7 @@
-import { nodeLogCollectorConfig } from '../../src/observability/kubernetes-node-logs';
-import { LogDestinationConfig } from '../../src/observability/log-destination-config';
-import { logExport, lokiReplicaEndpoints } from '../../src/observability/log-export';
-import { adotCollectorConfig, kubernetesCollectorConfig } from '../../src/observability/otel-collector-config';
+import { nodeLogCollectorConfig } from '../../src/observability/logs/kubernetes-node-logs';
+import { LogDestinationConfig } from '../../src/observability/logs/log-destination-config';
+import { logExport, lokiReplicaEndpoints } from '../../src/observability/logs/log-export';
+import { adotCollectorConfig, kubernetesCollectorConfig } from '../../src/observability/tracing/otel-collector-config';
 import { PlatformSecret } from '../../src/platform/secret';
 
 const SECRET = PlatformSecret.named('logs-store', 'password');

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { hasPromtool, run, withFiles } from './engines';
 import { AlertReceiver, ObservabilityStack } from '../../src/observability';
-import { toYaml } from '../../src/observability/alertmanager-config';
+import { toYaml } from '../../src/observability/alerting/alertmanager-config';
 import { RolloutStrategy, ServiceCluster } from '../../src/service-cluster';
 import { findObject, kubernetesChart, manifestsOf } from '../util';
 

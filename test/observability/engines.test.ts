@@ -3,12 +3,12 @@ import * as path from 'path';
 import { ALERT_CASES, promtoolTests, RULES_INPUT } from './alert-cases';
 import { DESTINATIONS, everyCollectorConfig, kubernetesCollector } from './collector-configs';
 import { expressionsAsRules, hasAmtool, hasPromtool, run, withFiles } from './engines';
-import { alertRuleGroups, alertsOf } from '../../src/observability/alert-rules';
-import { alertmanagerConfig, ampAlertmanagerConfig, toYaml } from '../../src/observability/alertmanager-config';
-import { dashboardExpressions, dashboardUid, grafanaDashboard } from '../../src/observability/dashboards';
-import { adotPrometheusConfig } from '../../src/observability/otel-collector-config';
-import { prometheusConfig } from '../../src/observability/prometheus-config';
-import { AlertReceiver } from '../../src/observability/receivers';
+import { alertRuleGroups, alertsOf } from '../../src/observability/alerting/alert-rules';
+import { alertmanagerConfig, ampAlertmanagerConfig, toYaml } from '../../src/observability/alerting/alertmanager-config';
+import { AlertReceiver } from '../../src/observability/alerting/receivers';
+import { dashboardExpressions, dashboardUid, grafanaDashboard } from '../../src/observability/grafana/dashboards';
+import { prometheusConfig } from '../../src/observability/metrics/prometheus-config';
+import { adotPrometheusConfig } from '../../src/observability/tracing/otel-collector-config';
 import { PlatformSecret } from '../../src/platform/secret';
 
 const groups = alertRuleGroups(RULES_INPUT);

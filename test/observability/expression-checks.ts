@@ -1,4 +1,4 @@
-import { AlertRule, PanelSpec, RuleGroup } from '../../src/observability/rule-types';
+import { AlertRule, PanelSpec, RuleGroup } from '../../src/observability/alerting/rule-types';
 
 /** One thing that must hold in a fixture: `expr` (wrapped in absent()) must select a series. */
 export interface ExpressionCheck {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlertReceiver } from '../../src/observability/receivers';
+import { AlertReceiver } from '../../src/observability/alerting/receivers';
 import { MetricsSource } from '../../src/platform/metrics';
 import { INetworkPeer } from '../../src/platform/network';
 

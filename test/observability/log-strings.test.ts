@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml } from '../../src/observability/alertmanager-config';
-import { LogDestination } from '../../src/observability/log-destination';
-import { logExport } from '../../src/observability/log-export';
-import { logProblems } from '../../src/observability/log-validation';
+import { toYaml } from '../../src/observability/alerting/alertmanager-config';
+import { LogDestination } from '../../src/observability/logs/log-destination';
+import { logExport } from '../../src/observability/logs/log-export';
+import { logProblems } from '../../src/observability/logs/log-validation';
 import { resolveObservabilitySpec } from '../../src/observability/spec';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';

@@ -4,7 +4,7 @@ import { everyCollectorConfig } from './collector-configs';
 import { configMapData, dashboardFiles, inShop, podSpec, render, tcp } from './kubernetes-fixture';
 import { collectorLogComponentProblems, lokiConfigProblems } from './strict-config';
 import { LogDestination, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
-import { lokiConfig } from '../../src/observability/loki-config';
+import { lokiConfig } from '../../src/observability/logs/loki-config';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { platformWarningsOf } from '../../src/platform/warnings';

@@ -5,7 +5,7 @@ import { Gateway, TlsSource } from '../../src/gateway';
 import { MessageQueue, QueueWorker } from '../../src/message-queue';
 import { MongoShardedCluster } from '../../src/mongo-sharded-cluster';
 import { ObservabilityStack } from '../../src/observability';
-import { toYaml } from '../../src/observability/alertmanager-config';
+import { toYaml } from '../../src/observability/alerting/alertmanager-config';
 import { PlatformMetric, PlatformMetricUnit } from '../../src/platform/platform-metric';
 import { ServiceCluster } from '../../src/service-cluster';
 import { expressionsAsRules, hasPromtool, run, withFiles } from '../observability/engines';

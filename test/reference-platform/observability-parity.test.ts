@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { awsReferencePlatform, kubernetesReferencePlatform, templateOf } from './fixtures';
-import { SIGNALS } from '../../src/observability/signals';
+import { SIGNALS } from '../../src/observability/metrics/signals';
 
 /**
  * What each target watches, per construct kind, read from the synthesized reference platform: the

@@ -1,5 +1,5 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { alertRuleGroups, alertsOf, ERROR_RATIO } from '../../src/observability/alert-rules';
+import { alertRuleGroups, alertsOf, ERROR_RATIO } from '../../src/observability/alerting/alert-rules';
 import { PlatformMetricUnit } from '../../src/platform/platform-metric';
 import { ServiceCluster } from '../../src/service-cluster';
 import { RULES_INPUT } from '../observability/alert-cases';

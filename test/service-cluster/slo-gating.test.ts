@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { AlertReceiver, ObservabilityStack, ObservabilityStackProps } from '../../src/observability';
-import { sloGateQueries } from '../../src/observability/deployment-gate';
+import { sloGateQueries } from '../../src/observability/alerting/deployment-gate';
 import { AwsPlatform } from '../../src/platform/aws-platform';
 import { ServicePlacement } from '../../src/platform/service-placement';
 import { RolloutStrategy, ServiceCluster, ServiceClusterKubernetesResources, ServiceClusterProps } from '../../src/service-cluster';

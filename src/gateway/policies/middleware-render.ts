@@ -1,3 +1,4 @@
+import { ChainStep } from './chain';
 import { GatewayMiddleware } from './middleware';
 
 /** Traefik's name of a user middleware: prefixed, so it never collides with the gateway's own. */
@@ -19,3 +20,7 @@ export function renderCustomMiddleware(middleware: GatewayMiddleware, trustedPro
     },
   };
 }
+
+export const customMiddlewareLinks: ChainStep = (route, { options }) => route.middlewares.map(custom => ({
+  name: customMiddlewareName(custom), definition: () => renderCustomMiddleware(custom, options.trustedProxyHops),
+}));

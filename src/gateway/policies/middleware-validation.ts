@@ -4,8 +4,7 @@ import { GatewayMiddleware } from './middleware';
 import { ACCEPTED_MIDDLEWARE_FIELDS, REFUSED_MIDDLEWARES } from './middleware-types';
 import { invalidPropMessage } from '../../platform/errors';
 import { credentialInValue } from '../../platform/grammar/credential';
-import { isHeaderValue } from '../../platform/grammar/http-header';
-import { isHeaderName } from '../policy-validation';
+import { isHeaderName, isHeaderValue } from '../../platform/grammar/http-header';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 

@@ -21,3 +21,10 @@ export function isReferrerPolicy(value: string): boolean {
 
 /** Request methods of RFC 9110 §9 and PATCH (RFC 5789). */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_|~-]+$/;
+
+/** An HTTP field name: a token (RFC 9110 §5.1). */
+export function isHeaderName(value: string): boolean {
+  return HEADER_NAME.test(value);
+}
