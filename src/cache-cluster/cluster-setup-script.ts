@@ -62,10 +62,19 @@ primaries_writable() {
     q "$a" INFO replication | grep -q '^min_slaves_good_slaves:[1-9]' || return 1
   done
 }
-# Redis keeps a primary that started moments ago at cluster_state:fail until it has seen every slot
-# served (and, by design, a little longer); slots migrated onto it meanwhile fail with CLUSTERDOWN.
+# Before slots move, every node must be up and know every other node. Redis keeps a primary that
+# started moments ago at cluster_state:fail until it has seen every slot served (and, by design, a
+# little longer): slots migrated onto it meanwhile fail with CLUSTERDOWN. And a rebalance tells every
+# primary the new owner of each slot it moves (SETSLOT … NODE): one that has not yet heard of the new
+# node through gossip answers "I don't know about node".
 cluster_up() {
-  for n in $REDIS_NODES; do [ "$(field "$n" cluster_state)" = ok ] || return 1; done
+  ids=""
+  for n in $REDIS_NODES; do ids="$ids $(q "$n" CLUSTER MYID)"; done
+  for n in $REDIS_NODES; do
+    [ "$(field "$n" cluster_state)" = ok ] || return 1
+    view=$(q "$n" CLUSTER NODES)
+    for id in $ids; do echo "$view" | grep -q "^$id " || return 1; done
+  done
 }
 consistent() { redis-cli --no-auth-warning \${TLS_CA_FILE:+--tls --cacert "$TLS_CA_FILE"} --cluster check "$(ip_port "$1")" > /dev/null 2>&1; }
 

@@ -70,6 +70,18 @@ describe('cluster setup script: grows only a cluster every node sees as up', () 
     expect(readFileSync(join(dir, 'down-7006'), 'utf8').trim()).toBe('0');
   });
 
+  test('waits until every primary knows the new node before moving slots onto it', () => {
+    // 7002 has not heard of 7007 through gossip yet: a rebalance's SETSLOT … NODE would fail there.
+    writeFileSync(join(dir, 'unaware-7002'), '3');
+    const { status, output, log } = run();
+    expect(output).not.toContain("I don't know about node");
+    expect(status).toBe(0);
+    const rebalance = log.indexOf('cluster-rebalance 7000');
+    expect(rebalance).toBeGreaterThan(0);
+    expect(log.slice(0, rebalance).filter(l => l === 'CLUSTER NODES 7002').length).toBeGreaterThanOrEqual(4);
+    expect(readFileSync(join(dir, 'unaware-7002'), 'utf8').trim()).toBe('0');
+  });
+
   test('rebalances at once when every node is up', () => {
     const { status, log } = run();
     expect(status).toBe(0);
