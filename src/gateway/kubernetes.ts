@@ -14,6 +14,7 @@ import { DYNAMIC_CONFIG_DIR, DYNAMIC_CONFIG_FILE, PUBLIC_PORTS, renderTraefikSta
 import { traefikTargetOptions } from './traefik-target';
 import { Endpoint } from '../platform/endpoint';
 import { publicInternetIpBlock } from '../platform/internet';
+import { typedKubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
 import { PlatformTarget } from '../platform/target';
@@ -39,7 +40,7 @@ export function renderGatewayOnKubernetes(
   const env: k8s.EnvVar[] = [];
   const egress: k8s.NetworkPolicyEgressRule[] = [];
 
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  const serviceAccount = typedKubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', {
     metadata: metadata(spec.name),
     // The file provider reads mounted files: Traefik never calls the Kubernetes API.
     automountServiceAccountToken: false,
@@ -47,11 +48,11 @@ export function renderGatewayOnKubernetes(
   const staticYaml = traefikStaticConfigYaml(renderTraefikStaticConfig(spec, {
     trustedIps: [], dynamicConfigDir: DYNAMIC_CONFIG_DIR, publicHttpsPort: PUBLIC_PORTS.https,
   }));
-  const staticConfig = new k8s.KubeConfigMap(scope, 'StaticConfig', {
+  const staticConfig = typedKubeObject(k8s.KubeConfigMap, scope, 'StaticConfig', {
     metadata: metadata(`${spec.name}-static`),
     data: { 'traefik.yaml': staticYaml },
   });
-  const dynamicConfig = new k8s.KubeConfigMap(scope, 'DynamicConfig', {
+  const dynamicConfig = typedKubeObject(k8s.KubeConfigMap, scope, 'DynamicConfig', {
     metadata: metadata(`${spec.name}-dynamic`),
     // Rendered at synth, so routes added after construction are included.
     data: {
@@ -72,7 +73,7 @@ export function renderGatewayOnKubernetes(
   }) : undefined;
 
   const autoscaled = spec.maxReplicas > spec.minReplicas;
-  const deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+  const deployment = typedKubeObject(k8s.KubeDeployment, scope, 'Deployment', {
     metadata: metadata(spec.name),
     spec: {
       replicas: autoscaled ? undefined : spec.minReplicas,
@@ -93,7 +94,7 @@ export function renderGatewayOnKubernetes(
     },
   });
   const port = (name: string, servicePort: number) => ({ name, port: servicePort, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' });
-  const service = new k8s.KubeService(scope, 'Service', {
+  const service = typedKubeObject(k8s.KubeService, scope, 'Service', {
     metadata: { ...metadata(spec.name), annotations: options.serviceAnnotations },
     spec: {
       type: 'LoadBalancer',
@@ -104,15 +105,15 @@ export function renderGatewayOnKubernetes(
       loadBalancerSourceRanges: options.loadBalancerSourceRanges,
     },
   });
-  const metricsService = new k8s.KubeService(scope, 'MetricsService', {
+  const metricsService = typedKubeObject(k8s.KubeService, scope, 'MetricsService', {
     metadata: metadata(`${spec.name}-metrics`),
     spec: { type: 'ClusterIP', selector, ports: [port('metrics', TRAEFIK_PORTS.metrics)] },
   });
-  const disruptionBudget = new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+  const disruptionBudget = typedKubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
     metadata: metadata(spec.name),
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
   });
-  const autoscaler = autoscaled ? new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+  const autoscaler = autoscaled ? typedKubeObject(k8s.KubeHorizontalPodAutoscalerV2, scope, 'Autoscaler', {
     metadata: metadata(spec.name),
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name },
@@ -132,7 +133,7 @@ export function renderGatewayOnKubernetes(
     // The public entry point: any client may reach the web and websecure ports.
     ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure].map(p => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) })),
   }];
-  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  const networkPolicy = typedKubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata: metadata(spec.name),
     spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });

@@ -16,6 +16,7 @@ import { restoreArgs } from './restore';
 import { backupTargetOf, oplogSpanMinutes } from './spec';
 import { replicaSetsOf, routerUri } from './topology';
 import { kubernetesExpansionLiteral } from '../platform/escape/kubernetes-expansion';
+import { convertThenPatch, typedKubeObject } from '../platform/kube-object';
 import { FINISHED_JOB_TTL_SECONDS, jobName, scheduledJobSpec } from '../platform/kubernetes-job';
 import { restrictedContainerSecurityContext } from '../platform/kubernetes-pod';
 
@@ -102,7 +103,8 @@ class HashNamedJob extends k8s.KubeJob {
   }
 
   public toJson(): any {
-    const json = super.toJson();
+    // A user's JSON patches apply to the converted manifest (see convertThenPatch), before the name is hashed.
+    const json = convertThenPatch(this, () => super.toJson());
     return { ...json, metadata: { ...json.metadata, name: jobName(this.baseName, json.spec.template, this.files) } };
   }
 }
@@ -195,7 +197,7 @@ export function renderBackup(ctx: MongoKubernetesContext): k8s.KubeCronJob {
     env('MONGO_BACKUP_USER', BACKUP_USER),
     secretEnv('MONGO_BACKUP_PASSWORD', ctx.backupPassword),
   ], []);
-  return new k8s.KubeCronJob(ctx.scope, 'BackupCronJob', {
+  return typedKubeObject(k8s.KubeCronJob, ctx.scope, 'BackupCronJob', {
     metadata: { ...platform.metadata(name, COMPONENTS.backup, ctx.scope) },
     spec: scheduledJobSpec(spec.backup.schedule, labels, {
       // A snapshot never blocks writes, so one retry is harmless; PBM refuses a second concurrent one.
@@ -239,7 +241,7 @@ export function renderRestore(ctx: MongoKubernetesContext, files: Record<string,
     },
   };
   const scripts = { [BACKUP_FILES.restore]: files[BACKUP_FILES.restore], [BACKUP_FILES.config]: files[BACKUP_FILES.config] };
-  return new k8s.KubeJob(ctx.scope, 'RestoreJob', {
+  return typedKubeObject(k8s.KubeJob, ctx.scope, 'RestoreJob', {
     metadata: { ...ctx.platform.metadata(jobName(name, template, scripts), COMPONENTS.restore, ctx.scope), labels },
     spec: {
       // A failed restore needs a person: PBM reports why (`pbm status`, `pbm logs`).

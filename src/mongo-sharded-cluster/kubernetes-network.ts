@@ -7,6 +7,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { MongoKubernetesContext } from './kubernetes-pods';
 import { COMPONENTS, instanceLabels } from './kubernetes-workloads';
 import { MONGO_DEFAULTS } from './spec';
+import { typedKubeObject } from '../platform/kube-object';
 import { NetworkPeer } from '../platform/network';
 
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
@@ -57,7 +58,7 @@ export function renderNetworkPolicies(
 
   type Ingress = k8s.NetworkPolicyIngressRule[] | undefined;
   const policy = (id: string, name: string, podSelector: k8s.LabelSelector, ingress: Ingress, egress: k8s.NetworkPolicyEgressRule[]) =>
-    new k8s.KubeNetworkPolicy(scope, id, {
+    typedKubeObject(k8s.KubeNetworkPolicy, scope, id, {
       metadata: platform.metadata(name, 'network-policy', scope),
       spec: { podSelector, policyTypes: ingress ? ['Ingress', 'Egress'] : ['Egress'], ingress, egress },
     });

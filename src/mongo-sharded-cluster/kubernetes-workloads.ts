@@ -10,6 +10,7 @@ import {
 import { MongoReplicaSetObjects } from './resources';
 import { MONGO_DEFAULTS } from './spec';
 import { ReplicaSetTopology } from './topology';
+import { typedKubeObject } from '../platform/kube-object';
 import { spreadConstraints } from '../platform/kubernetes-pod';
 
 /** Components, as in `app.kubernetes.io/component`. */
@@ -41,7 +42,7 @@ function podSpec(
 }
 
 function disruptionBudget(ctx: MongoKubernetesContext, id: string, name: string, component: string, selector: Record<string, string>) {
-  return new k8s.KubePodDisruptionBudget(ctx.scope, id, {
+  return typedKubeObject(k8s.KubePodDisruptionBudget, ctx.scope, id, {
     metadata: { ...ctx.platform.metadata(name, component, ctx.scope), labels: workloadLabels(ctx, name, component) },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
   });
@@ -77,7 +78,7 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
     '--wiredTigerCacheSizeGB', String(wiredTigerCacheGiB(resources)),
   ], resources, [{ name: 'data', mountPath: '/data/db' }]);
 
-  const headlessService = new k8s.KubeService(ctx.scope, `${id}Members`, {
+  const headlessService = typedKubeObject(k8s.KubeService, ctx.scope, `${id}Members`, {
     metadata,
     spec: {
       clusterIp: 'None',
@@ -87,7 +88,7 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
       ports: [{ name: 'mongodb', port: MONGO_DEFAULTS.port, targetPort: k8s.IntOrString.fromString('mongodb'), protocol: 'TCP' }],
     },
   });
-  const statefulSet = new k8s.KubeStatefulSet(ctx.scope, id, {
+  const statefulSet = typedKubeObject(k8s.KubeStatefulSet, ctx.scope, id, {
     metadata,
     spec: {
       serviceName: name,
@@ -107,7 +108,7 @@ export function renderReplicaSet(ctx: MongoKubernetesContext, id: string, replic
   });
   // Claims are named <template>-<StatefulSet>-<ordinal>: declaring them at the new size expands them.
   const expandedVolumeClaims = ctx.spec.storageGiB > templateGiB ? replicaSet.members.map((_, i) =>
-    new k8s.KubePersistentVolumeClaim(ctx.scope, `${id}Data${i}`, {
+    typedKubeObject(k8s.KubePersistentVolumeClaim, ctx.scope, `${id}Data${i}`, {
       metadata: { ...ctx.platform.metadata(`data-${name}-${i}`, component), labels },
       spec: claimSpec(ctx.spec.storageGiB),
     })) : [];
@@ -127,7 +128,7 @@ export function renderRouters(ctx: MongoKubernetesContext) {
   const selector = ctx.platform.selectorLabels(name, ctx.scope);
   const config = ctx.topology.configServers;
   const mongos = serverContainer(ctx, 'mongos', ['--configdb', `${config.name}/${config.members.join(',')}`], routerResources(ctx.spec), []);
-  const routers = new k8s.KubeDeployment(ctx.scope, 'Routers', {
+  const routers = typedKubeObject(k8s.KubeDeployment, ctx.scope, 'Routers', {
     metadata: { ...ctx.platform.metadata(name, COMPONENTS.router, ctx.scope), labels },
     spec: {
       replicas: ctx.spec.routers,
@@ -137,7 +138,7 @@ export function renderRouters(ctx: MongoKubernetesContext) {
       template: { metadata: { labels }, spec: podSpec(ctx, selector, [mongos, exporterContainer(ctx)]) },
     },
   });
-  const routerService = new k8s.KubeService(ctx.scope, 'RouterService', {
+  const routerService = typedKubeObject(k8s.KubeService, ctx.scope, 'RouterService', {
     metadata: {
       ...ctx.platform.metadata(ctx.spec.name, COMPONENTS.router, ctx.scope),
       labels: workloadLabels(ctx, ctx.spec.name, COMPONENTS.router),
@@ -154,7 +155,7 @@ export function renderRouters(ctx: MongoKubernetesContext) {
 /** Headless Service over every exporter (members and routers), for Prometheus discovery. */
 export function renderMetricsService(ctx: MongoKubernetesContext): k8s.KubeService {
   const name = `${ctx.spec.name}-metrics`;
-  return new k8s.KubeService(ctx.scope, 'MetricsService', {
+  return typedKubeObject(k8s.KubeService, ctx.scope, 'MetricsService', {
     metadata: { ...ctx.platform.metadata(name, 'metrics', ctx.scope), labels: { ...ctx.platform.labelsFor(name, 'metrics', ctx.scope), ...instanceLabels(ctx) } },
     spec: {
       clusterIp: 'None',

@@ -10,6 +10,7 @@ import { backupClaimOf, backupTargetOf, MONGO_DEFAULTS, MongoShardedClusterSpec 
 import { mongoTopology, tlsDnsNames } from './topology';
 import { Endpoint } from '../platform/endpoint';
 import { publicInternetIpBlock } from '../platform/internet';
+import { typedKubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { CredentialFormat } from '../platform/owned-credentials';
 import { PlatformSecret } from '../platform/secret';
@@ -57,12 +58,12 @@ export function renderMongoShardedClusterOnKubernetes(
     } : undefined,
   };
 
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+  const serviceAccount = typedKubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', {
     metadata: platform.metadata(n, 'database', scope),
     automountServiceAccountToken: false,
   });
   const files = scriptFiles(ctx);
-  const scripts = new k8s.KubeConfigMap(scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database', scope), data: files });
+  const scripts = typedKubeObject(k8s.KubeConfigMap, scope, 'Scripts', { metadata: platform.metadata(`${n}-scripts`, 'database', scope), data: files });
   const configServers = renderReplicaSet(ctx, 'ConfigServers', topology.configServers);
   const shards = topology.shards.map((shard, i) => renderReplicaSet(ctx, `Shard${i}`, shard));
   const { routers, routerService, routerDisruptionBudget, selector: routerLabels } = renderRouters(ctx);

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { typedKubeObject } from '../platform/kube-object';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, spreadConstraints } from '../platform/kubernetes-pod';
 import { NetworkPeer } from '../platform/network';
@@ -74,7 +75,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
   const metadata = platform.metadata(props.name, 'observability', scope);
   const ingress: k8s.NetworkPolicyIngressRule[] = [];
   const egress: k8s.NetworkPolicyEgressRule[] = [];
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+  const serviceAccount = typedKubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
 
   const podSpec: k8s.PodSpec = {
     serviceAccountName: props.name,
@@ -114,7 +115,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
 
   const servicePorts = props.ports.filter(p => p.exposed ?? (p.protocol ?? 'TCP') === 'TCP')
     .map(p => ({ name: p.name, port: p.port, targetPort: port(p.name), protocol: p.protocol ?? 'TCP' }));
-  const service = new k8s.KubeService(scope, 'Service', { metadata, spec: { type: 'ClusterIP', selector, ports: servicePorts } });
+  const service = typedKubeObject(k8s.KubeService, scope, 'Service', { metadata, spec: { type: 'ClusterIP', selector, ports: servicePorts } });
 
   let statefulSet: k8s.KubeStatefulSet | undefined;
   let deployment: k8s.KubeDeployment | undefined;
@@ -122,7 +123,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
   const stateful = props.claim !== undefined || props.dataVolume !== undefined || props.stateful === true;
   const headlessName = `${props.name}-headless`;
   if (stateful || props.headless) {
-    headlessService = new k8s.KubeService(scope, 'HeadlessService', {
+    headlessService = typedKubeObject(k8s.KubeService, scope, 'HeadlessService', {
       metadata: platform.metadata(headlessName, 'observability', scope),
       spec: {
         clusterIp: 'None',
@@ -133,7 +134,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
     });
   }
   if (stateful) {
-    statefulSet = new k8s.KubeStatefulSet(scope, 'StatefulSet', {
+    statefulSet = typedKubeObject(k8s.KubeStatefulSet, scope, 'StatefulSet', {
       metadata,
       spec: {
         serviceName: headlessName,
@@ -160,7 +161,7 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
       },
     });
   } else {
-    deployment = new k8s.KubeDeployment(scope, 'Deployment', {
+    deployment = typedKubeObject(k8s.KubeDeployment, scope, 'Deployment', {
       metadata,
       spec: {
         replicas: props.replicas,
@@ -170,10 +171,10 @@ export function renderComponent(scope: Construct, platform: KubernetesPlatform, 
       },
     });
   }
-  const disruptionBudget = props.replicas > 1 ? new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+  const disruptionBudget = props.replicas > 1 ? typedKubeObject(k8s.KubePodDisruptionBudget, scope, 'DisruptionBudget', {
     metadata, spec: { maxUnavailable: port(1), selector: { matchLabels: selector } },
   }) : undefined;
-  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  const networkPolicy = typedKubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata, spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
   const peer = NetworkPeer._workload({

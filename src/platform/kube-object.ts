@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A generated Kubernetes class of cdk8s-plus-27's `k8s` module (`k8s.KubeDeployment`…). */
@@ -30,4 +30,40 @@ export function kubeObject<T extends ApiObject>(type: KubeClass<T>, scope: Const
 
 function renderAsWritten(this: ApiObject): any {
   return ApiObject.prototype.toJson.call(this);
+}
+
+/**
+ * `new type(scope, id, props)` from typed props, whose JSON patches apply to the converted manifest.
+ * The generated classes apply an object's patches before their field-by-field conversion, which
+ * drops every field their Kubernetes 1.27 schema does not know: a user's `addJsonPatch` of a newer
+ * field (`spec.trafficDistribution`…) would vanish from the manifest without a word.
+ */
+export function typedKubeObject<P, T extends ApiObject>(
+  type: new (scope: Construct, id: string, props: P) => T, scope: Construct, id: string, props: P,
+): T {
+  const object = new type(scope, id, props);
+  const convert = type.prototype.toJson as () => any;
+  Object.defineProperty(object, 'toJson', {
+    value(this: T) { return convertThenPatch(this, () => convert.call(this)); },
+    configurable: true,
+    writable: true,
+  });
+  return object;
+}
+
+/** `convert()` run without the object's JSON patches, which are then applied to its result. */
+export function convertThenPatch(object: ApiObject, convert: () => any): any {
+  // cdk8s keeps the patches of `addJsonPatch` in this private field (checked on every version CI runs).
+  const holder = object as unknown as { patches?: JsonPatch[] };
+  const patches = holder.patches;
+  if (!Array.isArray(patches)) {
+    throw new Error(`${object.node.path}: this cdk8s version no longer keeps an ApiObject's JSON patches where cdk-portable-platform expects them`);
+  }
+  if (patches.length === 0) return convert();
+  holder.patches = [];
+  try {
+    return JsonPatch.apply(convert(), ...patches);
+  } finally {
+    holder.patches = patches;
+  }
 }

@@ -11,6 +11,7 @@ import { OwnedCertificate, OwnedCertificateRegistry } from './credentials/owned-
 import { CredentialProvisioningResources } from './credentials/resources';
 import { certificateProvisioningProblems, credentialProvisioningProblems, ownedRemoteSecretProblems } from './credentials/validation';
 import { PlatformValidationError, throwIfInvalid } from './errors';
+import { typedKubeObject } from './kube-object';
 import { nameCollisionMessage } from './name-registry';
 import { validateDnsLabel } from './names';
 import { CredentialFormat, OwnedCredential, OwnedCredentialRegistry } from './owned-credentials';
@@ -146,7 +147,7 @@ export class KubernetesPlatform extends Construct {
     ]);
 
     if (props.createNamespace ?? this.namespace !== 'default') {
-      this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', {
+      this.namespaceObject = clusterScoped(typedKubeObject(k8s.KubeNamespace, this, 'Namespace', {
         metadata: {
           name: this.namespace,
           labels: {
@@ -168,11 +169,11 @@ export class KubernetesPlatform extends Construct {
         'and the default-deny policy covers only the platform\'s pods; set the Chart\'s namespace (or KubernetesPlatform namespace)');
     }
     const podSelector = ownsNamespace ? {} : { matchLabels: this.platformPodLabels() };
-    this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    this.defaultDenyPolicy = typedKubeObject(k8s.KubeNetworkPolicy, this, 'DefaultDeny', {
       metadata: this.metadata('default-deny-all'),
       spec: { podSelector, policyTypes: ['Ingress', 'Egress'] },
     });
-    this.dnsEgressPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+    this.dnsEgressPolicy = typedKubeObject(k8s.KubeNetworkPolicy, this, 'AllowDns', {
       metadata: this.metadata('allow-dns-egress'),
       spec: {
         podSelector,

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { jaegerTracesToLogs, logsDashboard, lokiDatasource } from './grafana-logs';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { CredentialFormat } from '../../platform/owned-credentials';
 import { stableHash } from '../../platform/service-load-balancers';
@@ -90,7 +91,7 @@ export function renderGrafana(
   const grafanaScope = new Construct(scope, 'Grafana');
   const logs = spec.logs.kind === 'platform';
   const files = grafanaProvisioning(platform, logs);
-  const provisioning = new k8s.KubeConfigMap(grafanaScope, 'Config', {
+  const provisioning = typedKubeObject(k8s.KubeConfigMap, grafanaScope, 'Config', {
     metadata: platform.metadata('grafana', 'observability', grafanaScope),
     data: { 'datasources.yml': files.datasources, 'dashboards.yml': files.dashboards },
   });
@@ -104,7 +105,7 @@ export function renderGrafana(
     }
     return rendered;
   };
-  const dashboards = Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => new k8s.KubeConfigMap(grafanaScope, `Dashboards${shard}`, {
+  const dashboards = Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => typedKubeObject(k8s.KubeConfigMap, grafanaScope, `Dashboards${shard}`, {
     metadata: platform.metadata(`grafana-dashboards-${shard}`, 'observability', grafanaScope),
     data: lazy(() => Object.fromEntries(Object.entries(allFiles()).filter(([file]) => dashboardShard(file) === shard))),
   }));

@@ -6,6 +6,7 @@ import { toYaml } from '../alerting/alertmanager-config';
 import { admit, Component, internetEgress, renderComponent } from '../kubernetes-component';
 import { logExport, LogExport, logExportSecrets, lokiReplicaEndpoints } from './log-export';
 import { LOKI_DATA_DIR, LOKI_GRPC_PORT, LOKI_HTTP_PORT, lokiConfig } from './loki-config';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { claimRetentionPolicy, dataVolumeClaimTemplate } from '../../platform/kubernetes-pod';
 import { NetworkPeer } from '../../platform/network';
@@ -32,7 +33,7 @@ export function renderLogStore(scope: Construct, platform: KubernetesPlatform, s
   const lokiScope = new Construct(scope, 'Loki');
   const k = spec.kubernetes;
   const yaml = toYaml(lokiConfig({ retentionDays: k.logRetentionDays }));
-  const config = new k8s.KubeConfigMap(lokiScope, 'Config', {
+  const config = typedKubeObject(k8s.KubeConfigMap, lokiScope, 'Config', {
     metadata: platform.metadata(LOKI_NAME, 'observability', lokiScope),
     data: { 'loki.yaml': yaml },
   });

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { clusterScoped } from '../../platform/cluster-scoped';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { NetworkPeer } from '../../platform/network';
 import { toYaml } from '../alerting/alertmanager-config';
@@ -46,19 +47,19 @@ export function renderNodeLogCollection(
   const labels = { ...platform.labelsFor(NAME, 'observability', nodeScope) };
   const selector = platform.selectorLabels(NAME, nodeScope);
   const metadata = { name: NAME, namespace, labels };
-  const namespaceObject = clusterScoped(new k8s.KubeNamespace(nodeScope, 'Namespace', {
+  const namespaceObject = clusterScoped(typedKubeObject(k8s.KubeNamespace, nodeScope, 'Namespace', {
     metadata: { name: namespace, labels: { ...platform.commonLabels(), ...platform.ownerLabels(nodeScope), 'pod-security.kubernetes.io/enforce': 'privileged' } },
   }));
-  const configMap = new k8s.KubeConfigMap(nodeScope, 'Config', {
+  const configMap = typedKubeObject(k8s.KubeConfigMap, nodeScope, 'Config', {
     metadata,
     data: { 'collector.yaml': toYaml(nodeLogCollectorConfig(namespace, `${platform.serviceHost('otel-collector')}:${OTLP_GRPC_PORT}`)) },
   });
-  const serviceAccount = new k8s.KubeServiceAccount(nodeScope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
-  const defaultDeny = new k8s.KubeNetworkPolicy(nodeScope, 'DefaultDeny', {
+  const serviceAccount = typedKubeObject(k8s.KubeServiceAccount, nodeScope, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+  const defaultDeny = typedKubeObject(k8s.KubeNetworkPolicy, nodeScope, 'DefaultDeny', {
     metadata: { name: 'default-deny-all', namespace, labels: { ...platform.commonLabels(), ...platform.ownerLabels(nodeScope) } },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   });
-  const networkPolicy = new k8s.KubeNetworkPolicy(nodeScope, 'NetworkPolicy', {
+  const networkPolicy = typedKubeObject(k8s.KubeNetworkPolicy, nodeScope, 'NetworkPolicy', {
     metadata,
     spec: {
       podSelector: { matchLabels: selector },
@@ -76,7 +77,7 @@ export function renderNodeLogCollection(
       ],
     },
   });
-  const daemonSet = new k8s.KubeDaemonSet(nodeScope, 'DaemonSet', {
+  const daemonSet = typedKubeObject(k8s.KubeDaemonSet, nodeScope, 'DaemonSet', {
     metadata,
     spec: {
       selector: { matchLabels: selector },

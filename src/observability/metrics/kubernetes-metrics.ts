@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { PlatformSecret } from '../../platform/secret';
 import { podsIn } from '../../platform/workload-peer';
@@ -36,11 +37,11 @@ export function renderMetricsPipeline(
 ): MetricsPipeline {
   const k = spec.kubernetes;
   const promScope = new Construct(scope, 'Prometheus');
-  const prometheusConfig = new k8s.KubeConfigMap(promScope, 'Config', {
+  const prometheusConfig = typedKubeObject(k8s.KubeConfigMap, promScope, 'Config', {
     metadata: platform.metadata('prometheus', 'observability', promScope),
     data: { 'prometheus.yml': lazy(content.prometheusYaml) },
   });
-  const prometheusRules = new k8s.KubeConfigMap(promScope, 'Rules', {
+  const prometheusRules = typedKubeObject(k8s.KubeConfigMap, promScope, 'Rules', {
     metadata: platform.metadata('prometheus-rules', 'observability', promScope),
     data: { 'platform.yml': lazy(content.rulesYaml) },
   });
@@ -74,7 +75,7 @@ export function renderMetricsPipeline(
   const secrets = uniqueSecrets(spec);
   const secretFile = (s: PlatformSecret) => `${SECRETS_DIR}/${s.secretName}/${s.key}`;
   const amYaml = toYaml(alertmanagerConfig(spec.receivers, secretFile));
-  const alertmanagerConfigMap = new k8s.KubeConfigMap(amScope, 'Config', {
+  const alertmanagerConfigMap = typedKubeObject(k8s.KubeConfigMap, amScope, 'Config', {
     metadata: platform.metadata('alertmanager', 'observability', amScope),
     data: { 'alertmanager.yml': amYaml },
   });

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { WatchedSource } from './discovery';
 import { DnsScrapeTarget } from './prometheus-config';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 
 /** The headless Service through which Prometheus finds every replica of `job`. */
@@ -68,7 +69,7 @@ export function renderMetricsService(
 ): k8s.KubeService {
   const { construct, source } = watched;
   const owner = selectsOwnPods(construct, source) ? construct : undefined;
-  const service = new k8s.KubeService(scope, `Metrics-${source.job}`, {
+  const service = typedKubeObject(k8s.KubeService, scope, `Metrics-${source.job}`, {
     metadata: { ...platform.metadata(metricsServiceName(source.job), 'observability', owner), namespace: source.namespace || platform.namespace },
     spec: {
       clusterIp: 'None',

@@ -5,6 +5,7 @@ import { PrometheusOperatorOptions } from './metrics-backend';
 import { MONITORING_API_VERSION, prometheusRuleSpec, serviceMonitorSpec } from './prometheus-operator';
 import { Endpoint } from '../../platform/endpoint';
 import { PlatformValidationError } from '../../platform/errors';
+import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { NetworkPeer } from '../../platform/network';
 import { PlatformProfile } from '../../platform/profile';
@@ -138,7 +139,7 @@ function dashboardConfigMaps(
     return rendered;
   };
   const labels = options.grafanaDashboardLabels ?? DEFAULT_GRAFANA_DASHBOARD_LABELS;
-  return Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => new k8s.KubeConfigMap(scope, `Dashboards${shard}`, {
+  return Array.from({ length: DASHBOARD_CONFIGMAPS }, (_, shard) => typedKubeObject(k8s.KubeConfigMap, scope, `Dashboards${shard}`, {
     metadata: withLabels(platform.metadata(`grafana-dashboards-${shard}`, 'observability', scope), labels),
     data: lazy(() => Object.fromEntries(Object.entries(allFiles()).filter(([file]) => dashboardShard(file) === shard))),
   }));

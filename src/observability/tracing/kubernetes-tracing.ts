@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { typedKubeObject } from '../../platform/kube-object';
 import { toYaml } from '../alerting/alertmanager-config';
 import { admit, Component, renderComponent } from '../kubernetes-component';
 import {
@@ -57,7 +58,7 @@ export function renderTracingPipeline(scope: Construct, platform: KubernetesPlat
     jaegerEndpoint: `${platform.serviceHost('jaeger')}:${OTLP_GRPC_PORT}`,
     logs: collectorLogExport(platform, spec),
   }));
-  const collectorConfig = new k8s.KubeConfigMap(collectorScope, 'Config', {
+  const collectorConfig = typedKubeObject(k8s.KubeConfigMap, collectorScope, 'Config', {
     metadata: platform.metadata('otel-collector', 'observability', collectorScope),
     data: { 'collector.yaml': collectorYaml },
   });

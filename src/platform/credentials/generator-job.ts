@@ -7,6 +7,7 @@ import { OwnedCredential } from '../owned-credentials';
 import { platformWarning } from '../warnings';
 import { GeneratorJobOptions } from './credential-provisioning';
 import { renderGeneratorScript, secretPlans } from './generator-script';
+import { typedKubeObject } from '../kube-object';
 
 export const GENERATOR_JOB_DEFAULTS = { image: 'curlimages/curl:8.11.1', runAsUser: 100, apiServerPorts: [443, 6443] };
 const COMPONENT = 'credentials';
@@ -47,15 +48,15 @@ export function renderGeneratorJob(
   const metadata = (name: string) => platform.metadata(name, COMPONENT, scope);
   const names = secretPlans(credentials).map(plan => plan.name);
 
-  const serviceAccount = new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: metadata(base), automountServiceAccountToken: false });
-  const role = new k8s.KubeRole(scope, 'Role', {
+  const serviceAccount = typedKubeObject(k8s.KubeServiceAccount, scope, 'ServiceAccount', { metadata: metadata(base), automountServiceAccountToken: false });
+  const role = typedKubeObject(k8s.KubeRole, scope, 'Role', {
     metadata: metadata(base),
     rules: [
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
       { apiGroups: [''], resources: ['secrets'], resourceNames: names, verbs: ['get'] },
     ],
   });
-  const roleBinding = new k8s.KubeRoleBinding(scope, 'RoleBinding', {
+  const roleBinding = typedKubeObject(k8s.KubeRoleBinding, scope, 'RoleBinding', {
     metadata: metadata(base),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: base },
     subjects: [{ kind: 'ServiceAccount', name: base, namespace: platform.namespace }],
@@ -65,7 +66,7 @@ export function renderGeneratorJob(
   const files = {
     [SCRIPT_FILE]: renderGeneratorScript(platform.namespace, secretLabels, credentials, { tokenFile: `${TOKEN_DIR}/token`, caFile: `${TOKEN_DIR}/ca.crt` }),
   };
-  const script = new k8s.KubeConfigMap(scope, 'Script', { metadata: metadata(`${base}-script`), data: files });
+  const script = typedKubeObject(k8s.KubeConfigMap, scope, 'Script', { metadata: metadata(`${base}-script`), data: files });
 
   const user = options.runAsUser ?? GENERATOR_JOB_DEFAULTS.runAsUser;
   const labels = platform.labelsFor(base, COMPONENT, scope);
@@ -111,7 +112,7 @@ export function renderGeneratorJob(
       ],
     },
   };
-  const job = new k8s.KubeJob(scope, 'Job', {
+  const job = typedKubeObject(k8s.KubeJob, scope, 'Job', {
     metadata: { ...platform.metadata(jobName(base, template, files), COMPONENT, scope), labels },
     spec: { backoffLimit: 6, activeDeadlineSeconds: 1800, ttlSecondsAfterFinished: FINISHED_JOB_TTL_SECONDS, template },
   });
@@ -122,7 +123,7 @@ export function renderGeneratorJob(
       'the credential generator Job may reach any address on the API server ports, since the API server\'s address is unknown at synthesis: ' +
       'set credentials: CredentialProvisioning.generatorJob({ apiServerCidrs }) to the addresses of `kubectl get endpoints kubernetes -n default`');
   }
-  const networkPolicy = new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+  const networkPolicy = typedKubeObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
     metadata: metadata(base),
     spec: {
       podSelector: { matchLabels: platform.selectorLabels(base, scope) },
