@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { sloGateQueries } from './deployment-gate';
 import { allowScrapeFrom, networkIdentityOf, WatchedSource } from './discovery';
 import { logsDashboard } from './grafana-logs';
 import { common, KubernetesRendering, stateful, tracingScrapeTargets } from './kubernetes';
@@ -17,8 +18,9 @@ import { COLLECTOR_METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './otel-c
 import { MONITORING_API_VERSION, prometheusRuleSpec, serviceMonitorSpec } from './prometheus-operator';
 import { RuleGroup } from './rule-types';
 import { ObservabilitySpec } from './spec';
+import { deploymentGateOf } from '../platform/deployment-gate';
 import { Endpoint } from '../platform/endpoint';
-import { PlatformValidationError } from '../platform/errors';
+import { invalidPropMessage, PlatformValidationError } from '../platform/errors';
 import { KubernetesPlatform } from '../platform/kubernetes-platform';
 import { NetworkPeer } from '../platform/network';
 import { PlatformProfile } from '../platform/profile';
@@ -89,6 +91,15 @@ export function renderObservabilityWithOperator(scope: Construct, spec: Observab
   const watch = (sources: readonly WatchedSource[]) => {
     for (const watched of sources) {
       const { construct } = watched;
+      // A canary is judged by the operator's Prometheus, which only the user can name.
+      const gate = deploymentGateOf(construct);
+      if (gate && !options.prometheusUrl) {
+        throw new PlatformValidationError(invalidPropMessage(scope, 'kubernetes.metricsBackend.prometheusUrl',
+          `is not set, but ${construct.node.path} rolls out with RolloutStrategy.sloGatedCanary(), whose analysis queries the operator's Prometheus`, undefined,
+          'give MetricsBackend.prometheusOperator({ prometheusUrl }) the address of that Prometheus\' HTTP API as the Argo Rollouts controller reaches it ' +
+          '(e.g. "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"), or use RolloutStrategy.rollingUpdate()'));
+      }
+      if (gate) gate.gateOnPrometheus(options.prometheusUrl!, sloGateQueries(watched.source.job, spec.slo));
       const service = renderMetricsService(scope, platform, watched, platformObjects);
       metricsServices.push(service);
       const monitor = serviceMonitor(`ServiceMonitor-${watched.source.job}`, sourceScrapeTarget(watched, ns), operatorScope);
