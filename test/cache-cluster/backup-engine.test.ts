@@ -220,5 +220,5 @@ describeEngines.each([
     const keys = (ports: number[]) => ports.reduce((n, p) => n + (infoFields(cli(p, 'INFO', 'replication')).role === 'master' ? Number(cli(p, 'DBSIZE')) : 0), 0);
     expect(keys(fresh)).toBe(keys(source) - 1 + 1);
     expect(cli(fresh[0], 'EXISTS', BACKUP_RECORD_KEY)).toBe('0');
-  });
+  }, 300_000); // two clusters set up and a backup and a restore, each script bounded by runScript's 60 s
 });
