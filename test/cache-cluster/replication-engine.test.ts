@@ -316,7 +316,8 @@ async function waitForAsync(what: string, timeoutMs: number, probe: () => Promis
 
 function httpStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, timeout: 2000 }, res => {
+    // A connection per request: none is reused after HAProxy may have closed it.
+    http.get({ host: '127.0.0.1', port, path, timeout: 2000, agent: false }, res => {
       res.resume();
       resolve(res.statusCode ?? 0);
     }).on('error', reject);

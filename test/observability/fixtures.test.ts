@@ -78,7 +78,8 @@ function failingChecks(rulesInput: AlertRulesInput, samples: readonly Sample[], 
 
 function get(port: number, urlPath: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 5000 }, res => {
+    // A connection per request: none is reused after the server may have closed it.
+    http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 5000, agent: false }, res => {
       let body = '';
       res.on('data', d => { body += String(d); });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
