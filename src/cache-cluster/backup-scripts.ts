@@ -208,9 +208,12 @@ return r[1]`;
 export function renderRestoreScript(spec: CacheClusterSpec, files: readonly string[], restoreId: string): string {
   const cluster = spec.mode === CacheClusterMode.CLUSTER;
   const marker = `${RESTORE_MARKER_PREFIX}${restoreId}`;
+  // In cluster mode one node's cluster_state:ok is not enough: `--cluster import` first checks that
+  // every node agrees on the slots, and refuses a cluster just created or just grown until gossip
+  // has settled. The restore waits for that same check.
   const findTarget = cluster
     ? `for n in $REDIS_NODES; do
-    if q "$n" CLUSTER INFO | grep -qx 'cluster_state:ok'; then target=$n; break; fi
+    if q "$n" CLUSTER INFO | grep -qx 'cluster_state:ok' && cli 60 --cluster check "$n" > /dev/null 2>&1; then target=$n; break; fi
   done`
     : `for n in $REDIS_NODES; do
     if q "$n" INFO replication | grep -qx 'role:master' && [ "$(q "$n" PING)" = PONG ]; then target=$n; break; fi

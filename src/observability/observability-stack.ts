@@ -204,14 +204,15 @@ export class ObservabilityStack extends Construct {
    * An alert of your own on any portable metric, routed like the built-in alerts. A metric with
    * PromQL becomes a Prometheus rule (group `platform-user-alerts`: the stack's Prometheus on
    * Kubernetes, the Amazon Managed Service for Prometheus workspace on AWS); a CloudWatch-only
-   * metric (ElastiCache, DocumentDB Elastic, SQS) becomes a CloudWatch alarm on the alert topic.
+   * metric (ElastiCache, DocumentDB Elastic, SQS) becomes a CloudWatch alarm on the alert topic, and
+   * is refused when `aws.cloudWatchAlarms` is false.
    * The summary and description are plain text in every generated file.
    *
    * @param id the alert's name (`alertname`, and the alarm's description prefix)
    */
   public addAlert(id: string, options: UserAlertOptions): void {
     const alert = resolveUserAlert(id, options);
-    throwIfInvalid(userAlertProblems(this, alert, this.userAlerts.map(a => a.id), this.target));
+    throwIfInvalid(userAlertProblems(this, alert, this.userAlerts.map(a => a.id), this.target, this.spec.aws.cloudWatchAlarms));
     this.userAlerts.push(alert);
     const cloudWatchOnly = alert.metric.promQl === undefined ? alert.metric.cloudWatch : undefined;
     if (this.aws && cloudWatchOnly) {

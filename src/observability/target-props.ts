@@ -53,6 +53,7 @@ export interface ObservabilityAwsOptions {
    * CloudWatch alarms per observed construct (5xx ratio and p95 latency per load balancer and
    * target group, CPU and memory per ECS service), besides the workspace's Prometheus alerts.
    * Each adds CloudFormation resources: turn them off when a Stack nears its resource quota.
+   * Off, `addAlert` refuses a metric that only CloudWatch has (it would need an alarm).
    *
    * @default true
    */

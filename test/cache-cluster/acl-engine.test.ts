@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { EngineSandbox, freePort, infoFields, redisCli, waitFor, writeFile } from './engine-harness';
+import { CLIENT_TIMEOUT_MS, EngineSandbox, freePort, infoFields, redisCli, waitFor, writeFile } from './engine-harness';
 import { CacheAccess, CacheUserSpec, resolveCacheUser } from '../../src/cache-cluster/access';
 import { ACL_FILE, ACL_USERS_ENV, aclPasswordEnv, renderAclUserLines } from '../../src/cache-cluster/acl-users';
 import { CacheClusterMode } from '../../src/cache-cluster/engine';
@@ -30,7 +30,7 @@ const passwordOf = (user: string) => `pw-${user}-0123456789abcdef`;
 /** One redis-cli call as `user`; returns stdout and stderr (errors such as NOPERM). */
 function asUser(port: number, user: string, args: string[], password = passwordOf(user)): string {
   const run = spawnSync('redis-cli', ['--no-auth-warning', '-h', '127.0.0.1', '-p', String(port), '--user', user, ...args], {
-    encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password }, timeout: 5000,
+    encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password }, timeout: CLIENT_TIMEOUT_MS,
   });
   return `${run.stdout ?? ''}${run.stderr ?? ''}`.replace(/\r/g, '').trim();
 }
@@ -96,7 +96,7 @@ describeEngines('ACL users of connected services on real redis-server', () => {
     await up(ports[1], 'replica');
     await up(clusterPort, 'cluster');
     redisCli(clusterPort, PASSWORD, ['CLUSTER', 'ADDSLOTSRANGE', '0', '16383']);
-  }, 60_000);
+  }, 120_000); // above the sum of the waits inside, so a slow start fails with the wait's message
   afterAll(() => sandbox.stop());
 
   test('the ACL file holds password hashes, never a password', () => {
@@ -164,7 +164,7 @@ describeEngines('ACL users of connected services on real redis-server', () => {
   test('a node whose user has no password does not start', async () => {
     const port = await freePort();
     startNode('no-password', CacheClusterMode.REPLICATION, port, [port], { [aclPasswordEnv('billing')]: '' });
-    await waitFor('the node to exit', 10_000, () => sandbox.running('no-password') ? undefined : true);
+    await waitFor('the node to exit', 30_000, () => sandbox.finished('no-password') || undefined, () => sandbox.log('no-password'));
     expect(sandbox.log('no-password')).toContain('REDIS_ACL_PASSWORD_BILLING is empty or not set');
     expect(redisCli(port, PASSWORD, ['PING'])).toBe('');
   });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { EngineSandbox, freePort, redisCli, waitFor } from './engine-harness';
+import { CLIENT_TIMEOUT_MS, EngineSandbox, freePort, redisCli, waitFor } from './engine-harness';
 import { CacheAccess, cacheAccessString, cacheUserProblems, resolveCacheUser } from '../../src/cache-cluster/access';
 import { renderAclUserLines } from '../../src/cache-cluster/acl-users';
 import { ENGINE_TIMEOUT_MS, hostileString, PROPERTY_RUNS } from '../conformance/languages/hostile';
@@ -58,7 +58,7 @@ describeEngine('the same property under real redis-server ACL SETUSER', () => {
       const user = resolveCacheUser(name, { keyPrefix, access: readOnly ? CacheAccess.READ_ONLY : CacheAccess.READ_WRITE });
       if (cacheUserProblems(scope, user).length > 0) return;
       const [userName, ...rules] = renderAclUserLines([user], cluster).trim().split(' ');
-      const set = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ACL', 'SETUSER', userName, 'reset', ...rules], { encoding: 'utf8', timeout: 5000 });
+      const set = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ACL', 'SETUSER', userName, 'reset', ...rules], { encoding: 'utf8', timeout: CLIENT_TIMEOUT_MS });
       expect(set.stdout.trim()).toBe('OK');
       const keys = redisCli(port, '', ['ACL', 'GETUSER', userName]).split('\n');
       expect(keys[keys.indexOf('keys') + 1]).toBe(`~${keyPrefix}*`);

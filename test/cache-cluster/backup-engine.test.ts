@@ -183,17 +183,20 @@ describeEngines.each([
     runScript(sandbox, `setup-${group}.sh`, renderClusterSetupScript(spec), {
       REDIS_NODES: ports.map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30', ...tlsEnv(tlsDir),
     });
-    await waitFor(`${group} cluster ok`, 20_000, () => infoFields(cli(ports[0], 'CLUSTER', 'INFO')).cluster_state === 'ok' || undefined);
+    // Every node, not only the first: a node that has not yet heard the slots' owners answers
+    // CLUSTERDOWN, and a write or a restore through it would be lost.
+    await waitFor(`${group} cluster ok on every node`, 30_000,
+      () => ports.every(p => infoFields(cli(p, 'CLUSTER', 'INFO')).cluster_state === 'ok') || undefined);
     return ports;
   };
 
   test('every shard is snapshotted from its replica; the files restore into a fresh cluster', async () => {
     const source = await cluster('source', 6);
     writeData(source[0], cli);
-    await waitFor('replicas caught up', 15_000, () => {
-      const offsets = source.map(p => infoFields(cli(p, 'INFO', 'replication')));
-      return offsets.filter(o => o.role === 'slave').every(o => o.master_link_status === 'up') || undefined;
-    });
+    // Every replica holds every write (its offset is its primary's): the snapshots are taken from them.
+    await waitFor('replicas caught up', 30_000, () => source.map(p => infoFields(cli(p, 'INFO', 'replication')))
+      .filter(r => r.role === 'master')
+      .every(r => r.connected_slaves === '1' && new RegExp(`state=online,offset=${r.master_repl_offset},`).test(r.slave0 ?? '')) || undefined);
     const backups = sandbox.subdir('cluster-backups');
     const output = runScript(sandbox, 'cluster-backup.sh', renderSnapshotScript(spec, { record: true, prune: true, retentionDays: 7, maxSnapshots: 2, maxAgeSeconds: 93600 }), {
       REDIS_NODES: source.map(address).join(' '), REDISCLI_AUTH: PASSWORD, BACKUP_DIR: backups, ...tlsEnv(tlsDir),
@@ -217,5 +220,5 @@ describeEngines.each([
     const keys = (ports: number[]) => ports.reduce((n, p) => n + (infoFields(cli(p, 'INFO', 'replication')).role === 'master' ? Number(cli(p, 'DBSIZE')) : 0), 0);
     expect(keys(fresh)).toBe(keys(source) - 1 + 1);
     expect(cli(fresh[0], 'EXISTS', BACKUP_RECORD_KEY)).toBe('0');
-  });
+  }, 300_000); // two clusters set up and a backup and a restore, each script bounded by runScript's 60 s
 });

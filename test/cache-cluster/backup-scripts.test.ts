@@ -179,6 +179,52 @@ describe('cluster-mode sources (sh with a fake redis-cli answering CLUSTER NODES
   });
 });
 
+describe('cluster-mode restore (sh with a fake redis-cli whose nodes agree only once gossip has settled)', () => {
+  // Time passes only in the fake sleep. Every node answers cluster_state:ok at once, as a node does
+  // that has heard of every slot's owner, but the nodes agree on the slots (what
+  // \`redis-cli --cluster check\` and \`--cluster import\` require) only 5 s later.
+  const clock = 'cat "$TMPDIR/clock" 2>/dev/null || echo 0';
+  const tools = {
+    'sleep': `echo $(( $(${clock}) + $1 )) > "$TMPDIR/clock"`,
+    'timeout': 'shift; exec "$@"',
+    'redis-server': 'exec /bin/sleep 60',
+    'redis-cli': `agreed() { [ "$(${clock})" -ge 5 ]; }
+case "$*" in
+  *'CLUSTER INFO'*) printf 'cluster_state:ok\r\n' ;;
+  *'--cluster check'*|*'--cluster import'*) agreed || { echo "[ERR] Nodes don't agree about configuration!"; exit 1; } ;;
+  *EXISTS*) echo 0 ;;
+  *PING*) echo PONG ;;
+  *DBSIZE*) echo 3 ;;
+  *' SET '*) echo OK ;;
+esac`,
+  };
+  const env = { REDIS_NODES: 'n1:1 n2:2', REDISCLI_AUTH: 'pw', RESTORE_DIR: '@dir/in' };
+  const setup = (dir: string) => {
+    fs.mkdirSync(path.join(dir, 'in'));
+    fs.writeFileSync(path.join(dir, 'in', 'a.rdb'), 'REDIS0011');
+  };
+
+  test('waits until the nodes agree before importing, instead of failing on a cluster just created', () => {
+    const result = run(renderRestoreScript(clusterSpec, ['a.rdb'], 'id'), tools, env, setup);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const imports = result.calls.filter(c => c.startsWith('redis-cli') && c.includes('--cluster import'));
+    expect(imports).toHaveLength(1);
+    // Checked first, waited, checked again: the import comes after a check that passed.
+    const checks = result.calls.filter(c => c.startsWith('redis-cli') && c.includes('--cluster check'));
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    expect(result.calls.indexOf(imports[0])).toBeGreaterThan(result.calls.lastIndexOf(checks[checks.length - 1]));
+    expect(result.stdout).toContain('restore finished');
+  });
+
+  test('nodes that never agree: the restore gives up after WAIT_SECONDS, saying why, and imports nothing', () => {
+    const never = { ...tools, 'redis-cli': tools['redis-cli'].replace('-ge 5', '-ge 100000') };
+    const result = run(renderRestoreScript(clusterSpec, ['a.rdb'], 'id'), never, { ...env, WAIT_SECONDS: '30' }, setup);
+    expect(result.status).toBe(69);
+    expect(result.stderr).toContain('did not come up within 30 s');
+    expect(result.calls.some(c => c.includes('--cluster import'))).toBe(false);
+  });
+});
+
 describe('S3 upload (sh with a fake aws)', () => {
   const keys = ['redis/sessions/20000101T030000Z.rdb', 'redis/sessions/20000101T030000Z-slots-0-5460.rdb', 'redis/sessions/20980101T030000Z.rdb',
     'redis/sessions/20990101T030000Z.rdb', 'redis/sessions/README', 'redis/sessions/nested/20000101T030000Z.rdb'];

@@ -11,6 +11,8 @@ export class EngineSandbox {
   /** Every process ever started, also those a restart replaced under the same name. */
   private readonly all: ChildProcess[] = [];
   private readonly logs = new Map<string, string[]>();
+  /** Processes whose output streams have closed: their log is complete. */
+  private readonly closed = new Set<ChildProcess>();
 
   /** Starts `command` with `env` added; its output is kept for failure messages. */
   public start(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -19,6 +21,8 @@ export class EngineSandbox {
     const log: string[] = [];
     child.stdout!.on('data', d => log.push(String(d)));
     child.stderr!.on('data', d => log.push(String(d)));
+    // 'exit' can come before the last output is read; 'close' comes after both.
+    child.once('close', () => this.closed.add(child));
     this.processes.set(name, child);
     this.all.push(child);
     this.logs.set(name, log);
@@ -38,6 +42,12 @@ export class EngineSandbox {
   public running(name: string): boolean {
     const child = this.processes.get(name);
     return !!child && child.exitCode === null && child.signalCode === null;
+  }
+
+  /** Whether `name` has exited and all its output is in its log (what a test reads after an exit). */
+  public finished(name: string): boolean {
+    const child = this.processes.get(name);
+    return !!child && this.closed.has(child);
   }
 
   /** Output of one process (for diagnosing a failed wait). */
@@ -93,10 +103,17 @@ async function isFree(port: number): Promise<boolean> {
   }
 }
 
+/**
+ * How long one client call (redis-cli, openssl) may take before it counts as failed: a bound on a
+ * hung engine, never a speed requirement. On a loaded machine (two cores shared with other suites)
+ * a client process alone can take seconds to start; a timed-out probe would read as a wrong answer.
+ */
+export const CLIENT_TIMEOUT_MS = 30_000;
+
 /** One redis-cli call against 127.0.0.1:`port`; returns stdout (empty on failure). */
 export function redisCli(port: number, password: string, args: string[], input?: string): string {
   const run = spawnSync('redis-cli', ['--no-auth-warning', '-h', '127.0.0.1', '-p', String(port), ...args], {
-    encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password }, timeout: 5000, input,
+    encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password }, timeout: CLIENT_TIMEOUT_MS, input,
   });
   return (run.stdout ?? '').replace(/\r/g, '');
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import * as tls from 'tls';
-import { EngineSandbox, freePort, generateCertificates, infoFields, waitFor, writeFile } from './engine-harness';
+import { CLIENT_TIMEOUT_MS, EngineSandbox, freePort, generateCertificates, infoFields, waitFor, writeFile } from './engine-harness';
 import { resolveCacheUser } from '../../src/cache-cluster/access';
 import { ACL_USERS_ENV, aclPasswordEnv, renderAclUserLines } from '../../src/cache-cluster/acl-users';
 import { renderClusterSetupScript } from '../../src/cache-cluster/cluster-setup-script';
@@ -45,13 +45,13 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
   const cli = (port: number, args: string[], cacert: string | undefined = ca, extra: string[] = []) => {
     const tlsArgs = ['--tls', ...(cacert ? ['--cacert', cacert] : [])];
     const r = spawnSync('redis-cli', ['--no-auth-warning', ...tlsArgs, ...extra, '-h', '127.0.0.1', '-p', String(port), ...args], {
-      encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: PASSWORD }, timeout: 5000,
+      encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: PASSWORD }, timeout: CLIENT_TIMEOUT_MS,
     });
     return `${r.stdout ?? ''}${r.stderr ?? ''}`.replace(/\r/g, '').trim();
   };
   const plain = (port: number, args: string[]) => {
     const r = spawnSync('redis-cli', ['--no-auth-warning', '-h', '127.0.0.1', '-p', String(port), ...args], {
-      encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: PASSWORD }, timeout: 5000,
+      encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: PASSWORD }, timeout: CLIENT_TIMEOUT_MS,
     });
     return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
   };
@@ -84,7 +84,7 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
     startRedis(0);
     await waitFor('the primary', 15_000, () => replication(ports[0]).role === 'master' || undefined, logs);
     startRedis(1);
-  }, 60_000);
+  }, 120_000); // above the sum of the waits inside (certificates, the primary), so a slow start fails with the wait's message
   afterAll(() => sandbox.stop());
 
   test('the replica syncs with the primary over TLS', async () => {
@@ -168,7 +168,7 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
     await waitFor('cluster_state:ok everywhere', 20_000, () => nodes.every(p => infoFields(cli(p, ['CLUSTER', 'INFO'])).cluster_state === 'ok') || undefined);
     expect(cli(nodes[0], ['SET', 'orders:{a}', '1'], ca, ['-c', '--user', 'orders', '--pass', 'orders-password-0123456789'])).toBe('OK');
     expect(cli(nodes[0], ['CONFIG', 'GET', 'tls-cluster'])).toContain('yes');
-  }, 90_000);
+  }, 180_000); // the nodes' waits, the setup script's own 60 s bound and the gossip wait
 
   test('checks against a node with a certificate from another CA fail: the proxy routes nowhere', async () => {
     const port = await freePort();
@@ -190,5 +190,5 @@ describeEngines('TLS on real redis-server, redis-sentinel and haproxy', () => {
     await waitFor('the proxy to route to the new primary', 15_000, () => replication(proxyPort).role === 'master' || undefined, logs);
     expect(cli(proxyPort, ['SET', 'orders:after-failover', '1'], ca, ['--user', 'orders', '--pass', 'orders-password-0123456789'])).toBe('OK');
     expect(cli(ports[1], ['GET', 'orders:after-failover'])).toBe('1');
-  }, 60_000);
+  }, 120_000);
 });

@@ -100,22 +100,24 @@ describe('property: any string in any Gateway string prop is refused at construc
     expect(rendered).toBeGreaterThan(0);
   });
 
+  const valid = {
+    header: '1',
+    csp: "default-src 'self'",
+    referrer: 'no-referrer',
+    method: 'POST',
+    url: 'v1',
+    healthPath: 'healthz',
+    pathPrefix: 'h',
+    host: 'api.example.com',
+    origin: 'https://app.example.com',
+    cidr: '10.0.0.0/8',
+    tracing: 'v1/traces',
+    middlewareHeader: 'platform',
+    middlewareRegex: 'v1',
+  };
+
   test('Gateway props and routes', () => {
-    fc.assert(fc.property(oneHostile({
-      header: '1',
-      csp: "default-src 'self'",
-      referrer: 'no-referrer',
-      method: 'POST',
-      url: 'v1',
-      healthPath: 'healthz',
-      pathPrefix: 'h',
-      host: 'api.example.com',
-      origin: 'https://app.example.com',
-      cidr: '10.0.0.0/8',
-      tracing: 'v1/traces',
-      middlewareHeader: 'platform',
-      middlewareRegex: 'v1',
-    }), s => {
+    fc.assert(fc.property(oneHostile(valid), s => {
       const chart = kubernetesChart();
       let gateway: Gateway;
       try {
@@ -140,6 +142,7 @@ describe('property: any string in any Gateway string prop is refused at construc
       }
       rendered++;
       expectLoadedAsIntended(gateway);
-    }), PROPERTY_RUNS);
+      // Both outcomes run whatever the seed: the valid props, and template code in a method.
+    }), { ...PROPERTY_RUNS, examples: [[valid], [{ ...valid, method: '{{.X}}' }]] });
   }, ENGINE_TIMEOUT_MS);
 });

@@ -10,6 +10,23 @@ import { EngineSandbox, freePort, sleep, writeFile } from '../cache-cluster/engi
 /** Debian's broker scripts; /usr/sbin/rabbitmq-server would switch to the rabbitmq user. */
 export const RABBITMQ_BIN = '/usr/lib/rabbitmq/bin';
 
+/**
+ * Erlang's limit on setting up a distribution connection (`net_setuptime`, 7 s by default), raised
+ * for the test's node and its CLI calls: on a loaded machine the TLS handshake between a booting
+ * node and a CLI VM took longer, and rabbitmqctl then reported "Erlang distribution failed".
+ */
+const DISTRIBUTION_SETUP_ARGS = '-kernel net_setuptime 60';
+/**
+ * The CLI's VM with one scheduler that does not spin while idle (the broker's own start script
+ * already turns spinning off): with a scheduler per core spinning, one rabbitmqctl call took 35 to
+ * 130 s on two loaded cores, 5 to 9 s with these.
+ */
+export const CLI_VM_ARGS = '+S 1 +A 1 +sbwt none +sbwtdcpu none +sbwtdio none';
+/** How long a CLI call is retried while the distribution connection cannot be set up. */
+const CTL_RETRY_MS = 90_000;
+/** rabbitmqctl's words for a distribution connection that was not set up (not for a command that failed). */
+const UNREACHABLE = /unable to perform an operation on node|Erlang distribution failed|nodedown/;
+
 /** One non-clustered broker started with the generated files, on free loopback ports. */
 export class Broker {
   public readonly sandbox = new EngineSandbox();
@@ -56,20 +73,21 @@ export class Broker {
       RABBITMQ_LOG_BASE: this.sandbox.subdir('log'),
       RABBITMQ_PID_FILE: path.join(dir, 'rabbit.pid'),
       // Erlang distribution over TLS, for the node and for rabbitmqctl alike.
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs,
-      RABBITMQ_CTL_ERL_ARGS: erlArgs,
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `${erlArgs} ${DISTRIBUTION_SETUP_ARGS}`,
+      RABBITMQ_CTL_ERL_ARGS: `${erlArgs} ${DISTRIBUTION_SETUP_ARGS} ${CLI_VM_ARGS}`,
     };
     this.sandbox.start('epmd', 'epmd', ['-port', String(epmdPort), '-address', '127.0.0.1'], this.env);
     // From the sandbox, so anything the VM dumps when killed goes away with it.
     this.sandbox.start('broker', 'sh', ['-c', 'cd "$1" && exec sh "$2"', 'start', dir, script], { ...this.env, ...Object.fromEntries(users.map(u => [passwordEnv(u.name), passwords[u.name]])) });
-    const deadline = Date.now() + 90_000;
+    // A bound on a broker that never starts, not a speed requirement: on two loaded cores its boot took up to two minutes.
+    const deadline = Date.now() + 180_000;
     for (;;) {
       if (!this.sandbox.running('broker')) throw new Error(`broker exited:\n${this.sandbox.log('broker')}`);
       const ok = await request(this.managementPort, 'GET', '/api/overview', undefined, undefined).then(r => r.status === 401, () => false);
       if (ok) {
         // The management listener answers before the rabbit application has finished booting (seen
         // on a loaded machine): wait for the boot itself before any rabbitmqctl call.
-        this.ctl('await_startup', '--timeout', '55');
+        await this.ctl('await_startup', '--timeout', '55');
         return;
       }
       if (Date.now() > deadline) throw new Error(`broker did not start:\n${this.sandbox.log('broker')}`);
@@ -77,11 +95,24 @@ export class Broker {
     }
   }
 
-  /** rabbitmqctl against the broker (`env` overrides the broker's environment, e.g. to drop the TLS arguments). */
-  public ctl(...args: string[]): string {
-    return this.ctlWith({}, ...args);
+  /**
+   * rabbitmqctl against the broker, retried while the CLI cannot set up its distribution connection
+   * (a loaded machine); a command the broker answers with an error fails at once. Every command the
+   * tests run through it is idempotent (reads, tags, await_startup).
+   */
+  public async ctl(...args: string[]): Promise<string> {
+    const deadline = Date.now() + CTL_RETRY_MS;
+    for (;;) {
+      try {
+        return this.ctlWith({}, ...args);
+      } catch (e) {
+        if (!UNREACHABLE.test(String(e)) || Date.now() > deadline) throw e;
+        await sleep(1000);
+      }
+    }
   }
 
+  /** One rabbitmqctl call; `env` overrides the broker's environment, e.g. to drop the TLS arguments. */
   public ctlWith(env: Record<string, string>, ...args: string[]): string {
     const run = spawnSync(path.join(RABBITMQ_BIN, 'rabbitmqctl'), ['-n', this.env.RABBITMQ_NODENAME, ...args], {
       encoding: 'utf8', env: { ...process.env, ...this.env, ...env }, timeout: 60_000,
@@ -138,6 +169,10 @@ function request(port: number, method: string, apiPath: string, body: unknown, a
       method,
       path: apiPath,
       auth,
+      // A connection per request. Node's default agent keeps connections alive, and a synchronous
+      // rabbitmqctl call blocks the event loop: the broker closed the idle connection meanwhile, the
+      // close went unnoticed, and the next request written on it failed with EPIPE.
+      agent: false,
       timeout: 10_000,
       headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
     }, res => {

@@ -78,13 +78,16 @@ function failingChecks(rulesInput: AlertRulesInput, samples: readonly Sample[], 
 
 function get(port: number, urlPath: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 5000 }, res => {
+    // A connection per request: none is reused after the server may have closed it.
+    http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 5000, agent: false }, res => {
       let body = '';
       res.on('data', d => { body += String(d); });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     }).on('error', reject).end();
   });
 }
+
+const READY_WAIT_MS = 90_000;
 
 /** Starts the Debian `prometheus` on a free loopback port, queries it a little, and scrapes its /metrics. */
 async function scrapePrometheus(sandbox: EngineSandbox): Promise<string> {
@@ -94,10 +97,15 @@ async function scrapePrometheus(sandbox: EngineSandbox): Promise<string> {
   fs.writeFileSync(config, 'scrape_configs: []\n');
   sandbox.start('prometheus', 'prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn']);
-  for (let i = 0; i < 100; i++) {
+  // Until /-/ready answers 200: a bound on a Prometheus that never starts, not a speed requirement
+  // (on a loaded machine its start took longer than the 20 s this once allowed, and the test went on
+  // to query a server that was not listening yet).
+  const deadline = Date.now() + READY_WAIT_MS;
+  for (;;) {
     const ready = await get(port, '/-/ready').catch(() => undefined);
     if (ready?.status === 200) break;
     if (!sandbox.running('prometheus')) throw new Error(`prometheus exited:\n${sandbox.log('prometheus')}`);
+    if (Date.now() > deadline) throw new Error(`prometheus not ready after ${READY_WAIT_MS} ms:\n${sandbox.log('prometheus')}`);
     await sleep(200);
   }
   for (const query of ['up', 'vector(1)']) await get(port, `/api/v1/query?query=${encodeURIComponent(query)}`);
@@ -121,7 +129,7 @@ describe('alert rules and dashboards against real exporter metrics', () => {
       ...service,
       ...Object.values(FIXTURE_OF).flatMap(({ job, file }) => file ? fixtureSamples(file, job) : []),
     ];
-  }, 60_000);
+  }, READY_WAIT_MS + 60_000);
   afterAll(() => sandbox.stop());
 
   test('every kind the stack knows has a fixture, and every fixture says where it comes from', () => {

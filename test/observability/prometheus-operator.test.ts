@@ -9,11 +9,14 @@ import { configMapData, dashboardFiles, RECEIVERS, render } from './kubernetes-f
 import { MetricsBackend, ObservabilityStack, ObservabilityStackProps, PrometheusOperatorOptions } from '../../src/observability';
 import { alertRuleGroups, alertsOf } from '../../src/observability/alerting/alert-rules';
 import { toYaml } from '../../src/observability/alerting/alertmanager-config';
+import { sloGateQueries } from '../../src/observability/alerting/deployment-gate';
+import { resolveObservabilitySpec } from '../../src/observability/spec';
 import { AccessPurpose } from '../../src/platform/access-purpose';
 import { NetworkPeer } from '../../src/platform/network';
 import { PlatformProfile } from '../../src/platform/profile';
 import { PlatformSecret } from '../../src/platform/secret';
 import { platformWarningsOf } from '../../src/platform/warnings';
+import { RolloutStrategy, ServiceCluster } from '../../src/service-cluster';
 import { checkKubernetesManifests, crdSources, formatFindings, validateCustomResource } from '../conformance/kubernetes';
 import { findObject, kubernetesChart, manifestsOf, objectsOfKind } from '../util';
 
@@ -254,7 +257,47 @@ describe('operator mode refuses what it cannot honour', () => {
     [{ ruleSelectorLabels: { role: 'alert rules' } }, 'kubernetes.metricsBackend.ruleSelectorLabels["role"] is not a label value (got "alert rules"): use at most 63 letters'],
     [{ grafanaDashboardLabels: { 'app.kubernetes.io/name': 'dash' } }, 'kubernetes.metricsBackend.grafanaDashboardLabels has a key the platform sets on its own objects (got "app.kubernetes.io/name")'],
     [{ prometheusPodLabels: { prometheus: '-k8s' } }, 'kubernetes.metricsBackend.prometheusPodLabels["prometheus"] is not a label value (got "-k8s")'],
+    [{ prometheusUrl: 'kube-prometheus-stack-prometheus.monitoring:9090' }, 'kubernetes.metricsBackend.prometheusUrl is not an http(s) URL ' +
+      '(got "kube-prometheus-stack-prometheus.monitoring:9090"): use the address of the operator\'s Prometheus HTTP API'],
+    [{ prometheusUrl: 'http://admin:secret@prometheus.monitoring:9090' }, 'kubernetes.metricsBackend.prometheusUrl carries a user name or password ' +
+      '(got "http://admin:secret@prometheus.monitoring:9090"): remove the user name and password from the URL'],
   ])('%j', (options, message) => {
     expect(messageOf(operatorMode(options as Partial<PrometheusOperatorOptions>))).toContain(`platform/Observability: ${message}`);
+  });
+});
+
+describe('an SLO-gated canary with the operator\'s Prometheus', () => {
+  const PROMETHEUS_URL = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
+  const gated = (options: Partial<PrometheusOperatorOptions>) => {
+    const chart = kubernetesChart();
+    new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0', rollout: RolloutStrategy.sloGatedCanary() });
+    const observability = new ObservabilityStack(chart, 'Observability', operatorMode(options));
+    return { manifests: () => manifestsOf(chart), observability };
+  };
+
+  test('the analysis queries the Prometheus given as prometheusUrl, with the SLO queries of the rules the operator loads', () => {
+    const { manifests, observability } = gated({ prometheusUrl: PROMETHEUS_URL });
+    const template = findObject(manifests(), 'AnalysisTemplate', 'orders');
+    const metrics = template.spec.metrics.map((m: any) => ({ name: m.name, ...m.provider.prometheus }));
+    expect(metrics).toEqual(sloGateQueries('orders', resolveObservabilitySpec({}).slo).map(q => ({ name: q.name, address: PROMETHEUS_URL, query: q.query })));
+    // The recording rules the queries read are in the PrometheusRule the operator loads.
+    const recorded = parse(toYaml(findObject(manifests(), 'PrometheusRule', 'platform-rules').spec)).groups
+      .flatMap((g: any) => g.rules).map((r: any) => r.record).filter(Boolean);
+    const read = metrics.flatMap((m: any) => m.query.match(/[a-z_]+:[a-z_:0-9]+/g) ?? []);
+    expect(read.length).toBeGreaterThan(0);
+    expect(recorded).toEqual(expect.arrayContaining(read));
+    expect(observability.kubernetes!.prometheusOperator).toBeDefined();
+  });
+
+  test('without prometheusUrl, synthesis fails naming the prop to set, not a missing ObservabilityStack', () => {
+    expect(() => gated({}).manifests()).toThrow('platform/Observability: kubernetes.metricsBackend.prometheusUrl is not set, but platform/Orders rolls out with ' +
+      'RolloutStrategy.sloGatedCanary(), whose analysis queries the operator\'s Prometheus (got undefined): give MetricsBackend.prometheusOperator({ prometheusUrl })');
+  });
+
+  test('a service rolled out without a gate needs no prometheusUrl', () => {
+    const chart = kubernetesChart();
+    new ServiceCluster(chart, 'Orders', { image: 'ghcr.io/acme/orders:2.0.0' });
+    new ObservabilityStack(chart, 'Observability', operatorMode({}));
+    expect(objectsOfKind(manifestsOf(chart), 'AnalysisTemplate')).toEqual([]);
   });
 });

@@ -148,6 +148,33 @@ describe('addAlert validation on AWS', () => {
   });
 });
 
+describe('addAlert with aws.cloudWatchAlarms off', () => {
+  const render = () => {
+    const stack = awsStack();
+    const observability = new ObservabilityStack(stack, 'Observability', { receivers: ONCALL, aws: { cloudWatchAlarms: false } });
+    const checkout = new ServiceCluster(stack, 'Checkout', { image: 'ghcr.io/acme/checkout:1.0.0' });
+    const cache = new CacheCluster(stack, 'Sessions');
+    return { stack, observability, checkout, cache };
+  };
+
+  test('a CloudWatch-only metric is refused, naming the flag: no alarm is created behind the flag\'s back', () => {
+    const { stack, observability, cache } = render();
+    expect(() => observability.addAlert('SessionsFull', { metric: cache.metricMemoryUtilization(), threshold: 0.85, summary: 'nearly full' })).toThrow(
+      'Platform/Observability: addAlert("SessionsFull").metric can only be a CloudWatch alarm (it has no PromQL expression), but aws.cloudWatchAlarms is false ' +
+      '(got "sessions memory used / maxmemory"): set aws.cloudWatchAlarms to true');
+    expect(observability.aws!.alarms).toEqual([]);
+    expect(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).toEqual({});
+  });
+
+  test('a PromQL metric still becomes a rule of the Prometheus workspace, as the built-in alerts do', () => {
+    const { stack, observability, checkout } = render();
+    observability.addAlert('CheckoutErrors', { metric: checkout.metricErrorRate(), threshold: 0.05, summary: 'errors' });
+    const yaml = Object.values(Template.fromStack(stack).findResources('AWS::APS::RuleGroupsNamespace'))[0].Properties.Data as string;
+    expect(ruleNamed(yaml, 'CheckoutErrors').expr).toBe(`(${checkout.metricErrorRate().promQl}) > 0.05`);
+    expect(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).toEqual({});
+  });
+});
+
 describe('addAlert on AWS', () => {
   function aws() {
     const stack = awsStack();

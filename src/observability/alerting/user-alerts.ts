@@ -103,7 +103,9 @@ export function resolveUserAlert(id: string, options: UserAlertOptions): UserAle
 }
 
 /** Problems of one user alert (pure), given the ids already taken and the stack's target. */
-export function userAlertProblems(scope: IConstruct, alert: UserAlertSpec, taken: readonly string[], target: PlatformTarget): string[] {
+export function userAlertProblems(
+  scope: IConstruct, alert: UserAlertSpec, taken: readonly string[], target: PlatformTarget, cloudWatchAlarms = true,
+): string[] {
   const problems: string[] = [];
   const prop = (name: string) => `addAlert(${JSON.stringify(alert.id)}).${name}`;
   if (!ALERT_NAME.test(alert.id)) {
@@ -129,6 +131,12 @@ export function userAlertProblems(scope: IConstruct, alert: UserAlertSpec, taken
       'a construct\'s metric*() on kubernetes, or PlatformMetric.fromPromQl'));
   }
   const cloudWatchOnly = target === PlatformTarget.AWS && alert.metric.promQl === undefined ? alert.metric.cloudWatch : undefined;
+  if (cloudWatchOnly && !cloudWatchAlarms) {
+    // The built-in alarms are left out with the flag; a user's alert cannot be dropped without a word.
+    problems.push(invalidPropMessage(scope, prop('metric'), 'can only be a CloudWatch alarm (it has no PromQL expression), but aws.cloudWatchAlarms is false',
+      alert.metric.label, 'set aws.cloudWatchAlarms to true (which adds the built-in alarms too), or alert on a metric with a PromQL expression, ' +
+      'which becomes a rule of the Prometheus workspace'));
+  }
   const metricsInExpression = Object.keys(cloudWatchOnly?.toMetricConfig().mathExpression?.usingMetrics ?? {}).length;
   if (metricsInExpression > MAX_ALARM_METRICS) {
     problems.push(invalidPropMessage(scope, prop('metric'), `combines more CloudWatch metrics than an alarm takes (${MAX_ALARM_METRICS})`,

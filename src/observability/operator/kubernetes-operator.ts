@@ -4,11 +4,13 @@ import { Construct, IConstruct } from 'constructs';
 import { PrometheusOperatorOptions } from './metrics-backend';
 import { MONITORING_API_VERSION, prometheusRuleSpec, serviceMonitorSpec } from './prometheus-operator';
 import { Endpoint } from '../../platform/endpoint';
-import { PlatformValidationError } from '../../platform/errors';
+import { deploymentGateOf } from '../../platform/deployment-gate';
+import { invalidPropMessage, PlatformValidationError } from '../../platform/errors';
 import { typedKubeObject } from '../../platform/kube-object';
 import { KubernetesPlatform } from '../../platform/kubernetes-platform';
 import { NetworkPeer } from '../../platform/network';
 import { PlatformProfile } from '../../platform/profile';
+import { sloGateQueries } from '../alerting/deployment-gate';
 import { RuleGroup } from '../alerting/rule-types';
 import { logsDashboard } from '../grafana/grafana-logs';
 import { DASHBOARD_CONFIGMAPS, dashboardShard } from '../grafana/kubernetes-grafana';
@@ -90,6 +92,15 @@ export function renderObservabilityWithOperator(scope: Construct, spec: Observab
   const watch = (sources: readonly WatchedSource[]) => {
     for (const watched of sources) {
       const { construct } = watched;
+      // A canary is judged by the operator's Prometheus, which only the user can name.
+      const gate = deploymentGateOf(construct);
+      if (gate && !options.prometheusUrl) {
+        throw new PlatformValidationError(invalidPropMessage(scope, 'kubernetes.metricsBackend.prometheusUrl',
+          `is not set, but ${construct.node.path} rolls out with RolloutStrategy.sloGatedCanary(), whose analysis queries the operator's Prometheus`, undefined,
+          'give MetricsBackend.prometheusOperator({ prometheusUrl }) the address of that Prometheus\' HTTP API as the Argo Rollouts controller reaches it ' +
+          '(e.g. "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"), or use RolloutStrategy.rollingUpdate()'));
+      }
+      if (gate) gate.gateOnPrometheus(options.prometheusUrl!, sloGateQueries(watched.source.job, spec.slo));
       const service = renderMetricsService(scope, platform, watched, platformObjects);
       metricsServices.push(service);
       const monitor = serviceMonitor(`ServiceMonitor-${watched.source.job}`, sourceScrapeTarget(watched, ns), operatorScope);

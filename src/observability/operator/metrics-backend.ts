@@ -36,6 +36,17 @@ export interface PrometheusOperatorOptions {
    * @default { grafana_dashboard: '1' } (kube-prometheus-stack's sidecar label)
    */
   readonly grafanaDashboardLabels?: { [key: string]: string };
+  /**
+   * The operator's Prometheus HTTP API as the Argo Rollouts controller reaches it, e.g.
+   * `http://kube-prometheus-stack-prometheus.monitoring.svc:9090` (kube-prometheus-stack's
+   * Service). The canary analysis of every watched ServiceCluster with
+   * `RolloutStrategy.sloGatedCanary()` queries it. That Prometheus must load the PrometheusRule
+   * (`ruleSelectorLabels`), whose recording rules the analysis reads, and must admit the Argo
+   * Rollouts controller (namespace `argo-rollouts`) if a NetworkPolicy guards it.
+   *
+   * @default none: a watched ServiceCluster with `RolloutStrategy.sloGatedCanary()` fails synthesis
+   */
+  readonly prometheusUrl?: string;
 }
 
 /**

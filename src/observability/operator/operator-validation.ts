@@ -1,6 +1,8 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidPropMessage } from '../../platform/errors';
 import { isLabelValue, isQualifiedName, LABEL_VALUE_HINT, QUALIFIED_NAME_HINT } from '../../platform/grammar/kubernetes-names';
+import { hasUserInfo, isHttpUrl, USERINFO_HINT } from '../../platform/grammar/url';
 import { isDnsLabel } from '../../platform/names';
 import { ObservabilityStackProps } from '../props';
 
@@ -44,6 +46,12 @@ export function prometheusOperatorProblems(scope: IConstruct, props: Observabili
   if (!isDnsLabel(options.prometheusNamespace)) {
     problems.push(invalidPropMessage(scope, `${OPTION}.prometheusNamespace`, 'is not a namespace name', options.prometheusNamespace,
       'use the namespace of the operator\'s Prometheus pods: 1-63 lowercase letters, digits and "-", e.g. "monitoring"'));
+  }
+  if (options.prometheusUrl !== undefined && !Token.isUnresolved(options.prometheusUrl) && !isHttpUrl(options.prometheusUrl)) {
+    problems.push(invalidPropMessage(scope, `${OPTION}.prometheusUrl`, 'is not an http(s) URL', options.prometheusUrl,
+      'use the address of the operator\'s Prometheus HTTP API, e.g. "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"'));
+  } else if (options.prometheusUrl !== undefined && hasUserInfo(options.prometheusUrl)) {
+    problems.push(invalidPropMessage(scope, `${OPTION}.prometheusUrl`, 'carries a user name or password', options.prometheusUrl, USERINFO_HINT));
   }
   if (options.prometheusPodLabels !== undefined && Object.keys(options.prometheusPodLabels).length === 0) {
     problems.push(invalidPropMessage(scope, `${OPTION}.prometheusPodLabels`, 'is empty', {},
