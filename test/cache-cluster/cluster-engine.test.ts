@@ -46,8 +46,9 @@ describeEngines('cluster mode on real redis-server', () => {
     const script = writeFile(sandbox.dir, `setup-${shards}.sh`, renderClusterSetupScript(spec(shards)));
     const run = spawnSync('sh', [script], {
       encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, REDIS_NODES: ports.slice(0, shards * 2).map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '30' },
+      // Bounded, but far above a rebalance on a loaded machine: a kill midway would leave slots half-moved.
+      timeout: 300_000,
+      env: { ...process.env, REDIS_NODES: ports.slice(0, shards * 2).map(address).join(' '), REDISCLI_AUTH: PASSWORD, WAIT_SECONDS: '120' },
     });
     if (run.status !== 0) throw new Error(`setup for ${shards} shards failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
     return run.stdout;
@@ -91,13 +92,13 @@ describeEngines('cluster mode on real redis-server', () => {
     const set = (k: number) => redisCli(ports[0], PASSWORD, ['-c', 'SET', `product:${k}`, String(k)]).trim();
     await waitFor('writes accepted on every shard', 15_000, () => [0, 1, 2, 3, 4, 5].every(k => set(k) === 'OK') || undefined);
     for (let k = 0; k < 300; k++) expect(set(k)).toBe('OK');
-  });
+  }, 400_000);
 
   test('running the script again changes nothing', () => {
     const before = topology(ports[0]);
     expect(setup(3)).not.toContain('rebalancing');
     expect(topology(ports[0])).toEqual(before);
-  });
+  }, 400_000);
 
   test('growing to 4 shards joins the new nodes and rebalances slots onto the new primary', async () => {
     startNode(6);
@@ -115,5 +116,5 @@ describeEngines('cluster mode on real redis-server', () => {
     expect(shards.reduce((n, s) => n + s.slots, 0)).toBe(SLOTS);
     expect(clusterInfo(ports[0]).cluster_slots_assigned).toBe(String(SLOTS));
     for (let k = 0; k < 300; k += 7) expect(redisCli(ports[6], PASSWORD, ['-c', 'GET', `product:${k}`]).trim()).toBe(String(k));
-  });
+  }, 400_000);
 });
