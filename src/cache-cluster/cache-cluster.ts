@@ -14,7 +14,7 @@ import { CacheClusterProps } from './props';
 import { CacheClusterAwsResources, CacheClusterKubernetesResources } from './resources';
 import { CacheClusterSpec, resolveCacheClusterSpec } from './spec';
 import { cacheClusterWarnings, validateCacheCluster } from './validation';
-import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
+import { AccessPurpose, allowClientOrMetricsFrom, AllowFromOptions } from '../platform/access-purpose';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
@@ -179,17 +179,7 @@ export class CacheCluster extends Construct implements IRedisConnection {
    *   (Kubernetes only: ElastiCache publishes its metrics to CloudWatch).
    */
   public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
-    const purpose = requestedPurpose(this, options, [
-      { purpose: AccessPurpose.CLIENT, opens: 'the Redis port' },
-      { purpose: AccessPurpose.METRICS, opens: 'the exporters\' port, Kubernetes only' },
-    ]);
-    if (purpose === AccessPurpose.METRICS) {
-      this.handle.allowMetricsFrom(peer.networkIdentity);
-      PlatformTopology.of(this).addMetricsConnection(this, peer);
-      return;
-    }
-    this.handle.allowFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addNetworkConnection(this, peer, 'redis');
+    allowClientOrMetricsFrom(this, this.handle, peer, options, { client: 'the Redis port', metrics: 'the exporters\' port, Kubernetes only', protocol: 'redis' });
   }
 
   /**

@@ -10,7 +10,7 @@ import { QueueHandle } from './queue-handle';
 import { MessageQueueAwsResources, MessageQueueKubernetesResources } from './resources';
 import { deadLetterQueueName, resolveMessageQueueSpec, workQueueNames } from './spec';
 import { validateMessageQueue } from './validation';
-import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
+import { AccessPurpose, allowClientOrMetricsFrom, AllowFromOptions } from '../platform/access-purpose';
 import { Endpoint } from '../platform/endpoint';
 import { PlatformValidationError, throwIfInvalid } from '../platform/errors';
 import { MetricsSource } from '../platform/metrics';
@@ -147,17 +147,7 @@ export class MessageQueue extends Construct {
    * - `AccessPurpose.METRICS`: the metrics port alone, for a Prometheus scraper.
    */
   public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
-    const purpose = requestedPurpose(this, options, [
-      { purpose: AccessPurpose.CLIENT, opens: 'AMQPS, Kubernetes only' },
-      { purpose: AccessPurpose.METRICS, opens: 'the metrics port, Kubernetes only' },
-    ]);
-    if (purpose === AccessPurpose.METRICS) {
-      this.handle.allowMetricsFrom(peer.networkIdentity);
-      PlatformTopology.of(this).addMetricsConnection(this, peer);
-      return;
-    }
-    this.handle.allowFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addNetworkConnection(this, peer, 'amqps');
+    allowClientOrMetricsFrom(this, this.handle, peer, options, { client: 'AMQPS, Kubernetes only', metrics: 'the metrics port, Kubernetes only', protocol: 'amqps' });
   }
 
   /**

@@ -12,7 +12,7 @@ import { resolveMongoShardedClusterSpec } from './spec';
 import { mongoShardedClusterWarnings, RESERVED_USERNAMES, validateMongoShardedCluster } from './validation';
 import { jobSelector } from '../observability/alerting/rule-types';
 import { mongoConnections, mongoLag } from '../observability/metrics/signals';
-import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
+import { AccessPurpose, allowClientOrMetricsFrom, AllowFromOptions } from '../platform/access-purpose';
 import { CloudWatchSource } from '../platform/cloudwatch-source';
 import { Endpoint } from '../platform/endpoint';
 import { invalidPropMessage, PlatformValidationError, throwIfInvalid } from '../platform/errors';
@@ -189,17 +189,7 @@ export class MongoShardedCluster extends Construct {
    *   DocumentDB Elastic publishes its metrics to CloudWatch).
    */
   public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
-    const purpose = requestedPurpose(this, options, [
-      { purpose: AccessPurpose.CLIENT, opens: 'the mongos port' },
-      { purpose: AccessPurpose.METRICS, opens: 'every exporter, Kubernetes only' },
-    ]);
-    if (purpose === AccessPurpose.METRICS) {
-      this.handle.allowMetricsFrom(peer.networkIdentity);
-      PlatformTopology.of(this).addMetricsConnection(this, peer);
-      return;
-    }
-    this.handle.allowFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addNetworkConnection(this, peer, 'mongodb');
+    allowClientOrMetricsFrom(this, this.handle, peer, options, { client: 'the mongos port', metrics: 'every exporter, Kubernetes only', protocol: 'mongodb' });
   }
 
   /**

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalidPropMessage, PlatformValidationError } from './errors';
+import { INetworkPeer, NetworkPeer } from './network';
+import { PlatformTopology } from './topology';
 
 /**
  * Which of a construct's ports `allowFrom` opens to a peer. Each construct accepts the purposes it
@@ -71,4 +73,31 @@ export function requestedPurpose(
 
 function purposeText(purpose: AccessPurpose): string {
   return `AccessPurpose.${purpose.purposeName.toUpperCase()}`;
+}
+
+/** What a data construct's Kubernetes or AWS rendering opens for each purpose. */
+export interface ClientAndMetricsPorts {
+  allowFrom(peer: NetworkPeer): void;
+  allowMetricsFrom(peer: NetworkPeer): void;
+}
+
+/**
+ * `allowFrom(peer, options)` of a construct that offers CLIENT (its endpoint) and METRICS (its
+ * exporters): opens the port `options` asks for, and records the path for the access drift check.
+ */
+export function allowClientOrMetricsFrom(
+  scope: IConstruct, ports: ClientAndMetricsPorts, peer: INetworkPeer, options: AllowFromOptions,
+  opens: { readonly client: string; readonly metrics: string; readonly protocol: string },
+): void {
+  const purpose = requestedPurpose(scope, options, [
+    { purpose: AccessPurpose.CLIENT, opens: opens.client },
+    { purpose: AccessPurpose.METRICS, opens: opens.metrics },
+  ]);
+  if (purpose === AccessPurpose.METRICS) {
+    ports.allowMetricsFrom(peer.networkIdentity);
+    PlatformTopology.of(scope).addMetricsConnection(scope, peer);
+    return;
+  }
+  ports.allowFrom(peer.networkIdentity);
+  PlatformTopology.of(scope).addNetworkConnection(scope, peer, opens.protocol);
 }

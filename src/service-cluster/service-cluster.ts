@@ -12,7 +12,7 @@ import { resolveServiceClusterSpec } from './spec';
 import { serviceClusterWarnings, validateServiceCluster } from './validation';
 import { VariableNames } from './variable-names';
 import { WorkloadHandle } from './workload-handle';
-import { AccessPurpose, AllowFromOptions, requestedPurpose } from '../platform/access-purpose';
+import { AccessPurpose, allowClientOrMetricsFrom, AllowFromOptions } from '../platform/access-purpose';
 import { DeploymentGate } from '../platform/deployment-gate';
 import { EcsTasks } from '../platform/ecs-tasks';
 import { Endpoint } from '../platform/endpoint';
@@ -142,17 +142,7 @@ export class ServiceCluster extends Construct implements INetworkPeer, iam.IGran
    * - `AccessPurpose.METRICS`: the metrics port alone, for a scraper such as Prometheus.
    */
   public allowFrom(peer: INetworkPeer, options: AllowFromOptions = {}): void {
-    const purpose = requestedPurpose(this, options, [
-      { purpose: AccessPurpose.CLIENT, opens: 'the service port' },
-      { purpose: AccessPurpose.METRICS, opens: 'the metrics port' },
-    ]);
-    if (purpose === AccessPurpose.METRICS) {
-      this.handle.allowMetricsFrom(peer.networkIdentity);
-      PlatformTopology.of(this).addMetricsConnection(this, peer);
-      return;
-    }
-    this.handle.allowFrom(peer.networkIdentity);
-    PlatformTopology.of(this).addNetworkConnection(this, peer, 'http');
+    allowClientOrMetricsFrom(this, this.handle, peer, options, { client: 'the service port', metrics: 'the metrics port', protocol: 'http' });
   }
 
   /**
