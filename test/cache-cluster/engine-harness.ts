@@ -73,8 +73,41 @@ export class EngineSandbox {
   }
 }
 
+/**
+ * The kernel hands out source ports for outgoing connections (every redis-cli call) from
+ * ip_local_port_range; a port chosen there can be taken by one of them before the engine binds it,
+ * minutes later for nodes started mid-test. Engine ports are drawn below that range instead, each
+ * jest worker from its own slice, in sequence, so no two draws in one run meet.
+ */
+const EPHEMERAL_LOW = ephemeralLow();
+const SLICE = 600;
+let nextOffset = 0;
+
+function ephemeralLow(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
 /** A free loopback port; with `busOffset`, `port + busOffset` is free too (Redis Cluster's bus). */
 export async function freePort(busOffset?: number): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  // Ports and buses from 10000 up to the ephemeral range: [10000, low - offset) holds 12 slices by default.
+  const offset = busOffset ?? 0;
+  const slices = Math.floor((EPHEMERAL_LOW - offset - 10_000) / SLICE);
+  if (slices < 1) return ephemeralFreePort(busOffset);
+  const base = 10_000 + ((worker - 1) % slices) * SLICE;
+  while (nextOffset < SLICE) {
+    const port = base + nextOffset++;
+    if (await isFree(port) && (busOffset === undefined || await isFree(port + busOffset))) return port;
+  }
+  return ephemeralFreePort(busOffset);
+}
+
+/** The kernel's choice of a free port, for machines whose ephemeral range leaves no room below it. */
+async function ephemeralFreePort(busOffset?: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await listenOnce(0);
     if (busOffset === undefined) return port;
