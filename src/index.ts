@@ -99,7 +99,8 @@ export type {
 } from './mongo-sharded-cluster';
 // MongoShardedCluster's inner resources, for escape hatches.
 export type {
-  MongoBackupCheckResources, MongoReplicaSetObjects, MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources, MongoShardingTaskResources,
+  MongoBackupCheckResources, MongoReplicaSetObjects, MongoShardedClusterAwsResources, MongoShardedClusterKubernetesResources,
+  MongoShardingTaskResources,
 } from './mongo-sharded-cluster';
 
 // ObservabilityStack: metrics, SLOs and alerts, receivers, logs and the metrics backend.
