@@ -22,28 +22,27 @@ export function securityGroupRulesOf(constructs: readonly IConstruct[]): Securit
       inline('ingress', c.securityGroupIngress);
       inline('egress', c.securityGroupEgress);
     } else if (c instanceof ec2.CfnSecurityGroupIngress) {
-      rules.push({
-        id: ruleName(c),
-        direction: 'ingress',
-        group: groupKey(c.groupId)!,
-        peerGroup: groupKey(c.sourceSecurityGroupId),
-        cidr: cidrOf(c),
-        protocol: String(c.ipProtocol),
-        ...ports(c.fromPort, c.toPort),
-      });
+      rules.push(standaloneRule(c, 'ingress', c.sourceSecurityGroupId));
     } else if (c instanceof ec2.CfnSecurityGroupEgress) {
-      rules.push({
-        id: ruleName(c),
-        direction: 'egress',
-        group: groupKey(c.groupId)!,
-        peerGroup: groupKey(c.destinationSecurityGroupId),
-        cidr: cidrOf(c),
-        protocol: String(c.ipProtocol),
-        ...ports(c.fromPort, c.toPort),
-      });
+      rules.push(standaloneRule(c, 'egress', c.destinationSecurityGroupId));
     }
   }
   return rules;
+}
+
+/** A rule of its own resource (`AWS::EC2::SecurityGroupIngress`/`Egress`); `peerGroupId` is its source or destination group. */
+function standaloneRule(
+  c: ec2.CfnSecurityGroupIngress | ec2.CfnSecurityGroupEgress, direction: 'ingress' | 'egress', peerGroupId: string | undefined,
+): SecurityGroupRule {
+  return {
+    id: ruleName(c),
+    direction,
+    group: groupKey(c.groupId)!,
+    peerGroup: groupKey(peerGroupId),
+    cidr: cidrOf(c),
+    protocol: String(c.ipProtocol),
+    ...ports(c.fromPort, c.toPort),
+  };
 }
 
 /** `<group key>:<port>` → path of the listener on a load balancer in that group, to see through a shared load balancer. */
